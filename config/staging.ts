@@ -1,0 +1,19 @@
+import { EnvironmentConfig } from '../lib/config';
+import { OVERMIND_STREAMS } from '../lib/overmind-topology';
+
+/** Staging: clustered like prod (3 servers, R3) with a fifth of prod's stream sizes and fewer workers. */
+export const staging: EnvironmentConfig = {
+  name: 'staging',
+  namespace: 'overmind-staging',
+  nats: {
+    replicas: 3,
+    resources: { cpu: '500m', memory: '2GiB' },
+  },
+  streams: OVERMIND_STREAMS.map((stream) => ({
+    ...stream,
+    maxBytes: { 'routing-decisions': '200MB', 'memory-events': '1GB', 'llm-requests': '100MB' }[stream.name] ?? stream.maxBytes,
+  })),
+  scalers: [
+    { name: 'api-scaler-nats', target: 'overmind-api', consumer: 'api-consumer', lagThreshold: 10, minReplicas: 1, maxReplicas: 5 },
+  ],
+};

@@ -1,0 +1,62 @@
+import { IConstruct } from 'constructs';
+
+/** Construct context key under which a chart records the environment it belongs to. */
+export const ENVIRONMENT_CONTEXT_KEY = 'overmind:environment';
+
+/**
+ * Everything a user needs to fix a bad input without reading our code
+ * (AWS CDK guidelines: name the thing, the value, what is allowed and what to do).
+ */
+export interface ConfigProblem {
+  /** Environment name, e.g. `prod`. Filled in from the construct tree when omitted. */
+  readonly environment?: string;
+  /** The resource, e.g. `Stream "routing-decisions"`. */
+  readonly resource: string;
+  /** The config field, e.g. `replicas` or `subjects[1]`. */
+  readonly field: string;
+  /** The bad value as given. */
+  readonly value: unknown;
+  /** What the value must be, e.g. `an integer from 1 to 3`. */
+  readonly allowed: string;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/** A mistake in the typed config, caught at synth time before anything is written. */
+export class ConfigError extends Error {
+  public readonly problem: ConfigProblem;
+
+  constructor(problem: ConfigProblem) {
+    super(formatProblem(problem));
+    this.name = 'ConfigError';
+    this.problem = problem;
+  }
+}
+
+export function formatProblem(p: ConfigProblem): string {
+  const env = p.environment ?? 'unknown';
+  return `[environment ${env}] ${p.resource}: field "${p.field}" has invalid value ${formatValue(p.value)}. ` +
+    `Allowed: ${p.allowed}. Fix: ${p.fix}`;
+}
+
+function formatValue(value: unknown): string {
+  if (value === undefined) return '(not set)';
+  if (typeof value === 'string') return JSON.stringify(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** The environment a construct was created for (set by the chart), for error messages. */
+export function environmentOf(scope: IConstruct): string | undefined {
+  return scope.node.tryGetContext(ENVIRONMENT_CONTEXT_KEY);
+}
+
+/** Throws a ConfigError that names the environment of `scope`. */
+export function fail(scope: IConstruct | string | undefined, problem: ConfigProblem): never {
+  const environment = problem.environment ??
+    (typeof scope === 'string' ? scope : scope ? environmentOf(scope) : undefined);
+  throw new ConfigError({ ...problem, environment });
+}
