@@ -40,8 +40,8 @@ export class JetStreamScaledObject extends Construct {
     super(scope, id);
     const name = props.name ?? `${props.target}-nats-scaler`;
     const t: CheckTarget = { scope: this, resource: `ScaledObject "${name}" (scaler of "${props.target}")` };
-    checkKubernetesName(t, 'name', name);
     this.target = checkKubernetesName(t, 'target', props.target);
+    checkKubernetesName(t, 'name', name);
     this.consumer = props.consumer;
     if (!this.consumer.isPull) {
       fail(this, {

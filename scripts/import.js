@@ -41,7 +41,8 @@ async function loadDocuments(bundle) {
 }
 
 async function main() {
-  const outDir = path.join(root, 'imports');
+  // OVERMIND_IMPORTS_OUT lets the drift test import into a scratch folder and compare.
+  const outDir = path.resolve(root, process.env.OVERMIND_IMPORTS_OUT || 'imports');
   fs.rmSync(outDir, { recursive: true, force: true });
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'overmind-import-'));
   try {
@@ -59,7 +60,7 @@ async function main() {
         ['import', file, '--language', 'typescript', '--output', outDir, '--no-save', '--no-check-upgrade'],
         { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
       );
-      console.log(`imports/${moduleName}.ts <- ${crds.join(', ')}`);
+      console.log(`${path.relative(root, outDir)}/${moduleName}.ts <- ${crds.join(', ')}`);
     }
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
