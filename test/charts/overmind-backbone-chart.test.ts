@@ -110,7 +110,7 @@ describe('prod reproduces the spec exactly', () => {
   });
 });
 
-describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('environment %s', (name, config) => {
+describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('environment %s', (_name, config) => {
   const { chart, objects } = synthEnvironment(config);
   const clusterSize = config.nats?.replicas ?? 3;
 
