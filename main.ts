@@ -1,20 +1,44 @@
 // Wires the environments to charts and writes dist/. Nothing else lives here.
 import { App } from 'cdk8s';
+import { NatsRenderedChart } from './charts/nats-rendered-chart';
+import { OvermindArgoCdChart } from './charts/overmind-argocd-chart';
 import { OvermindBackboneChart } from './charts/overmind-backbone-chart';
 import { ENVIRONMENTS } from './config';
+import { GITOPS } from './config/gitops';
 import { EnvironmentConfig } from './lib/config';
 import { DistFile, renderApp, writeDistAtomically } from './lib/dist-writer';
+import { ChartInfo, findHelmExecutable, findNatsChart } from './lib/helm-tools';
 
-/** Builds every environment's chart and renders the dist/ files in memory (throws on any bad input). */
-export function synthesize(environments: readonly EnvironmentConfig[] = ENVIRONMENTS): DistFile[] {
+/** Inputs from outside the config: where the optional rendered-Helm path finds its chart and helm. */
+export interface SynthOptions {
+  /** Render this NATS chart into dist/<env>/rendered/. @default - none (no rendered/ folder) */
+  readonly natsChart?: ChartInfo;
+  /** @default - .tools/helm/helm */
+  readonly helmExecutable?: string;
+}
+
+/** Options from the machine: charts/vendor/nats when pulled, or $OVERMIND_NATS_CHART (lib/helm-tools.ts). */
+export function synthOptionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): SynthOptions {
+  const natsChart = findNatsChart(env);
+  return natsChart ? { natsChart, helmExecutable: findHelmExecutable(env) } : {};
+}
+
+/** Builds every environment's charts and renders the dist/ files in memory (throws on any bad input). */
+export function synthesize(environments: readonly EnvironmentConfig[] = ENVIRONMENTS, options: SynthOptions = synthOptionsFromEnvironment()): DistFile[] {
   const app = new App({ outdir: 'dist' });
-  for (const environment of environments) new OvermindBackboneChart(app, environment);
+  for (const environment of environments) {
+    const backbone = new OvermindBackboneChart(app, environment);
+    new OvermindArgoCdChart(app, { backbone, gitops: { ...GITOPS, ...environment.gitops } });
+    if (options.natsChart) {
+      new NatsRenderedChart(app, { nats: backbone.nats, environment: backbone.environment, chart: options.natsChart, helmExecutable: options.helmExecutable ?? findHelmExecutable() });
+    }
+  }
   return renderApp(app);
 }
 
-/** `npm run synth`: all environments into ./dist (or $OVERMIND_DIST), atomically. */
-export function main(outdir = process.env.OVERMIND_DIST ?? 'dist'): DistFile[] {
-  const files = synthesize();
+/** `npm run synth`: all environments into ./dist (or $OVERMIND_DIST), atomically: on any error dist/ is left as it was. */
+export function main(outdir = process.env.OVERMIND_DIST ?? 'dist', environments: readonly EnvironmentConfig[] = ENVIRONMENTS): DistFile[] {
+  const files = synthesize(environments);
   writeDistAtomically(outdir, files);
   return files;
 }

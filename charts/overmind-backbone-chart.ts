@@ -10,6 +10,9 @@ import { JetStreamStream } from '../lib/jetstream-stream';
 import { NatsHelmValues } from '../lib/nats-helm-values';
 import { NatsMetricsService } from '../lib/nats-metrics-service';
 import { NatsServiceMonitor } from '../lib/nats-service-monitor';
+import { NatsAlertRules } from '../lib/alert-rules';
+import { GrafanaDashboard } from '../lib/grafana-dashboard';
+import { NatsNetworkPolicies } from '../lib/nats-network-policies';
 import { OVERMIND_CONSUMERS, OVERMIND_SCALERS, OVERMIND_STREAMS } from '../lib/overmind-topology';
 import { SubjectIndex } from '../lib/subjects';
 
@@ -34,6 +37,10 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
   public readonly consumers: readonly JetStreamConsumer[];
   public readonly scalers: readonly JetStreamScaledObject[];
   public readonly metricsService: NatsMetricsService;
+  public readonly alertRules: NatsAlertRules;
+  public readonly dashboard: GrafanaDashboard;
+  /** Undefined when `network.enabled` is false. */
+  public readonly networkPolicies?: NatsNetworkPolicies;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     const environment = config.name;
@@ -58,6 +65,32 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
       prometheusSelectorLabels: monitoring.prometheusSelectorLabels ?? { release: 'kube-prometheus-stack' },
       scrapeInterval: toDuration({ scope: this, resource: 'Monitoring' }, 'monitoring.scrapeInterval', monitoring.scrapeInterval ?? '30s'),
     });
+
+    // Operators' view and hardening (docs/operations.md): alerts, dashboard, network policies.
+    const streamConfigs = config.streams ?? OVERMIND_STREAMS;
+    const consumerConfigs = config.consumers ?? OVERMIND_CONSUMERS;
+    this.alertRules = new NatsAlertRules(this, 'AlertRules', {
+      environment,
+      nats: this.nats,
+      metricsService: this.metricsService,
+      streams: this.streams.map((stream, i) => ({ stream, alerts: streamConfigs[i].alerts })),
+      consumers: this.consumers.map((consumer, i) => ({ consumer, alerts: consumerConfigs[i].alerts })),
+      scalers: this.scalers,
+      prometheusSelectorLabels: monitoring.prometheusSelectorLabels ?? { release: 'kube-prometheus-stack' },
+      alerts: monitoring.alerts,
+    });
+    this.dashboard = new GrafanaDashboard(this, 'Dashboard', {
+      environment,
+      nats: this.nats,
+      metricsService: this.metricsService,
+      streams: this.streams,
+      consumers: this.consumers,
+      alertRules: this.alertRules,
+      labels: monitoring.grafanaDashboardLabels,
+    });
+    if (config.network?.enabled ?? true) {
+      this.networkPolicies = new NatsNetworkPolicies(this, 'NetworkPolicies', { ...config.network, nats: this.nats });
+    }
   }
 
   /** Files beside the manifests: the NATS Helm values, outside manifests/ so no directory source applies them. */
@@ -133,6 +166,8 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
         consumer,
         monitoringEndpoint: this.nats.monitoringEndpoint,
         account: '$G',
+        // The monitor port speaks HTTPS when nats.tls.monitor is on (helm.md §1(e)).
+        useHttps: this.nats.monitorUsesHttps,
       });
       if (seen.has(scaler.resource.name) || seen.has(`target:${scaler.target}`)) {
         fail(this, { resource, field: seen.has(scaler.resource.name) ? 'name' : 'target', value: seen.has(scaler.resource.name) ? scaler.resource.name : scaler.target, allowed: 'one ScaledObject per name and per target workload (two HPAs on one workload fight)', fix: 'merge the two scalers or rename one' });

@@ -80,7 +80,11 @@ export interface ConsumerConfig {
 }
 
 export interface ConsumerAlertConfig {
-  /** Backlog (pending + ack pending) that pages. @default - 10 x the scaler's lag threshold x max replicas, or 10000 */
+  /**
+   * Backlog (pending + ack pending, the lag KEDA scales on) above which "lag high and growing" pages.
+   * @default - 10 x lagThreshold x maxReplicas of the KEDA scaler on this consumer (10 x what the
+   * scaler absorbs at max replicas), or 10000 when no scaler targets it
+   */
   readonly maxLag?: number;
   /** How long the backlog must stay high and growing. @default '10m' */
   readonly for?: DurationInput;
@@ -142,6 +146,32 @@ export interface NatsClusterConfig {
   readonly tokenSecret?: { readonly name: string; readonly key: string };
   /** Deploy the chart's nats-box tools pod. @default true */
   readonly natsBox?: boolean;
+  /** TLS for clients and routes, from Secrets made outside git (e.g. by cert-manager). @default - see NatsTlsConfig */
+  readonly tls?: NatsTlsConfig;
+}
+
+/**
+ * TLS for the NATS listeners (chart keys `config.nats.tls`, `config.cluster.tls`, `tlsCA`,
+ * `config.monitor.tls`, helm.md §1(e)). Each Secret is of type kubernetes.io/tls (`tls.crt`,
+ * `tls.key`), as a cert-manager Certificate writes it; nothing here holds key material.
+ */
+export interface NatsTlsConfig {
+  /** Serve clients (4222) and routes (6222) over TLS. @default false */
+  readonly enabled?: boolean;
+  /** Secret with the client certificate (SANs `<fullname>`, `<fullname>.<ns>`, `<fullname>.<ns>.svc[.cluster.local]`). @default '<fullname>-client-tls' */
+  readonly clientSecretName?: string;
+  /** Secret with the route certificate (SAN `*.<fullname>-headless`, server and client auth). @default '<fullname>-route-tls' */
+  readonly routeSecretName?: string;
+  /** Secret whose `ca.crt` every TLS block trusts. @default - the client Secret (cert-manager writes the issuing CA to its `ca.crt`) */
+  readonly caSecretName?: string;
+  /**
+   * Serve the monitor port 8222 over HTTPS as well (chart `config.monitor.tls`). KEDA then reads
+   * `/jsz` with `useHttps: "true"` and must trust the CA; the exporter reads `https://<monitorDomain>:8222`.
+   * @default false
+   */
+  readonly monitor?: boolean;
+  /** Name the exporter sidecar uses for its own server when `monitor` is on: must resolve to the pod itself and be a SAN of the client certificate. @default 'localhost' */
+  readonly monitorDomain?: string;
 }
 
 export interface MonitoringConfig {
@@ -149,6 +179,57 @@ export interface MonitoringConfig {
   readonly prometheusSelectorLabels?: Record<string, string>;
   /** @default '30s' */
   readonly scrapeInterval?: DurationInput;
+  /** Alert thresholds for every stream, consumer and server. @default - see AlertsConfig */
+  readonly alerts?: AlertsConfig;
+  /** Labels Grafana's dashboard sidecar selects ConfigMaps by. @default { grafana_dashboard: '1' } (kube-prometheus-stack) */
+  readonly grafanaDashboardLabels?: Record<string, string>;
+}
+
+/** Environment-wide alert settings; a stream's or consumer's own `alerts` override these field by field. */
+export interface AlertsConfig {
+  /** Defaults for every consumer. @default - see ConsumerAlertConfig */
+  readonly consumers?: ConsumerAlertConfig;
+  /** Defaults for every stream. @default - see StreamAlertConfig */
+  readonly streams?: StreamAlertConfig;
+  /** Fraction of a node's JetStream file store (max_file_store) in use at which "file storage near full" fires. @default 0.85 */
+  readonly fileStorageRatio?: number;
+  /** Each alert gets `runbook_url: <runbookBaseUrl>#<anchor>` (e.g. docs/operations.md on your git host). @default - no runbook_url (the `runbook` text annotation is always set) */
+  readonly runbookBaseUrl?: string;
+  /** Labels added to every alert, for Alertmanager routing (`severity` and `environment` are always set). @default - none */
+  readonly labels?: Record<string, string>;
+}
+
+/** Pods (by labels) in one namespace. */
+export interface NetworkPeerConfig {
+  /** @default - the environment's namespace */
+  readonly namespace?: string;
+  /** Labels the pods must all have. */
+  readonly podLabels: Record<string, string>;
+}
+
+/**
+ * Who may reach the NATS server pods (NetworkPolicies). Namespaces are matched by the
+ * `kubernetes.io/metadata.name` label Kubernetes sets on every namespace (1.21+).
+ */
+export interface NetworkConfig {
+  /** Emit the NetworkPolicies. @default true */
+  readonly enabled?: boolean;
+  /** Namespaces whose pods may connect to the client port 4222. @default - the environment's namespace */
+  readonly clientNamespaces?: string[];
+  /** Further pods that may connect to 4222. @default - none */
+  readonly clientPodSelectors?: NetworkPeerConfig[];
+  /** Namespace of the NACK controller, which manages streams and consumers over 4222. @default 'nack' */
+  readonly nackNamespace?: string;
+  /** Namespace of the KEDA operator (the KEDA component that reads `/jsz` on 8222). @default 'keda' */
+  readonly kedaNamespace?: string;
+  /** Labels of the KEDA operator pods. @default { 'app.kubernetes.io/name': 'keda-operator' } (kedacore/charts) */
+  readonly kedaPodLabels?: Record<string, string>;
+  /** Namespace of Prometheus, which scrapes the exporter on 7777. @default 'monitoring' */
+  readonly prometheusNamespace?: string;
+  /** Labels of the Prometheus pods. @default { 'app.kubernetes.io/name': 'prometheus' } (prometheus-operator) */
+  readonly prometheusPodLabels?: Record<string, string>;
+  /** In-namespace tool pods allowed on 4222 and 8222. @default - the chart's nats-box pod */
+  readonly toolPodLabels?: Array<Record<string, string>>;
 }
 
 /** Everything one environment (dev, staging, prod, ...) needs. */
@@ -167,4 +248,32 @@ export interface EnvironmentConfig {
   readonly scalers?: ScalerConfig[];
   /** @default - see MonitoringConfig */
   readonly monitoring?: MonitoringConfig;
+  /** @default - see NetworkConfig */
+  readonly network?: NetworkConfig;
+  /** How Argo CD deploys this environment; overrides config/gitops.ts field by field. @default - see GitOpsConfig */
+  readonly gitops?: GitOpsConfig;
+}
+
+/**
+ * Where Argo CD finds this project and where it deploys (dist/<env>/argocd/). The repository-wide
+ * values live in config/gitops.ts (`repoURL` is required there); an environment overrides single
+ * fields, e.g. prod tracking a release branch.
+ */
+export interface GitOpsConfig {
+  /** Git repository Argo CD reads dist/ from (https://, ssh:// or git@host:path). @default - config/gitops.ts */
+  readonly repoURL?: string;
+  /** Branch, tag or commit Argo CD deploys. @default 'main' */
+  readonly targetRevision?: string;
+  /** Folder of dist/ inside the repository. @default 'dist' */
+  readonly distPath?: string;
+  /** Namespace Argo CD runs in; the Application and AppProject objects go there. @default 'argocd' */
+  readonly argoNamespace?: string;
+  /** AppProject of the environment's Applications. @default - `overmind-<env>` */
+  readonly project?: string;
+  /** Cluster the Applications deploy to, as registered in Argo CD. @default 'https://kubernetes.default.svc' (Argo CD's own cluster) */
+  readonly destinationServer?: string;
+  /** Helm repository of the NATS chart (version: `nats.chartVersion`). @default 'https://nats-io.github.io/k8s/helm/charts/' */
+  readonly natsChartRepoURL?: string;
+  /** Sync every commit automatically, with prune and self-heal; false leaves syncing to a person. @default true */
+  readonly automatedSync?: boolean;
 }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { checkInteger, checkKubernetesName, CheckTarget, toByteSize } from './checks';
-import { NatsClusterConfig } from './config';
+import { NatsClusterConfig, NatsTlsConfig } from './config';
 import { fail } from './errors';
 import { JetStreamStream } from './jetstream-stream';
 import { ByteSize } from './units';
@@ -17,6 +17,17 @@ export const EXPORTER_PORT_NAME = 'prom-metrics';
 const FILE_STORE_SHARE_OF_PVC = 0.95;
 const GIB = ByteSize.gibibytes(1);
 const MIB = ByteSize.mebibytes(1);
+
+/** TLS as resolved from `nats.tls` (helm.md §1(e)); only Secret names, never key material. */
+export interface NatsTls {
+  readonly clientSecretName: string;
+  /** Unused on a single server (no routes). */
+  readonly routeSecretName: string;
+  readonly caSecretName: string;
+  /** The monitor port 8222 speaks HTTPS (KEDA `useHttps`, exporter `https://<monitorDomain>:8222`). */
+  readonly monitor: boolean;
+  readonly monitorDomain: string;
+}
 
 export interface NatsHelmValuesProps extends NatsClusterConfig {
   readonly namespace: string;
@@ -43,6 +54,8 @@ export class NatsHelmValues extends Construct {
   public readonly fileStoragePvc: ByteSize;
   public readonly memoryStoreMax: ByteSize;
   public readonly tokenSecret: { readonly name: string; readonly key: string };
+  /** Undefined when TLS is off. */
+  public readonly tls?: NatsTls;
   private readonly props: NatsHelmValuesProps;
 
   constructor(scope: Construct, id: string, props: NatsHelmValuesProps) {
@@ -58,6 +71,7 @@ export class NatsHelmValues extends Construct {
       fail(this, { resource: t.resource, field: 'nats.replicas', value: 2, allowed: '1, or 3 or more (JetStream needs a majority of servers)', fix: 'use 3 servers, or 1 for a small environment' });
     }
     this.tokenSecret = props.tokenSecret ?? { name: 'nats-auth', key: 'token' };
+    this.tls = this.resolveTls(t, props.tls);
 
     const headroom = props.storageHeadroom ?? 0.25;
     if (!(headroom >= 0 && headroom <= 10)) {
@@ -95,6 +109,40 @@ export class NatsHelmValues extends Construct {
         fix: 'raise nats.resources.memory or lower the memory streams\' maxBytes',
       });
     }
+  }
+
+  /** The chart's nats-box Deployment (`<fullname>-box`, helm.md §2), or undefined when disabled. */
+  get natsBoxDeployment(): string | undefined {
+    return (this.props.natsBox ?? true) ? `${this.fullname}-box` : undefined;
+  }
+
+  /** Labels of the nats-box pod: the chart's selector labels with `component: nats-box` (helm.md §2). */
+  get natsBoxSelectorLabels(): Record<string, string> {
+    return { ...this.serverSelectorLabels, 'app.kubernetes.io/component': 'nats-box' };
+  }
+
+  /** Whether `/jsz` and `/varz` on 8222 are served over HTTPS (KEDA's `useHttps`). */
+  get monitorUsesHttps(): boolean {
+    return this.tls?.monitor ?? false;
+  }
+
+  private resolveTls(t: CheckTarget, tls: NatsTlsConfig | undefined): NatsTls | undefined {
+    if (!tls?.enabled) {
+      if (tls?.monitor) {
+        // The chart's monitor TLS reuses config.nats.tls (helm.md §1(e)).
+        fail(this, { resource: t.resource, field: 'nats.tls.monitor', value: true, allowed: 'true only with nats.tls.enabled (the monitor port reuses the client certificate)', fix: 'set nats.tls.enabled: true or drop nats.tls.monitor' });
+      }
+      return undefined;
+    }
+    const fullname = this.fullname;
+    const clientSecretName = checkKubernetesName(t, 'nats.tls.clientSecretName', tls.clientSecretName ?? `${fullname}-client-tls`);
+    return {
+      clientSecretName,
+      routeSecretName: checkKubernetesName(t, 'nats.tls.routeSecretName', tls.routeSecretName ?? `${fullname}-route-tls`),
+      caSecretName: checkKubernetesName(t, 'nats.tls.caSecretName', tls.caSecretName ?? clientSecretName),
+      monitor: tls.monitor ?? false,
+      monitorDomain: tls.monitorDomain ?? 'localhost',
+    };
   }
 
   /** The chart's `nats.fullname` (helm.md §2): the release name if it contains "nats", else `<release>-nats`. */
@@ -137,12 +185,16 @@ export class NatsHelmValues extends Construct {
     const memory = toByteSize({ scope: this, resource: 'NATS cluster (nats)' }, 'nats.resources.memory', props.resources?.memory ?? '2GiB');
     const tokenEnv = { valueFrom: { secretKeyRef: { name: this.tokenSecret.name, key: this.tokenSecret.key } } };
     const clustered = this.replicas > 1;
+    const tls = this.tls;
     return {
       // The templates set metadata.namespace only with namespaceOverride (helm.md §2).
       namespaceOverride: this.namespace,
       global: { labels: { 'app.kubernetes.io/part-of': 'overmind-nats' } },
       config: {
-        cluster: clustered ? { enabled: true, replicas: this.replicas } : { enabled: false },
+        cluster: clustered
+          ? { enabled: true, replicas: this.replicas, tls: tls ? { enabled: true, secretName: tls.routeSecretName } : undefined }
+          : { enabled: false },
+        nats: tls ? { tls: { enabled: true, secretName: tls.clientSecretName } } : undefined,
         jetstream: {
           enabled: true,
           fileStore: {
@@ -153,7 +205,7 @@ export class NatsHelmValues extends Construct {
           },
           memoryStore: this.memoryStoreMax.bytes > 0 ? { enabled: true, maxSize: this.memoryStoreMax.toQuantity() } : { enabled: false },
         },
-        monitor: { enabled: true, port: MONITOR_PORT },
+        monitor: { enabled: true, port: MONITOR_PORT, tls: tls?.monitor ? { enabled: true } : undefined },
         // nats-server reads $NATS_TOKEN from its environment at start; the token never reaches git.
         merge: { authorization: { token: '<< $NATS_TOKEN >>' } },
       },
@@ -168,9 +220,13 @@ export class NatsHelmValues extends Construct {
           limits: { memory: memory.toQuantity() },
         },
       },
+      // One CA for every tls block and nats-box's context (helm.md §1(e)).
+      tlsCA: tls ? { enabled: true, secretName: tls.caSecretName, key: 'ca.crt' } : undefined,
       promExporter: {
         enabled: true,
         port: EXPORTER_PORT,
+        // With monitor TLS the sidecar scrapes https://<monitorDomain>:8222/; the name must be a SAN (nats-io/k8s#785).
+        monitorDomain: tls?.monitor ? tls.monitorDomain : undefined,
         // We emit our own metrics Service and ServiceMonitor instead of the chart's PodMonitor.
         podMonitor: { enabled: false },
       },

@@ -28,9 +28,11 @@ function newestSourceMtime() {
 function ensureBundle() {
   const fresh = fs.existsSync(bundle) && fs.statSync(bundle).mtimeMs >= newestSourceMtime();
   if (fresh) return;
+  // Build beside the bundle and rename it into place, so a concurrent synth never loads half a file.
+  const partial = `${bundle}.${process.pid}.tmp`;
   require('esbuild').buildSync({
     entryPoints: [path.join(root, 'main.ts')],
-    outfile: bundle,
+    outfile: partial,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -40,6 +42,7 @@ function ensureBundle() {
     sourcemap: 'inline',
     logLevel: 'error',
   });
+  fs.renameSync(partial, bundle);
 }
 
 function run() {

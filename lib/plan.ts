@@ -1,0 +1,212 @@
+// `npm run plan`: what a pull request changes in dist/, resource by resource, and which of those
+// changes JetStream or NACK cannot apply in place or would lose data with. Pure functions over two
+// sets of objects (the dist/ of a git ref, and a fresh synth); reading git, parsing files and
+// printing live in lib/plan-sources.ts, lib/plan-markdown.ts and scripts/plan.js.
+import { findingsFor, renameMatch } from './plan-rules';
+
+/** One object of dist/ (or the Helm values document, as a pseudo-resource). */
+export interface PlanResource {
+  readonly env: string;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  /** The whole object as parsed from YAML. */
+  readonly body: Record<string, unknown>;
+  /** Path under dist/, for the reader. */
+  readonly file?: string;
+}
+
+/** One field that differs; `before` undefined means added, `after` undefined means removed. */
+export interface FieldChange {
+  readonly path: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+}
+
+export type ChangeType = 'added' | 'removed' | 'changed' | 'renamed';
+
+export interface ResourceChange {
+  readonly type: ChangeType;
+  readonly before?: PlanResource;
+  readonly after?: PlanResource;
+  /** Field-level differences (for `changed` and `renamed`). */
+  readonly fields: readonly FieldChange[];
+}
+
+/** blocking: cannot be applied in place, or loses data; fails the plan unless acknowledged. */
+export type Severity = 'blocking' | 'warning';
+
+export interface Finding {
+  readonly severity: Severity;
+  /** Stable rule id, e.g. `stream.storage`; an acknowledgement may name it. */
+  readonly rule: string;
+  /** `<env>/<Kind>/<metadata.name>` of the resource the change leaves behind (the old one if removed). */
+  readonly resource: string;
+  readonly message: string;
+  /** Set when a committed acknowledgement covers this finding. */
+  readonly acknowledgement?: Acknowledgement;
+}
+
+/** A reviewed, deliberate destructive change (plan-acknowledgements.yaml). */
+export interface Acknowledgement {
+  /** `<env>/<Kind>/<metadata.name>`, as the plan prints it. */
+  readonly resource: string;
+  /** Only this rule; absent = every finding on the resource. */
+  readonly rule?: string;
+  /** Why it is fine: the reviewer reads this in the pull request. */
+  readonly reason: string;
+}
+
+export interface Plan {
+  readonly changes: readonly ResourceChange[];
+  readonly findings: readonly Finding[];
+  readonly unchanged: number;
+  /** Acknowledgements that matched no finding (stale: remove them). */
+  readonly unusedAcknowledgements: readonly Acknowledgement[];
+}
+
+/** Identity of a resource across the two sides: env, apiVersion, kind, namespace, name. */
+export function resourceKey(r: PlanResource): string {
+  return [r.env, r.apiVersion, r.kind, r.namespace ?? '', r.name].join('/');
+}
+
+/** What people write and read: `<env>/<Kind>/<name>`. */
+export function resourceId(r: PlanResource): string {
+  return `${r.env}/${r.kind}/${r.name}`;
+}
+
+/**
+ * Compares the resources of a base (e.g. the dist/ of origin/main) with those of a fresh synth:
+ * matched by key, unmatched pairs that are one object under a new name become renames, and every
+ * change runs through the JetStream/NACK rules (lib/plan-rules.ts).
+ */
+export function planChanges(
+  before: readonly PlanResource[],
+  after: readonly PlanResource[],
+  acknowledgements: readonly Acknowledgement[] = [],
+): Plan {
+  const beforeByKey = indexByKey(before, 'base');
+  const afterByKey = indexByKey(after, 'synth');
+  const changes: ResourceChange[] = [];
+  let unchanged = 0;
+  const removed: PlanResource[] = [];
+  for (const [key, old] of beforeByKey) {
+    const current = afterByKey.get(key);
+    if (!current) {
+      removed.push(old);
+      continue;
+    }
+    const fields = diffFields(old.body, current.body);
+    if (fields.length === 0) unchanged++;
+    else changes.push({ type: 'changed', before: old, after: current, fields });
+  }
+  const added = [...afterByKey.entries()].filter(([key]) => !beforeByKey.has(key)).map(([, r]) => r);
+
+  // Renames: pair each removed object with at most one added object that is the same thing.
+  const unpairedAdded = new Set(added);
+  for (const old of removed) {
+    const twin = [...unpairedAdded].find((candidate) => renameMatch(old, candidate));
+    if (twin) {
+      unpairedAdded.delete(twin);
+      changes.push({ type: 'renamed', before: old, after: twin, fields: diffFields(old.body, twin.body) });
+    } else {
+      changes.push({ type: 'removed', before: old, fields: [] });
+    }
+  }
+  for (const fresh of unpairedAdded) changes.push({ type: 'added', after: fresh, fields: [] });
+  changes.sort(byResource);
+
+  const raw = changes.flatMap((change) => findingsFor(change, { before, after }));
+  const used = new Set<Acknowledgement>();
+  const findings = raw.map((finding) => {
+    const ack = acknowledgements.find((a) => a.resource === finding.resource && (a.rule === undefined || a.rule === finding.rule));
+    if (!ack) return finding;
+    used.add(ack);
+    return { ...finding, acknowledgement: ack };
+  });
+  return { changes, findings, unchanged, unusedAcknowledgements: acknowledgements.filter((a) => !used.has(a)) };
+}
+
+/** Blocking findings no acknowledgement covers: the plan fails on these. */
+export function unacknowledgedBlocking(plan: Plan): Finding[] {
+  return plan.findings.filter((f) => f.severity === 'blocking' && !f.acknowledgement);
+}
+
+function indexByKey(resources: readonly PlanResource[], side: string): Map<string, PlanResource> {
+  const map = new Map<string, PlanResource>();
+  for (const r of resources) {
+    const key = resourceKey(r);
+    if (map.has(key)) throw new Error(`${side}: two objects with the same identity ${key} (${map.get(key)!.file ?? '?'} and ${r.file ?? '?'})`);
+    map.set(key, r);
+  }
+  return map;
+}
+
+function byResource(a: ResourceChange, b: ResourceChange): number {
+  const ka = resourceKey((a.after ?? a.before)!);
+  const kb = resourceKey((b.after ?? b.before)!);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/**
+ * Field-level differences between two JSON-like values, as dotted paths (`spec.maxAge`,
+ * `metadata.annotations["argocd.argoproj.io/sync-wave"]`, `spec.triggers[0].metadata.lagThreshold`).
+ * Lists of scalars, and lists whose length changed, are compared whole: `[a, b] → [a]` reads
+ * better than per-index noise.
+ */
+export function diffFields(before: unknown, after: unknown, path = ''): FieldChange[] {
+  if (deepEqual(before, after)) return [];
+  if (isPlainObject(before) && isPlainObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((key) => diffFields(before[key], after[key], joinPath(path, key)));
+  }
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length && before.some(isPlainObject)) {
+    return before.flatMap((item, i) => diffFields(item, after[i], `${path}[${i}]`));
+  }
+  return [{ path: path || '(root)', before, after }];
+}
+
+function joinPath(path: string, key: string): string {
+  const segment = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `[${JSON.stringify(key)}]`;
+  if (segment.startsWith('[')) return `${path}${segment}`;
+  return path ? `${path}.${segment}` : segment;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+    return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+/**
+ * Reads plan-acknowledgements.yaml (already parsed from YAML): `acknowledgements: [{resource,
+ * rule?, reason}]`. Every entry needs a reason, so the pull request says why data may go.
+ */
+export function parseAcknowledgements(doc: unknown, source: string): Acknowledgement[] {
+  if (doc === undefined || doc === null) return [];
+  const list = (doc as { acknowledgements?: unknown }).acknowledgements;
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw new Error(`${source}: "acknowledgements" must be a list`);
+  return list.map((entry, i) => {
+    const e = entry as Partial<Acknowledgement> | null;
+    const where = `${source}: acknowledgements[${i}]`;
+    if (!e || typeof e.resource !== 'string' || !/^[^/\s]+\/[^/\s]+\/[^/\s]+$/.test(e.resource)) {
+      throw new Error(`${where}.resource must be "<env>/<Kind>/<name>" as the plan prints it, e.g. "prod/Stream/routing-decisions"`);
+    }
+    if (e.rule !== undefined && (typeof e.rule !== 'string' || e.rule.trim() === '')) throw new Error(`${where}.rule must be a rule id such as "stream.storage", or left out`);
+    if (typeof e.reason !== 'string' || e.reason.trim().length < 10) {
+      throw new Error(`${where}.reason is required: say in a sentence why losing or re-creating this is fine`);
+    }
+    return { resource: e.resource, rule: e.rule, reason: e.reason.trim() };
+  });
+}

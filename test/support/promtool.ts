@@ -1,0 +1,65 @@
+// The real `promtool` (Debian package `prometheus`, 2.42 here; `.ci/run` installs it), for
+// checking and unit-testing the generated alert rules. Absent: the tests that need it skip with
+// a loud notice, except in CI (CI=true), where a missing promtool is a failure.
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const PROMTOOL_INSTALL_HINT = 'apt-get install -y prometheus';
+/** Bound on each promtool run (every loop and process here is bounded, HELPERS-CONTEXT.md). */
+const PROMTOOL_TIMEOUT_MS = 60_000;
+
+/** $PROMTOOL_BIN, then PATH, then /usr/bin; undefined when absent. */
+export function findPromtool(): string | undefined {
+  const candidates: string[] = [];
+  if (process.env.PROMTOOL_BIN) candidates.push(process.env.PROMTOOL_BIN);
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) if (dir) candidates.push(path.join(dir, 'promtool'));
+  candidates.push('/usr/bin/promtool', '/usr/local/bin/promtool');
+  for (const file of candidates) {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      if (fs.statSync(file).isFile()) return file;
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `describe` when promtool exists; otherwise `describe.skip` with a notice, or (CI=true) a
+ * describe whose single test fails and says how to install it.
+ */
+export function describeWithPromtool(name: string, body: (promtool: string) => void): void {
+  const promtool = findPromtool();
+  if (promtool) {
+    describe(name, () => body(promtool));
+    return;
+  }
+  if (process.env.CI === 'true') {
+    describe(name, () => {
+      test('promtool is installed (required in CI)', () => {
+        throw new Error(`promtool not found (PATH, /usr/bin, $PROMTOOL_BIN): ${PROMTOOL_INSTALL_HINT}`);
+      });
+    });
+    return;
+  }
+  // eslint-disable-next-line no-console
+  console.warn(`SKIPPED: "${name}" needs promtool, which is not installed. Install it with: ${PROMTOOL_INSTALL_HINT}`);
+  describe.skip(name, () => body('promtool'));
+}
+
+export interface PromtoolResult {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+/** Runs promtool with a time bound; returns exit status and combined output. */
+export function runPromtool(promtool: string, args: string[], cwd?: string): PromtoolResult {
+  const result = spawnSync(promtool, args, { cwd, encoding: 'utf8', timeout: PROMTOOL_TIMEOUT_MS });
+  return { status: result.status, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
+}
+
+export function promtoolVersion(promtool: string): string {
+  return execFileSync(promtool, ['--version'], { encoding: 'utf8', timeout: PROMTOOL_TIMEOUT_MS }).split('\n')[0];
+}
