@@ -9,6 +9,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { connect, ConnectionOptions, JetStreamManager, NatsConnection } from 'nats';
+import { findExecutable } from './executables';
 
 export const NATS_SERVER_INSTALL_HINT = 'apt-get update && apt-get install -y nats-server';
 
@@ -23,19 +24,7 @@ export const STOP_GRACE_MS = 10_000;
  * often not on a non-root PATH). Undefined when absent.
  */
 export function findNatsServer(): string | undefined {
-  const candidates: string[] = [];
-  if (process.env.NATS_SERVER_BIN) candidates.push(process.env.NATS_SERVER_BIN);
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) if (dir) candidates.push(path.join(dir, 'nats-server'));
-  candidates.push('/usr/sbin/nats-server', '/usr/local/bin/nats-server');
-  for (const file of candidates) {
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      if (fs.statSync(file).isFile()) return file;
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
+  return findExecutable('nats-server', 'NATS_SERVER_BIN', ['/usr/sbin', '/usr/local/bin']);
 }
 
 let cachedVersion: string | undefined;

@@ -2,8 +2,7 @@
 // checking and unit-testing the generated alert rules. Absent: the tests that need it skip with
 // a loud notice, except in CI (CI=true), where a missing promtool is a failure.
 import { execFileSync, spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
+import { findExecutable } from './executables';
 
 export const PROMTOOL_INSTALL_HINT = 'apt-get install -y prometheus';
 /** Bound on each promtool run (every loop and process here is bounded, HELPERS-CONTEXT.md). */
@@ -11,19 +10,7 @@ const PROMTOOL_TIMEOUT_MS = 60_000;
 
 /** $PROMTOOL_BIN, then PATH, then /usr/bin; undefined when absent. */
 export function findPromtool(): string | undefined {
-  const candidates: string[] = [];
-  if (process.env.PROMTOOL_BIN) candidates.push(process.env.PROMTOOL_BIN);
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) if (dir) candidates.push(path.join(dir, 'promtool'));
-  candidates.push('/usr/bin/promtool', '/usr/local/bin/promtool');
-  for (const file of candidates) {
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      if (fs.statSync(file).isFile()) return file;
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
+  return findExecutable('promtool', 'PROMTOOL_BIN', ['/usr/bin', '/usr/local/bin']);
 }
 
 /**
