@@ -84,7 +84,6 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
       nats: this.nats,
       metricsService: this.metricsService,
       streams: this.streams,
-      consumers: this.consumers,
       alertRules: this.alertRules,
       labels: monitoring.grafanaDashboardLabels,
     });

@@ -4,7 +4,8 @@ import { CheckTarget, checkInteger, toPositiveDuration } from './checks';
 import { AlertSeverity, AlertsConfig, ConsumerAlertConfig, StreamAlertConfig } from './config';
 import { fail } from './errors';
 import {
-  CONSUMER_KEY_LABELS, EXPORTER_METRIC as M, promSelector, RECORDED as R, scrapeJobOf, STREAM_KEY_LABELS,
+  CONFIG_SERIES as C, CONSUMER_KEY_LABELS, CONSUMER_THRESHOLD_KEYS, EXPORTER_METRIC as M, MatchOp, promSelector, RECORDED as R,
+  scrapeJobOf, STREAM_KEY_LABELS, STREAM_THRESHOLD_KEYS,
 } from './exporter-metrics';
 import { JetStreamConsumer } from './jetstream-consumer';
 import { JetStreamScaledObject } from './jetstream-scaled-object';
@@ -15,11 +16,12 @@ import { Duration, DurationInput, parseDuration, promDuration } from './units';
 
 /**
  * Every alert with its default threshold, `for` and severity: the one table to review.
- * Thresholds marked "config" can be overridden per consumer/stream (`alerts`) or for the whole
- * environment (`monitoring.alerts`). Queries and their reasons: keda-prom-argo.md (c).
+ * Thresholds marked "config" can be set per consumer/stream (`alerts`) or for the whole
+ * environment (`monitoring.alerts`); `for` only for the whole environment (one rule per alert).
+ * Queries and their reasons: keda-prom-argo.md (c).
  */
 export const ALERT_DEFAULTS = {
-  /** config `maxLag`/`for`: lag high AND still growing (deriv over `growthWindow`). */
+  /** config `maxLag` (and environment-wide `for`): lag high AND still growing (deriv over `growthWindow`). */
   consumerLag: { alert: 'NatsConsumerLagGrowing', severity: 'critical', for: '10m', growthWindow: '10m', maxLagWithoutScaler: 10_000, scalerCapacityMultiple: 10 },
   /** lag above lagThreshold x maxReplicas: the HPA wants more than maxReplicas. Only for consumers a scaler targets. */
   scalerSaturated: { alert: 'NatsConsumerScalerSaturated', severity: 'warning', for: '15m' },
@@ -29,7 +31,7 @@ export const ALERT_DEFAULTS = {
   redeliveries: { alert: 'NatsConsumerRedeliveriesHigh', severity: 'warning', for: '15m', maxRedelivered: 100 },
   /** Proxy (no exporter metric exists): redeliveries never dropped to 0 for max(minWindow, maxDeliver x ackWait). */
   maxDeliver: { alert: 'NatsConsumerMaxDeliverLikely', severity: 'warning', for: '5m', minWindow: '5m' },
-  /** config `nearLimitRatio`/`for`; critical with discard "new" (publishes are then rejected). */
+  /** config `nearLimitRatio` (and environment-wide `for`); critical with discard "new" (publishes are then rejected). */
   streamBytes: { alert: 'NatsStreamNearMaxBytes', severity: 'warning', severityDiscardNew: 'critical', for: '15m', ratio: 0.85 },
   /** As streamBytes, for streams with maxMsgs; ratio and `for` are the stream's (streamBytes defaults). */
   streamMessages: { alert: 'NatsStreamNearMaxMessages', severity: 'warning', severityDiscardNew: 'critical', for: '15m' },
@@ -46,6 +48,13 @@ export const ALERT_DEFAULTS = {
 /** Alert names in table order (for docs and tests). */
 export const ALERT_NAMES: readonly string[] = Object.values(ALERT_DEFAULTS).map((d) => d.alert);
 
+/**
+ * Largest rule list (as JSON) in one threshold PrometheusRule. Far below Kubernetes' 1 MiB
+ * object limit, and below the 262144 bytes of kubectl's client-side `last-applied-configuration`
+ * annotation, so each object also applies without server-side apply.
+ */
+export const MAX_THRESHOLD_RULES_JSON_BYTES = 150 * 1024;
+
 /** A rule as Prometheus reads it (the PrometheusRule's `spec.groups[].rules[]`). */
 export interface RuleJson {
   readonly record?: string;
@@ -59,6 +68,13 @@ export interface RuleJson {
 export interface RuleGroupJson {
   readonly name: string;
   readonly rules: readonly RuleJson[];
+}
+
+/** One PrometheusRule object as rendered. */
+export interface RuleObject {
+  readonly name: string;
+  readonly groups: readonly RuleGroupJson[];
+  readonly resource: PrometheusRule;
 }
 
 export interface StreamAlertTarget {
@@ -91,33 +107,59 @@ export interface NatsAlertRulesProps {
 /** Effective thresholds of one consumer after defaults, environment settings and its own. */
 export interface ConsumerThresholds {
   readonly maxLag: number;
-  readonly lagFor: Duration;
-  readonly ackPendingRatio: number;
-  readonly maxRedelivered: number;
+  /** ceil(ackPendingRatio x maxAckPending); undefined without acks (ackPolicy none). */
+  readonly ackPendingLimit?: number;
+  /** undefined without acks. */
+  readonly maxRedelivered?: number;
+  /** max(5m, maxDeliver x ackWait) in whole seconds; undefined without acks. */
+  readonly maxDeliverWindowSeconds?: number;
   /** lagThreshold x maxReplicas of the scaler on the consumer, if any. */
   readonly scalerCapacity?: number;
 }
 
 export interface StreamThresholds {
   readonly nearLimitRatio: number;
-  readonly for: Duration;
 }
 
+/** Names and thresholds as Prometheus' alert templates see them (docs: prometheus.io "Templating"). */
+const T_CONSUMER = '{{ $labels.consumer_name }}';
+const T_STREAM = '{{ $labels.stream_name }}';
+const T_VALUE_COUNT = '{{ printf "%.0f" $value }}';
+
 /**
- * A prometheus-operator `monitoring.coreos.com/v1` PrometheusRule for one environment:
- * recording rules first (leader-only figures aggregated to stable labels, so a leader move
- * neither double counts nor resets `for:`; keda-prom-argo.md (b),(c)), then one alert per
- * consumer, stream and server concern, thresholds per object from the config.
- * Every selector names the exporter's `job` and the environment's `namespace`, so two
- * environments in one Prometheus never record the same series.
+ * The alerting and recording rules of one environment, as prometheus-operator
+ * `monitoring.coreos.com/v1` PrometheusRules. Their size does not depend on the number of
+ * streams and consumers (a backbone of 1,000 streams must still apply; Kubernetes refuses objects
+ * over 1 MiB):
+ *
+ * - `<fullname>-alerts`: recording rules (leader-only figures aggregated to stable labels, so a
+ *   leader move neither double counts nor resets `for:`; keda-prom-argo.md (b),(c)), then ONE
+ *   rule per alert (per severity for the stream alerts), generic over the `stream_name` and
+ *   `consumer_name` labels, with templated annotations;
+ * - `<fullname>-alert-thresholds-<n>`: the per-object thresholds from the config as tiny
+ *   recording rules (`vector(2000)` with the consumer's labels), packed in config order into
+ *   objects of at most MAX_THRESHOLD_RULES_JSON_BYTES. Only values that differ from the
+ *   environment's baseline (the most common one) get an `:override` series; one rule per kind
+ *   in `-alerts` records the effective `:threshold` of every configured consumer/stream as
+ *   `override or baseline x info`, and the alerts compare with that
+ *   (`... > on (namespace, stream_name, consumer_name) group_left () <threshold>`).
+ *
+ * Every selector names the environment's `namespace` (and raw ones the exporter's `job`), so two
+ * environments in one Prometheus never record or alert on each other's series.
  */
 export class NatsAlertRules extends Construct {
+  /** Name of the object with the recording rules and alerts. */
   public readonly name: string;
-  /** The rule groups exactly as rendered (`spec`), for `promtool check rules`. */
+  /** Its rule groups exactly as rendered (`spec`), for `promtool check rules`. */
   public readonly groups: readonly RuleGroupJson[];
+  public readonly resource: PrometheusRule;
+  /** The threshold objects, in order. */
+  public readonly thresholdObjects: readonly RuleObject[];
   public readonly consumerThresholds: ReadonlyMap<string, ConsumerThresholds>;
   public readonly streamThresholds: ReadonlyMap<string, StreamThresholds>;
-  public readonly resource: PrometheusRule;
+  /** Environment-wide `for` of the lag alert and of the stream alerts. */
+  public readonly lagFor: Duration;
+  public readonly streamFor: Duration;
   private readonly namespace: string;
   private readonly job: string;
   private readonly props: NatsAlertRulesProps;
@@ -133,54 +175,78 @@ export class NatsAlertRules extends Construct {
     const alerts = props.alerts ?? {};
     const envConsumer = checkConsumerAlerts(envTarget, 'monitoring.alerts.consumers', alerts.consumers ?? {});
     const envStream = checkStreamAlerts(envTarget, 'monitoring.alerts.streams', alerts.streams ?? {});
+    this.lagFor = optionalDuration(envTarget, 'monitoring.alerts.consumers.for', alerts.consumers?.for) ?? parse(ALERT_DEFAULTS.consumerLag.for);
+    this.streamFor = optionalDuration(envTarget, 'monitoring.alerts.streams.for', alerts.streams?.for) ?? parse(ALERT_DEFAULTS.streamBytes.for);
     const fileStorageRatio = checkRatio(envTarget, 'monitoring.alerts.fileStorageRatio', alerts.fileStorageRatio ?? ALERT_DEFAULTS.fileStorage.ratio);
 
     const scalerByConsumer = new Map<JetStreamConsumer, JetStreamScaledObject>();
     for (const scaler of props.scalers ?? []) scalerByConsumer.set(scaler.consumer, scaler);
+    const minWindowSeconds = parse(ALERT_DEFAULTS.maxDeliver.minWindow).toSeconds();
 
     const consumerThresholds = new Map<string, ConsumerThresholds>();
-    const consumerRules = props.consumers.flatMap(({ consumer, alerts: own }) => {
+    for (const { consumer, alerts: own } of props.consumers) {
       const t: CheckTarget = { scope: this, resource: `Consumer "${consumer.durableName}" (stream "${consumer.stream.streamName}")` };
+      rejectPerObjectFor(t, own, 'monitoring.alerts.consumers.for');
       const mine = checkConsumerAlerts(t, 'alerts', own ?? {});
       const scaler = scalerByConsumer.get(consumer);
       const scalerCapacity = scaler ? scaler.lagThreshold * scaler.maxReplicas : undefined;
-      const thresholds: ConsumerThresholds = {
+      const acked = consumer.ackPolicy !== 'none';
+      const ackPendingRatio = mine.ackPendingRatio ?? envConsumer.ackPendingRatio ?? ALERT_DEFAULTS.ackPending.ratio;
+      consumerThresholds.set(consumer.durableName, {
         maxLag: mine.maxLag ?? envConsumer.maxLag ??
           (scalerCapacity !== undefined ? ALERT_DEFAULTS.consumerLag.scalerCapacityMultiple * scalerCapacity : ALERT_DEFAULTS.consumerLag.maxLagWithoutScaler),
-        lagFor: mine.for ?? envConsumer.for ?? parse(ALERT_DEFAULTS.consumerLag.for),
-        ackPendingRatio: mine.ackPendingRatio ?? envConsumer.ackPendingRatio ?? ALERT_DEFAULTS.ackPending.ratio,
-        maxRedelivered: mine.maxRedelivered ?? envConsumer.maxRedelivered ?? ALERT_DEFAULTS.redeliveries.maxRedelivered,
+        ackPendingLimit: acked ? Math.ceil(ackPendingRatio * consumer.maxAckPending) : undefined,
+        maxRedelivered: acked ? mine.maxRedelivered ?? envConsumer.maxRedelivered ?? ALERT_DEFAULTS.redeliveries.maxRedelivered : undefined,
+        maxDeliverWindowSeconds: acked ? Math.max(minWindowSeconds, Math.ceil(consumer.maxDeliver * consumer.ackWait.toMilliseconds() / 1000)) : undefined,
         scalerCapacity,
-      };
-      consumerThresholds.set(consumer.durableName, thresholds);
-      return this.consumerAlerts(consumer, thresholds, scaler);
-    });
+      });
+    }
 
     const streamThresholds = new Map<string, StreamThresholds>();
-    const streamRules = props.streams.flatMap(({ stream, alerts: own }) => {
+    for (const { stream, alerts: own } of props.streams) {
       const t: CheckTarget = { scope: this, resource: `Stream "${stream.streamName}"` };
+      rejectPerObjectFor(t, own, 'monitoring.alerts.streams.for');
       const mine = checkStreamAlerts(t, 'alerts', own ?? {});
-      const thresholds: StreamThresholds = {
-        nearLimitRatio: mine.nearLimitRatio ?? envStream.nearLimitRatio ?? ALERT_DEFAULTS.streamBytes.ratio,
-        for: mine.for ?? envStream.for ?? parse(ALERT_DEFAULTS.streamBytes.for),
-      };
-      streamThresholds.set(stream.streamName, thresholds);
-      return this.streamAlerts(stream, thresholds);
-    });
-
+      streamThresholds.set(stream.streamName, { nearLimitRatio: mine.nearLimitRatio ?? envStream.nearLimitRatio ?? ALERT_DEFAULTS.streamBytes.ratio });
+    }
     this.consumerThresholds = consumerThresholds;
     this.streamThresholds = streamThresholds;
+
+    const all = [...consumerThresholds.values()];
+    const baselines: Baselines = {
+      maxLag: mostCommon(all.map((c) => c.maxLag)),
+      ackPendingLimit: mostCommon(all.map((c) => c.ackPendingLimit)),
+      maxRedelivered: mostCommon(all.map((c) => c.maxRedelivered)),
+      maxDeliverWindowSeconds: mostCommon(all.map((c) => c.maxDeliverWindowSeconds)),
+      nearLimitRatio: mostCommon([...streamThresholds.values()].map((s) => s.nearLimitRatio)),
+    };
+    // Consumers with acks are exactly those with a max-deliver window.
+    const windows = all.map((c) => c.maxDeliverWindowSeconds).filter((w): w is number => w !== undefined);
+    const longestWindowSeconds = windows.reduce((a, b) => Math.max(a, b), minWindowSeconds);
+
+    const perObjectBundles = this.perObjectRuleBundles(baselines, scalerByConsumer);
+    const overridden = new Set(perObjectBundles.flatMap((bundle) => bundle.map((r) => r.record!)));
     this.groups = [
-      { name: 'overmind-nats.recording', rules: this.recordingRules() },
-      { name: 'overmind-nats.consumers', rules: consumerRules },
-      { name: 'overmind-nats.streams', rules: streamRules },
+      { name: 'overmind-nats.recording', rules: [...this.recordingRules(), ...this.thresholdRules(baselines, overridden)] },
+      { name: 'overmind-nats.consumers', rules: this.consumerAlerts(props.consumers.length > 0, scalerByConsumer.size > 0, windows.length > 0, longestWindowSeconds) },
+      { name: 'overmind-nats.streams', rules: this.streamAlerts(props.streams.map((s) => s.stream)) },
       { name: 'overmind-nats.servers', rules: this.serverAlerts(fileStorageRatio) },
     ].filter((g) => g.rules.length > 0);
+    this.resource = this.ruleObject('Resource', this.name, this.groups);
 
-    this.resource = new PrometheusRule(this, 'Resource', {
-      metadata: { name: this.name, labels: props.prometheusSelectorLabels },
+    const chunks = packInChunks(perObjectBundles, MAX_THRESHOLD_RULES_JSON_BYTES);
+    this.thresholdObjects = chunks.map((rules, i) => {
+      const name = `${props.nats.fullname}-alert-thresholds-${i + 1}`;
+      const groups = [{ name: `overmind-nats.thresholds.${i + 1}`, rules }];
+      return { name, groups, resource: this.ruleObject(`Thresholds${i + 1}`, name, groups) };
+    });
+  }
+
+  private ruleObject(id: string, name: string, groups: readonly RuleGroupJson[]): PrometheusRule {
+    return new PrometheusRule(this, id, {
+      metadata: { name, labels: this.props.prometheusSelectorLabels },
       spec: {
-        groups: this.groups.map((g) => ({
+        groups: groups.map((g) => ({
           name: g.name,
           rules: g.rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
         })),
@@ -193,12 +259,17 @@ export class NatsAlertRules extends Construct {
     return promSelector([['job', this.job], ['namespace', this.namespace], ...extra]);
   }
 
+  /** Series recorded by our rules: scoped by namespace, as two environments may share a Prometheus. */
+  private ns(...extra: Array<readonly [string, string] | readonly [string, string, MatchOp]>): string {
+    return promSelector([['namespace', this.namespace], ...extra]);
+  }
+
   private recordingRules(): RuleJson[] {
     const consumerBy = `max by (${CONSUMER_KEY_LABELS.join(', ')})`;
     const streamBy = `max by (${STREAM_KEY_LABELS.join(', ')})`;
     const consumerLeader = this.exporterSelector(['is_consumer_leader', 'true']);
     const streamLeader = this.exporterSelector(['is_stream_leader', 'true']);
-    const ns = promSelector([['namespace', this.namespace]]);
+    const ns = this.ns();
     return [
       { record: R.consumerNumPending, expr: `${consumerBy} (${M.consumerNumPending}${consumerLeader})` },
       { record: R.consumerNumAckPending, expr: `${consumerBy} (${M.consumerNumAckPending}${consumerLeader})` },
@@ -206,6 +277,9 @@ export class NatsAlertRules extends Construct {
       { record: R.consumerDeliveredStreamSeq, expr: `${consumerBy} (${M.consumerDeliveredStreamSeq}${consumerLeader})` },
       // KEDA's lag (keda-prom-argo.md (a)): what the scaler divides by lagThreshold.
       { record: R.consumerLag, expr: `${R.consumerNumPending}${ns} + ${R.consumerNumAckPending}${ns}` },
+      // When the leader last had nothing to redeliver: the max-deliver proxy compares it with each
+      // consumer's own window, which a range selector `[w]` cannot take from a series.
+      { record: R.consumerRedeliveredZeroAt, expr: `timestamp(${R.consumerNumRedelivered}${ns} == 0)` },
       { record: R.streamTotalBytes, expr: `${streamBy} (${M.streamTotalBytes}${streamLeader})` },
       // Limits are -1 when unlimited: dropped, so ratios only exist for limited streams.
       { record: R.streamLimitBytes, expr: `${streamBy} (${M.streamLimitBytes}${streamLeader} > 0)` },
@@ -214,90 +288,165 @@ export class NatsAlertRules extends Construct {
     ];
   }
 
-  private consumerAlerts(consumer: JetStreamConsumer, th: ConsumerThresholds, scaler: JetStreamScaledObject | undefined): RuleJson[] {
-    const stream = consumer.stream.streamName;
-    const name = consumer.durableName;
-    const sel = promSelector([['namespace', this.namespace], ['stream_name', stream], ['consumer_name', name]]);
-    const what = `consumer "${name}" on stream "${stream}" (${this.props.environment})`;
-    // The series already carry these; as rule labels they also make each rule unique (promtool's duplicate-rule lint).
-    const identity = { stream_name: stream, consumer_name: name };
-    const info = this.natsCli(`consumer info ${stream} ${name}`);
+  /**
+   * The effective threshold of every configured consumer/stream, one rule per kind:
+   * its `:override` where the config recorded one, else the environment's baseline for every
+   * object with an `:info` series. Objects that are not in the config get no threshold, so no alert.
+   * An `:override` series is read only if some object records it, so every series a rule reads exists.
+   */
+  private thresholdRules(b: Baselines, overridden: ReadonlySet<string>): RuleJson[] {
+    const consumerBy = `max by (${CONSUMER_THRESHOLD_KEYS.join(', ')})`;
+    const onConsumer = `on (${CONSUMER_THRESHOLD_KEYS.join(', ')})`;
+    const onStream = `on (${STREAM_THRESHOLD_KEYS.join(', ')})`;
+    const everyConsumer = `${consumerBy} (${C.consumerInfo}${this.ns()})`;
+    const ackedConsumer = `${consumerBy} (${C.consumerInfo}${this.ns(['ack_policy', 'none', '!='])})`;
+    const effective = (series: { threshold: string; override: string }, baseline: number | undefined, on: string, objects: string): RuleJson[] => {
+      // No baseline: no object has this threshold (e.g. no consumer with acks), so neither has an override.
+      if (baseline === undefined) return [];
+      const fallback = `${baseline} * ${objects}`;
+      return [{ record: series.threshold, expr: overridden.has(series.override) ? `${series.override}${this.ns()} or ${on} ${fallback}` : fallback }];
+    };
+    return [
+      ...effective(C.consumerMaxLag, b.maxLag, onConsumer, everyConsumer),
+      ...effective(C.consumerAckPendingLimit, b.ackPendingLimit, onConsumer, ackedConsumer),
+      ...effective(C.consumerMaxRedelivered, b.maxRedelivered, onConsumer, ackedConsumer),
+      ...effective(C.consumerMaxDeliverWindow, b.maxDeliverWindowSeconds, onConsumer, ackedConsumer),
+      ...effective(C.streamNearLimitRatio, b.nearLimitRatio, onStream, `max by (${STREAM_THRESHOLD_KEYS.join(', ')}) (${C.streamInfo}${this.ns()})`),
+    ];
+  }
+
+  /**
+   * Per stream, in config order: its `:info` and overrides, then those of its consumers (info,
+   * overrides, scaler capacity). These are the only rules that grow with the config.
+   */
+  private perObjectRuleBundles(b: Baselines, scalerByConsumer: ReadonlyMap<JetStreamConsumer, JetStreamScaledObject>): RuleJson[][] {
+    const consumersByStream = new Map<JetStreamStream, JetStreamConsumer[]>();
+    for (const { consumer } of this.props.consumers) {
+      const list = consumersByStream.get(consumer.stream) ?? [];
+      list.push(consumer);
+      consumersByStream.set(consumer.stream, list);
+    }
+    const series = (record: string, value: number, labels: Record<string, string>): RuleJson => ({ record, expr: `vector(${value})`, labels });
+    const override = (s: { override: string }, value: number | undefined, baseline: number | undefined, labels: Record<string, string>): RuleJson[] =>
+      (value === undefined || value === baseline ? [] : [series(s.override, value, labels)]);
+    return this.props.streams.map(({ stream }) => {
+      const streamLabels = { namespace: this.namespace, stream_name: stream.streamName };
+      const rules: RuleJson[] = [
+        series(C.streamInfo, 1, { ...streamLabels, discard: stream.discard }),
+        ...override(C.streamNearLimitRatio, this.streamThresholds.get(stream.streamName)!.nearLimitRatio, b.nearLimitRatio, streamLabels),
+      ];
+      for (const consumer of consumersByStream.get(stream) ?? []) {
+        const th = this.consumerThresholds.get(consumer.durableName)!;
+        const labels = { ...streamLabels, consumer_name: consumer.durableName };
+        const scaler = scalerByConsumer.get(consumer);
+        rules.push(
+          series(C.consumerInfo, 1, { ...labels, ack_policy: consumer.ackPolicy }),
+          ...override(C.consumerMaxLag, th.maxLag, b.maxLag, labels),
+          ...override(C.consumerAckPendingLimit, th.ackPendingLimit, b.ackPendingLimit, labels),
+          ...override(C.consumerMaxRedelivered, th.maxRedelivered, b.maxRedelivered, labels),
+          ...override(C.consumerMaxDeliverWindow, th.maxDeliverWindowSeconds, b.maxDeliverWindowSeconds, labels),
+          ...(scaler ? [series(C.consumerScalerCapacity, th.scalerCapacity!, { ...labels, scaledobject: scaler.resource.name, workload: scaler.target })] : []),
+        );
+      }
+      return rules;
+    });
+  }
+
+  /** `{{ ... }}` printing a threshold series' value for the alert's consumer or stream (template function `query`); empty if it has none. */
+  private lookup(series: string, keys: readonly string[], format: string): string {
+    return `{{ with ${queryFor(series, keys)} }}{{ . | first | value | ${format} }}{{ end }}`;
+  }
+
+  private consumerAlerts(anyConsumer: boolean, anyScaler: boolean, anyAcked: boolean, longestWindowSeconds: number): RuleJson[] {
+    if (!anyConsumer) return [];
+    const ns = this.ns();
+    const on = `on (${CONSUMER_THRESHOLD_KEYS.join(', ')})`;
+    const what = `consumer "${T_CONSUMER}" on stream "${T_STREAM}" (${this.props.environment})`;
+    const info = this.natsCli(`consumer info ${T_STREAM} ${T_CONSUMER}`);
+    const count = (series: string) => this.lookup(series, CONSUMER_THRESHOLD_KEYS, 'printf "%.0f"');
+    const maxLag = count(C.consumerMaxLag.threshold);
+    // The scaler's names come from its capacity series' labels (absent: no scaler on this consumer).
+    const withScaler = (then: string, otherwise: string) =>
+      `{{ with ${queryFor(C.consumerScalerCapacity, CONSUMER_THRESHOLD_KEYS)} }}{{ with first . }}${then}{{ end }}{{ else }}${otherwise}{{ end }}`;
     const lagRunbook = [
       `1. Check the consumer: ${info} (Unprocessed = pending, Outstanding Acks = ack pending).`,
-      ...(scaler
-        ? [
-          `2. Check KEDA scaling: kubectl get hpa -n ${this.namespace}; kubectl describe scaledobject -n ${this.namespace} ${scaler.resource.name} (Ready and Fallback conditions).`,
-          `3. KEDA owns the replicas of "${scaler.target}" (max ${scaler.maxReplicas}): raise maxReplicas in the config, or pin a count for now with kubectl annotate scaledobject -n ${this.namespace} ${scaler.resource.name} autoscaling.keda.sh/paused-replicas=<n>. A plain kubectl scale is undone by the HPA.`,
-        ]
-        : [
+      withScaler(
+        [
+          `2. Check KEDA scaling: kubectl get hpa -n ${this.namespace}; kubectl describe scaledobject -n ${this.namespace} {{ .Labels.scaledobject }} (Ready and Fallback conditions).`,
+          `3. KEDA owns the replicas of "{{ .Labels.workload }}": raise maxReplicas in the config, or pin a count for now with kubectl annotate scaledobject -n ${this.namespace} {{ .Labels.scaledobject }} autoscaling.keda.sh/paused-replicas=<n>. A plain kubectl scale is undone by the HPA.`,
+        ].join('\n'),
+        [
           '2. No KEDA scaler targets this consumer.',
           `3. Scale its workers by hand if needed (kubectl scale deployment <workers> --replicas=5 -n ${this.namespace}), or add a scaler to the config.`,
-        ]),
+        ].join('\n'),
+      ),
       '4. Look at the workers\' logs for slow or failing processing (every failure is redelivered after ackWait).',
     ].join('\n');
     const lagWindow = ALERT_DEFAULTS.consumerLag.growthWindow;
     const rules: RuleJson[] = [
       this.alert(ALERT_DEFAULTS.consumerLag, {
-        expr: `${R.consumerLag}${sel} > ${th.maxLag} and deriv(${R.consumerLag}${sel}[${lagWindow}]) > 0`,
-        extraLabels: identity,
-        for: th.lagFor,
-        summary: `NATS ${what}: lag above ${th.maxLag} and still growing`,
-        description: `Pending plus ack-pending messages on the consumer leader (the lag KEDA scales on) have been above ${th.maxLag} ` +
-          `and rising (deriv over ${lagWindow}) for ${promDuration(th.lagFor)}: the workers are not keeping up` +
-          (scaler ? ` even though KEDA may scale "${scaler.target}" up to ${scaler.maxReplicas} replicas.` : '.'),
+        expr: `${R.consumerLag}${ns} > ${on} group_left () ${C.consumerMaxLag.threshold}${ns} and deriv(${R.consumerLag}${ns}[${lagWindow}]) > 0`,
+        for: this.lagFor,
+        summary: `NATS ${what}: lag ${T_VALUE_COUNT} above ${maxLag} and still growing`,
+        description: `Pending plus ack-pending messages on the consumer leader (the lag KEDA scales on) have been above the consumer's threshold of ${maxLag} ` +
+          `and rising (deriv over ${lagWindow}) for ${promDuration(this.lagFor)}: the workers are not keeping up. ` +
+          withScaler(
+            `KEDA scales "{{ .Labels.workload }}" (ScaledObject {{ .Labels.scaledobject }}) on this lag and absorbs up to {{ printf "%.0f" .Value }} (lagThreshold x maxReplicas).`,
+            'No KEDA scaler targets this consumer.',
+          ),
         runbook: lagRunbook,
       }),
     ];
-    if (scaler && th.scalerCapacity !== undefined) {
+    if (anyScaler) {
       rules.push(this.alert(ALERT_DEFAULTS.scalerSaturated, {
-        expr: `${R.consumerLag}${sel} > ${th.scalerCapacity}`,
-        extraLabels: { ...identity, scaledobject: scaler.resource.name, workload: scaler.target },
-        summary: `NATS ${what}: lag beyond what KEDA absorbs at ${scaler.maxReplicas} replicas of "${scaler.target}"`,
-        description: `Lag has stayed above lagThreshold ${scaler.lagThreshold} x maxReplicas ${scaler.maxReplicas} = ${th.scalerCapacity}: ` +
-          `the HPA asks for more than ${scaler.maxReplicas} replicas of "${scaler.target}" and is capped, so the backlog drains only as fast as ${scaler.maxReplicas} workers allow.`,
+        // group_left copies the scaler's names onto the alert, for routing and the runbook.
+        expr: `${R.consumerLag}${ns} > ${on} group_left (scaledobject, workload) ${C.consumerScalerCapacity}${ns}`,
+        summary: `NATS ${what}: lag beyond what KEDA absorbs at maxReplicas of "{{ $labels.workload }}"`,
+        description: `Lag (${T_VALUE_COUNT}) has stayed above ${count(C.consumerScalerCapacity)}, lagThreshold x maxReplicas of ScaledObject {{ $labels.scaledobject }}: ` +
+          'the HPA asks for more than maxReplicas replicas of "{{ $labels.workload }}" and is capped, so the backlog drains only as fast as maxReplicas workers allow.',
         runbook: lagRunbook,
       }));
     }
-    if (consumer.ackPolicy !== 'none') {
-      const ackPendingLimit = Math.ceil(th.ackPendingRatio * consumer.maxAckPending);
-      const maxDeliverWindow = Duration.millis(Math.max(parse(ALERT_DEFAULTS.maxDeliver.minWindow).toMilliseconds(), consumer.maxDeliver * consumer.ackWait.toMilliseconds()));
+    if (anyAcked) {
+      const window = this.lookup(C.consumerMaxDeliverWindow.threshold, CONSUMER_THRESHOLD_KEYS, 'humanizeDuration');
+      const advisory = `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${T_STREAM}.${T_CONSUMER}`;
+      // The range covers the longest window of the environment; each consumer then compares the
+      // last time it had nothing to redeliver with its own window: min_over_time(x[window]) > 0, per consumer.
+      const longest = promDuration(Duration.seconds(longestWindowSeconds));
       rules.push(
         this.alert(ALERT_DEFAULTS.ackPending, {
-          expr: `${R.consumerNumAckPending}${sel} >= ${ackPendingLimit}`,
-          extraLabels: identity,
-          summary: `NATS ${what}: ack pending near maxAckPending ${consumer.maxAckPending}`,
-          description: `${ackPendingLimit} or more messages (${Math.round(th.ackPendingRatio * 100)}% of maxAckPending ${consumer.maxAckPending}) are delivered but not acked. ` +
+          expr: `${R.consumerNumAckPending}${ns} >= ${on} group_left () ${C.consumerAckPendingLimit.threshold}${ns}`,
+          summary: `NATS ${what}: ack pending ${T_VALUE_COUNT} near maxAckPending`,
+          description: `${T_VALUE_COUNT} messages are delivered but not acked, at or above the consumer's threshold of ${count(C.consumerAckPendingLimit.threshold)} (its ackPendingRatio of maxAckPending). ` +
             'At maxAckPending the server stops delivering to this consumer, so the backlog grows while workers hold messages.',
           runbook: [
             `1. ${info}: compare Outstanding Acks with Max Ack Pending.`,
-            `2. Workers may be stuck or slow to ack (ackWait ${promDuration(consumer.ackWait)}): check their logs and restarts (kubectl get pods -n ${this.namespace}).`,
+            `2. Workers may be stuck or slow to ack (within ackWait): check their logs and restarts (kubectl get pods -n ${this.namespace}).`,
             '3. If the workers are healthy and simply busy, raise maxAckPending (or scale the workers) in the config.',
           ].join('\n'),
         }),
         this.alert(ALERT_DEFAULTS.redeliveries, {
-          expr: `${R.consumerNumRedelivered}${sel} > ${th.maxRedelivered}`,
-          extraLabels: identity,
-          summary: `NATS ${what}: more than ${th.maxRedelivered} messages awaiting redelivery`,
-          description: `More than ${th.maxRedelivered} messages are currently marked for redelivery (a gauge, not a rate): workers fail, nak, or miss the ackWait of ${promDuration(consumer.ackWait)}. ` +
-            `Each message is tried at most maxDeliver ${consumer.maxDeliver} times.`,
+          expr: `${R.consumerNumRedelivered}${ns} > ${on} group_left () ${C.consumerMaxRedelivered.threshold}${ns}`,
+          summary: `NATS ${what}: ${T_VALUE_COUNT} messages awaiting redelivery, more than ${count(C.consumerMaxRedelivered.threshold)}`,
+          description: `${T_VALUE_COUNT} messages are currently marked for redelivery (a gauge, not a rate), more than the consumer's threshold of ${count(C.consumerMaxRedelivered.threshold)}: ` +
+            'workers fail, nak, or miss the ackWait. Each message is tried at most maxDeliver times.',
           runbook: [
-            `1. ${info}: Redelivered Messages and the ack floor.`,
+            `1. ${info}: Redelivered Messages, the ack floor, ackWait and maxDeliver.`,
             '2. Look for poison messages or timeouts in the workers\' logs; a handler slower than ackWait is redelivered while still working.',
             '3. Raise ackWait in the config if processing legitimately takes longer.',
           ].join('\n'),
         }),
         this.alert(ALERT_DEFAULTS.maxDeliver, {
-          expr: `min_over_time(${R.consumerNumRedelivered}${sel}[${promDuration(maxDeliverWindow)}]) > 0`,
-          extraLabels: identity,
-          summary: `NATS ${what}: messages are probably reaching maxDeliver ${consumer.maxDeliver} and being dropped`,
-          description: `Redeliveries have not dropped to zero for ${promDuration(maxDeliverWindow)} (maxDeliver ${consumer.maxDeliver} x ackWait ${promDuration(consumer.ackWait)}, at least ${ALERT_DEFAULTS.maxDeliver.minWindow}), ` +
+          expr: `(${R.consumerNumRedelivered}${ns} > 0 and ${on} ${C.consumerMaxDeliverWindow.threshold}${ns}) ` +
+            `unless ${on} (max_over_time(${R.consumerRedeliveredZeroAt}${ns}[${longest}]) + ${on} group_left () ${C.consumerMaxDeliverWindow.threshold}${ns} > time())`,
+          summary: `NATS ${what}: messages are probably reaching maxDeliver and being dropped`,
+          description: `Redeliveries have not dropped to zero for ${window} (the consumer's maxDeliver x ackWait, at least ${ALERT_DEFAULTS.maxDeliver.minWindow}), ` +
             'long enough for a message to use all its attempts; after the last one the server gives it up for this consumer. ' +
             'This is a proxy: the exporter has no metric for terminated deliveries. The exact signal is the advisory ' +
-            `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${name}, which Prometheus does not see. ` +
-            'It can also fire when different messages keep failing in turn.',
+            `${advisory}, which Prometheus does not see. It can also fire when different messages keep failing in turn.`,
           runbook: [
-            `1. Watch the advisories: ${this.natsCli(`sub '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${name}'`)} (each names the stream sequence given up).`,
-            `2. Read a given-up message: ${this.natsCli(`stream get ${stream} <stream_seq>`)}.`,
+            `1. Watch the advisories: ${this.natsCli(`sub '${advisory}'`)} (each names the stream sequence given up).`,
+            `2. Read a given-up message: ${this.natsCli(`stream get ${T_STREAM} <stream_seq>`)}.`,
             '3. Fix the worker or the message, then republish it if it must be processed.',
           ].join('\n'),
         }),
@@ -306,41 +455,45 @@ export class NatsAlertRules extends Construct {
     return rules;
   }
 
-  private streamAlerts(stream: JetStreamStream, th: StreamThresholds): RuleJson[] {
-    const sel = promSelector([['namespace', this.namespace], ['stream_name', stream.streamName]]);
-    const what = `stream "${stream.streamName}" (${this.props.environment})`;
-    const discardNew = stream.discard === 'new';
-    const effect = discardNew
-      ? 'With discard "new" the server then rejects publishes to the stream.'
-      : `With discard "old" the server then drops the oldest messages, so the stream keeps less than its maxAge${stream.maxAge ? ` of ${promDuration(stream.maxAge)}` : ''}.`;
+  /** One rule per alert and severity in use: discard "new" rejects publishes at the limit (critical), "old" drops history. */
+  private streamAlerts(streams: readonly JetStreamStream[]): RuleJson[] {
+    const ns = this.ns();
+    const on = `on (${STREAM_THRESHOLD_KEYS.join(', ')})`;
+    const what = `stream "${T_STREAM}" (${this.props.environment})`;
+    const ratio = this.lookup(C.streamNearLimitRatio.threshold, STREAM_THRESHOLD_KEYS, 'humanizePercentage');
     const runbook = (limit: string) => [
-      `1. ${this.natsCli(`stream info ${stream.streamName}`)}: State (messages, bytes) against ${limit}.`,
+      `1. ${this.natsCli(`stream info ${T_STREAM}`)}: State (messages, bytes) against ${limit}.`,
       '2. Check that the consumers keep up (consumer lag alerts) and that publishers are not flooding the stream.',
       `3. Raise the stream's ${limit} in the config (the NATS PVC is sized from the sum of maxBytes) or shorten maxAge.`,
     ].join('\n');
-    const pct = `${Math.round(th.nearLimitRatio * 100)}%`;
-    const severity = (d: { severity: AlertSeverity; severityDiscardNew: AlertSeverity }) => (discardNew ? d.severityDiscardNew : d.severity);
-    const rules: RuleJson[] = [
-      this.alert(ALERT_DEFAULTS.streamBytes, {
-        expr: `${R.streamTotalBytes}${sel} / ${R.streamLimitBytes}${sel} > ${th.nearLimitRatio}`,
-        extraLabels: { stream_name: stream.streamName },
-        for: th.for,
-        severity: severity(ALERT_DEFAULTS.streamBytes),
-        summary: `NATS ${what}: above ${pct} of maxBytes ${stream.maxBytes.toQuantity()}`,
-        description: `The stream leader holds more than ${pct} of the stream's maxBytes (${stream.maxBytes}). ${effect}`,
-        runbook: runbook('maxBytes'),
-      }),
-    ];
-    if (stream.maxMsgs !== undefined) {
-      rules.push(this.alert(ALERT_DEFAULTS.streamMessages, {
-        expr: `${R.streamTotalMessages}${sel} / ${R.streamLimitMessages}${sel} > ${th.nearLimitRatio}`,
-        extraLabels: { stream_name: stream.streamName },
-        for: th.for,
-        severity: severity(ALERT_DEFAULTS.streamMessages),
-        summary: `NATS ${what}: above ${pct} of maxMsgs ${stream.maxMsgs}`,
-        description: `The stream leader holds more than ${pct} of the stream's maxMsgs (${stream.maxMsgs}). ${effect}`,
-        runbook: runbook('maxMsgs'),
-      }));
+    const rules: RuleJson[] = [];
+    for (const discard of ['old', 'new'] as const) {
+      if (!streams.some((s) => s.discard === discard)) continue;
+      const discardSelector = this.ns(['discard', 'new', discard === 'new' ? '=' : '!=']);
+      const onlyThese = `and ${on} ${C.streamInfo}${discardSelector}`;
+      const effect = discard === 'new'
+        ? 'With discard "new" the server then rejects publishes to the stream.'
+        : 'With discard "old" the server then drops the oldest messages, so the stream keeps less than its maxAge promises.';
+      const severity = (d: { severity: AlertSeverity; severityDiscardNew: AlertSeverity }) => (discard === 'new' ? d.severityDiscardNew : d.severity);
+      const limitOf = (series: string, format: string) => this.lookup(series, STREAM_THRESHOLD_KEYS, format);
+      rules.push(
+        this.alert(ALERT_DEFAULTS.streamBytes, {
+          expr: `${R.streamTotalBytes}${ns} / ${R.streamLimitBytes}${ns} > ${on} group_left () ${C.streamNearLimitRatio.threshold}${ns} ${onlyThese}`,
+          for: this.streamFor,
+          severity: severity(ALERT_DEFAULTS.streamBytes),
+          summary: `NATS ${what}: {{ $value | humanizePercentage }} of maxBytes ${limitOf(R.streamLimitBytes, 'humanize1024')}B`,
+          description: `The stream leader holds more than the stream's threshold of ${ratio} of its maxBytes (${limitOf(R.streamLimitBytes, 'humanize1024')}B). ${effect}`,
+          runbook: runbook('maxBytes'),
+        }),
+        this.alert(ALERT_DEFAULTS.streamMessages, {
+          expr: `${R.streamTotalMessages}${ns} / ${R.streamLimitMessages}${ns} > ${on} group_left () ${C.streamNearLimitRatio.threshold}${ns} ${onlyThese}`,
+          for: this.streamFor,
+          severity: severity(ALERT_DEFAULTS.streamMessages),
+          summary: `NATS ${what}: {{ $value | humanizePercentage }} of maxMsgs ${limitOf(R.streamLimitMessages, 'printf "%.0f"')}`,
+          description: `The stream leader holds more than the stream's threshold of ${ratio} of its maxMsgs (${limitOf(R.streamLimitMessages, 'printf "%.0f"')}). ${effect}`,
+          runbook: runbook('maxMsgs'),
+        }),
+      );
     }
     return rules;
   }
@@ -421,10 +574,7 @@ export class NatsAlertRules extends Construct {
 
   private alert(
     defaults: { readonly alert: string; readonly severity: AlertSeverity; readonly for: string },
-    rule: {
-      expr: string; for?: Duration; severity?: AlertSeverity; extraLabels?: Record<string, string>;
-      summary: string; description: string; runbook: string;
-    },
+    rule: { expr: string; for?: Duration; severity?: AlertSeverity; summary: string; description: string; runbook: string },
   ): RuleJson {
     const base = this.props.alerts?.runbookBaseUrl;
     return {
@@ -433,7 +583,6 @@ export class NatsAlertRules extends Construct {
       for: promDuration(rule.for ?? parse(defaults.for)),
       labels: {
         ...this.props.alerts?.labels,
-        ...rule.extraLabels,
         severity: rule.severity ?? defaults.severity,
         environment: this.props.environment,
         namespace: this.namespace,
@@ -456,6 +605,59 @@ export class NatsAlertRules extends Construct {
   }
 }
 
+interface Baselines {
+  readonly maxLag?: number;
+  readonly ackPendingLimit?: number;
+  readonly maxRedelivered?: number;
+  readonly maxDeliverWindowSeconds?: number;
+  readonly nearLimitRatio?: number;
+}
+
+/** The template expression `query "<series>{namespace=...,stream_name=...}"` for the alert's own labels. */
+function queryFor(series: string, keys: readonly string[]): string {
+  return `printf "${series}{${keys.map((k) => `${k}=%q`).join(',')}}" ${keys.map((k) => `$labels.${k}`).join(' ')} | query`;
+}
+
+/** The most frequent value (the smallest among equals), undefined when there is none: the baseline that needs no per-object series. */
+function mostCommon(values: ReadonlyArray<number | undefined>): number | undefined {
+  const counts = new Map<number, number>();
+  for (const v of values) if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: number | undefined;
+  for (const [value, n] of counts) {
+    const bestCount = best === undefined ? 0 : counts.get(best)!;
+    if (n > bestCount || (n === bestCount && value < best!)) best = value;
+  }
+  return best;
+}
+
+/**
+ * Consecutive bundles (one per stream) into lists of at most `maxBytes` of rule JSON, in order;
+ * a bundle larger than that on its own is split. Deterministic: the same config gives the same objects,
+ * and appending streams to the config only touches the last object.
+ */
+function packInChunks(bundles: readonly RuleJson[][], maxBytes: number): RuleJson[][] {
+  const chunks: RuleJson[][] = [];
+  let current: RuleJson[] = [];
+  let size = 0;
+  const flush = () => {
+    if (current.length > 0) chunks.push(current);
+    current = [];
+    size = 0;
+  };
+  for (const bundle of bundles) {
+    const bundleSize = bundle.reduce((n, r) => n + JSON.stringify(r).length, 0);
+    if (size + bundleSize > maxBytes) flush();
+    for (const rule of bundle) {
+      const ruleSize = JSON.stringify(rule).length;
+      if (size + ruleSize > maxBytes) flush();
+      current.push(rule);
+      size += ruleSize;
+    }
+  }
+  flush();
+  return chunks;
+}
+
 /** A duration of ALERT_DEFAULTS (a literal of ours, so a bad one is a bug, not a config error). */
 function parse(text: string): Duration {
   const d = parseDuration(text);
@@ -463,13 +665,23 @@ function parse(text: string): Duration {
   return d;
 }
 
-interface CheckedConsumerAlerts { maxLag?: number; for?: Duration; ackPendingRatio?: number; maxRedelivered?: number }
-interface CheckedStreamAlerts { nearLimitRatio?: number; for?: Duration }
+/** `for` is one per alert rule, and there is one rule for all consumers (or streams). */
+function rejectPerObjectFor(t: CheckTarget, own: object | undefined, environmentField: string): void {
+  const value = (own as { for?: unknown } | undefined)?.for;
+  if (value === undefined) return;
+  fail(t.scope, {
+    resource: t.resource, field: 'alerts.for', value,
+    allowed: `no per-object for: one alert rule serves every object, so its for is environment-wide (${environmentField})`,
+    fix: `remove alerts.for and set ${environmentField} instead`,
+  });
+}
+
+interface CheckedConsumerAlerts { maxLag?: number; ackPendingRatio?: number; maxRedelivered?: number }
+interface CheckedStreamAlerts { nearLimitRatio?: number }
 
 function checkConsumerAlerts(t: CheckTarget, prefix: string, c: ConsumerAlertConfig): CheckedConsumerAlerts {
   return {
     maxLag: c.maxLag === undefined ? undefined : checkInteger(t, `${prefix}.maxLag`, c.maxLag, { min: 1 }, 'set maxLag to a whole number of messages, e.g. 1000'),
-    for: optionalDuration(t, `${prefix}.for`, c.for),
     ackPendingRatio: c.ackPendingRatio === undefined ? undefined : checkRatio(t, `${prefix}.ackPendingRatio`, c.ackPendingRatio),
     maxRedelivered: c.maxRedelivered === undefined ? undefined : checkInteger(t, `${prefix}.maxRedelivered`, c.maxRedelivered, { min: 1 }, 'set maxRedelivered to a whole number of messages, e.g. 100'),
   };
@@ -478,7 +690,6 @@ function checkConsumerAlerts(t: CheckTarget, prefix: string, c: ConsumerAlertCon
 function checkStreamAlerts(t: CheckTarget, prefix: string, s: StreamAlertConfig): CheckedStreamAlerts {
   return {
     nearLimitRatio: s.nearLimitRatio === undefined ? undefined : checkRatio(t, `${prefix}.nearLimitRatio`, s.nearLimitRatio),
-    for: optionalDuration(t, `${prefix}.for`, s.for),
   };
 }
 

@@ -42,10 +42,19 @@ export interface StreamConfig {
   readonly alerts?: StreamAlertConfig;
 }
 
+/**
+ * One stream's alert thresholds. They become a small threshold series the environment's one
+ * rule per alert compares with (docs/operations.md "Alerts"), so they can differ per stream;
+ * timing (`for`) cannot, and is set environment-wide in `monitoring.alerts.streams.for`.
+ */
 export interface StreamAlertConfig {
   /** Fraction of maxBytes (or maxMsgs) at which "stream near its limit" fires. @default 0.85 */
   readonly nearLimitRatio?: number;
-  /** @default '15m' */
+}
+
+/** Environment-wide stream alert settings: every stream's default thresholds, and the `for` all streams share. */
+export interface StreamAlertDefaults extends StreamAlertConfig {
+  /** How long a stream must stay near its limit before "stream near its limit" fires. @default '15m' */
   readonly for?: DurationInput;
 }
 
@@ -79,6 +88,11 @@ export interface ConsumerConfig {
   readonly alerts?: ConsumerAlertConfig;
 }
 
+/**
+ * One consumer's alert thresholds. They become a small threshold series the environment's one
+ * rule per alert compares with (docs/operations.md "Alerts"), so they can differ per consumer;
+ * timing (`for`) cannot, and is set environment-wide in `monitoring.alerts.consumers.for`.
+ */
 export interface ConsumerAlertConfig {
   /**
    * Backlog (pending + ack pending, the lag KEDA scales on) above which "lag high and growing" pages.
@@ -86,12 +100,16 @@ export interface ConsumerAlertConfig {
    * scaler absorbs at max replicas), or 10000 when no scaler targets it
    */
   readonly maxLag?: number;
-  /** How long the backlog must stay high and growing. @default '10m' */
-  readonly for?: DurationInput;
   /** Fraction of maxAckPending at which "ack pending near the limit" fires. @default 0.9 */
   readonly ackPendingRatio?: number;
   /** Messages currently marked for redelivery that warn. @default 100 */
   readonly maxRedelivered?: number;
+}
+
+/** Environment-wide consumer alert settings: every consumer's default thresholds, and the `for` all consumers share. */
+export interface ConsumerAlertDefaults extends ConsumerAlertConfig {
+  /** How long a consumer's lag must stay high and growing before "lag growing" pages. @default '10m' */
+  readonly for?: DurationInput;
 }
 
 /** Scales a workload with KEDA on one consumer's lag (pending + ack pending on the consumer leader). */
@@ -187,10 +205,10 @@ export interface MonitoringConfig {
 
 /** Environment-wide alert settings; a stream's or consumer's own `alerts` override these field by field. */
 export interface AlertsConfig {
-  /** Defaults for every consumer. @default - see ConsumerAlertConfig */
-  readonly consumers?: ConsumerAlertConfig;
-  /** Defaults for every stream. @default - see StreamAlertConfig */
-  readonly streams?: StreamAlertConfig;
+  /** Defaults for every consumer, and the `for` of the lag alert. @default - see ConsumerAlertDefaults */
+  readonly consumers?: ConsumerAlertDefaults;
+  /** Defaults for every stream, and the `for` of the near-limit alerts. @default - see StreamAlertDefaults */
+  readonly streams?: StreamAlertDefaults;
   /** Fraction of a node's JetStream file store (max_file_store) in use at which "file storage near full" fires. @default 0.85 */
   readonly fileStorageRatio?: number;
   /** Each alert gets `runbook_url: <runbookBaseUrl>#<anchor>` (e.g. docs/operations.md on your git host). @default - no runbook_url (the `runbook` text annotation is always set) */

@@ -49,6 +49,41 @@ export const RECORDED = {
   streamLimitBytes: 'nats:stream_limit_bytes:leader',
   streamTotalMessages: 'nats:stream_total_messages:leader',
   streamLimitMessages: 'nats:stream_limit_messages:leader',
+  /** timestamp() of each evaluation at which the leader reported no message awaiting redelivery (the max-deliver proxy's clock). */
+  consumerRedeliveredZeroAt: 'nats:consumer_num_redelivered_zero:timestamp',
+} as const;
+
+/** Labels that identify a configured consumer/stream in the series recorded from the config. */
+export const CONSUMER_THRESHOLD_KEYS = ['namespace', 'stream_name', 'consumer_name'] as const;
+export const STREAM_THRESHOLD_KEYS = ['namespace', 'stream_name'] as const;
+
+/**
+ * Series recorded from the config, not from the exporter (lib/alert-rules.ts): which consumers
+ * and streams are configured, and their alert thresholds. One generic rule per alert compares
+ * the exporter's figures with these, so the rules do not grow with the number of consumers.
+ *  - `*:info` (value 1), one per configured consumer/stream, with `ack_policy` / `discard`;
+ *  - `*:override` only where a consumer's/stream's threshold differs from the environment's
+ *    baseline (its most common value), to keep the per-object rules few;
+ *  - `*:threshold` the effective threshold of every configured consumer/stream:
+ *    `override or baseline x info`, recorded by one rule per kind.
+ */
+export const CONFIG_SERIES = {
+  /** Labels CONSUMER_THRESHOLD_KEYS + `ack_policy`. */
+  consumerInfo: 'overmind:consumer:info',
+  /** Labels STREAM_THRESHOLD_KEYS + `discard`. */
+  streamInfo: 'overmind:stream:info',
+  /** Pending + ack pending above which "lag growing" fires. */
+  consumerMaxLag: { threshold: 'overmind:consumer_max_lag:threshold', override: 'overmind:consumer_max_lag:override' },
+  /** ceil(ackPendingRatio x maxAckPending); consumers with acks only. */
+  consumerAckPendingLimit: { threshold: 'overmind:consumer_ack_pending_limit:threshold', override: 'overmind:consumer_ack_pending_limit:override' },
+  /** Messages awaiting redelivery above which "redeliveries high" fires; consumers with acks only. */
+  consumerMaxRedelivered: { threshold: 'overmind:consumer_max_redelivered:threshold', override: 'overmind:consumer_max_redelivered:override' },
+  /** max(5m, maxDeliver x ackWait) in seconds; consumers with acks only. */
+  consumerMaxDeliverWindow: { threshold: 'overmind:consumer_max_deliver_window_seconds:threshold', override: 'overmind:consumer_max_deliver_window_seconds:override' },
+  /** Fraction of maxBytes/maxMsgs at which "near its limit" fires. */
+  streamNearLimitRatio: { threshold: 'overmind:stream_near_limit_ratio:threshold', override: 'overmind:stream_near_limit_ratio:override' },
+  /** lagThreshold x maxReplicas of the KEDA scaler, labels + `scaledobject`, `workload`; scaled consumers only (no baseline). */
+  consumerScalerCapacity: 'overmind:consumer_scaler_capacity:threshold',
 } as const;
 
 /**
@@ -60,7 +95,10 @@ export function scrapeJobOf(service: NatsMetricsService): string {
   return service.name;
 }
 
-/** `{a="x",b="y"}` with keys in the given order; values escaped for PromQL strings. */
-export function promSelector(labels: ReadonlyArray<readonly [string, string]>): string {
-  return `{${labels.map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+/** A label matcher operator of PromQL. */
+export type MatchOp = '=' | '!=' | '=~' | '!~';
+
+/** `{a="x",b!="y"}` with keys in the given order (operator `=` unless given); values escaped for PromQL strings. */
+export function promSelector(labels: ReadonlyArray<readonly [string, string] | readonly [string, string, MatchOp]>): string {
+  return `{${labels.map(([k, v, op]) => `${k}${op ?? '='}"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 }
