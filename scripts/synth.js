@@ -4,8 +4,6 @@
 // Fast path: scripts/bundle.js bundles the TypeScript once with esbuild and rebuilds only when a
 // source changed, so a synth costs about 0.2 s instead of ts-node's 2.4 s (tooling.md §6).
 'use strict';
-// V8 code cache for every module we load (cdk8s, cdk8s-plus-28, our bundle): about 0.1 s saved per run.
-require('v8-compile-cache');
 const fs = require('fs');
 const path = require('path');
 const { loadBundle, root } = require('./bundle');
