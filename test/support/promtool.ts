@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import { findExecutable } from './executables';
 
 export const PROMTOOL_INSTALL_HINT = 'apt-get install -y prometheus';
-/** Bound on each promtool run (every loop and process here is bounded, HELPERS-CONTEXT.md). */
+/** Bound on each promtool run (every loop and process in the tests is bounded). */
 const PROMTOOL_TIMEOUT_MS = 60_000;
 
 /** $PROMTOOL_BIN, then PATH, then /usr/bin; undefined when absent. */
