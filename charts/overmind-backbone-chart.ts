@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkKubernetesName, CheckTarget, toDuration } from '../lib/checks';
-import { EnvironmentConfig } from '../lib/config';
+import { ConsumerConfig, EnvironmentConfig, ScalerConfig, StreamConfig } from '../lib/config';
 import { DistFile, HasExtraFiles, toStableYaml } from '../lib/dist-writer';
 import { ENVIRONMENT_CONTEXT_KEY, fail } from '../lib/errors';
 import { JetStreamConsumer } from '../lib/jetstream-consumer';
@@ -52,23 +52,26 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
     checkKubernetesName(envTarget, 'name', environment);
     checkKubernetesName(envTarget, 'namespace', namespace);
 
+    // The spec's topology wherever the config names none; resolved once, used by every part below.
+    const streamConfigs = config.streams ?? OVERMIND_STREAMS;
+    const consumerConfigs = config.consumers ?? OVERMIND_CONSUMERS;
     const clusterSize = config.nats?.replicas ?? 3;
-    this.streams = this.createStreams(config, clusterSize);
+    this.streams = this.createStreams(streamConfigs, clusterSize);
     this.nats = new NatsHelmValues(this, 'Nats', { ...config.nats, namespace, streams: this.streams });
-    this.consumers = this.createConsumers(config);
-    this.scalers = this.createScalers(config);
+    this.consumers = this.createConsumers(consumerConfigs);
+    this.scalers = this.createScalers(config.scalers ?? OVERMIND_SCALERS);
 
     this.metricsService = new NatsMetricsService(this, 'MetricsService', { nats: this.nats });
     const monitoring = config.monitoring ?? {};
+    const prometheusSelectorLabels = monitoring.prometheusSelectorLabels ?? { release: 'kube-prometheus-stack' };
     new NatsServiceMonitor(this, 'ServiceMonitor', {
       service: this.metricsService,
-      prometheusSelectorLabels: monitoring.prometheusSelectorLabels ?? { release: 'kube-prometheus-stack' },
+      prometheusSelectorLabels,
       scrapeInterval: toDuration({ scope: this, resource: 'Monitoring' }, 'monitoring.scrapeInterval', monitoring.scrapeInterval ?? '30s'),
     });
 
     // Operators' view and hardening (docs/operations.md): alerts, dashboard, network policies.
-    const streamConfigs = config.streams ?? OVERMIND_STREAMS;
-    const consumerConfigs = config.consumers ?? OVERMIND_CONSUMERS;
+    // streams[i] and consumers[i] were built from streamConfigs[i] and consumerConfigs[i].
     this.alertRules = new NatsAlertRules(this, 'AlertRules', {
       environment,
       nats: this.nats,
@@ -76,7 +79,7 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
       streams: this.streams.map((stream, i) => ({ stream, alerts: streamConfigs[i].alerts })),
       consumers: this.consumers.map((consumer, i) => ({ consumer, alerts: consumerConfigs[i].alerts })),
       scalers: this.scalers,
-      prometheusSelectorLabels: monitoring.prometheusSelectorLabels ?? { release: 'kube-prometheus-stack' },
+      prometheusSelectorLabels,
       alerts: monitoring.alerts,
     });
     this.dashboard = new GrafanaDashboard(this, 'Dashboard', {
@@ -106,10 +109,10 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
     return [{ path: `${this.environment}/helm/nats-values.yaml`, content: toStableYaml(n.values, header) }];
   }
 
-  private createStreams(config: EnvironmentConfig, clusterSize: number): JetStreamStream[] {
+  private createStreams(streamConfigs: readonly StreamConfig[], clusterSize: number): JetStreamStream[] {
     const subjects = new SubjectIndex();
     const seen = new Map<string, string>();
-    return (config.streams ?? OVERMIND_STREAMS).map((streamConfig, i) => {
+    return streamConfigs.map((streamConfig, i) => {
       const stream = new JetStreamStream(this, `Stream${i}`, { ...streamConfig, clusterSize });
       const clash = seen.get(stream.kubernetesName);
       if (clash !== undefined) {
@@ -133,10 +136,10 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
     });
   }
 
-  private createConsumers(config: EnvironmentConfig): JetStreamConsumer[] {
+  private createConsumers(consumerConfigs: readonly ConsumerConfig[]): JetStreamConsumer[] {
     const streamsByName = new Map(this.streams.map((s) => [s.streamName, s]));
     const seen = new Set<string>();
-    return (config.consumers ?? OVERMIND_CONSUMERS).map((consumerConfig, i) => {
+    return consumerConfigs.map((consumerConfig, i) => {
       const stream = streamsByName.get(consumerConfig.stream);
       const resource = `Consumer "${consumerConfig.name}"`;
       if (!stream) {
@@ -151,10 +154,10 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
     });
   }
 
-  private createScalers(config: EnvironmentConfig): JetStreamScaledObject[] {
+  private createScalers(scalerConfigs: readonly ScalerConfig[]): JetStreamScaledObject[] {
     const consumersByName = new Map(this.consumers.map((c) => [c.durableName, c]));
     const seen = new Set<string>();
-    return (config.scalers ?? OVERMIND_SCALERS).map((scalerConfig, i) => {
+    return scalerConfigs.map((scalerConfig, i) => {
       const consumer = consumersByName.get(scalerConfig.consumer);
       const resource = `ScaledObject "${scalerConfig.name ?? `${scalerConfig.target}-nats-scaler`}" (scaler of "${scalerConfig.target}")`;
       if (!consumer) {
