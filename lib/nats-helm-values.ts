@@ -53,6 +53,8 @@ export class NatsHelmValues extends Construct {
   /** PVC size of each node. */
   public readonly fileStoragePvc: ByteSize;
   public readonly memoryStoreMax: ByteSize;
+  /** Memory request and limit of each NATS server container. */
+  public readonly memoryLimit: ByteSize;
   public readonly tokenSecret: { readonly name: string; readonly key: string };
   /** Undefined when TLS is off. */
   public readonly tls?: NatsTls;
@@ -101,8 +103,8 @@ export class NatsHelmValues extends Construct {
     }
     this.fileStoreMax = ByteSize.bytes(Math.floor(this.fileStoragePvc.bytes * FILE_STORE_SHARE_OF_PVC / MIB.bytes) * MIB.bytes);
 
-    const memoryLimit = toByteSize(t, 'nats.resources.memory', props.resources?.memory ?? '2GiB');
-    if (memoryLimit.bytes < this.memoryStoreMax.bytes + ByteSize.mebibytes(256).bytes) {
+    this.memoryLimit = toByteSize(t, 'nats.resources.memory', props.resources?.memory ?? '2GiB');
+    if (this.memoryLimit.bytes < this.memoryStoreMax.bytes + ByteSize.mebibytes(256).bytes) {
       fail(this, {
         resource: t.resource, field: 'nats.resources.memory', value: props.resources?.memory ?? '2GiB',
         allowed: `more than the memory streams' store (${this.memoryStoreMax}) plus 256MiB for the server`,
@@ -182,7 +184,7 @@ export class NatsHelmValues extends Construct {
   get values(): Record<string, unknown> {
     const props = this.props;
     const cpu = props.resources?.cpu ?? '500m';
-    const memory = toByteSize({ scope: this, resource: 'NATS cluster (nats)' }, 'nats.resources.memory', props.resources?.memory ?? '2GiB');
+    const memory = this.memoryLimit;
     const tokenEnv = { valueFrom: { secretKeyRef: { name: this.tokenSecret.name, key: this.tokenSecret.key } } };
     const clustered = this.replicas > 1;
     const tls = this.tls;
