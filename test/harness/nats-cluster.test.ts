@@ -18,12 +18,14 @@ describe('skipUnlessNatsServer', () => {
     delete process.env.CI;
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     expect(skipUnlessNatsServer(() => undefined)).toBe(describe.skip);
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/SKIPPED LIVE JETSTREAM TESTS[\s\S]*apt-get update && apt-get install -y nats-server/));
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/SKIPPED: nats-server is not installed[\s\S]*apt-get update && apt-get install -y nats-server/));
   });
 
-  test('fails when it is missing under CI=true (CI always installs it)', () => {
+  test('under CI=true a missing nats-server is a failing test, not a skip', () => {
     process.env.CI = 'true';
-    expect(() => skipUnlessNatsServer(() => undefined)).toThrow(/CI=true: the live JetStream tests must run[\s\S]*apt-get install -y nats-server/);
+    const describeLive = skipUnlessNatsServer(() => undefined);
+    expect(describeLive).not.toBe(describe.skip);
+    expect(describeLive).not.toBe(describe);
   });
 });
 

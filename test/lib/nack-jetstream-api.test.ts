@@ -11,7 +11,7 @@ import {
   UNMODELLED_CONSUMER_FIELDS,
   UNMODELLED_STREAM_FIELDS,
 } from '../../lib/nack-jetstream-api';
-import { describeWithShared, sharedFile } from '../support/shared';
+import { describeWithShared, requireSharedFile } from '../support/shared';
 
 const SECOND = 1_000_000_000n;
 const HOUR = 3600n * SECOND;
@@ -341,7 +341,7 @@ describe('consumerSpecToApiRequest (NACK control-loop create)', () => {
 
 // The defaults and the field classification above are only right if they match the pinned CRD.
 describeWithShared(['crds/nack-crds.yaml'])('agreement with the pinned NACK CRD (shared/crds/nack-crds.yaml)', () => {
-  const crds = yaml.loadAll(fs.readFileSync(sharedFile('crds/nack-crds.yaml')!, 'utf8')) as Array<{
+  const crds = yaml.loadAll(fs.readFileSync(requireSharedFile('crds/nack-crds.yaml'), 'utf8')) as Array<{
     spec: { names: { kind: string }; versions: Array<{ name: string; schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, { default?: unknown }> } } } } }> };
   }>;
   const specProperties = (kind: string) => {

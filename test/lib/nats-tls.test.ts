@@ -5,7 +5,7 @@ import * as yaml from 'js-yaml';
 import { ENVIRONMENTS } from '../../config';
 import { EnvironmentConfig, NatsTlsConfig } from '../../lib/config';
 import { ConfigError } from '../../lib/errors';
-import { describeWithShared, sharedFile } from '../support/shared';
+import { describeWithShared, requireSharedFile } from '../support/shared';
 import { objectsOfKind, synthEnvironment } from '../support/synth';
 
 const envConfig = (name: string): EnvironmentConfig => ENVIRONMENTS.find((e) => e.name === name)!;
@@ -95,7 +95,7 @@ test.each([
 });
 
 describeWithShared(['reference/nats-chart-values.yaml'])('TLS keys exist in the chart\'s values.yaml (the chart has no schema, helm.md §0)', () => {
-  const chartValues = yaml.load(fs.readFileSync(sharedFile('reference/nats-chart-values.yaml')!, 'utf8')) as Record<string, unknown>;
+  const chartValues = yaml.load(fs.readFileSync(requireSharedFile('reference/nats-chart-values.yaml'), 'utf8')) as Record<string, unknown>;
   const has = (obj: unknown, keyPath: string[]): boolean =>
     keyPath.length === 0 || (typeof obj === 'object' && obj !== null && keyPath[0] in obj && has((obj as Record<string, unknown>)[keyPath[0]], keyPath.slice(1)));
 

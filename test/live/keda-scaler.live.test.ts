@@ -99,9 +99,11 @@ describeLive('KEDA nats-jetstream triggers from dist/ against a live 3-node clus
     expect(environments.flatMap(jetStreamTriggers).length).toBeGreaterThan(0);
   });
 
-  for (const env of environments) {
+  // Environments without a scaler have nothing to evaluate here: they are left out, not skipped,
+  // and the test above fails if that leaves none.
+  for (const env of environments.filter((e) => jetStreamTriggers(e).length > 0)) {
     const triggers = jetStreamTriggers(env);
-    (triggers.length > 0 ? describe : describe.skip)(`environment ${env.env}`, () => {
+    describe(`environment ${env.env}`, () => {
       beforeAll(async () => {
         await applyEnvironment(jsm, env);
       });

@@ -3,6 +3,7 @@
 // a loud notice, except in CI (CI=true), where a missing promtool is a failure.
 import { execFileSync, spawnSync } from 'child_process';
 import { findExecutable } from './executables';
+import { describeIfAvailable } from './requirements';
 
 export const PROMTOOL_INSTALL_HINT = 'apt-get install -y prometheus';
 /** Bound on each promtool run (every loop and process in the tests is bounded). */
@@ -13,27 +14,11 @@ export function findPromtool(): string | undefined {
   return findExecutable('promtool', 'PROMTOOL_BIN', ['/usr/bin', '/usr/local/bin']);
 }
 
-/**
- * `describe` when promtool exists; otherwise `describe.skip` with a notice, or (CI=true) a
- * describe whose single test fails and says how to install it.
- */
+/** `describe` when promtool exists; otherwise skipped with a notice, or (CI=true) failing. */
 export function describeWithPromtool(name: string, body: (promtool: string) => void): void {
   const promtool = findPromtool();
-  if (promtool) {
-    describe(name, () => body(promtool));
-    return;
-  }
-  if (process.env.CI === 'true') {
-    describe(name, () => {
-      test('promtool is installed (required in CI)', () => {
-        throw new Error(`promtool not found (PATH, /usr/bin, $PROMTOOL_BIN): ${PROMTOOL_INSTALL_HINT}`);
-      });
-    });
-    return;
-  }
-  // eslint-disable-next-line no-console
-  console.warn(`SKIPPED: "${name}" needs promtool, which is not installed. Install it with: ${PROMTOOL_INSTALL_HINT}`);
-  describe.skip(name, () => body('promtool'));
+  const missing = promtool ? undefined : `promtool not found (PATH, /usr/bin, $PROMTOOL_BIN): ${PROMTOOL_INSTALL_HINT}`;
+  describeIfAvailable(missing)(name, () => body(promtool ?? 'promtool'));
 }
 
 export interface PromtoolResult {

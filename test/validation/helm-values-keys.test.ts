@@ -7,7 +7,7 @@ import * as yaml from 'js-yaml';
 import { DistDocument, listEnvironments, listHelmValuesFiles, loadDocuments } from '../support/dist';
 import { checkValuesKeys, valuesPath } from '../support/helm-values-keys';
 import { cloneJson, formatViolations } from '../support/schema-validation';
-import { describeWithShared, REPO_ROOT, sharedFile } from '../support/shared';
+import { describeWithShared, REPO_ROOT, requireSharedFile } from '../support/shared';
 
 const CHART_DEFAULTS = 'reference/nats-chart-values.yaml';
 const valuesDocs: DistDocument[] = listEnvironments().flatMap((env) => listHelmValuesFiles(env).flatMap((file) => loadDocuments(env, file)));
@@ -15,7 +15,7 @@ const valuesDocs: DistDocument[] = listEnvironments().flatMap((env) => listHelmV
 describeWithShared([CHART_DEFAULTS])('NATS Helm values keys against the chart defaults (nats-chart-values.yaml)', () => {
   let defaults: Record<string, unknown>;
   beforeAll(() => {
-    defaults = yaml.load(fs.readFileSync(sharedFile(CHART_DEFAULTS)!, 'utf8')) as Record<string, unknown>;
+    defaults = yaml.load(fs.readFileSync(requireSharedFile(CHART_DEFAULTS), 'utf8')) as Record<string, unknown>;
   });
   const check = (values: unknown) => formatViolations(checkValuesKeys(values, defaults));
 

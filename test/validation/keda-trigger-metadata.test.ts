@@ -4,7 +4,7 @@
 import { DistDocument, DistObject, describeLocation, listEnvironments, loadAllObjects, objectsOfKind } from '../support/dist';
 import { checkScalerTriggers, checkTriggerMetadata, isGoInt64, KedaScalerParameters, readKedaScalerParameters } from '../support/keda-trigger-parameters';
 import { cloneJson, formatViolations } from '../support/schema-validation';
-import { describeWithShared, sharedFile } from '../support/shared';
+import { describeWithShared, requireSharedFile } from '../support/shared';
 
 const PARAMETERS_FILE = 'reference/keda-scaler-parameters.json';
 const objects = loadAllObjects();
@@ -13,7 +13,7 @@ const scalers: Array<DistDocument<DistObject>> = [...objectsOfKind(objects, 'ked
 describeWithShared([PARAMETERS_FILE])('KEDA trigger metadata (keda-scaler-parameters.json)', () => {
   let parameters: KedaScalerParameters;
   beforeAll(() => {
-    parameters = readKedaScalerParameters(sharedFile(PARAMETERS_FILE)!);
+    parameters = readKedaScalerParameters(requireSharedFile(PARAMETERS_FILE));
   });
 
   test('every environment has a scaler to check', () => {
