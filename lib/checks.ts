@@ -19,7 +19,8 @@ export function formatLiteral(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(formatLiteral).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${formatLiteral(v)}`);
+    const key = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k));
+    const entries = Object.entries(value).map(([k, v]) => `${key(k)}: ${formatLiteral(v)}`);
     return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
   }
   return String(value);
@@ -57,7 +58,8 @@ export function checkInteger(
   const { min, max } = range;
   const ok = Number.isInteger(value) && (min === undefined || value >= min) && (max === undefined || value <= max);
   if (!ok) {
-    const allowed = min !== undefined && max !== undefined ? (min === max ? `exactly ${min}` : `an integer from ${min} to ${max}`)
+    const between = min === max ? `exactly ${min}` : `an integer from ${min} to ${max}`;
+    const allowed = min !== undefined && max !== undefined ? between
       : min !== undefined ? `an integer of at least ${min}`
         : max !== undefined ? `an integer of at most ${max}` : 'an integer';
     fail(t.scope, { resource: t.resource, field, value, allowed, fix });
@@ -65,7 +67,8 @@ export function checkInteger(
   return value;
 }
 
-export function checkOneOf<T extends string>(t: CheckTarget, field: string, value: T, allowed: readonly T[], suggestion: T = allowed[0]): T {
+export function checkOneOf<T extends string>(t: CheckTarget, field: string, value: T, allowed: readonly T[],
+  suggestion: T = allowed[0]): T {
   if (!allowed.includes(value)) {
     fail(t.scope, {
       resource: t.resource,
@@ -87,7 +90,8 @@ export function toDuration(t: CheckTarget, field: string, input: DurationInput, 
       resource: t.resource,
       field,
       value: input,
-      allowed: 'a duration such as "30s", "1h30m", "24h", "7d" or "500ms" (units ms, s, m, h, d, w), or a cdk8s Duration',
+      allowed: 'a duration such as "30s", "1h30m", "24h", "7d" or "500ms" (units ms, s, m, h, d, w), ' +
+        'or a cdk8s Duration',
       fix: `write it with a number and a unit, e.g. ${literal(field, example)}`,
     });
   }
@@ -104,8 +108,10 @@ export function toPositiveDuration(t: CheckTarget, field: string, input: Duratio
       resource: t.resource,
       field,
       value: input,
-      allowed: min ? `a duration of at least ${min.duration.toMilliseconds()}ms (${min.why})` : 'a duration greater than zero',
-      fix: `write ${literal(field, example)}, or another duration of at least ${min ? `${min.duration.toMilliseconds()}ms` : '1ms'}`,
+      allowed: min ? `a duration of at least ${min.duration.toMilliseconds()}ms (${min.why})`
+        : 'a duration greater than zero',
+      fix: `write ${literal(field, example)}, or another duration of at least ` +
+        `${min ? `${min.duration.toMilliseconds()}ms` : '1ms'}`,
     });
   }
   return duration;
@@ -152,7 +158,10 @@ export function checkName(t: CheckTarget, field: string, name: string, rule: Nam
   const why = typeof name === 'string' ? rule.error(name) : 'it is not a string';
   if (why) {
     const suggestion = suggestName(name, rule, options) ?? options.fallback ?? 'my-app';
-    fail(t.scope, { resource: t.resource, field, value: name, allowed: rule.allowed, fix: `rename it (${why}), e.g. ${literal(field, suggestion)}` });
+    fail(t.scope, {
+      resource: t.resource, field, value: name, allowed: rule.allowed,
+      fix: `rename it (${why}), e.g. ${literal(field, suggestion)}`,
+    });
   }
   return name;
 }
@@ -163,9 +172,13 @@ export function checkKubernetesName(t: CheckTarget, field: string, name: string)
 }
 
 /** Labels we put on objects or selectors: each key and value must be a valid Kubernetes label key and value. */
-export function checkLabels(t: CheckTarget, field: string, labels: unknown, example: Record<string, string>): Record<string, string> {
+export function checkLabels(t: CheckTarget, field: string, labels: unknown,
+  example: Record<string, string>): Record<string, string> {
   if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) {
-    fail(t.scope, { resource: t.resource, field, value: labels, allowed: 'an object of label keys to string values', fix: `write e.g. ${literal(field, example)}` });
+    fail(t.scope, {
+      resource: t.resource, field, value: labels, allowed: 'an object of label keys to string values',
+      fix: `write e.g. ${literal(field, example)}`,
+    });
   }
   for (const [key, value] of Object.entries(labels as Record<string, unknown>)) {
     const keyError = LABEL_KEY_RULE.error(key);
@@ -177,10 +190,12 @@ export function checkLabels(t: CheckTarget, field: string, labels: unknown, exam
     }
     const valueError = typeof value === 'string' ? LABEL_VALUE_RULE.error(value) : 'it is not a string';
     if (valueError) {
-      const fixed = typeof value === 'string' ? value.replace(/[^-A-Za-z0-9_.]+/g, '-').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '') : '';
+      const fixed = typeof value !== 'string' ? ''
+        : value.replace(/[^-A-Za-z0-9_.]+/g, '-').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
       fail(t.scope, {
         resource: t.resource, field: `${field}["${key}"]`, value, allowed: LABEL_VALUE_RULE.allowed,
-        fix: `change the value (${valueError}), e.g. ${literal(field, { ...(labels as Record<string, string>), [key]: fixed || 'value' })}`,
+        fix: `change the value (${valueError}), e.g. ` +
+          literal(field, { ...(labels as Record<string, string>), [key]: fixed || 'value' }),
       });
     }
   }

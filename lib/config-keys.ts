@@ -19,6 +19,11 @@ type Shape = 'value' | 'labels' | KeyTable | { readonly each: KeyTable };
 /** The fields of one config type. `Required` so optional fields need a row too. */
 type Fields<T> = { readonly [K in keyof Required<T>]: Shape };
 
+interface Unsupported {
+  readonly reason: string;
+  readonly fix: (value: unknown) => string;
+}
+
 interface KeyTable {
   /** The type's name in lib/config.ts, for messages. */
   readonly type: string;
@@ -27,7 +32,7 @@ interface KeyTable {
    * Fields of the upstream object (NACK, KEDA) that this config does not support, with the reason (and,
    * when removing the key is not the whole fix, the fix for its value).
    */
-  readonly unsupported?: Readonly<Record<string, string | { readonly reason: string; readonly fix: (value: unknown) => string }>>;
+  readonly unsupported?: Readonly<Record<string, string | Unsupported>>;
   /** Upstream names of fields we do support under another name, e.g. NACK's `durableName` is our `name`. */
   readonly aliases?: Readonly<Record<string, { readonly to: string; readonly value?: (v: unknown) => unknown }>>;
   /** Objects of this type are resources of their own: messages name them, and fields are relative to them. */
@@ -36,49 +41,57 @@ interface KeyTable {
 
 const NACK_CONNECTION = 'a NACK connection setting: NACK reaches this environment\'s NATS through its own install ' +
   '(docs/gitops.md), so a per-object connection is not emitted';
+const NACK_CONNECTION_FIELDS = ['account', 'creds', 'nkey', 'servers', 'tls', 'tlsFirst', 'jsDomain'];
 const NACK_NOT_MODELLED = 'a NACK field this project does not model: it would not be emitted, so it would not apply';
+
+const ONE_WAY_SWITCH = 'a one-way switch on the server (it cannot be turned off again): not emitted, so a ' +
+  'config edit cannot lock a stream';
 
 /** NACK `jetstream.nats.io/v1beta2` Stream fields that StreamConfig does not support (imports/jetstream.nats.io.ts). */
 const UNSUPPORTED_STREAM_FIELDS: Record<string, string> = {
-  ...Object.fromEntries(['maxConsumers', 'discardPerSubject', 'maxMsgsPerSubject', 'placement', 'compression', 'firstSequence',
-    'subjectTransform', 'republish', 'allowDirect', 'mirrorDirect', 'allowMsgTtl', 'subjectDeleteMarkerTtl', 'allowMsgCounter',
-    'allowAtomicPublish', 'allowMsgSchedules', 'persistMode', 'consumerLimits', 'metadata', 'preventUpdate']
-    .map((f) => [f, NACK_NOT_MODELLED])),
-  ...Object.fromEntries(['account', 'creds', 'nkey', 'servers', 'tls', 'tlsFirst', 'jsDomain'].map((f) => [f, NACK_CONNECTION])),
+  ...Object.fromEntries(['maxConsumers', 'discardPerSubject', 'maxMsgsPerSubject', 'placement', 'compression',
+    'firstSequence', 'subjectTransform', 'republish', 'allowDirect', 'mirrorDirect', 'allowMsgTtl',
+    'subjectDeleteMarkerTtl', 'allowMsgCounter', 'allowAtomicPublish', 'allowMsgSchedules', 'persistMode',
+    'consumerLimits', 'metadata', 'preventUpdate'].map((f) => [f, NACK_NOT_MODELLED])),
+  ...Object.fromEntries(NACK_CONNECTION_FIELDS.map((f) => [f, NACK_CONNECTION])),
   noAck: 'a stream without publish acks drops messages in silence; every stream here acks (and nats-server ' +
     'requires noAck only for subjects this config refuses anyway: ">" and the $JS/$SYS API subjects)',
   mirror: 'mirrors are not modelled: their subjects, sizes and replicas would go unchecked here',
   sources: 'sourced streams are not modelled: their subjects, sizes and replicas would go unchecked here',
-  sealed: 'a one-way switch on the server (a sealed stream cannot be unsealed): not emitted, so a config edit cannot lock a stream',
-  denyDelete: 'a one-way switch on the server (it cannot be turned off again): not emitted, so a config edit cannot lock a stream',
-  denyPurge: 'a one-way switch on the server (it cannot be turned off again): not emitted, so a config edit cannot lock a stream',
+  sealed: ONE_WAY_SWITCH,
+  denyDelete: ONE_WAY_SWITCH,
+  denyPurge: ONE_WAY_SWITCH,
   allowRollup: NACK_NOT_MODELLED,
   preventDelete: NACK_NOT_MODELLED,
 };
 
 /** NACK Consumer fields that ConsumerConfig does not support. */
 const UNSUPPORTED_CONSUMER_FIELDS: Record<string, string> = {
-  ...Object.fromEntries(['optStartSeq', 'optStartTime', 'backoff', 'sampleFreq', 'maxWaiting', 'rateLimitBps', 'deliverGroup',
-    'flowControl', 'headersOnly', 'heartbeatInterval', 'maxRequestExpires', 'maxRequestMaxBytes', 'inactiveThreshold',
-    'pauseUntil', 'priorityPolicy', 'pinnedTtl', 'priorityGroups', 'metadata', 'preventDelete', 'preventUpdate']
-    .map((f) => [f, NACK_NOT_MODELLED])),
-  ...Object.fromEntries(['account', 'creds', 'nkey', 'servers', 'tls', 'tlsFirst', 'jsDomain'].map((f) => [f, NACK_CONNECTION])),
+  ...Object.fromEntries(['optStartSeq', 'optStartTime', 'backoff', 'sampleFreq', 'maxWaiting', 'rateLimitBps',
+    'deliverGroup', 'flowControl', 'headersOnly', 'heartbeatInterval', 'maxRequestExpires', 'maxRequestMaxBytes',
+    'inactiveThreshold', 'pauseUntil', 'priorityPolicy', 'pinnedTtl', 'priorityGroups', 'metadata', 'preventDelete',
+    'preventUpdate'].map((f) => [f, NACK_NOT_MODELLED])),
+  ...Object.fromEntries(NACK_CONNECTION_FIELDS.map((f) => [f, NACK_CONNECTION])),
   memStorage: 'nats-server 2.14.2 picks a consumer\'s store only when it creates the consumer ' +
     '(https://github.com/nats-io/nats-server/blob/v2.14.2/server/jetstream_cluster.go#L9245) and accepts a changed ' +
     'memStorage on update without moving the store (checkNewConsumerConfig does not compare it, ' +
-    'https://github.com/nats-io/nats-server/blob/v2.14.2/server/consumer.go#L2443), so the config and the server would ' +
-    'disagree in silence; and its memory is not in the NATS memory budget this project sizes. A consumer\'s state ' +
+    'https://github.com/nats-io/nats-server/blob/v2.14.2/server/consumer.go#L2443), so the config and the ' +
+    'server would disagree in silence; and its memory is not in the NATS memory budget this project sizes. ' +
+    'A consumer\'s state ' +
     'follows its stream\'s storage',
 };
 
 const STREAM_ALERT_FIELDS = { nearLimitRatio: 'value' } satisfies Fields<StreamAlertConfig>;
-const CONSUMER_ALERT_FIELDS = { maxLag: 'value', ackPendingRatio: 'value', maxRedelivered: 'value' } satisfies Fields<ConsumerAlertConfig>;
+const CONSUMER_ALERT_FIELDS = {
+  maxLag: 'value', ackPendingRatio: 'value', maxRedelivered: 'value',
+} satisfies Fields<ConsumerAlertConfig>;
 
 /** `for` is one per alert rule, and one rule serves every stream (or consumer): it is set environment-wide. */
 function environmentWideFor(kind: 'streams' | 'consumers') {
   return {
     for: {
-      reason: `environment-wide only: one alert rule serves every object, so its for is set in monitoring.alerts.${kind}.for`,
+      reason: 'environment-wide only: one alert rule serves every object, so its for is set in ' +
+        `monitoring.alerts.${kind}.for`,
       fix: (value: unknown) => `remove for here, and write ${literal(`monitoring.alerts.${kind}.for`, value)}`,
     },
   };
@@ -88,8 +101,9 @@ const STREAM_TABLE: KeyTable = {
   type: 'StreamConfig',
   resource: (s) => `Stream "${s.name}"`,
   fields: {
-    name: 'value', subjects: 'value', description: 'value', retention: 'value', maxAge: 'value', maxBytes: 'value',
-    maxMsgs: 'value', maxMsgSize: 'value', storage: 'value', replicas: 'value', discard: 'value', duplicateWindow: 'value',
+    name: 'value', subjects: 'value', description: 'value', retention: 'value', maxAge: 'value',
+    maxBytes: 'value', maxMsgs: 'value', maxMsgSize: 'value', storage: 'value', replicas: 'value',
+    discard: 'value', duplicateWindow: 'value',
     alerts: { type: 'StreamAlertConfig', fields: STREAM_ALERT_FIELDS, unsupported: environmentWideFor('streams') },
   } satisfies Fields<StreamConfig>,
   unsupported: UNSUPPORTED_STREAM_FIELDS,
@@ -99,10 +113,12 @@ const CONSUMER_TABLE: KeyTable = {
   type: 'ConsumerConfig',
   resource: (c) => `Consumer "${c.name}"`,
   fields: {
-    name: 'value', stream: 'value', description: 'value', filterSubjects: 'value', ackPolicy: 'value', ackWait: 'value',
-    maxDeliver: 'value', maxAckPending: 'value', maxRequestBatch: 'value', deliverPolicy: 'value', replayPolicy: 'value',
-    replicas: 'value', deliverSubject: 'value',
-    alerts: { type: 'ConsumerAlertConfig', fields: CONSUMER_ALERT_FIELDS, unsupported: environmentWideFor('consumers') },
+    name: 'value', stream: 'value', description: 'value', filterSubjects: 'value', ackPolicy: 'value',
+    ackWait: 'value', maxDeliver: 'value', maxAckPending: 'value', maxRequestBatch: 'value',
+    deliverPolicy: 'value', replayPolicy: 'value', replicas: 'value', deliverSubject: 'value',
+    alerts: {
+      type: 'ConsumerAlertConfig', fields: CONSUMER_ALERT_FIELDS, unsupported: environmentWideFor('consumers'),
+    },
   } satisfies Fields<ConsumerConfig>,
   unsupported: UNSUPPORTED_CONSUMER_FIELDS,
   aliases: {
@@ -116,16 +132,17 @@ const SCALER_TABLE: KeyTable = {
   type: 'ScalerConfig',
   resource: (s) => `ScaledObject "${s.name ?? `${s.target}-nats-scaler`}" (scaler of "${s.target}")`,
   fields: {
-    target: 'value', targetKind: 'value', consumer: 'value', lagThreshold: 'value', activationLagThreshold: 'value',
-    minReplicas: 'value', maxReplicas: 'value', pollingInterval: 'value', cooldownPeriod: 'value', fallbackReplicas: 'value',
-    name: 'value',
+    target: 'value', targetKind: 'value', consumer: 'value', lagThreshold: 'value',
+    activationLagThreshold: 'value', minReplicas: 'value', maxReplicas: 'value', pollingInterval: 'value',
+    cooldownPeriod: 'value', fallbackReplicas: 'value', name: 'value',
   } satisfies Fields<ScalerConfig>,
   aliases: {
     minReplicaCount: { to: 'minReplicas' },
     maxReplicaCount: { to: 'maxReplicas' },
   },
   unsupported: {
-    idleReplicaCount: 'KEDA\'s idle replica count is not modelled: set minReplicas: 0 to scale to zero when there is no lag',
+    idleReplicaCount: 'KEDA\'s idle replica count is not modelled: set minReplicas: 0 to scale to zero when ' +
+      'there is no lag',
     advanced: 'KEDA\'s advanced HPA settings are not modelled here',
     triggers: 'the trigger is made from consumer, lagThreshold and activationLagThreshold',
     fallback: 'the fallback is made from fallbackReplicas',
@@ -156,8 +173,14 @@ const NATS_TABLE: KeyTable = {
 const ALERTS_TABLE: KeyTable = {
   type: 'AlertsConfig',
   fields: {
-    consumers: { type: 'ConsumerAlertDefaults', fields: { ...CONSUMER_ALERT_FIELDS, for: 'value' } satisfies Fields<ConsumerAlertDefaults> },
-    streams: { type: 'StreamAlertDefaults', fields: { ...STREAM_ALERT_FIELDS, for: 'value' } satisfies Fields<StreamAlertDefaults> },
+    consumers: {
+      type: 'ConsumerAlertDefaults',
+      fields: { ...CONSUMER_ALERT_FIELDS, for: 'value' } satisfies Fields<ConsumerAlertDefaults>,
+    },
+    streams: {
+      type: 'StreamAlertDefaults',
+      fields: { ...STREAM_ALERT_FIELDS, for: 'value' } satisfies Fields<StreamAlertDefaults>,
+    },
     fileStorageRatio: 'value', runbookBaseUrl: 'value', labels: 'labels',
   } satisfies Fields<AlertsConfig>,
 };
@@ -175,7 +198,12 @@ const NETWORK_TABLE: KeyTable = {
   resource: () => 'Network policies (network)',
   fields: {
     enabled: 'value', clientNamespaces: 'value',
-    clientPodSelectors: { each: { type: 'NetworkPeerConfig', fields: { namespace: 'value', podLabels: 'labels' } satisfies Fields<NetworkPeerConfig> } },
+    clientPodSelectors: {
+      each: {
+        type: 'NetworkPeerConfig',
+        fields: { namespace: 'value', podLabels: 'labels' } satisfies Fields<NetworkPeerConfig>,
+      },
+    },
     nackNamespace: 'value', kedaNamespace: 'value', kedaPodLabels: 'labels', prometheusNamespace: 'value',
     prometheusPodLabels: 'labels', toolPodLabels: 'value',
   } satisfies Fields<NetworkConfig>,
@@ -194,8 +222,9 @@ const ENVIRONMENT_TABLE: KeyTable = {
   type: 'EnvironmentConfig',
   resource: (e) => `Environment "${e.name}"`,
   fields: {
-    name: 'value', namespace: 'value', nats: NATS_TABLE, streams: { each: STREAM_TABLE }, consumers: { each: CONSUMER_TABLE },
-    scalers: { each: SCALER_TABLE }, monitoring: MONITORING_TABLE, network: NETWORK_TABLE, gitops: GITOPS_TABLE,
+    name: 'value', namespace: 'value', nats: NATS_TABLE, streams: { each: STREAM_TABLE },
+    consumers: { each: CONSUMER_TABLE }, scalers: { each: SCALER_TABLE }, monitoring: MONITORING_TABLE,
+    network: NETWORK_TABLE, gitops: GITOPS_TABLE,
   } satisfies Fields<EnvironmentConfig>,
 };
 
@@ -261,14 +290,15 @@ function fieldNameOf(field: string): string {
   return field.replace(/\[\d+\]$/, '');
 }
 
-function unknownField(scope: IConstruct, table: KeyTable, resource: string, field: string, key: string, value: unknown, known: string[]): never {
+function unknownField(scope: IConstruct, table: KeyTable, resource: string, field: string, key: string,
+  value: unknown, known: string[]): never {
   const allowedFields = `the fields of ${table.type}: ${known.join(', ')}`;
   const unsupported = table.unsupported?.[key];
   if (unsupported !== undefined) {
     const reason = typeof unsupported === 'string' ? unsupported : unsupported.reason;
     fail(scope, {
       resource, field, value, complaint: 'is not supported',
-      allowed: `${allowedFields}. "${key}" is ${reason.startsWith('a ') || reason.startsWith('an ') ? '' : 'not supported: '}${reason}`,
+      allowed: `${allowedFields}. "${key}" is ${/^an? /.test(reason) ? '' : 'not supported: '}${reason}`,
       fix: typeof unsupported === 'string' ? `remove ${key}` : unsupported.fix(value),
     });
   }
@@ -278,14 +308,16 @@ function unknownField(scope: IConstruct, table: KeyTable, resource: string, fiel
     const renamed = alias.value ? alias.value(value) : value;
     fail(scope, {
       resource, field, value, complaint: `is not a known field (this config calls it "${alias.to}")`,
-      allowed: allowedFields, fix: `write ${literal(`${parent}${alias.to}`, renamed)} instead of ${key}: ${formatLiteral(value)}`,
+      allowed: allowedFields,
+      fix: `write ${literal(`${parent}${alias.to}`, renamed)} instead of ${key}: ${formatLiteral(value)}`,
     });
   }
   const closest = closestField(key, known);
   fail(scope, {
     resource, field, value, complaint: 'is not a known field',
     allowed: closest ? `${allowedFields}; closest known field "${closest}"` : allowedFields,
-    fix: closest ? `write ${literal(`${parent}${closest}`, value)} instead of ${key}: ${formatLiteral(value)}` : `remove ${key}`,
+    fix: closest ? `write ${literal(`${parent}${closest}`, value)} instead of ${key}: ${formatLiteral(value)}`
+      : `remove ${key}`,
   });
 }
 
@@ -312,7 +344,9 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
   }
   return d[a.length][b.length];

@@ -34,22 +34,25 @@ function patternError(name: string, pattern: RegExp, what: string): string | und
 export const DNS1123_LABEL_RULE: NameRule = {
   allowed: `a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit, ` +
     `at most 63 characters, no dots (${K8S_VALIDATION}#L187)`,
-  error: (name) => patternError(name, DNS1123_LABEL, 'a DNS-1123 label (lowercase letters, digits, "-"; no dots)') ?? tooLong(name, 63),
+  error: (name) => patternError(name, DNS1123_LABEL, 'a DNS-1123 label (lowercase letters, digits, "-"; no dots)') ??
+    tooLong(name, 63),
 };
 
 /** Most object names, and every custom resource's: at most 253 characters (validation.go:214). */
 export const DNS1123_SUBDOMAIN_RULE: NameRule = {
   allowed: 'a DNS-1123 subdomain: dot-separated lowercase labels of letters, digits and "-", each starting and ' +
     `ending with a letter or digit, at most 253 characters (${K8S_VALIDATION}#L214)`,
-  error: (name) => patternError(name, DNS1123_SUBDOMAIN, 'a DNS-1123 subdomain (lowercase letters, digits, "-" and ".")') ??
+  error: (name) => patternError(name, DNS1123_SUBDOMAIN,
+    'a DNS-1123 subdomain (lowercase letters, digits, "-" and ".")') ??
     tooLong(name, 253),
 };
 
 /** Service names: a DNS-1035 label, which must start with a letter (validation.go:235). */
 export const DNS1035_LABEL_RULE: NameRule = {
-  allowed: `a DNS-1035 label (Service names): lowercase letters, digits and "-", starting with a letter, ending with a ` +
-    `letter or digit, at most 63 characters (${K8S_VALIDATION}#L235)`,
-  error: (name) => patternError(name, DNS1035_LABEL, 'a DNS-1035 label (starts with a letter; lowercase letters, digits, "-")') ??
+  allowed: 'a DNS-1035 label (Service names): lowercase letters, digits and "-", starting with a letter, ending ' +
+    `with a letter or digit, at most 63 characters (${K8S_VALIDATION}#L235)`,
+  error: (name) => patternError(name, DNS1035_LABEL,
+    'a DNS-1035 label (starts with a letter; lowercase letters, digits, "-")') ??
     tooLong(name, 63),
 };
 
@@ -64,10 +67,10 @@ export const LABEL_VALUE_RULE: NameRule = {
   },
 };
 
-/** Label keys: an optional DNS-1123 subdomain prefix and "/", then a name of at most 63 characters (validation.go:42). */
+/** Label keys: an optional DNS-1123 subdomain prefix and "/", then a name of at most 63 (validation.go:42). */
 export const LABEL_KEY_RULE: NameRule = {
-  allowed: 'a label key: an optional DNS subdomain prefix and "/", then at most 63 letters, digits, "-", "_" and ".", ' +
-    `starting and ending with a letter or digit, e.g. "app.kubernetes.io/name" (${K8S_VALIDATION}#L42)`,
+  allowed: 'a label key: an optional DNS subdomain prefix and "/", then at most 63 letters, digits, "-", "_" ' +
+    `and ".", starting and ending with a letter or digit, e.g. "app.kubernetes.io/name" (${K8S_VALIDATION}#L42)`,
   error: (key) => {
     const parts = key.split('/');
     if (parts.length > 2) return 'it has more than one "/"';
@@ -87,7 +90,8 @@ export const LABEL_KEY_RULE: NameRule = {
 export const HELM_RELEASE_NAME_RULE: NameRule = {
   allowed: 'a Helm release name: lowercase letters, digits, "-" and ".", at most 53 characters ' +
     '(https://github.com/helm/helm/blob/v3.17.3/pkg/chartutil/validate_name.go)',
-  error: (name) => patternError(name, DNS1123_SUBDOMAIN, 'a Helm release name (lowercase letters, digits, "-" and ".")') ??
+  error: (name) => patternError(name, DNS1123_SUBDOMAIN,
+    'a Helm release name (lowercase letters, digits, "-" and ".")') ??
     tooLong(name, 53),
 };
 
@@ -95,7 +99,8 @@ export const HELM_RELEASE_NAME_RULE: NameRule = {
 export function withMaxLength(base: NameRule, max: number, why: string): NameRule {
   return {
     allowed: `${base.allowed}; and at most ${max} characters: ${why}`,
-    error: (name) => base.error(name) ?? (name.length > max ? `it is ${name.length} characters long, more than ${max} (${why})` : undefined),
+    error: (name) => base.error(name) ??
+      (name.length > max ? `it is ${name.length} characters long, more than ${max} (${why})` : undefined),
   };
 }
 
@@ -148,13 +153,16 @@ const JETSTREAM_FORBIDDEN = /[ \t\r\n\f.*>/\\]/;
 export const JETSTREAM_MAX_NAME_LENGTH = 255;
 
 /** JetStream asset names (streams, durable consumers). */
-export const JETSTREAM_NAME_RULE = 'a non-empty name of at most 255 characters without spaces, tabs, line breaks, ".", "*", ">", "/" or "\\" ' +
+export const JETSTREAM_NAME_RULE = 'a non-empty name of at most 255 characters without spaces, tabs, line breaks, ' +
+  '".", "*", ">", "/" or "\\" ' +
   '(https://github.com/nats-io/nats-server/blob/v2.14.2/server/jetstream.go#L2787)';
 
 export function jetStreamNameError(name: string): string | undefined {
   if (typeof name !== 'string') return 'it is not a string';
   if (name.length === 0) return 'it is empty';
-  if (name.length > JETSTREAM_MAX_NAME_LENGTH) return `it is ${name.length} characters long, more than ${JETSTREAM_MAX_NAME_LENGTH}`;
+  if (name.length > JETSTREAM_MAX_NAME_LENGTH) {
+    return `it is ${name.length} characters long, more than ${JETSTREAM_MAX_NAME_LENGTH}`;
+  }
   const bad = JETSTREAM_FORBIDDEN.exec(name);
   if (bad) return `it contains ${JSON.stringify(bad[0])}`;
   return undefined;
@@ -171,7 +179,8 @@ export function toKubernetesName(name: string): string {
 }
 
 /** A name close to `name` that `rule` accepts (for a fix's example), or undefined when none is obvious. */
-export function suggestName(name: string, rule: NameRule, options: { startWithLetter?: boolean; maxLength?: number } = {}): string | undefined {
+export function suggestName(name: string, rule: NameRule,
+  options: { startWithLetter?: boolean; maxLength?: number } = {}): string | undefined {
   let candidate = toKubernetesName(typeof name === 'string' ? name : '');
   if (options.startWithLetter) candidate = candidate.replace(/^[^a-z]+/, '');
   if (options.maxLength !== undefined) candidate = candidate.slice(0, options.maxLength).replace(/-+$/, '');
