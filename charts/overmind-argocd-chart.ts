@@ -131,15 +131,33 @@ export function resolveGitOps(scope: Construct, environment: string, config: Git
   }
   const targetRevision = config.targetRevision ?? 'main';
   if (targetRevision.trim() === '' || /\s/.test(targetRevision)) {
-    fail(scope, { resource: t.resource, field: 'gitops.targetRevision', value: targetRevision, allowed: 'a branch, tag or commit without spaces', fix: `write ${literal('targetRevision', 'main')}` });
+    fail(scope, {
+      resource: t.resource,
+      field: 'gitops.targetRevision',
+      value: targetRevision,
+      allowed: 'a branch, tag or commit without spaces',
+      fix: `write ${literal('targetRevision', 'main')}`,
+    });
   }
   const distPath = (config.distPath ?? 'dist').replace(/\/+$/, '');
   if (distPath === '' || distPath.startsWith('/') || distPath.split('/').some((part) => part === '..' || part === '.' || part === '')) {
-    fail(scope, { resource: t.resource, field: 'gitops.distPath', value: config.distPath, allowed: 'a relative folder path inside the repository, without "." or ".." parts', fix: `write ${literal('distPath', 'dist')}` });
+    fail(scope, {
+      resource: t.resource,
+      field: 'gitops.distPath',
+      value: config.distPath,
+      allowed: 'a relative folder path inside the repository, without "." or ".." parts',
+      fix: `write ${literal('distPath', 'dist')}`,
+    });
   }
   const destinationServer = config.destinationServer ?? IN_CLUSTER_SERVER;
   if (!/^https:\/\/\S+$/.test(destinationServer)) {
-    fail(scope, { resource: t.resource, field: 'gitops.destinationServer', value: destinationServer, allowed: 'the https:// API server URL of a cluster registered in Argo CD', fix: `write ${literal('destinationServer', IN_CLUSTER_SERVER)} for the cluster Argo CD runs in` });
+    fail(scope, {
+      resource: t.resource,
+      field: 'gitops.destinationServer',
+      value: destinationServer,
+      allowed: 'the https:// API server URL of a cluster registered in Argo CD',
+      fix: `write ${literal('destinationServer', IN_CLUSTER_SERVER)} for the cluster Argo CD runs in`,
+    });
   }
   return {
     repoURL,

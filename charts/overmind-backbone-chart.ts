@@ -9,7 +9,14 @@ import { JetStreamConsumer } from '../lib/jetstream-consumer';
 import { JetStreamScaledObject } from '../lib/jetstream-scaled-object';
 import { JetStreamStream } from '../lib/jetstream-stream';
 import { checkClusterSize, NatsHelmValues } from '../lib/nats-helm-values';
-import { DNS1123_LABEL_RULE, KUBERNETES_NAME_RULES, LABEL_KEY_RULE, LABEL_VALUE_RULE, nameRuleOfKind, withMaxLength } from '../lib/names';
+import {
+  DNS1123_LABEL_RULE,
+  KUBERNETES_NAME_RULES,
+  LABEL_KEY_RULE,
+  LABEL_VALUE_RULE,
+  nameRuleOfKind,
+  withMaxLength,
+} from '../lib/names';
 import { NatsMetricsService } from '../lib/nats-metrics-service';
 import { NatsServiceMonitor } from '../lib/nats-service-monitor';
 import { NatsAlertRules } from '../lib/alert-rules';
@@ -90,7 +97,8 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
     new NatsServiceMonitor(this, 'ServiceMonitor', {
       service: this.metricsService,
       prometheusSelectorLabels,
-      scrapeInterval: toDuration({ scope: this, resource: 'Monitoring (monitoring)' }, 'monitoring.scrapeInterval', monitoring.scrapeInterval ?? '30s'),
+      scrapeInterval: toDuration({ scope: this, resource: 'Monitoring (monitoring)' }, 'monitoring.scrapeInterval',
+        monitoring.scrapeInterval ?? '30s'),
     });
 
     // Operators' view and hardening (docs/operations.md): alerts, dashboard, network policies.
@@ -298,7 +306,13 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
         });
       }
       if (typeof value !== 'string') {
-        fail(this, { resource: t.resource, field, value, allowed: 'a string', fix: `write it as text, e.g. ${literal('monitoring.alerts.labels', { [key]: String(value) })}` });
+        fail(this, {
+          resource: t.resource,
+          field,
+          value,
+          allowed: 'a string',
+          fix: `write it as text, e.g. ${literal('monitoring.alerts.labels', { [key]: String(value) })}`,
+        });
       }
     }
     return prometheusSelectorLabels;

@@ -697,14 +697,26 @@ function optionalDuration(t: CheckTarget, field: string, input: DurationInput | 
   if (input === undefined) return undefined;
   const d = toPositiveDuration(t, field, input, undefined, '10m');
   if (d.toMilliseconds() % 1000 !== 0) {
-    fail(t.scope, { resource: t.resource, field, value: input, allowed: 'whole seconds, e.g. "10m" (Prometheus evaluates rules every few seconds at best)', fix: `write ${literal(field, '10m')}` });
+    fail(t.scope, {
+      resource: t.resource,
+      field,
+      value: input,
+      allowed: 'whole seconds, e.g. "10m" (Prometheus evaluates rules every few seconds at best)',
+      fix: `write ${literal(field, '10m')}`,
+    });
   }
   return d;
 }
 
 function checkRatio(t: CheckTarget, field: string, value: number): number {
   if (typeof value !== 'number' || !(value > 0 && value <= 1)) {
-    fail(t.scope, { resource: t.resource, field, value, allowed: 'a fraction greater than 0 and at most 1, e.g. 0.85 for 85%', fix: `write ${literal(field, 0.85)}` });
+    fail(t.scope, {
+      resource: t.resource,
+      field,
+      value,
+      allowed: 'a fraction greater than 0 and at most 1, e.g. 0.85 for 85%',
+      fix: `write ${literal(field, 0.85)}`,
+    });
   }
   return value;
 }

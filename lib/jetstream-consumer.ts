@@ -1,6 +1,14 @@
 import { Construct } from 'constructs';
 import { Consumer, ConsumerSpecAckPolicy, ConsumerSpecDeliverPolicy, ConsumerSpecReplayPolicy } from '../imports/jetstream.nats.io';
-import { checkInteger, checkJetStreamName, checkName, checkOneOf, CheckTarget, literal, toPositiveDuration } from './checks';
+import {
+  checkInteger,
+  checkJetStreamName,
+  checkName,
+  checkOneOf,
+  CheckTarget,
+  literal,
+  toPositiveDuration,
+} from './checks';
 import { AckPolicy, ConsumerConfig, DeliverPolicy, ReplayPolicy } from './config';
 import { fail } from './errors';
 import { checkDescription, JetStreamStream } from './jetstream-stream';

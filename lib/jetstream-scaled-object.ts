@@ -43,7 +43,10 @@ export class JetStreamScaledObject extends Construct {
     const t: CheckTarget = { scope: this, resource: `ScaledObject "${name}" (scaler of "${props.target}")` };
     const targetKind = checkOneOf(t, 'targetKind', props.targetKind ?? 'Deployment', ['Deployment', 'StatefulSet']);
     this.target = checkName(t, 'target', props.target, KUBERNETES_NAME_RULES[targetKind], { fallback: 'my-worker' });
-    checkName(t, 'name', name, KUBERNETES_NAME_RULES.ScaledObject, { fallback: 'my-worker-nats-scaler', maxLength: 54 });
+    checkName(t, 'name', name, KUBERNETES_NAME_RULES.ScaledObject, {
+      fallback: 'my-worker-nats-scaler',
+      maxLength: 54,
+    });
     this.consumer = props.consumer;
     if (!this.consumer.isPull) {
       fail(this, {
@@ -97,7 +100,13 @@ export class JetStreamScaledObject extends Construct {
   private seconds(t: CheckTarget, field: string, input: NonNullable<ScalerConfig['pollingInterval']>, min: number): number {
     const secs = wholeSeconds(toDuration(t, field, input));
     if (secs === undefined || secs < min) {
-      fail(this, { resource: t.resource, field, value: input, allowed: `whole seconds, at least ${min}s (KEDA takes an integer of seconds)`, fix: `write ${literal(field, field === 'cooldownPeriod' ? '300s' : '30s')}` });
+      fail(this, {
+        resource: t.resource,
+        field,
+        value: input,
+        allowed: `whole seconds, at least ${min}s (KEDA takes an integer of seconds)`,
+        fix: `write ${literal(field, field === 'cooldownPeriod' ? '300s' : '30s')}`,
+      });
     }
     return secs;
   }

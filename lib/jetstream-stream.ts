@@ -24,7 +24,10 @@ const SERVER = 'https://github.com/nats-io/nats-server/blob/v2.14.2/server';
  * offer; the exceptions are the server's own event subjects.
  */
 const API_SUBJECTS = [
-  { space: '$JS.>', except: '$JS.EVENT.>' }, { space: '$JSC.>' }, { space: '$NRG.>' }, { space: '$SYS.>', except: '$SYS.ACCOUNT.>' },
+  { space: '$JS.>', except: '$JS.EVENT.>' },
+  { space: '$JSC.>' },
+  { space: '$NRG.>' },
+  { space: '$SYS.>', except: '$SYS.ACCOUNT.>' },
 ];
 
 export interface JetStreamStreamProps extends StreamConfig {
@@ -87,7 +90,13 @@ export class JetStreamStream extends Construct {
     this.maxBytes = toByteSize(t, 'maxBytes', props.maxBytes);
     if (this.maxBytes.bytes < 1) {
       // The server reads 0 as "no limit" (stream.go:1686), which the file store sizing cannot plan for.
-      fail(this, { resource: t.resource, field: 'maxBytes', value: props.maxBytes, allowed: 'at least 1 byte (0 means no limit to nats-server)', fix: `write ${literal('maxBytes', '1GB')}` });
+      fail(this, {
+        resource: t.resource,
+        field: 'maxBytes',
+        value: props.maxBytes,
+        allowed: 'at least 1 byte (0 means no limit to nats-server)',
+        fix: `write ${literal('maxBytes', '1GB')}`,
+      });
     }
     if (props.maxMsgs !== undefined) {
       // 0 and negative values mean "no limit" to the server (stream.go:1674-1679): leave the field out for that.

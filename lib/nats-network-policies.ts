@@ -54,8 +54,14 @@ export class NatsNetworkPolicies extends Construct {
     const nackNamespace = namespaceField('network.nackNamespace', props.nackNamespace ?? 'nack');
     const defaultTools = nats.natsBoxDeployment ? [nats.natsBoxSelectorLabels] : [];
     const tools = (props.toolPodLabels ?? defaultTools).map((labels, i) => checkPeer(t, `network.toolPodLabels[${i}]`, { podLabels: labels }, ns, `network.toolPodLabels[${i}]`));
-    const keda = checkPeer(t, 'network.kedaPodLabels', { namespace: namespaceField('network.kedaNamespace', props.kedaNamespace ?? 'keda'), podLabels: props.kedaPodLabels ?? { ...DEFAULT_KEDA_POD_LABELS } }, ns, 'network.kedaPodLabels');
-    const prometheus = checkPeer(t, 'network.prometheusPodLabels', { namespace: namespaceField('network.prometheusNamespace', props.prometheusNamespace ?? 'monitoring'), podLabels: props.prometheusPodLabels ?? { ...DEFAULT_PROMETHEUS_POD_LABELS } }, ns, 'network.prometheusPodLabels');
+    const keda = checkPeer(t, 'network.kedaPodLabels', {
+      namespace: namespaceField('network.kedaNamespace', props.kedaNamespace ?? 'keda'),
+      podLabels: props.kedaPodLabels ?? { ...DEFAULT_KEDA_POD_LABELS },
+    }, ns, 'network.kedaPodLabels');
+    const prometheus = checkPeer(t, 'network.prometheusPodLabels', {
+      namespace: namespaceField('network.prometheusNamespace', props.prometheusNamespace ?? 'monitoring'),
+      podLabels: props.prometheusPodLabels ?? { ...DEFAULT_PROMETHEUS_POD_LABELS },
+    }, ns, 'network.prometheusPodLabels');
     const natsServers: AllowedPeer = { namespace: ns, podLabels: nats.serverSelectorLabels };
 
     const allowed = new Map<number, AllowedPeer[]>();
