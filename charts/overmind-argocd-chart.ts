@@ -1,12 +1,14 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkKubernetesName, CheckTarget } from '../lib/checks';
+import { checkName, CheckTarget, literal } from '../lib/checks';
+import { checkKnownGitOpsFields } from '../lib/config-keys';
 import { GitOpsConfig } from '../lib/config';
 import { HasDistFolder } from '../lib/dist-writer';
 import { ENVIRONMENT_CONTEXT_KEY, fail } from '../lib/errors';
 import { ManifestsApplication, ScaledWorkload } from '../lib/argocd-manifests-application';
 import { NatsChartApplication } from '../lib/argocd-nats-application';
 import { OvermindAppProject } from '../lib/argocd-project';
+import { KUBERNETES_NAME_RULES } from '../lib/names';
 import { commonLabels, OvermindBackboneChart } from './overmind-backbone-chart';
 
 export const DEFAULT_NATS_CHART_REPO_URL = 'https://nats-io.github.io/k8s/helm/charts/';
@@ -110,39 +112,61 @@ function scaledWorkloadOf(scaler: OvermindBackboneChart['scalers'][number]): Sca
 /** Fills in GitOpsConfig defaults and checks each value. */
 export function resolveGitOps(scope: Construct, environment: string, config: GitOpsConfig): ResolvedGitOps {
   const t: CheckTarget = { scope, resource: `Argo CD settings (gitops) of environment "${environment}"` };
+  // config/gitops.ts merged with the environment's gitops: a key neither type has fails here.
+  checkKnownGitOpsFields(scope, config);
   const repoURL = config.repoURL;
   if (repoURL === undefined || !GIT_URL.test(repoURL)) {
     fail(scope, {
       resource: t.resource, field: 'gitops.repoURL', value: repoURL,
       allowed: 'a git URL Argo CD can clone: https://host/org/repo.git, ssh://git@host/org/repo.git or git@host:org/repo.git',
-      fix: 'set repoURL in config/gitops.ts to the repository that holds this project',
+      fix: `write the repository that holds this project in config/gitops.ts, e.g. ${literal('repoURL', 'https://github.com/my-org/overmind-nats.git')}`,
     });
   }
   const natsChartRepoURL = config.natsChartRepoURL ?? DEFAULT_NATS_CHART_REPO_URL;
   if (!/^(https?|oci):\/\/\S+$/.test(natsChartRepoURL)) {
     fail(scope, {
       resource: t.resource, field: 'gitops.natsChartRepoURL', value: natsChartRepoURL,
-      allowed: 'an https:// (or oci://) Helm repository URL', fix: `use ${DEFAULT_NATS_CHART_REPO_URL}, or a mirror of it`,
+      allowed: 'an https:// (or oci://) Helm repository URL', fix: `write ${literal('natsChartRepoURL', DEFAULT_NATS_CHART_REPO_URL)}, or a mirror of it`,
     });
   }
   const targetRevision = config.targetRevision ?? 'main';
   if (targetRevision.trim() === '' || /\s/.test(targetRevision)) {
-    fail(scope, { resource: t.resource, field: 'gitops.targetRevision', value: targetRevision, allowed: 'a branch, tag or commit without spaces', fix: 'set targetRevision to e.g. "main"' });
+    fail(scope, {
+      resource: t.resource,
+      field: 'gitops.targetRevision',
+      value: targetRevision,
+      allowed: 'a branch, tag or commit without spaces',
+      fix: `write ${literal('targetRevision', 'main')}`,
+    });
   }
   const distPath = (config.distPath ?? 'dist').replace(/\/+$/, '');
   if (distPath === '' || distPath.startsWith('/') || distPath.split('/').some((part) => part === '..' || part === '.' || part === '')) {
-    fail(scope, { resource: t.resource, field: 'gitops.distPath', value: config.distPath, allowed: 'a relative folder path inside the repository, without "." or ".." parts', fix: 'set distPath to e.g. "dist" or "deploy/dist"' });
+    fail(scope, {
+      resource: t.resource,
+      field: 'gitops.distPath',
+      value: config.distPath,
+      allowed: 'a relative folder path inside the repository, without "." or ".." parts',
+      fix: `write ${literal('distPath', 'dist')}`,
+    });
   }
   const destinationServer = config.destinationServer ?? IN_CLUSTER_SERVER;
   if (!/^https:\/\/\S+$/.test(destinationServer)) {
-    fail(scope, { resource: t.resource, field: 'gitops.destinationServer', value: destinationServer, allowed: 'the https:// API server URL of a cluster registered in Argo CD', fix: `use ${IN_CLUSTER_SERVER} for the cluster Argo CD runs in` });
+    fail(scope, {
+      resource: t.resource,
+      field: 'gitops.destinationServer',
+      value: destinationServer,
+      allowed: 'the https:// API server URL of a cluster registered in Argo CD',
+      fix: `write ${literal('destinationServer', IN_CLUSTER_SERVER)} for the cluster Argo CD runs in`,
+    });
   }
   return {
     repoURL,
     targetRevision,
     distPath,
-    argoNamespace: checkKubernetesName(t, 'gitops.argoNamespace', config.argoNamespace ?? DEFAULT_ARGOCD_NAMESPACE),
-    project: checkKubernetesName(t, 'gitops.project', config.project ?? `overmind-${environment}`),
+    argoNamespace: checkName(t, 'gitops.argoNamespace', config.argoNamespace ?? DEFAULT_ARGOCD_NAMESPACE, KUBERNETES_NAME_RULES.Namespace,
+      { fallback: DEFAULT_ARGOCD_NAMESPACE }),
+    project: checkName(t, 'gitops.project', config.project ?? `overmind-${environment}`, KUBERNETES_NAME_RULES.AppProject,
+      { fallback: `overmind-${environment}` }),
     destinationServer,
     natsChartRepoURL,
     automatedSync: config.automatedSync ?? true,

@@ -1,20 +1,45 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkKubernetesName, CheckTarget, toDuration } from '../lib/checks';
-import { ConsumerConfig, EnvironmentConfig, ScalerConfig, StreamConfig } from '../lib/config';
+import { checkLabels, checkName, CheckTarget, literal, toDuration } from '../lib/checks';
+import { checkKnownFields, closestField } from '../lib/config-keys';
+import { ConsumerConfig, EnvironmentConfig, MonitoringConfig, ScalerConfig, StreamConfig } from '../lib/config';
 import { DistFile, HasExtraFiles, toStableYaml } from '../lib/dist-writer';
 import { ENVIRONMENT_CONTEXT_KEY, fail } from '../lib/errors';
 import { JetStreamConsumer } from '../lib/jetstream-consumer';
 import { JetStreamScaledObject } from '../lib/jetstream-scaled-object';
 import { JetStreamStream } from '../lib/jetstream-stream';
-import { NatsHelmValues } from '../lib/nats-helm-values';
+import { checkClusterSize, NatsHelmValues } from '../lib/nats-helm-values';
+import {
+  DNS1123_LABEL_RULE,
+  KUBERNETES_NAME_RULES,
+  LABEL_KEY_RULE,
+  LABEL_VALUE_RULE,
+  nameRuleOfKind,
+  withMaxLength,
+} from '../lib/names';
 import { NatsMetricsService } from '../lib/nats-metrics-service';
 import { NatsServiceMonitor } from '../lib/nats-service-monitor';
 import { NatsAlertRules } from '../lib/alert-rules';
 import { GrafanaDashboard } from '../lib/grafana-dashboard';
 import { NatsNetworkPolicies } from '../lib/nats-network-policies';
 import { OVERMIND_CONSUMERS, OVERMIND_SCALERS, OVERMIND_STREAMS } from '../lib/overmind-topology';
-import { SubjectIndex } from '../lib/subjects';
+import { SubjectIndex, subjectIsSubsetOf, subjectsCollide } from '../lib/subjects';
+
+/**
+ * An environment name: a DNS-1123 label (it is a label value on every object, the default namespace is
+ * `overmind-<name>`), short enough for the Grafana dashboard uid `overmind-nats-<name>` (at most 40).
+ */
+export const ENVIRONMENT_NAME_RULE = withMaxLength(DNS1123_LABEL_RULE, 26,
+  'the Grafana dashboard uid "overmind-nats-<name>" may have at most 40 characters ' +
+  '(https://grafana.com/docs/grafana/latest/developers/http_api/dashboard/)');
+
+/** Prometheus label names (https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels); `__` is reserved. */
+const PROMETHEUS_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** Labels every alert gets from us (lib/alert-rules.ts), which `monitoring.alerts.labels` must not try to set. */
+const RESERVED_ALERT_LABELS = ['severity', 'environment', 'namespace'];
+
+/** Work-queue rules across the consumers of one stream (nats-server v2.14.2). */
+const WQ_SOURCE = 'https://github.com/nats-io/nats-server/blob/v2.14.2/server/consumer.go';
 
 /** Labels on every object we emit; selectors never use them (they are not version-bound either). */
 export function commonLabels(environment: string): Record<string, string> {
@@ -49,25 +74,31 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
     this.node.setContext(ENVIRONMENT_CONTEXT_KEY, environment);
     this.environment = environment;
     const envTarget: CheckTarget = { scope: this, resource: `Environment "${environment}"` };
-    checkKubernetesName(envTarget, 'name', environment);
-    checkKubernetesName(envTarget, 'namespace', namespace);
+    checkName(envTarget, 'name', environment, ENVIRONMENT_NAME_RULE, { fallback: 'staging', maxLength: 26 });
+    // A key the config types do not have fails here, before any value is read.
+    checkKnownFields(this, config);
+    checkName(envTarget, 'namespace', namespace, KUBERNETES_NAME_RULES.Namespace, { fallback: `overmind-${environment}` });
 
     // The spec's topology wherever the config names none; resolved once, used by every part below.
     const streamConfigs = config.streams ?? OVERMIND_STREAMS;
     const consumerConfigs = config.consumers ?? OVERMIND_CONSUMERS;
-    const clusterSize = config.nats?.replicas ?? 3;
+    // The environment first: the streams' replicas are checked against the cluster size, so a bad
+    // nats.replicas must be reported as itself.
+    const clusterSize = checkClusterSize(this, config.nats?.replicas);
     this.streams = this.createStreams(streamConfigs, clusterSize);
     this.nats = new NatsHelmValues(this, 'Nats', { ...config.nats, namespace, streams: this.streams });
     this.consumers = this.createConsumers(consumerConfigs);
+    this.checkWorkQueues();
     this.scalers = this.createScalers(config.scalers ?? OVERMIND_SCALERS);
 
     this.metricsService = new NatsMetricsService(this, 'MetricsService', { nats: this.nats });
     const monitoring = config.monitoring ?? {};
-    const prometheusSelectorLabels = monitoring.prometheusSelectorLabels ?? { release: 'kube-prometheus-stack' };
+    const prometheusSelectorLabels = this.checkMonitoringLabels(monitoring);
     new NatsServiceMonitor(this, 'ServiceMonitor', {
       service: this.metricsService,
       prometheusSelectorLabels,
-      scrapeInterval: toDuration({ scope: this, resource: 'Monitoring' }, 'monitoring.scrapeInterval', monitoring.scrapeInterval ?? '30s'),
+      scrapeInterval: toDuration({ scope: this, resource: 'Monitoring (monitoring)' }, 'monitoring.scrapeInterval',
+        monitoring.scrapeInterval ?? '30s'),
     });
 
     // Operators' view and hardening (docs/operations.md): alerts, dashboard, network policies.
@@ -93,6 +124,7 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
     if (config.network?.enabled ?? true) {
       this.networkPolicies = new NatsNetworkPolicies(this, 'NetworkPolicies', { ...config.network, nats: this.nats });
     }
+    checkEmittedNames(this);
   }
 
   /** Files beside the manifests: the NATS Helm values, outside manifests/ so no directory source applies them. */
@@ -116,18 +148,26 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
       const stream = new JetStreamStream(this, `Stream${i}`, { ...streamConfig, clusterSize });
       const clash = seen.get(stream.kubernetesName);
       if (clash !== undefined) {
-        fail(this, { resource: `Stream "${stream.streamName}"`, field: 'name', value: stream.streamName, allowed: 'a name unique among the environment\'s streams (also after lowercasing for Kubernetes)', fix: `rename it; stream "${clash}" has the same name` });
+        fail(this, {
+          resource: `Stream "${stream.streamName}"`, field: 'name', value: stream.streamName,
+          allowed: 'a name unique among the environment\'s streams (also after lowercasing for Kubernetes)',
+          fix: `rename it, e.g. ${literal('name', uniqueName(stream.streamName, seen))}: stream "${clash}" has the same name`,
+        });
       }
       seen.set(stream.kubernetesName, stream.streamName);
       // Overlap with another stream is rejected by the server (10065): check here, with an index, not all pairs.
       stream.subjects.forEach((subject, j) => {
         const overlap = subjects.findOverlaps(subject, 1)[0];
         if (overlap) {
-          const other = overlap.owner === stream.streamName ? 'another subject of the same stream' : `stream "${overlap.owner}"`;
+          const sameStream = overlap.owner === stream.streamName;
+          const other = sameStream ? 'another subject of the same stream' : `stream "${overlap.owner}"`;
           fail(this, {
             resource: `Stream "${stream.streamName}"`, field: `subjects[${j}]`, value: subject,
-            allowed: `subjects that no other stream captures; it overlaps "${overlap.subject}" of ${other}`,
-            fix: 'narrow one of the two subjects so no message subject matches both (nats-server refuses overlapping streams, error 10065)',
+            allowed: `subjects that no other stream captures; it overlaps "${overlap.subject}" of ${other} (nats-server refuses ` +
+              (sameStream ? 'overlapping subjects in one stream, error 10052, https://github.com/nats-io/nats-server/blob/v2.14.2/server/stream.go#L2161)'
+                : 'streams whose subjects overlap, error 10065)'),
+            fix: sameStream ? `keep the broader subject: ${literal('subjects', withoutNarrower(stream.subjects))}`
+              : `narrow the subjects so no message subject matches both, e.g. ${literal('subjects', [ownSubject(stream.streamName, subjects)])}`,
           });
         }
         subjects.add(subject, stream.streamName);
@@ -143,11 +183,21 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
       const stream = streamsByName.get(consumerConfig.stream);
       const resource = `Consumer "${consumerConfig.name}"`;
       if (!stream) {
-        fail(this, { resource, field: 'stream', value: consumerConfig.stream, allowed: `one of the environment's streams: ${[...streamsByName.keys()].map((n) => `"${n}"`).join(', ')}`, fix: 'point the consumer at an existing stream or add the stream to the config' });
+        const names = [...streamsByName.keys()];
+        const closest = closestField(String(consumerConfig.stream), names) ?? names[0] ?? 'orders';
+        fail(this, {
+          resource, field: 'stream', value: consumerConfig.stream,
+          allowed: `one of the environment's streams: ${names.map((n) => `"${n}"`).join(', ')}`,
+          fix: `write ${literal('stream', closest)}, or add the stream to the config`,
+        });
       }
       const consumer = new JetStreamConsumer(this, `Consumer${i}`, { ...consumerConfig, stream });
       if (seen.has(consumer.kubernetesName)) {
-        fail(this, { resource, field: 'name', value: consumerConfig.name, allowed: 'a name unique among the environment\'s consumers (each becomes a Kubernetes object of that name)', fix: 'rename one of the two consumers' });
+        fail(this, {
+          resource, field: 'name', value: consumerConfig.name,
+          allowed: 'a name unique among the environment\'s consumers (each becomes a Kubernetes object of that name)',
+          fix: `rename it, e.g. ${literal('name', uniqueName(consumer.durableName, seen))}`,
+        });
       }
       seen.add(consumer.kubernetesName);
       return consumer;
@@ -161,7 +211,13 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
       const consumer = consumersByName.get(scalerConfig.consumer);
       const resource = `ScaledObject "${scalerConfig.name ?? `${scalerConfig.target}-nats-scaler`}" (scaler of "${scalerConfig.target}")`;
       if (!consumer) {
-        fail(this, { resource, field: 'consumer', value: scalerConfig.consumer, allowed: `one of the environment's consumers: ${[...consumersByName.keys()].map((n) => `"${n}"`).join(', ')}`, fix: 'name an existing pull consumer or add the consumer to the config' });
+        const pull = this.consumers.filter((c) => c.isPull).map((c) => c.durableName);
+        const closest = closestField(String(scalerConfig.consumer), pull) ?? pull[0] ?? 'worker';
+        fail(this, {
+          resource, field: 'consumer', value: scalerConfig.consumer,
+          allowed: `one of the environment's consumers: ${[...consumersByName.keys()].map((n) => `"${n}"`).join(', ')}`,
+          fix: `write ${literal('consumer', closest)}, or add the consumer to the config`,
+        });
       }
       const scaler = new JetStreamScaledObject(this, `Scaler${i}`, {
         ...scalerConfig,
@@ -171,12 +227,155 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
         // The monitor port speaks HTTPS when nats.tls.monitor is on (helm.md §1(e)).
         useHttps: this.nats.monitorUsesHttps,
       });
-      if (seen.has(scaler.resource.name) || seen.has(`target:${scaler.target}`)) {
-        fail(this, { resource, field: seen.has(scaler.resource.name) ? 'name' : 'target', value: seen.has(scaler.resource.name) ? scaler.resource.name : scaler.target, allowed: 'one ScaledObject per name and per target workload (two HPAs on one workload fight)', fix: 'merge the two scalers or rename one' });
+      if (seen.has(scaler.resource.name)) {
+        fail(this, {
+          resource, field: 'name', value: scaler.resource.name, allowed: 'a ScaledObject name unique in the environment',
+          fix: `rename it, e.g. ${literal('name', uniqueName(scaler.resource.name, seen))}`,
+        });
+      }
+      if (seen.has(`target:${scaler.target}`)) {
+        fail(this, {
+          resource, field: 'target', value: scaler.target, allowed: 'one ScaledObject per target workload (two HPAs on one workload fight)',
+          fix: `remove this scaler or merge it into the other one on "${scaler.target}", or scale another workload, e.g. ${literal('target', `${scaler.target}-2`)}`,
+        });
       }
       seen.add(scaler.resource.name);
       seen.add(`target:${scaler.target}`);
       return scaler;
     });
+  }
+
+  /**
+   * Work-queue rules across the consumers of one stream: with more than one consumer, each needs a filter
+   * (10099) and no two filters may match a common subject (10100); nats-server v2.14.2 consumer.go:1148-1173
+   * and the clustered pre-check jetstream_cluster.go:9492-9508. One-consumer rules are in JetStreamConsumer.
+   */
+  private checkWorkQueues(): void {
+    for (const stream of this.streams.filter((s) => s.retention === 'workqueue')) {
+      const consumers = this.consumers.filter((c) => c.stream === stream);
+      if (consumers.length < 2) continue;
+      consumers.forEach((consumer, i) => {
+        const others = consumers.filter((c) => c !== consumer);
+        const resource = `Consumer "${consumer.durableName}" (stream "${stream.streamName}")`;
+        // A filter of its own when one is free; otherwise the other consumers' filters cover the stream and must narrow too.
+        const ownFilter = partitionFilter(stream, consumer.durableName, others);
+        const fix = ownFilter !== undefined ? `give it its own subjects, e.g. ${literal('filterSubjects', [ownFilter])}`
+          : `narrow the filters of ${others.map((c) => `Consumer "${c.durableName}"`).join(', ')} so each consumer has its own ` +
+            `subjects, e.g. ${literal('filterSubjects', [partitionFilter(stream, consumer.durableName, []) ?? stream.subjects[0]])} here`;
+        if (consumer.filterSubjects.length === 0) {
+          fail(this, {
+            resource, field: 'filterSubjects', value: undefined,
+            allowed: `a filter on a workqueue stream with other consumers (${others.map((c) => `"${c.durableName}"`).join(', ')}): ` +
+              `an unfiltered consumer takes every message (server error 10099, ${WQ_SOURCE}#L1152)`,
+            fix,
+          });
+        }
+        for (const other of consumers.slice(0, i)) {
+          for (const filter of consumer.filterSubjects) {
+            const clash = other.filterSubjects.find((f) => subjectsCollide(filter, f));
+            if (clash === undefined) continue;
+            fail(this, {
+              resource, field: `filterSubjects[${consumer.filterSubjects.indexOf(filter)}]`, value: filter,
+              allowed: `a filter no other consumer of the workqueue stream matches; "${filter}" and "${clash}" of Consumer ` +
+                `"${other.durableName}" match common subjects, and each message goes to one consumer (server error 10100, ${WQ_SOURCE}#L1171)`,
+              fix,
+            });
+          }
+        }
+      });
+    }
+  }
+
+  /** Labels on the ServiceMonitor, PrometheusRules and dashboard ConfigMap, and on every alert. */
+  private checkMonitoringLabels(monitoring: MonitoringConfig): Record<string, string> {
+    const t: CheckTarget = { scope: this, resource: 'Monitoring (monitoring)' };
+    const prometheusSelectorLabels = checkLabels(t, 'monitoring.prometheusSelectorLabels',
+      monitoring.prometheusSelectorLabels ?? { release: 'kube-prometheus-stack' }, { release: 'kube-prometheus-stack' });
+    if (monitoring.grafanaDashboardLabels !== undefined) {
+      checkLabels(t, 'monitoring.grafanaDashboardLabels', monitoring.grafanaDashboardLabels, { grafana_dashboard: '1' });
+    }
+    for (const [key, value] of Object.entries(monitoring.alerts?.labels ?? {})) {
+      const field = `monitoring.alerts.labels["${key}"]`;
+      if (!PROMETHEUS_LABEL_NAME.test(key) || key.startsWith('__') || RESERVED_ALERT_LABELS.includes(key)) {
+        fail(this, {
+          resource: t.resource, field, value: key,
+          allowed: 'a Prometheus label name (letters, digits and "_", not starting with a digit or "__"; ' +
+            'https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels), other than ' +
+            `${RESERVED_ALERT_LABELS.map((l) => `"${l}"`).join(', ')}, which every alert gets from this project`,
+          fix: `rename the label, e.g. ${literal('monitoring.alerts.labels', { team: typeof value === 'string' ? value : 'platform' })}`,
+        });
+      }
+      if (typeof value !== 'string') {
+        fail(this, {
+          resource: t.resource,
+          field,
+          value,
+          allowed: 'a string',
+          fix: `write it as text, e.g. ${literal('monitoring.alerts.labels', { [key]: String(value) })}`,
+        });
+      }
+    }
+    return prometheusSelectorLabels;
+  }
+}
+
+/** `name-2`, `name-3`, ... : the first not yet taken, for a fix's example. */
+function uniqueName(name: string, taken: ReadonlySet<string> | ReadonlyMap<string, unknown>): string {
+  for (let n = 2; ; n++) {
+    if (!taken.has(`${name}-${n}`)) return `${name}-${n}`;
+  }
+}
+
+/** A stream's subjects without those another of its subjects already covers. */
+function withoutNarrower(subjects: readonly string[]): string[] {
+  return subjects.filter((s, i) => subjects.indexOf(s) === i &&
+    !subjects.some((other, j) => j !== i && other !== s && subjectIsSubsetOf(s, other)));
+}
+
+/** `<stream name>.>` as a subject prefix of its own, for a fix's example, unless another stream has it. */
+function ownSubject(streamName: string, index: SubjectIndex): string {
+  const token = streamName.replace(/[^A-Za-z0-9_-]+/g, '-') || 'stream';
+  for (let n = 1; ; n++) {
+    const subject = n === 1 ? `${token}.>` : `${token}${n}.>`;
+    if (index.findOverlaps(subject, 1).length === 0) return subject;
+  }
+}
+
+/**
+ * A filter for one consumer of a workqueue stream that no other consumer's filter matches: the stream's
+ * first subject with the consumer's name in place of its wildcard tail, e.g. `llm.metrics-consumer.>`.
+ */
+function partitionFilter(stream: JetStreamStream, consumerName: string, others: readonly JetStreamConsumer[]): string | undefined {
+  const free = (candidate: string) => !others.some((c) => c.filterSubjects.some((f) => subjectsCollide(candidate, f)));
+  const token = consumerName.replace(/[^A-Za-z0-9_-]+/g, '-') || 'consumer';
+  for (const subject of stream.subjects) {
+    if (!subject.endsWith('>')) {
+      if (free(subject)) return subject;
+      continue;
+    }
+    const base = subject.slice(0, -1);
+    for (let n = 1; n < 100; n++) {
+      const candidate = `${base}${n === 1 ? token : `${token}${n}`}.>`;
+      if (free(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Every object we emit, held to the name rule of its kind and the label rules: a net under the checks of
+ * the config fields the names come from. A failure here means one of those checks is missing (a bug).
+ */
+export function checkEmittedNames(chart: Chart): void {
+  for (const child of chart.node.findAll()) {
+    if (!(child instanceof ApiObject)) continue;
+    const metadata = child.metadata.toJson() as { name?: string; labels?: Record<string, string> };
+    const why = nameRuleOfKind(child.kind).error(metadata.name ?? '');
+    const labelProblem = Object.entries(metadata.labels ?? {}).map(([key, value]) =>
+      LABEL_KEY_RULE.error(key) ?? LABEL_VALUE_RULE.error(value)).find((p) => p !== undefined);
+    if (why || labelProblem) {
+      throw new Error(`internal error: the emitted ${child.kind} "${metadata.name}" breaks the Kubernetes rules ` +
+        `(${why ?? `a label: ${labelProblem}`}); a check of the config field it comes from is missing`);
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/monitoring.coreos.com';
-import { CheckTarget, checkInteger, toPositiveDuration } from './checks';
+import { CheckTarget, checkInteger, literal, toPositiveDuration } from './checks';
 import { AlertSeverity, AlertsConfig, ConsumerAlertConfig, StreamAlertConfig } from './config';
 import { fail } from './errors';
 import {
@@ -672,7 +672,7 @@ function rejectPerObjectFor(t: CheckTarget, own: object | undefined, environment
   fail(t.scope, {
     resource: t.resource, field: 'alerts.for', value,
     allowed: `no per-object for: one alert rule serves every object, so its for is environment-wide (${environmentField})`,
-    fix: `remove alerts.for and set ${environmentField} instead`,
+    fix: `remove alerts.for here, and write ${literal(environmentField, value)}`,
   });
 }
 
@@ -681,9 +681,9 @@ interface CheckedStreamAlerts { nearLimitRatio?: number }
 
 function checkConsumerAlerts(t: CheckTarget, prefix: string, c: ConsumerAlertConfig): CheckedConsumerAlerts {
   return {
-    maxLag: c.maxLag === undefined ? undefined : checkInteger(t, `${prefix}.maxLag`, c.maxLag, { min: 1 }, 'set maxLag to a whole number of messages, e.g. 1000'),
+    maxLag: c.maxLag === undefined ? undefined : checkInteger(t, `${prefix}.maxLag`, c.maxLag, { min: 1 }, `write ${literal(`${prefix}.maxLag`, 1000)} (a whole number of messages)`),
     ackPendingRatio: c.ackPendingRatio === undefined ? undefined : checkRatio(t, `${prefix}.ackPendingRatio`, c.ackPendingRatio),
-    maxRedelivered: c.maxRedelivered === undefined ? undefined : checkInteger(t, `${prefix}.maxRedelivered`, c.maxRedelivered, { min: 1 }, 'set maxRedelivered to a whole number of messages, e.g. 100'),
+    maxRedelivered: c.maxRedelivered === undefined ? undefined : checkInteger(t, `${prefix}.maxRedelivered`, c.maxRedelivered, { min: 1 }, `write ${literal(`${prefix}.maxRedelivered`, 100)} (a whole number of messages)`),
   };
 }
 
@@ -695,16 +695,28 @@ function checkStreamAlerts(t: CheckTarget, prefix: string, s: StreamAlertConfig)
 
 function optionalDuration(t: CheckTarget, field: string, input: DurationInput | undefined): Duration | undefined {
   if (input === undefined) return undefined;
-  const d = toPositiveDuration(t, field, input);
+  const d = toPositiveDuration(t, field, input, undefined, '10m');
   if (d.toMilliseconds() % 1000 !== 0) {
-    fail(t.scope, { resource: t.resource, field, value: input, allowed: 'whole seconds, e.g. "10m" (Prometheus evaluates rules every few seconds at best)', fix: `write ${field} as e.g. "10m"` });
+    fail(t.scope, {
+      resource: t.resource,
+      field,
+      value: input,
+      allowed: 'whole seconds, e.g. "10m" (Prometheus evaluates rules every few seconds at best)',
+      fix: `write ${literal(field, '10m')}`,
+    });
   }
   return d;
 }
 
 function checkRatio(t: CheckTarget, field: string, value: number): number {
   if (typeof value !== 'number' || !(value > 0 && value <= 1)) {
-    fail(t.scope, { resource: t.resource, field, value, allowed: 'a fraction greater than 0 and at most 1, e.g. 0.85 for 85%', fix: `set ${field} to a fraction such as 0.85` });
+    fail(t.scope, {
+      resource: t.resource,
+      field,
+      value,
+      allowed: 'a fraction greater than 0 and at most 1, e.g. 0.85 for 85%',
+      fix: `write ${literal(field, 0.85)}`,
+    });
   }
   return value;
 }

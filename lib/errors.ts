@@ -18,8 +18,13 @@ export interface ConfigProblem {
   readonly value: unknown;
   /** What the value must be, e.g. `an integer from 1 to 3`. */
   readonly allowed: string;
-  /** How to fix it. */
+  /**
+   * How to fix it: always with a `field: value` the config accepts as written (e.g. `maxDeliver: 5`),
+   * or `remove <field>` when the fix is to delete a key.
+   */
   readonly fix: string;
+  /** What is wrong when it is not the value, e.g. `is not a known field`. @default - "has invalid value <value>" */
+  readonly complaint?: string;
 }
 
 /** A mistake in the typed config, caught at synth time before anything is written. */
@@ -35,11 +40,11 @@ export class ConfigError extends Error {
 
 export function formatProblem(p: ConfigProblem): string {
   const env = p.environment ?? 'unknown';
-  return `[environment ${env}] ${p.resource}: field "${p.field}" has invalid value ${formatValue(p.value)}. ` +
-    `Allowed: ${p.allowed}. Fix: ${p.fix}`;
+  const what = p.complaint ? `${p.complaint} (value ${formatValue(p.value)})` : `has invalid value ${formatValue(p.value)}`;
+  return `[environment ${env}] ${p.resource}: field "${p.field}" ${what}. Allowed: ${p.allowed}. Fix: ${p.fix}`;
 }
 
-function formatValue(value: unknown): string {
+export function formatValue(value: unknown): string {
   if (value === undefined) return '(not set)';
   if (typeof value === 'string') return JSON.stringify(value);
   try {

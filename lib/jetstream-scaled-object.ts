@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { ScaledObject, ScaledObjectSpecFallbackBehavior } from '../imports/keda.sh';
-import { checkInteger, checkKubernetesName, CheckTarget, toDuration } from './checks';
+import { checkInteger, checkName, checkOneOf, CheckTarget, literal, toDuration } from './checks';
 import { ScalerConfig } from './config';
 import { fail } from './errors';
 import { JetStreamConsumer } from './jetstream-consumer';
+import { KUBERNETES_NAME_RULES } from './names';
 import { wholeSeconds } from './units';
 
 export interface JetStreamScaledObjectProps extends Omit<ScalerConfig, 'consumer'> {
@@ -40,33 +41,40 @@ export class JetStreamScaledObject extends Construct {
     super(scope, id);
     const name = props.name ?? `${props.target}-nats-scaler`;
     const t: CheckTarget = { scope: this, resource: `ScaledObject "${name}" (scaler of "${props.target}")` };
-    this.target = checkKubernetesName(t, 'target', props.target);
-    checkKubernetesName(t, 'name', name);
+    const targetKind = checkOneOf(t, 'targetKind', props.targetKind ?? 'Deployment', ['Deployment', 'StatefulSet']);
+    this.target = checkName(t, 'target', props.target, KUBERNETES_NAME_RULES[targetKind], { fallback: 'my-worker' });
+    checkName(t, 'name', name, KUBERNETES_NAME_RULES.ScaledObject, {
+      fallback: 'my-worker-nats-scaler',
+      maxLength: 54,
+    });
     this.consumer = props.consumer;
     if (!this.consumer.isPull) {
       fail(this, {
         resource: t.resource, field: 'consumer', value: this.consumer.durableName,
-        allowed: 'a pull consumer (no deliverSubject)',
-        fix: `scale on a pull consumer; "${this.consumer.durableName}" pushes to "${this.consumer.deliverSubject}", so its workers do not pull from a shared backlog`,
+        allowed: `a pull consumer (no deliverSubject): "${this.consumer.durableName}" pushes to "${this.consumer.deliverSubject}", ` +
+          'so its workers do not pull from a shared backlog that KEDA could measure',
+        fix: `remove deliverSubject from Consumer "${this.consumer.durableName}", or scale on another pull consumer`,
       });
     }
     this.lagThreshold = checkInteger(t, 'lagThreshold', props.lagThreshold ?? 10, { min: 1 },
-      'set lagThreshold to a whole number of pending messages per replica, e.g. 10');
+      `write ${literal('lagThreshold', 10)} (a whole number of pending messages per replica)`);
     this.activationLagThreshold = checkInteger(t, 'activationLagThreshold', props.activationLagThreshold ?? 0, { min: 0 },
-      'set activationLagThreshold to 0 or more');
-    this.minReplicas = checkInteger(t, 'minReplicas', props.minReplicas ?? 1, { min: 0 }, 'set minReplicas to 0 or more');
+      `write ${literal('activationLagThreshold', 0)} (or another whole number of messages)`);
+    this.minReplicas = checkInteger(t, 'minReplicas', props.minReplicas ?? 1, { min: 0 }, `write ${literal('minReplicas', 1)} (or 0 to scale to zero)`);
     this.maxReplicas = checkInteger(t, 'maxReplicas', props.maxReplicas ?? 10, { min: Math.max(1, this.minReplicas) },
-      `set maxReplicas to at least minReplicas (${this.minReplicas}) and at least 1`);
+      `write ${literal('maxReplicas', Math.max(1, this.minReplicas))} or more: at least minReplicas (${this.minReplicas}) and at least 1`);
     this.fallbackReplicas = checkInteger(t, 'fallbackReplicas',
       props.fallbackReplicas ?? Math.min(this.maxReplicas, Math.max(this.minReplicas, 2)),
-      { min: this.minReplicas, max: this.maxReplicas }, `choose a value between minReplicas (${this.minReplicas}) and maxReplicas (${this.maxReplicas})`);
+      { min: this.minReplicas, max: this.maxReplicas },
+      `write ${literal('fallbackReplicas', Math.min(this.maxReplicas, Math.max(this.minReplicas, 2)))}: a value from minReplicas ` +
+      `(${this.minReplicas}) to maxReplicas (${this.maxReplicas})`);
     const pollingInterval = this.seconds(t, 'pollingInterval', props.pollingInterval ?? '15s', 1);
     const cooldownPeriod = this.seconds(t, 'cooldownPeriod', props.cooldownPeriod ?? '300s', 0);
 
     this.resource = new ScaledObject(this, 'Resource', {
       metadata: { name },
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: props.targetKind ?? 'Deployment', name: this.target },
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: targetKind, name: this.target },
         minReplicaCount: this.minReplicas,
         maxReplicaCount: this.maxReplicas,
         pollingInterval,
@@ -92,7 +100,13 @@ export class JetStreamScaledObject extends Construct {
   private seconds(t: CheckTarget, field: string, input: NonNullable<ScalerConfig['pollingInterval']>, min: number): number {
     const secs = wholeSeconds(toDuration(t, field, input));
     if (secs === undefined || secs < min) {
-      fail(this, { resource: t.resource, field, value: input, allowed: `whole seconds, at least ${min}s (KEDA takes an integer of seconds)`, fix: `write ${field} in whole seconds, e.g. "30s"` });
+      fail(this, {
+        resource: t.resource,
+        field,
+        value: input,
+        allowed: `whole seconds, at least ${min}s (KEDA takes an integer of seconds)`,
+        fix: `write ${literal(field, field === 'cooldownPeriod' ? '300s' : '30s')}`,
+      });
     }
     return secs;
   }

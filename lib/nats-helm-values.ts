@@ -1,8 +1,9 @@
-import { Construct } from 'constructs';
-import { checkInteger, checkKubernetesName, CheckTarget, toByteSize } from './checks';
+import { Construct, IConstruct } from 'constructs';
+import { checkInteger, checkName, CheckTarget, literal, toByteSize } from './checks';
 import { NatsClusterConfig, NatsTlsConfig } from './config';
 import { fail } from './errors';
 import { JetStreamStream } from './jetstream-stream';
+import { HELM_RELEASE_NAME_RULE, KUBERNETES_NAME_RULES, STATEFUL_SET_NAME_RULE } from './names';
 import { ByteSize } from './units';
 
 /** The chart version our values are written and checked against (helm.md §0). */
@@ -17,6 +18,27 @@ export const EXPORTER_PORT_NAME = 'prom-metrics';
 const FILE_STORE_SHARE_OF_PVC = 0.95;
 const GIB = ByteSize.gibibytes(1);
 const MIB = ByteSize.mebibytes(1);
+/** Memory the server itself needs beside its memory store. */
+const SERVER_MEMORY = ByteSize.mebibytes(256);
+const NATS_RESOURCE = 'NATS cluster (nats)';
+
+/**
+ * The number of NATS servers (`nats.replicas`), checked before anything that depends on it (stream
+ * replicas), so a bad value is reported as `nats.replicas`, not as the streams' replicas.
+ */
+export function checkClusterSize(scope: IConstruct, replicas: number | undefined): number {
+  const t: CheckTarget = { scope, resource: NATS_RESOURCE };
+  const size = checkInteger(t, 'nats.replicas', replicas ?? 3, { min: 1 },
+    `write ${literal('nats.replicas', 3)} (or 1 for a single server without clustering)`);
+  if (size === 2) {
+    // A JetStream meta group of 2 loses quorum when either node is down.
+    fail(scope, {
+      resource: NATS_RESOURCE, field: 'nats.replicas', value: 2, allowed: '1, or 3 or more (JetStream needs a majority of servers)',
+      fix: `write ${literal('nats.replicas', 3)}, or ${literal('nats.replicas', 1)} for a small environment`,
+    });
+  }
+  return size;
+}
 
 /** TLS as resolved from `nats.tls` (helm.md §1(e)); only Secret names, never key material. */
 export interface NatsTls {
@@ -63,21 +85,20 @@ export class NatsHelmValues extends Construct {
   constructor(scope: Construct, id: string, props: NatsHelmValuesProps) {
     super(scope, id);
     this.props = props;
-    const t: CheckTarget = { scope: this, resource: 'NATS cluster (nats)' };
+    const t: CheckTarget = { scope: this, resource: NATS_RESOURCE };
     this.namespace = props.namespace;
-    this.releaseName = checkKubernetesName(t, 'nats.releaseName', props.releaseName ?? 'nats');
+    this.releaseName = this.checkReleaseName(t, props.releaseName ?? 'nats');
     this.chartVersion = props.chartVersion ?? DEFAULT_NATS_CHART_VERSION;
-    this.replicas = checkInteger(t, 'nats.replicas', props.replicas ?? 3, { min: 1 }, 'use 1 (a single server) or 3 or more');
-    if (this.replicas === 2) {
-      // A JetStream meta group of 2 loses quorum when either node is down.
-      fail(this, { resource: t.resource, field: 'nats.replicas', value: 2, allowed: '1, or 3 or more (JetStream needs a majority of servers)', fix: 'use 3 servers, or 1 for a small environment' });
-    }
+    this.replicas = checkClusterSize(this, props.replicas);
     this.tokenSecret = props.tokenSecret ?? { name: 'nats-auth', key: 'token' };
     this.tls = this.resolveTls(t, props.tls);
 
     const headroom = props.storageHeadroom ?? 0.25;
     if (!(headroom >= 0 && headroom <= 10)) {
-      fail(this, { resource: t.resource, field: 'nats.storageHeadroom', value: headroom, allowed: 'a fraction from 0 to 10, e.g. 0.25 for 25%', fix: 'set storageHeadroom to a fraction' });
+      fail(this, {
+        resource: t.resource, field: 'nats.storageHeadroom', value: headroom, allowed: 'a fraction from 0 to 10, e.g. 0.25 for 25%',
+        fix: `write ${literal('nats.storageHeadroom', 0.25)}`,
+      });
     }
     // Each node reserves the full maxBytes of every stream it hosts (tooling.md §2: 6.5 GiB per
     // node for the spec's R3 streams). Placement is the server's choice, so plan for all of them.
@@ -95,7 +116,8 @@ export class NatsHelmValues extends Construct {
           resource: t.resource, field: 'nats.fileStorageSize', value: props.fileStorageSize,
           allowed: `at least ${needed.toQuantity()}: the file streams reserve ${this.fileStoreRequired} on every node, ` +
             `and ${Math.round(FILE_STORE_SHARE_OF_PVC * 100)}% of the PVC is given to JetStream`,
-          fix: `raise nats.fileStorageSize to ${needed.toQuantity()} or more, lower the streams' maxBytes, or leave fileStorageSize out to size it automatically`,
+          fix: `write ${literal('nats.fileStorageSize', `${needed.toQuantity()}B`)} or more, lower the streams' maxBytes, ` +
+            'or leave fileStorageSize out to size it automatically',
         });
       }
     } else {
@@ -103,14 +125,59 @@ export class NatsHelmValues extends Construct {
     }
     this.fileStoreMax = ByteSize.bytes(Math.floor(this.fileStoragePvc.bytes * FILE_STORE_SHARE_OF_PVC / MIB.bytes) * MIB.bytes);
 
-    this.memoryLimit = toByteSize(t, 'nats.resources.memory', props.resources?.memory ?? '2GiB');
-    if (this.memoryLimit.bytes < this.memoryStoreMax.bytes + ByteSize.mebibytes(256).bytes) {
+    this.memoryLimit = toByteSize(t, 'nats.resources.memory', props.resources?.memory ?? '2GiB', '4GiB');
+    this.checkMemory(t, props, headroom);
+  }
+
+  /**
+   * The memory streams' store plus the server must fit in the container's memory. The error names the
+   * streams that use it, largest first, and a stream that alone cannot fit is reported as that stream.
+   */
+  private checkMemory(t: CheckTarget, props: NatsHelmValuesProps, headroom: number): void {
+    const available = this.memoryLimit.bytes - SERVER_MEMORY.bytes;
+    if (this.memoryStoreMax.bytes <= available) return;
+    const memoryStreams = props.streams.filter((s) => s.storage === 'memory').sort((a, b) => b.maxBytes.bytes - a.maxBytes.bytes);
+    const largest = memoryStreams[0];
+    const limitText = props.resources?.memory ?? '2GiB';
+    // Enough memory for the store as configured (with headroom) and the server, rounded up to whole GiB.
+    const needed = ByteSize.bytes(this.memoryStoreMax.bytes + SERVER_MEMORY.bytes).roundUpTo(GIB);
+    if (largest && largest.maxBytes.times(1 + headroom).roundUpTo(MIB).bytes > available) {
+      const fits = ByteSize.bytes(Math.max(MIB.bytes, Math.floor(available / (1 + headroom) / MIB.bytes) * MIB.bytes));
       fail(this, {
-        resource: t.resource, field: 'nats.resources.memory', value: props.resources?.memory ?? '2GiB',
-        allowed: `more than the memory streams' store (${this.memoryStoreMax}) plus 256MiB for the server`,
-        fix: 'raise nats.resources.memory or lower the memory streams\' maxBytes',
+        resource: `Stream "${largest.streamName}"`, field: 'maxBytes', value: largest.maxBytes.toString(),
+        allowed: `at most ${fits} for a memory stream: every NATS server holds it in memory (plus ${Math.round(headroom * 100)}% ` +
+          `headroom) within nats.resources.memory (${limitText}), of which ${SERVER_MEMORY} is kept for the server itself`,
+        fix: `write ${literal('maxBytes', `${fits.toQuantity()}B`)}, or ${literal('storage', 'file')}, ` +
+          `or more memory for NATS: ${literal('nats.resources.memory', `${needed.toQuantity()}B`)}`,
       });
     }
+    const listed = memoryStreams.map((s) => `"${s.streamName}" ${s.maxBytes.toQuantity()}B`).join(', ');
+    fail(this, {
+      resource: t.resource, field: 'nats.resources.memory', value: limitText,
+      allowed: `more than the memory streams' store (${this.memoryStoreMax}: ${listed}, plus ` +
+        `${Math.round(headroom * 100)}% headroom) plus ${SERVER_MEMORY} for the server`,
+      fix: `write ${literal('nats.resources.memory', `${needed.toQuantity()}B`)}, or lower the maxBytes of the memory streams (${listed})`,
+    });
+  }
+
+  /**
+   * The release name must be a Helm release name, and the chart's fullname made from it names a
+   * StatefulSet and Services (`<fullname>`, `<fullname>-headless`): a DNS-1035 label of at most 52 characters.
+   */
+  private checkReleaseName(t: CheckTarget, releaseName: string): string {
+    checkName(t, 'nats.releaseName', releaseName, HELM_RELEASE_NAME_RULE, { fallback: 'nats' });
+    const fullname = fullnameOf(releaseName);
+    const why = STATEFUL_SET_NAME_RULE.error(fullname);
+    if (why) {
+      const shorter = releaseName.replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').slice(0, 40).replace(/-+$/, '') || 'nats';
+      fail(this, {
+        resource: t.resource, field: 'nats.releaseName', value: releaseName,
+        allowed: `a name whose chart fullname ("${fullname}": the release name, with "-nats" appended unless it contains "nats") ` +
+          `names the StatefulSet and the Services: ${STATEFUL_SET_NAME_RULE.allowed}`,
+        fix: `rename it (the fullname ${why}), e.g. ${literal('nats.releaseName', shorter)}`,
+      });
+    }
+    return releaseName;
   }
 
   /** The chart's nats-box Deployment (`<fullname>-box`, helm.md §2), or undefined when disabled. */
@@ -132,16 +199,21 @@ export class NatsHelmValues extends Construct {
     if (!tls?.enabled) {
       if (tls?.monitor) {
         // The chart's monitor TLS reuses config.nats.tls (helm.md §1(e)).
-        fail(this, { resource: t.resource, field: 'nats.tls.monitor', value: true, allowed: 'true only with nats.tls.enabled (the monitor port reuses the client certificate)', fix: 'set nats.tls.enabled: true or drop nats.tls.monitor' });
+        fail(this, {
+          resource: t.resource, field: 'nats.tls.monitor', value: true,
+          allowed: 'true only with nats.tls.enabled (the monitor port reuses the client certificate)',
+          fix: `write ${literal('nats.tls.enabled', true)}, or ${literal('nats.tls.monitor', false)}`,
+        });
       }
       return undefined;
     }
     const fullname = this.fullname;
-    const clientSecretName = checkKubernetesName(t, 'nats.tls.clientSecretName', tls.clientSecretName ?? `${fullname}-client-tls`);
+    const secretName = (field: string, name: string) => checkName(t, field, name, KUBERNETES_NAME_RULES.Secret);
+    const clientSecretName = secretName('nats.tls.clientSecretName', tls.clientSecretName ?? `${fullname}-client-tls`);
     return {
       clientSecretName,
-      routeSecretName: checkKubernetesName(t, 'nats.tls.routeSecretName', tls.routeSecretName ?? `${fullname}-route-tls`),
-      caSecretName: checkKubernetesName(t, 'nats.tls.caSecretName', tls.caSecretName ?? clientSecretName),
+      routeSecretName: secretName('nats.tls.routeSecretName', tls.routeSecretName ?? `${fullname}-route-tls`),
+      caSecretName: secretName('nats.tls.caSecretName', tls.caSecretName ?? clientSecretName),
       monitor: tls.monitor ?? false,
       monitorDomain: tls.monitorDomain ?? 'localhost',
     };
@@ -149,7 +221,7 @@ export class NatsHelmValues extends Construct {
 
   /** The chart's `nats.fullname` (helm.md §2): the release name if it contains "nats", else `<release>-nats`. */
   get fullname(): string {
-    return this.releaseName.includes('nats') ? this.releaseName : `${this.releaseName}-nats`;
+    return fullnameOf(this.releaseName);
   }
 
   /** Labels the chart puts on every selector of the NATS server pods; `component: nats` excludes nats-box. */
@@ -241,4 +313,9 @@ export class NatsHelmValues extends Construct {
       natsBox: (props.natsBox ?? true) ? { enabled: true, container: { env: { NATS_TOKEN: tokenEnv } } } : { enabled: false },
     };
   }
+}
+
+/** The chart's `nats.fullname` (helm.md §2): the release name if it contains "nats", else `<release>-nats`. */
+function fullnameOf(releaseName: string): string {
+  return releaseName.includes('nats') ? releaseName : `${releaseName}-nats`;
 }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-28';
-import { checkKubernetesName, CheckTarget } from './checks';
+import { checkLabels, checkName, CheckTarget, literal } from './checks';
+import { KUBERNETES_NAME_RULES } from './names';
 import { NetworkConfig, NetworkPeerConfig } from './config';
 import { fail } from './errors';
 import { CLIENT_PORT, CLUSTER_PORT, EXPORTER_PORT, MONITOR_PORT, NatsHelmValues } from './nats-helm-values';
@@ -46,15 +47,21 @@ export class NatsNetworkPolicies extends Construct {
     const nats = props.nats;
     const ns = nats.namespace;
     const t: CheckTarget = { scope: this, resource: 'Network policies (network)' };
-    const namespaceField = (field: string, value: string) => checkKubernetesName(t, field, value);
+    const namespaceField = (field: string, value: string) => checkName(t, field, value, KUBERNETES_NAME_RULES.Namespace, { fallback: ns });
 
     const clientNamespaces = (props.clientNamespaces ?? [ns]).map((n, i) => namespaceField(`network.clientNamespaces[${i}]`, n));
     const clientPods = (props.clientPodSelectors ?? []).map((p, i) => checkPeer(t, `network.clientPodSelectors[${i}]`, p, ns));
     const nackNamespace = namespaceField('network.nackNamespace', props.nackNamespace ?? 'nack');
     const defaultTools = nats.natsBoxDeployment ? [nats.natsBoxSelectorLabels] : [];
-    const tools = (props.toolPodLabels ?? defaultTools).map((labels, i) => checkPeer(t, `network.toolPodLabels[${i}]`, { podLabels: labels }, ns));
-    const keda = checkPeer(t, 'network.kedaPodLabels', { namespace: namespaceField('network.kedaNamespace', props.kedaNamespace ?? 'keda'), podLabels: props.kedaPodLabels ?? { ...DEFAULT_KEDA_POD_LABELS } }, ns);
-    const prometheus = checkPeer(t, 'network.prometheusPodLabels', { namespace: namespaceField('network.prometheusNamespace', props.prometheusNamespace ?? 'monitoring'), podLabels: props.prometheusPodLabels ?? { ...DEFAULT_PROMETHEUS_POD_LABELS } }, ns);
+    const tools = (props.toolPodLabels ?? defaultTools).map((labels, i) => checkPeer(t, `network.toolPodLabels[${i}]`, { podLabels: labels }, ns, `network.toolPodLabels[${i}]`));
+    const keda = checkPeer(t, 'network.kedaPodLabels', {
+      namespace: namespaceField('network.kedaNamespace', props.kedaNamespace ?? 'keda'),
+      podLabels: props.kedaPodLabels ?? { ...DEFAULT_KEDA_POD_LABELS },
+    }, ns, 'network.kedaPodLabels');
+    const prometheus = checkPeer(t, 'network.prometheusPodLabels', {
+      namespace: namespaceField('network.prometheusNamespace', props.prometheusNamespace ?? 'monitoring'),
+      podLabels: props.prometheusPodLabels ?? { ...DEFAULT_PROMETHEUS_POD_LABELS },
+    }, ns, 'network.prometheusPodLabels');
     const natsServers: AllowedPeer = { namespace: ns, podLabels: nats.serverSelectorLabels };
 
     const allowed = new Map<number, AllowedPeer[]>();
@@ -87,16 +94,18 @@ export class NatsNetworkPolicies extends Construct {
   }
 }
 
-function checkPeer(t: CheckTarget, field: string, peer: NetworkPeerConfig, defaultNamespace: string): AllowedPeer {
-  const namespace = checkKubernetesName(t, `${field}.namespace`, peer.namespace ?? defaultNamespace);
+function checkPeer(t: CheckTarget, field: string, peer: NetworkPeerConfig, defaultNamespace: string,
+  labelsField = `${field}.podLabels`): AllowedPeer {
+  const namespace = checkName(t, `${field}.namespace`, peer.namespace ?? defaultNamespace, KUBERNETES_NAME_RULES.Namespace,
+    { fallback: defaultNamespace });
   if (!peer.podLabels || Object.keys(peer.podLabels).length === 0) {
     fail(t.scope, {
-      resource: t.resource, field: `${field}.podLabels`, value: peer.podLabels,
+      resource: t.resource, field: labelsField, value: peer.podLabels,
       allowed: 'at least one label (an empty selector would admit every pod of the namespace)',
-      fix: 'name the pods\' labels, or list the whole namespace in network.clientNamespaces instead',
+      fix: `name the pods' labels, e.g. ${literal(labelsField, { 'app.kubernetes.io/name': 'my-app' })}, or list the whole namespace in network.clientNamespaces instead`,
     });
   }
-  return { namespace, podLabels: peer.podLabels };
+  return { namespace, podLabels: checkLabels(t, labelsField, peer.podLabels, { 'app.kubernetes.io/name': 'my-app' }) };
 }
 
 /** Drops repeats, and pod peers inside a namespace that is allowed whole. */

@@ -3,7 +3,12 @@
 // since 2.10 silently accepts a consumer filter outside its stream's subjects (it then matches
 // nothing), so both are checked here, at synth time.
 
-/** Why a subject is not valid, or undefined when it is. */
+/**
+ * Why a subject is not valid, or undefined when it is. nats-server's IsValidSubject (v2.14.2
+ * server/sublist.go:1209) refuses empty tokens, whitespace and tokens after ">"; it reads a token that
+ * mixes "*" or ">" with text (`orders*`) as a literal, which here is refused too, as it is almost always
+ * a wildcard written wrong.
+ */
 export function subjectSyntaxError(subject: string): string | undefined {
   if (subject.length === 0) return 'it is empty';
   if (/\s/.test(subject)) return 'it contains whitespace';
@@ -17,6 +22,22 @@ export function subjectSyntaxError(subject: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * True when some concrete subject matches both (nats-server v2.14.2 `SubjectsCollide`, server/sublist.go:1339),
+ * e.g. `orders.*` and `*.eu`, or `orders.>` and `orders.eu`.
+ */
+export function subjectsCollide(a: string, b: string): boolean {
+  const x = a.split('.');
+  const y = b.split('.');
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if (i >= x.length || i >= y.length) return false; // ">" needs a token, and literals must be as many
+    if (x[i] === '>' || y[i] === '>') return true;
+    if (x[i] === '*' || y[i] === '*') continue;
+    if (x[i] !== y[i]) return false;
+  }
+  return true;
 }
 
 /** True when `inner` matches only subjects that `outer` also matches. */

@@ -353,18 +353,18 @@ describe('thresholds from the config', () => {
     expect(rows.size).toBe(Object.keys(ALERT_DEFAULTS).length);
   });
 
-  const BAD: Array<{ what: string; config: Partial<EnvironmentConfig>; resource: string; field: string; value: string }> = [
+  const BAD: Array<{ what: string; config: Partial<EnvironmentConfig>; resource: string; field: string; value: string; complaint?: string }> = [
     { what: 'a consumer ackPendingRatio above 1', config: { consumers: consumers({ 'api-consumer': { alerts: { ackPendingRatio: 1.5 } } }) }, resource: 'Consumer "api-consumer"', field: 'alerts.ackPendingRatio', value: '1.5' },
     { what: 'a consumer maxLag of 0', config: { consumers: consumers({ 'api-consumer': { alerts: { maxLag: 0 } } }) }, resource: 'Consumer "api-consumer"', field: 'alerts.maxLag', value: '0' },
     // One rule serves every consumer, so `for` cannot differ per consumer (untyped configs could still pass it).
-    { what: 'a consumer sets its own for (environment-wide only)', config: { consumers: consumers({ 'api-consumer': { alerts: { for: '5m' } as never } }) }, resource: 'Consumer "api-consumer"', field: 'alerts.for', value: '"5m"' },
-    { what: 'a stream sets its own for (environment-wide only)', config: { streams: streams({ 'llm-requests': { alerts: { for: '5m' } as never } }) }, resource: 'Stream "llm-requests"', field: 'alerts.for', value: '"5m"' },
+    { what: 'a consumer sets its own for (environment-wide only)', config: { consumers: consumers({ 'api-consumer': { alerts: { for: '5m' } as never } }) }, resource: 'Consumer "api-consumer"', field: 'alerts.for', value: '"5m"', complaint: 'is not supported' },
+    { what: 'a stream sets its own for (environment-wide only)', config: { streams: streams({ 'llm-requests': { alerts: { for: '5m' } as never } }) }, resource: 'Stream "llm-requests"', field: 'alerts.for', value: '"5m"', complaint: 'is not supported' },
     { what: 'the environment consumer for is not a duration', config: { monitoring: { alerts: { consumers: { for: 'soon' } } } }, resource: 'Monitoring', field: 'monitoring.alerts.consumers.for', value: '"soon"' },
     { what: 'a stream nearLimitRatio of 0', config: { streams: streams({ 'llm-requests': { alerts: { nearLimitRatio: 0 } } }) }, resource: 'Stream "llm-requests"', field: 'alerts.nearLimitRatio', value: '0' },
     { what: 'an environment fileStorageRatio of 2', config: { monitoring: { alerts: { fileStorageRatio: 2 } } }, resource: 'Monitoring', field: 'monitoring.alerts.fileStorageRatio', value: '2' },
     { what: 'an environment consumer maxRedelivered of 0.5', config: { monitoring: { alerts: { consumers: { maxRedelivered: 0.5 } } } }, resource: 'Monitoring', field: 'monitoring.alerts.consumers.maxRedelivered', value: '0.5' },
   ];
-  test.each(BAD)('fails when $what', ({ config, resource, field, value }) => {
+  test.each(BAD)('fails when $what', ({ config, resource, field, value, complaint }) => {
     let error: unknown;
     try {
       synthEnvironment({ ...envConfig('prod'), ...config });
@@ -375,6 +375,6 @@ describe('thresholds from the config', () => {
     const message = (error as ConfigError).message;
     expect(message).toContain('[environment prod]');
     expect(message).toContain(resource);
-    expect(message).toContain(`field "${field}" has invalid value ${value}`);
+    expect(message).toContain(complaint ? `field "${field}" ${complaint} (value ${value})` : `field "${field}" has invalid value ${value}`);
   });
 });

@@ -41,7 +41,7 @@ describe('JetStreamConsumer', () => {
   });
 
   test('fails when consumer replicas differ from a workqueue stream\'s (server 10134)', () => {
-    expect(() => render({ replicas: 1 }, 'workqueue')).toThrow(/field "replicas" has invalid value 1.*must equal the stream's 3/);
+    expect(() => render({ replicas: 1 }, 'workqueue')).toThrow(/field "replicas" has invalid value 1.*exactly 3.*must equal the stream's \(error 10134/);
   });
 
   test('fails when deliverPolicy lastPerSubject has no filter', () => {

@@ -48,7 +48,9 @@ describe('JetStreamStream', () => {
     expect(() => render({ subjects: ['>'] })).toThrow(/field "subjects\[0\]" has invalid value ">"/);
   });
 
-  test('fails when maxMsgSize exceeds the int32 NACK sends', () => {
-    expect(() => render({ maxMsgSize: '3GB' })).toThrow(/field "maxMsgSize".*int32/);
+  test('fails when maxMsgSize exceeds nats-server\'s max_payload (and so the int32 NACK sends)', () => {
+    expect(() => render({ maxMsgSize: '3GB' })).toThrow(/field "maxMsgSize".*max_payload/);
+    expect(() => render({ maxMsgSize: '2MB' })).toThrow(/field "maxMsgSize".*max_payload/);
+    expect(() => render({ maxMsgSize: '1MB' })).not.toThrow();
   });
 });

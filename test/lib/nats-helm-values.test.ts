@@ -37,7 +37,15 @@ describe('NatsHelmValues', () => {
     expect((build({ fileStorageSize: '20GiB' }).values as any).config.jetstream.fileStore.pvc.size).toBe('20Gi');
   });
 
-  test('fails when the memory limit cannot hold the memory store', () => {
-    expect(() => build({ resources: { memory: '512MiB' } }, [['1GB', 'memory']])).toThrow(/field "nats.resources.memory"/);
+  test('fails on the memory stream when it alone cannot fit in the memory limit', () => {
+    expect(() => build({ resources: { memory: '512MiB' } }, [['1GB', 'memory']]))
+      .toThrow(/Stream "s0": field "maxBytes" .*at most 204MiB .*Fix: write maxBytes: "204MiB"/);
+    expect(() => build({ resources: { memory: '512MiB' } }, [['204MiB', 'memory']])).not.toThrow();
+  });
+
+  test('fails on the memory limit, naming the memory streams, when they fit only one by one', () => {
+    expect(() => build({ resources: { memory: '1GiB' } }, [['400MiB', 'memory'], ['300MiB', 'memory'], ['5GB', 'file']]))
+      .toThrow(/field "nats.resources.memory" .*"s0" 400MiB, "s1" 300MiB.*Fix: write nats: \{ resources: \{ memory: "2GiB" \} \}/);
+    expect(() => build({ resources: { memory: '2GiB' } }, [['400MiB', 'memory'], ['300MiB', 'memory'], ['5GB', 'file']])).not.toThrow();
   });
 });

@@ -1,4 +1,4 @@
-import { SubjectIndex, subjectIsSubsetOf, subjectSyntaxError } from '../../lib/subjects';
+import { SubjectIndex, subjectIsSubsetOf, subjectsCollide, subjectSyntaxError } from '../../lib/subjects';
 
 /** Reference definition: two subjects overlap when some concrete subject matches both. */
 function overlapsByDefinition(a: string, b: string): boolean {
@@ -74,5 +74,17 @@ describe('SubjectIndex', () => {
       }
     }
     expect(pairs).toBe(subjects.length ** 2);
+  });
+});
+
+describe('subjectsCollide (nats-server SubjectsCollide: some subject matches both)', () => {
+  test.each([
+    ['orders.*', '*.eu', true], ['orders.>', 'orders.eu', true], ['*.x', '$JS.>', true], ['orders', 'orders.>', false],
+    ['orders.eu', 'orders.us', false], ['a.*.c', 'a.b.*', true], ['a.b', 'a.b.c', false], ['>', 'a', true],
+    ['routing.model.>', 'routing.*.selected', true], ['routing.analytics-consumer.>', 'routing.model.>', false],
+  ])('%s and %s: %s', (a, b, expected) => {
+    expect(subjectsCollide(a, b)).toBe(expected);
+    expect(subjectsCollide(b, a)).toBe(expected);
+    expect(subjectsCollide(a, b)).toBe(overlapsByDefinition(a, b));
   });
 });
