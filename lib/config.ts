@@ -22,8 +22,9 @@ export interface StreamConfig {
   /** Oldest message kept. @default - no age limit (rendered as "0s" so NACK's 1-year default never applies) */
   readonly maxAge?: DurationInput;
   /**
-   * Largest size of the stream. Required: every node reserves it in its file store, and the
-   * NATS PVC is sized from the sum (an unbounded stream could fill the disk of every stream).
+   * Largest size of the stream. Required: every node reserves it in its file store, and the sum
+   * over all file streams must fit `nats.fileStorageSize` (an unbounded stream could fill the disk
+   * of every stream).
    */
   readonly maxBytes: SizeInput;
   /** @default - no message count limit */
@@ -152,10 +153,19 @@ export interface NatsClusterConfig {
   readonly chartVersion?: string;
   /** NATS servers (StatefulSet replicas). 1 runs a single server without clustering. @default 3 */
   readonly replicas?: number;
-  /** JetStream file-store PVC size per node. @default - the sum of every file stream's maxBytes plus `storageHeadroom` */
+  /**
+   * JetStream file store capacity of each NATS server: the size of its PVC, of which 95% becomes
+   * `max_file_store`. A fixed size per environment, never derived from the streams, because the
+   * chart writes it into the StatefulSet's volumeClaimTemplates, which Kubernetes cannot change in
+   * place: adding a stream that fits changes no StatefulSet field. Synth fails when the file
+   * streams' maxBytes add up to more than the store (every server may have to hold all of them) and
+   * names the size to set. Raising it on a running cluster is a deliberate operation (`npm run plan`
+   * flags it; runbook: docs/operations.md "Growing the JetStream file store").
+   * @default '10GiB' (the NATS chart's own default)
+   */
   readonly fileStorageSize?: SizeInput;
-  /** Extra room on top of the streams' reservations, as a fraction. @default 0.25 */
-  readonly storageHeadroom?: number;
+  /** Extra room of the memory store (`max_memory_store`) over the memory streams' maxBytes, as a fraction. @default 0.25 */
+  readonly memoryStoreHeadroom?: number;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
   /** @default - see NatsResources */

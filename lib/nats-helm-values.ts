@@ -3,7 +3,7 @@ import { checkInteger, checkKubernetesName, CheckTarget, toByteSize } from './ch
 import { NatsClusterConfig, NatsTlsConfig } from './config';
 import { fail } from './errors';
 import { JetStreamStream } from './jetstream-stream';
-import { ByteSize } from './units';
+import { ByteSize, SizeInput } from './units';
 
 /** The chart version our values are written and checked against (helm.md §0). */
 export const DEFAULT_NATS_CHART_VERSION = '2.14.2';
@@ -17,6 +17,28 @@ export const EXPORTER_PORT_NAME = 'prom-metrics';
 const FILE_STORE_SHARE_OF_PVC = 0.95;
 const GIB = ByteSize.gibibytes(1);
 const MIB = ByteSize.mebibytes(1);
+/**
+ * JetStream file store capacity (PVC) per node when the config sets none: the chart's own default
+ * (`config.jetstream.fileStore.pvc.size: 10Gi`, ../shared/upstream/nats-chart-2.14.2/values.yaml:101).
+ * Holds the spec's 6.5 GiB of streams with room for more.
+ */
+export const DEFAULT_FILE_STORAGE_SIZE = '10GiB';
+/** When the streams outgrow the store, the size we suggest leaves this much room for further streams. */
+const SUGGESTED_FILE_STORE_ROOM = 0.5;
+/** Streams named in the "too small" error, largest first; the rest are counted. */
+const STREAMS_NAMED_IN_ERRORS = 10;
+/** Where the runbook for growing the volume lives (docs/operations.md). */
+export const VOLUME_RESIZE_RUNBOOK = 'docs/operations.md#growing-the-jetstream-file-store';
+
+const sumOf = (streams: readonly JetStreamStream[]) => streams.reduce((acc, s) => acc.plus(s.maxBytes), ByteSize.bytes(0));
+
+/** `8.5GiB`, `500MiB`: short sizes for messages (ByteSize#toString adds the byte count). */
+export function shortSize(size: ByteSize): string {
+  for (const [unit, bytes] of [['TiB', 1024 ** 4], ['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
+    if (size.bytes >= bytes) return `${Number((size.bytes / bytes).toFixed(2))}${unit}`;
+  }
+  return `${size.bytes}B`;
+}
 
 /** TLS as resolved from `nats.tls` (helm.md §1(e)); only Secret names, never key material. */
 export interface NatsTls {
@@ -48,9 +70,9 @@ export class NatsHelmValues extends Construct {
   public readonly replicas: number;
   /** Bytes every node may have to reserve for streams (the sum over file streams). */
   public readonly fileStoreRequired: ByteSize;
-  /** `max_file_store` of each node. */
+  /** `max_file_store` of each node: 95% of the PVC. */
   public readonly fileStoreMax: ByteSize;
-  /** PVC size of each node. */
+  /** PVC size of each node: `nats.fileStorageSize`, fixed per environment. */
   public readonly fileStoragePvc: ByteSize;
   public readonly memoryStoreMax: ByteSize;
   /** Memory request and limit of each NATS server container. */
@@ -75,33 +97,29 @@ export class NatsHelmValues extends Construct {
     this.tokenSecret = props.tokenSecret ?? { name: 'nats-auth', key: 'token' };
     this.tls = this.resolveTls(t, props.tls);
 
-    const headroom = props.storageHeadroom ?? 0.25;
-    if (!(headroom >= 0 && headroom <= 10)) {
-      fail(this, { resource: t.resource, field: 'nats.storageHeadroom', value: headroom, allowed: 'a fraction from 0 to 10, e.g. 0.25 for 25%', fix: 'set storageHeadroom to a fraction' });
+    const memoryHeadroom = props.memoryStoreHeadroom ?? 0.25;
+    if (!(memoryHeadroom >= 0 && memoryHeadroom <= 10)) {
+      fail(this, {
+        resource: t.resource, field: 'nats.memoryStoreHeadroom', value: memoryHeadroom,
+        allowed: 'a fraction from 0 to 10, e.g. 0.25 for 25%', fix: 'set memoryStoreHeadroom to a fraction',
+      });
     }
     // Each node reserves the full maxBytes of every stream it hosts (tooling.md §2: 6.5 GiB per
-    // node for the spec's R3 streams). Placement is the server's choice, so plan for all of them.
-    const sum = (storage: string) => props.streams.filter((s) => s.storage === storage).reduce((acc, s) => acc.plus(s.maxBytes), ByteSize.bytes(0));
-    this.fileStoreRequired = sum('file');
-    const memoryRequired = sum('memory');
-    this.memoryStoreMax = memoryRequired.times(1 + headroom).roundUpTo(MIB);
+    // node for the spec's R3 streams). Placement is the server's choice (an R1 stream may land on
+    // any node), so every node must be able to hold all of them.
+    const fileStreams = props.streams.filter((s) => s.storage === 'file');
+    const memoryStreams = props.streams.filter((s) => s.storage === 'memory');
+    this.fileStoreRequired = sumOf(fileStreams);
+    this.memoryStoreMax = sumOf(memoryStreams).times(1 + memoryHeadroom).roundUpTo(MIB);
 
-    if (props.fileStorageSize !== undefined) {
-      this.fileStoragePvc = toByteSize(t, 'nats.fileStorageSize', props.fileStorageSize);
-      const usable = this.fileStoragePvc.times(FILE_STORE_SHARE_OF_PVC);
-      if (usable.bytes < this.fileStoreRequired.bytes) {
-        const needed = this.fileStoreRequired.times(1 / FILE_STORE_SHARE_OF_PVC).roundUpTo(GIB);
-        fail(this, {
-          resource: t.resource, field: 'nats.fileStorageSize', value: props.fileStorageSize,
-          allowed: `at least ${needed.toQuantity()}: the file streams reserve ${this.fileStoreRequired} on every node, ` +
-            `and ${Math.round(FILE_STORE_SHARE_OF_PVC * 100)}% of the PVC is given to JetStream`,
-          fix: `raise nats.fileStorageSize to ${needed.toQuantity()} or more, lower the streams' maxBytes, or leave fileStorageSize out to size it automatically`,
-        });
-      }
-    } else {
-      this.fileStoragePvc = this.fileStoreRequired.times((1 + headroom) / FILE_STORE_SHARE_OF_PVC).roundUpTo(GIB);
-    }
+    // The file store is a fixed, per-environment capacity, never derived from the streams: the chart
+    // writes it into the StatefulSet's volumeClaimTemplates, which Kubernetes never updates
+    // (helm.md §6, nats-io/k8s#723), so a derived size would break the sync whenever a stream is added.
+    this.fileStoragePvc = toByteSize(t, 'nats.fileStorageSize', props.fileStorageSize ?? DEFAULT_FILE_STORAGE_SIZE);
     this.fileStoreMax = ByteSize.bytes(Math.floor(this.fileStoragePvc.bytes * FILE_STORE_SHARE_OF_PVC / MIB.bytes) * MIB.bytes);
+    if (this.fileStoreRequired.bytes > this.fileStoreMax.bytes) {
+      this.failFileStoreTooSmall(t, fileStreams, props.fileStorageSize);
+    }
 
     this.memoryLimit = toByteSize(t, 'nats.resources.memory', props.resources?.memory ?? '2GiB');
     if (this.memoryLimit.bytes < this.memoryStoreMax.bytes + ByteSize.mebibytes(256).bytes) {
@@ -111,6 +129,31 @@ export class NatsHelmValues extends Construct {
         fix: 'raise nats.resources.memory or lower the memory streams\' maxBytes',
       });
     }
+  }
+
+  /**
+   * The streams do not fit the file store. Names the field, a size to set as the config writes it,
+   * and the streams that fill it, largest first.
+   */
+  private failFileStoreTooSmall(t: CheckTarget, fileStreams: readonly JetStreamStream[], given: SizeInput | undefined): never {
+    const share = FILE_STORE_SHARE_OF_PVC;
+    const minimum = this.fileStoreRequired.times(1 / share).roundUpTo(GIB);
+    const suggested = this.fileStoreRequired.times((1 + SUGGESTED_FILE_STORE_ROOM) / share).roundUpTo(GIB);
+    const largestFirst = [...fileStreams].sort((a, b) => b.maxBytes.bytes - a.maxBytes.bytes);
+    const named = largestFirst.slice(0, STREAMS_NAMED_IN_ERRORS).map((s) => `"${s.streamName}" ${shortSize(s.maxBytes)}`);
+    const more = largestFirst.length - named.length;
+    const suggestedLiteral = `${suggested.bytes / GIB.bytes}GiB`;
+    fail(this, {
+      resource: t.resource, field: 'nats.fileStorageSize', value: given ?? DEFAULT_FILE_STORAGE_SIZE,
+      allowed: `a file store that holds every file stream's maxBytes on each node (placement is the server's choice): ` +
+        `the file streams reserve ${shortSize(this.fileStoreRequired)} (${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}), ` +
+        `but max_file_store is ${Math.round(share * 100)}% of ${shortSize(this.fileStoragePvc)} = ${shortSize(this.fileStoreMax)}` +
+        `${given === undefined ? ` (${DEFAULT_FILE_STORAGE_SIZE} is the default when fileStorageSize is not set)` : ''}; ` +
+        `at least ${minimum.bytes / GIB.bytes}GiB is needed`,
+      fix: `set nats: { fileStorageSize: '${suggestedLiteral}' } in the environment's config (${Math.round(SUGGESTED_FILE_STORE_ROOM * 100)}% room ` +
+        `for further streams), or lower the streams' maxBytes. On a running cluster a larger volume means expanding the PVCs ` +
+        `first: ${VOLUME_RESIZE_RUNBOOK}`,
+    });
   }
 
   /** The chart's nats-box Deployment (`<fullname>-box`, helm.md §2), or undefined when disabled. */

@@ -94,11 +94,18 @@ const BAD_INPUTS: BadInput[] = [
   },
   {
     what: 'a stream without max bytes', config: { streams: withStream('routing-decisions', { maxBytes: undefined as unknown as string }) },
-    resource: 'Stream "routing-decisions"', field: 'maxBytes', value: '(not set)', hint: /PVC is sized from the sum/,
+    resource: 'Stream "routing-decisions"', field: 'maxBytes', value: '(not set)', hint: /must hold the sum of all streams \(nats\.fileStorageSize\)/,
   },
   {
     what: 'a storage PVC too small for the streams it must hold', config: { nats: { fileStorageSize: '4GB' } },
-    resource: 'NATS cluster (nats)', field: 'nats.fileStorageSize', value: '"4GB"', hint: /at least 7Gi: the file streams reserve 6\.\d+GiB|at least 7Gi/,
+    resource: 'NATS cluster (nats)', field: 'nats.fileStorageSize', value: '"4GB"',
+    hint: /reserve 6\.49GiB \("memory-events" 5GiB, .*at least 7GiB.*set nats: \{ fileStorageSize: '11GiB' \}/,
+  },
+  {
+    what: 'streams that outgrow the default file store (10GiB, never sized from the streams)',
+    config: { streams: withStream('memory-events', { maxBytes: '9GB' }) },
+    resource: 'NATS cluster (nats)', field: 'nats.fileStorageSize', value: '"10GiB"',
+    hint: /reserve 10\.49GiB \("memory-events" 9GiB, .*10GiB is the default.*fileStorageSize: '17GiB'/,
   },
   {
     what: 'a 2-node NATS cluster', config: { nats: { replicas: 2 } },
