@@ -57,9 +57,12 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
     const consumerConfigs = config.consumers ?? OVERMIND_CONSUMERS;
     const clusterSize = config.nats?.replicas ?? 3;
     this.streams = this.createStreams(streamConfigs, clusterSize);
-    this.nats = new NatsHelmValues(this, 'Nats', { ...config.nats, namespace, streams: this.streams });
+    const scalerConfigs = config.scalers ?? OVERMIND_SCALERS;
+    this.nats = new NatsHelmValues(this, 'Nats', {
+      ...config.nats, namespace, streams: this.streams, kedaReadsMonitor: scalerConfigs.length > 0,
+    });
     this.consumers = this.createConsumers(consumerConfigs);
-    this.scalers = this.createScalers(config.scalers ?? OVERMIND_SCALERS);
+    this.scalers = this.createScalers(scalerConfigs);
 
     this.metricsService = new NatsMetricsService(this, 'MetricsService', { nats: this.nats });
     const monitoring = config.monitoring ?? {};

@@ -186,20 +186,37 @@ export interface NatsClusterConfig {
 export interface NatsTlsConfig {
   /** Serve clients (4222) and routes (6222) over TLS. @default false */
   readonly enabled?: boolean;
-  /** Secret with the client certificate (SANs `<fullname>`, `<fullname>.<ns>`, `<fullname>.<ns>.svc[.cluster.local]`). @default '<fullname>-client-tls' */
+  /**
+   * Secret with the client certificate (SANs `<fullname>`, `<fullname>.<ns>`, `<fullname>.<ns>.svc[.cluster.local]`;
+   * with `monitor` also `<fullname>-headless.<ns>.svc.cluster.local`, `*.<fullname>-headless.<ns>.svc.cluster.local`
+   * and `monitorDomain`: see `clientCertificateDnsNames`). @default '<fullname>-client-tls'
+   */
   readonly clientSecretName?: string;
   /** Secret with the route certificate (SAN `*.<fullname>-headless`, server and client auth). @default '<fullname>-route-tls' */
   readonly routeSecretName?: string;
   /** Secret whose `ca.crt` every TLS block trusts. @default - the client Secret (cert-manager writes the issuing CA to its `ca.crt`) */
   readonly caSecretName?: string;
   /**
-   * Serve the monitor port 8222 over HTTPS as well (chart `config.monitor.tls`). KEDA then reads
-   * `/jsz` with `useHttps: "true"` and must trust the CA; the exporter reads `https://<monitorDomain>:8222`.
+   * Serve the monitor port 8222 over HTTPS as well (chart `config.monitor.tls`, with the client
+   * certificate). KEDA then reads `/jsz` and `/varz` with `useHttps: "true"`, verifies the certificate
+   * against the headless Service and each pod's name under it, and must trust the CA; the exporter
+   * reads `https://<monitorDomain>:8222`. Requires `clientCertificateDnsNames`.
    * @default false
    */
   readonly monitor?: boolean;
   /** Name the exporter sidecar uses for its own server when `monitor` is on: must resolve to the pod itself and be a SAN of the client certificate. @default 'localhost' */
   readonly monitorDomain?: string;
+  /**
+   * The DNS names (SANs) of the certificate in `clientSecretName`, as issued (e.g. a cert-manager
+   * Certificate's `dnsNames`). Required with `monitor`: that certificate then also serves port 8222,
+   * and KEDA verifies it (its nats-jetstream scaler has no skip-verify option) at the headless
+   * Service `<fullname>-headless.<ns>.svc.cluster.local` and at each pod under it
+   * (`*.<fullname>-headless.<ns>.svc.cluster.local`), the exporter at `monitorDomain`. Synth cannot
+   * read the certificate, so it checks these names cover all of them (and the client Service
+   * `<fullname>.<ns>.svc.cluster.local`) and fails with the list to issue otherwise.
+   * @default - not checked; required when `monitor` is on
+   */
+  readonly clientCertificateDnsNames?: string[];
 }
 
 export interface MonitoringConfig {

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { isCertificateDnsName, uncoveredHosts } from './certificate-names';
 import { checkInteger, checkKubernetesName, CheckTarget, toByteSize } from './checks';
 import { NatsClusterConfig, NatsTlsConfig } from './config';
 import { fail } from './errors';
@@ -27,10 +28,19 @@ export const DEFAULT_FILE_STORAGE_SIZE = '10GiB';
 const SUGGESTED_FILE_STORE_ROOM = 0.5;
 /** Streams named in the "too small" error, largest first; the rest are counted. */
 const STREAMS_NAMED_IN_ERRORS = 10;
+/** KEDA's scaler source at the version we target, for links in error messages. */
+const KEDA_SCALER_SOURCE = 'https://github.com/kedacore/keda/blob/v2.20.2/pkg/scalers/nats_jetstream_scaler.go';
 /** Where the runbook for growing the volume lives (docs/operations.md). */
 export const VOLUME_RESIZE_RUNBOOK = 'docs/operations.md#growing-the-jetstream-file-store';
 
 const sumOf = (streams: readonly JetStreamStream[]) => streams.reduce((acc, s) => acc.plus(s.maxBytes), ByteSize.bytes(0));
+
+/** `the client URL (a), each pod (b, c)`: hosts grouped by why they are needed, in first-seen order. */
+function describeByReason(names: ReadonlyArray<{ host: string; why: string }>): string {
+  const byReason = new Map<string, string[]>();
+  for (const { host, why } of names) byReason.set(why, [...(byReason.get(why) ?? []), host]);
+  return [...byReason].map(([why, hosts]) => `${why} (${hosts.join(', ')})`).join(', ');
+}
 
 /** `8.5GiB`, `500MiB`: short sizes for messages (ByteSize#toString adds the byte count). */
 export function shortSize(size: ByteSize): string {
@@ -53,6 +63,8 @@ export interface NatsTls {
 
 export interface NatsHelmValuesProps extends NatsClusterConfig {
   readonly namespace: string;
+  /** ScaledObjects read /jsz on the monitor port (their certificate names are then checked). @default true */
+  readonly kedaReadsMonitor?: boolean;
   /** Every stream the cluster must hold; sizes the JetStream stores. */
   readonly streams: readonly JetStreamStream[];
 }
@@ -78,6 +90,8 @@ export class NatsHelmValues extends Construct {
   /** Memory request and limit of each NATS server container. */
   public readonly memoryLimit: ByteSize;
   public readonly tokenSecret: { readonly name: string; readonly key: string };
+  /** Whether KEDA reads the monitor port (there are ScaledObjects). */
+  public readonly kedaReadsMonitor: boolean;
   /** Undefined when TLS is off. */
   public readonly tls?: NatsTls;
   private readonly props: NatsHelmValuesProps;
@@ -95,6 +109,7 @@ export class NatsHelmValues extends Construct {
       fail(this, { resource: t.resource, field: 'nats.replicas', value: 2, allowed: '1, or 3 or more (JetStream needs a majority of servers)', fix: 'use 3 servers, or 1 for a small environment' });
     }
     this.tokenSecret = props.tokenSecret ?? { name: 'nats-auth', key: 'token' };
+    this.kedaReadsMonitor = props.kedaReadsMonitor ?? true;
     this.tls = this.resolveTls(t, props.tls);
 
     const memoryHeadroom = props.memoryStoreHeadroom ?? 0.25;
@@ -181,13 +196,87 @@ export class NatsHelmValues extends Construct {
     }
     const fullname = this.fullname;
     const clientSecretName = checkKubernetesName(t, 'nats.tls.clientSecretName', tls.clientSecretName ?? `${fullname}-client-tls`);
-    return {
+    const resolved: NatsTls = {
       clientSecretName,
       routeSecretName: checkKubernetesName(t, 'nats.tls.routeSecretName', tls.routeSecretName ?? `${fullname}-route-tls`),
       caSecretName: checkKubernetesName(t, 'nats.tls.caSecretName', tls.caSecretName ?? clientSecretName),
       monitor: tls.monitor ?? false,
       monitorDomain: tls.monitorDomain ?? 'localhost',
     };
+    if (resolved.monitor || tls.clientCertificateDnsNames !== undefined) {
+      this.checkClientCertificateNames(t, resolved, tls.clientCertificateDnsNames);
+    }
+    return resolved;
+  }
+
+  /**
+   * Names a client must find in the client certificate, with why. With `monitor` on the same
+   * certificate serves 8222 (the chart's `config.monitor.tls` reuses `config.nats.tls`, helm.md
+   * §1(e)) and Go clients verify it: KEDA at the headless Service, then at `<pod>.<headless>` for
+   * the consumer leader when clustered (its HTTP client has no skip-verify: kedacore/keda v2.20.2
+   * pkg/scalers/nats_jetstream_scaler.go:134, pkg/util/tls_config.go:101-107; the node URL:
+   * nats_jetstream_scaler.go:405-420), and the exporter sidecar at `monitorDomain`.
+   */
+  private requiredCertificateNames(tls: NatsTls): Array<{ host: string; why: string }> {
+    const names = [{ host: this.clientHost, why: 'the client URL workloads use' }];
+    if (!tls.monitor) return names;
+    names.push({ host: tls.monitorDomain, why: 'the exporter sidecar\'s monitorDomain' });
+    if (this.kedaReadsMonitor) {
+      names.push({ host: this.headlessServiceHost, why: 'KEDA\'s natsServerMonitoringEndpoint' });
+      for (let i = 0; i < this.replicas && this.replicas > 1; i++) {
+        const pod = `${this.fullname}-${i}.${this.headlessServiceHost}`;
+        names.push({ host: pod, why: 'each pod, where KEDA reads the consumer leader' });
+      }
+    }
+    return names;
+  }
+
+  /**
+   * Synth cannot read the certificate, so with monitor TLS the config must state its names, and they
+   * must cover every name the monitor port is verified against; otherwise KEDA fails every poll
+   * with an x509 error and never scales.
+   */
+  private checkClientCertificateNames(t: CheckTarget, tls: NatsTls, given: readonly string[] | undefined): void {
+    const field = 'nats.tls.clientCertificateDnsNames';
+    const required = this.requiredCertificateNames(tls);
+    const headless = this.headlessServiceHost;
+    const suggested = [
+      ...new Set([
+        this.fullname, `${this.fullname}.${this.namespace}`, `${this.fullname}.${this.namespace}.svc`, this.clientHost,
+        ...(tls.monitor ? [tls.monitorDomain] : []),
+        ...(tls.monitor && this.kedaReadsMonitor ? [headless, `*.${headless}`] : []),
+      ]),
+    ];
+    const literal = `nats: { tls: { ..., clientCertificateDnsNames: [${suggested.map((n) => `'${n}'`).join(', ')}] } }`;
+    const secret = `Secret "${tls.clientSecretName}"`;
+    const malformed = (given ?? []).find((name) => !isCertificateDnsName(name));
+    if (malformed !== undefined) {
+      fail(this, {
+        resource: t.resource, field, value: given,
+        allowed: 'DNS names as the certificate lists them (no scheme, port or path; a wildcard only as the whole ' +
+          `first label), not "${malformed}"`,
+        fix: `write the names as in the certificate's dnsNames, e.g. ${literal}`,
+      });
+    }
+    const missing = uncoveredHosts(given ?? [], required.map((r) => r.host));
+    if (given !== undefined && missing.length === 0) return;
+    const servesMonitor = tls.monitor ? ', which nats.tls.monitor also serves on port 8222' : '';
+    const orDropMonitor = tls.monitor ? ', or drop nats.tls.monitor (KEDA then reads the monitor port over http)' : '';
+    const kedaReason = tls.monitor && this.kedaReadsMonitor
+      ? 'KEDA verifies the monitor certificate and has no option to skip that ' +
+        `(${KEDA_SCALER_SOURCE}#L134); it reads /jsz and /varz at the headless Service, then /jsz at each pod ` +
+        'under it ' +
+        `(${KEDA_SCALER_SOURCE}#L405-L420). `
+      : '';
+    fail(this, {
+      resource: t.resource, field, value: given,
+      allowed: `the DNS names of the certificate in ${secret}${servesMonitor}; ` +
+        `they must cover ${describeByReason(required)}. ${kedaReason}` +
+        (given === undefined ? 'Synth cannot read the certificate, so the config states its names'
+          : `Not covered: ${missing.join(', ')}`),
+      fix: 'issue the certificate with these names (cert-manager: the Certificate\'s dnsNames, docs/operations.md#tls) ' +
+        `and list them: ${literal}${orDropMonitor}`,
+    });
   }
 
   /** The chart's `nats.fullname` (helm.md §2): the release name if it contains "nats", else `<release>-nats`. */
@@ -218,9 +307,14 @@ export class NatsHelmValues extends Construct {
     return `${this.headlessServiceHost}:${MONITOR_PORT}`;
   }
 
+  /** The chart's client Service: `<fullname>.<ns>.svc.cluster.local`. */
+  get clientHost(): string {
+    return `${this.fullname}.${this.namespace}.svc.cluster.local`;
+  }
+
   /** Client URL for workloads in the cluster. */
   get clientUrl(): string {
-    return `nats://${this.fullname}.${this.namespace}.svc.cluster.local:${CLIENT_PORT}`;
+    return `nats://${this.clientHost}:${CLIENT_PORT}`;
   }
 
   /** The values document, keys in the chart's own layout. */
