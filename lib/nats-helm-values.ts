@@ -223,7 +223,9 @@ export class NatsHelmValues extends Construct {
     names.push({ host: tls.monitorDomain, why: 'the exporter sidecar\'s monitorDomain' });
     if (this.kedaReadsMonitor) {
       names.push({ host: this.headlessServiceHost, why: 'KEDA\'s natsServerMonitoringEndpoint' });
-      for (let i = 0; i < this.replicas && this.replicas > 1; i++) {
+      // A single server is never walked: KEDA stops at cluster_size <= 1 (nats_jetstream_scaler.go:185).
+      const pods = this.replicas > 1 ? this.replicas : 0;
+      for (let i = 0; i < pods; i++) {
         const pod = `${this.fullname}-${i}.${this.headlessServiceHost}`;
         names.push({ host: pod, why: 'each pod, where KEDA reads the consumer leader' });
       }
