@@ -86,10 +86,13 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
     // nats.replicas must be reported as itself.
     const clusterSize = checkClusterSize(this, config.nats?.replicas);
     this.streams = this.createStreams(streamConfigs, clusterSize);
-    this.nats = new NatsHelmValues(this, 'Nats', { ...config.nats, namespace, streams: this.streams });
+    const scalerConfigs = config.scalers ?? OVERMIND_SCALERS;
+    this.nats = new NatsHelmValues(this, 'Nats', {
+      ...config.nats, namespace, streams: this.streams, kedaReadsMonitor: scalerConfigs.length > 0,
+    });
     this.consumers = this.createConsumers(consumerConfigs);
     this.checkWorkQueues();
-    this.scalers = this.createScalers(config.scalers ?? OVERMIND_SCALERS);
+    this.scalers = this.createScalers(scalerConfigs);
 
     this.metricsService = new NatsMetricsService(this, 'MetricsService', { nats: this.nats });
     const monitoring = config.monitoring ?? {};

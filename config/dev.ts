@@ -7,6 +7,9 @@ export const dev: EnvironmentConfig = {
   namespace: 'overmind-dev',
   nats: {
     replicas: 1,
+    // File store capacity per server (the PVC), fixed so that adding a stream that fits never changes
+    // the StatefulSet. Today's streams reserve 350MiB; 2GiB (max_file_store 1.9GiB) leaves room to add streams.
+    fileStorageSize: '2GiB',
     resources: { cpu: '250m', memory: '1GiB' },
   },
   streams: OVERMIND_STREAMS.map((stream) => ({

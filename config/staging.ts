@@ -7,6 +7,10 @@ export const staging: EnvironmentConfig = {
   namespace: 'overmind-staging',
   nats: {
     replicas: 3,
+    // File store capacity per server (the PVC), fixed so that adding a stream that fits never changes
+    // the StatefulSet. Today's streams reserve 1.3GiB per server; 4GiB (max_file_store 3.8GiB) leaves room
+    // to add streams.
+    fileStorageSize: '4GiB',
     resources: { cpu: '500m', memory: '2GiB' },
   },
   streams: OVERMIND_STREAMS.map((stream) => ({

@@ -10,7 +10,7 @@ import {
 import { JetStreamConsumer } from './jetstream-consumer';
 import { JetStreamScaledObject } from './jetstream-scaled-object';
 import { JetStreamStream } from './jetstream-stream';
-import { NatsHelmValues } from './nats-helm-values';
+import { NatsHelmValues, VOLUME_RESIZE_RUNBOOK } from './nats-helm-values';
 import { NatsMetricsService } from './nats-metrics-service';
 import { Duration, DurationInput, parseDuration, promDuration } from './units';
 
@@ -461,10 +461,11 @@ export class NatsAlertRules extends Construct {
     const on = `on (${STREAM_THRESHOLD_KEYS.join(', ')})`;
     const what = `stream "${T_STREAM}" (${this.props.environment})`;
     const ratio = this.lookup(C.streamNearLimitRatio.threshold, STREAM_THRESHOLD_KEYS, 'humanizePercentage');
+    const fileStoreNote = ' (all file streams\' maxBytes must fit nats.fileStorageSize)';
     const runbook = (limit: string) => [
       `1. ${this.natsCli(`stream info ${T_STREAM}`)}: State (messages, bytes) against ${limit}.`,
       '2. Check that the consumers keep up (consumer lag alerts) and that publishers are not flooding the stream.',
-      `3. Raise the stream's ${limit} in the config (the NATS PVC is sized from the sum of maxBytes) or shorten maxAge.`,
+      `3. Raise the stream's ${limit} in the config${limit === 'maxBytes' ? fileStoreNote : ''} or shorten maxAge.`,
     ].join('\n');
     const rules: RuleJson[] = [];
     for (const discard of ['old', 'new'] as const) {
@@ -520,7 +521,8 @@ export class NatsAlertRules extends Construct {
         runbook: [
           `1. ${this.natsCli('server report jetstream')}: storage per server.`,
           `2. ${this.natsCli('stream report')}: which streams hold the bytes.`,
-          '3. Lower streams\' maxBytes or raise nats.fileStorageSize in the config (a PVC size change means recreating the StatefulSet, nats-io/k8s#723).',
+          '3. Lower streams\' maxBytes, or raise nats.fileStorageSize in the config after expanding the PVCs ' +
+            `(the StatefulSet's volumeClaimTemplates cannot change in place; runbook: ${VOLUME_RESIZE_RUNBOOK}).`,
         ].join('\n'),
       }),
       this.alert(ALERT_DEFAULTS.noMetaLeader, {

@@ -153,7 +153,7 @@ const NATS_TABLE: KeyTable = {
   type: 'NatsClusterConfig',
   resource: () => 'NATS cluster (nats)',
   fields: {
-    releaseName: 'value', chartVersion: 'value', replicas: 'value', fileStorageSize: 'value', storageHeadroom: 'value',
+    releaseName: 'value', chartVersion: 'value', replicas: 'value', fileStorageSize: 'value', memoryStoreHeadroom: 'value',
     storageClassName: 'value', natsBox: 'value',
     resources: { type: 'NatsResources', fields: { cpu: 'value', memory: 'value' } satisfies Fields<NatsResources> },
     tokenSecret: {
@@ -164,7 +164,7 @@ const NATS_TABLE: KeyTable = {
       type: 'NatsTlsConfig',
       fields: {
         enabled: 'value', clientSecretName: 'value', routeSecretName: 'value', caSecretName: 'value', monitor: 'value',
-        monitorDomain: 'value',
+        monitorDomain: 'value', clientCertificateDnsNames: 'value',
       } satisfies Fields<NatsTlsConfig>,
     },
   } satisfies Fields<NatsClusterConfig>,

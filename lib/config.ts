@@ -22,8 +22,9 @@ export interface StreamConfig {
   /** Oldest message kept. @default - no age limit (rendered as "0s" so NACK's 1-year default never applies) */
   readonly maxAge?: DurationInput;
   /**
-   * Largest size of the stream. Required: every node reserves it in its file store, and the
-   * NATS PVC is sized from the sum (an unbounded stream could fill the disk of every stream).
+   * Largest size of the stream. Required: every node reserves it in its file store, and the sum
+   * over all file streams must fit `nats.fileStorageSize` (an unbounded stream could fill the disk
+   * of every stream).
    */
   readonly maxBytes: SizeInput;
   /** @default - no message count limit */
@@ -152,10 +153,19 @@ export interface NatsClusterConfig {
   readonly chartVersion?: string;
   /** NATS servers (StatefulSet replicas). 1 runs a single server without clustering. @default 3 */
   readonly replicas?: number;
-  /** JetStream file-store PVC size per node. @default - the sum of every file stream's maxBytes plus `storageHeadroom` */
+  /**
+   * JetStream file store capacity of each NATS server: the size of its PVC, of which 95% becomes
+   * `max_file_store`. A fixed size per environment, never derived from the streams, because the
+   * chart writes it into the StatefulSet's volumeClaimTemplates, which Kubernetes cannot change in
+   * place: adding a stream that fits changes no StatefulSet field. Synth fails when the file
+   * streams' maxBytes add up to more than the store (every server may have to hold all of them) and
+   * names the size to set. Raising it on a running cluster is a deliberate operation (`npm run plan`
+   * flags it; runbook: docs/operations.md "Growing the JetStream file store").
+   * @default '10GiB' (the NATS chart's own default)
+   */
   readonly fileStorageSize?: SizeInput;
-  /** Extra room on top of the streams' reservations, as a fraction. @default 0.25 */
-  readonly storageHeadroom?: number;
+  /** Extra room of the memory store (`max_memory_store`) over the memory streams' maxBytes, as a fraction. @default 0.25 */
+  readonly memoryStoreHeadroom?: number;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
   /** @default - see NatsResources */
@@ -176,20 +186,37 @@ export interface NatsClusterConfig {
 export interface NatsTlsConfig {
   /** Serve clients (4222) and routes (6222) over TLS. @default false */
   readonly enabled?: boolean;
-  /** Secret with the client certificate (SANs `<fullname>`, `<fullname>.<ns>`, `<fullname>.<ns>.svc[.cluster.local]`). @default '<fullname>-client-tls' */
+  /**
+   * Secret with the client certificate (SANs `<fullname>`, `<fullname>.<ns>`, `<fullname>.<ns>.svc[.cluster.local]`;
+   * with `monitor` also `<fullname>-headless.<ns>.svc.cluster.local`, `*.<fullname>-headless.<ns>.svc.cluster.local`
+   * and `monitorDomain`: see `clientCertificateDnsNames`). @default '<fullname>-client-tls'
+   */
   readonly clientSecretName?: string;
   /** Secret with the route certificate (SAN `*.<fullname>-headless`, server and client auth). @default '<fullname>-route-tls' */
   readonly routeSecretName?: string;
   /** Secret whose `ca.crt` every TLS block trusts. @default - the client Secret (cert-manager writes the issuing CA to its `ca.crt`) */
   readonly caSecretName?: string;
   /**
-   * Serve the monitor port 8222 over HTTPS as well (chart `config.monitor.tls`). KEDA then reads
-   * `/jsz` with `useHttps: "true"` and must trust the CA; the exporter reads `https://<monitorDomain>:8222`.
+   * Serve the monitor port 8222 over HTTPS as well (chart `config.monitor.tls`, with the client
+   * certificate). KEDA then reads `/jsz` and `/varz` with `useHttps: "true"`, verifies the certificate
+   * against the headless Service and each pod's name under it, and must trust the CA; the exporter
+   * reads `https://<monitorDomain>:8222`. Requires `clientCertificateDnsNames`.
    * @default false
    */
   readonly monitor?: boolean;
   /** Name the exporter sidecar uses for its own server when `monitor` is on: must resolve to the pod itself and be a SAN of the client certificate. @default 'localhost' */
   readonly monitorDomain?: string;
+  /**
+   * The DNS names (SANs) of the certificate in `clientSecretName`, as issued (e.g. a cert-manager
+   * Certificate's `dnsNames`). Required with `monitor`: that certificate then also serves port 8222,
+   * and KEDA verifies it (its nats-jetstream scaler has no skip-verify option) at the headless
+   * Service `<fullname>-headless.<ns>.svc.cluster.local` and at each pod under it
+   * (`*.<fullname>-headless.<ns>.svc.cluster.local`), the exporter at `monitorDomain`. Synth cannot
+   * read the certificate, so it checks these names cover all of them (and the client Service
+   * `<fullname>.<ns>.svc.cluster.local`) and fails with the list to issue otherwise.
+   * @default - not checked; required when `monitor` is on
+   */
+  readonly clientCertificateDnsNames?: string[];
 }
 
 export interface MonitoringConfig {

@@ -84,7 +84,7 @@ export class JetStreamStream extends Construct {
     if (props.maxBytes === undefined) {
       fail(this, {
         resource: t.resource, field: 'maxBytes', value: undefined, allowed: 'a size such as "1GB"',
-        fix: `write ${literal('maxBytes', '1GB')}: every NATS node reserves it in its file store, and the PVC is sized from the sum of all streams`,
+        fix: `write ${literal('maxBytes', '1GB')}: every NATS node reserves it in its file store, which must hold the sum of all streams (nats.fileStorageSize)`,
       });
     }
     this.maxBytes = toByteSize(t, 'maxBytes', props.maxBytes);

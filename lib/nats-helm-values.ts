@@ -1,10 +1,11 @@
 import { Construct, IConstruct } from 'constructs';
+import { isCertificateDnsName, uncoveredHosts } from './certificate-names';
 import { checkInteger, checkName, CheckTarget, literal, toByteSize } from './checks';
 import { NatsClusterConfig, NatsTlsConfig } from './config';
 import { fail } from './errors';
 import { JetStreamStream } from './jetstream-stream';
 import { HELM_RELEASE_NAME_RULE, KUBERNETES_NAME_RULES, STATEFUL_SET_NAME_RULE } from './names';
-import { ByteSize } from './units';
+import { ByteSize, SizeInput } from './units';
 
 /** The chart version our values are written and checked against (helm.md §0). */
 export const DEFAULT_NATS_CHART_VERSION = '2.14.2';
@@ -40,6 +41,38 @@ export function checkClusterSize(scope: IConstruct, replicas: number | undefined
   return size;
 }
 
+/**
+ * JetStream file store capacity (PVC) per node when the config sets none: the chart's own default
+ * (`config.jetstream.fileStore.pvc.size: 10Gi`, ../shared/upstream/nats-chart-2.14.2/values.yaml:101).
+ * Holds the spec's 6.5 GiB of streams with room for more.
+ */
+export const DEFAULT_FILE_STORAGE_SIZE = '10GiB';
+/** When the streams outgrow the store, the size we suggest leaves this much room for further streams. */
+const SUGGESTED_FILE_STORE_ROOM = 0.5;
+/** Streams named in the "too small" error, largest first; the rest are counted. */
+const STREAMS_NAMED_IN_ERRORS = 10;
+/** KEDA's scaler source at the version we target, for links in error messages. */
+const KEDA_SCALER_SOURCE = 'https://github.com/kedacore/keda/blob/v2.20.2/pkg/scalers/nats_jetstream_scaler.go';
+/** Where the runbook for growing the volume lives (docs/operations.md). */
+export const VOLUME_RESIZE_RUNBOOK = 'docs/operations.md#growing-the-jetstream-file-store';
+
+const sumOf = (streams: readonly JetStreamStream[]) => streams.reduce((acc, s) => acc.plus(s.maxBytes), ByteSize.bytes(0));
+
+/** `the client URL (a), each pod (b, c)`: hosts grouped by why they are needed, in first-seen order. */
+function describeByReason(names: ReadonlyArray<{ host: string; why: string }>): string {
+  const byReason = new Map<string, string[]>();
+  for (const { host, why } of names) byReason.set(why, [...(byReason.get(why) ?? []), host]);
+  return [...byReason].map(([why, hosts]) => `${why} (${hosts.join(', ')})`).join(', ');
+}
+
+/** `8.5GiB`, `500MiB`: short sizes for messages (ByteSize#toString adds the byte count). */
+export function shortSize(size: ByteSize): string {
+  for (const [unit, bytes] of [['TiB', 1024 ** 4], ['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
+    if (size.bytes >= bytes) return `${Number((size.bytes / bytes).toFixed(2))}${unit}`;
+  }
+  return `${size.bytes}B`;
+}
+
 /** TLS as resolved from `nats.tls` (helm.md §1(e)); only Secret names, never key material. */
 export interface NatsTls {
   readonly clientSecretName: string;
@@ -53,6 +86,8 @@ export interface NatsTls {
 
 export interface NatsHelmValuesProps extends NatsClusterConfig {
   readonly namespace: string;
+  /** ScaledObjects read /jsz on the monitor port (their certificate names are then checked). @default true */
+  readonly kedaReadsMonitor?: boolean;
   /** Every stream the cluster must hold; sizes the JetStream stores. */
   readonly streams: readonly JetStreamStream[];
 }
@@ -70,14 +105,16 @@ export class NatsHelmValues extends Construct {
   public readonly replicas: number;
   /** Bytes every node may have to reserve for streams (the sum over file streams). */
   public readonly fileStoreRequired: ByteSize;
-  /** `max_file_store` of each node. */
+  /** `max_file_store` of each node: 95% of the PVC. */
   public readonly fileStoreMax: ByteSize;
-  /** PVC size of each node. */
+  /** PVC size of each node: `nats.fileStorageSize`, fixed per environment. */
   public readonly fileStoragePvc: ByteSize;
   public readonly memoryStoreMax: ByteSize;
   /** Memory request and limit of each NATS server container. */
   public readonly memoryLimit: ByteSize;
   public readonly tokenSecret: { readonly name: string; readonly key: string };
+  /** Whether KEDA reads the monitor port (there are ScaledObjects). */
+  public readonly kedaReadsMonitor: boolean;
   /** Undefined when TLS is off. */
   public readonly tls?: NatsTls;
   private readonly props: NatsHelmValuesProps;
@@ -91,42 +128,35 @@ export class NatsHelmValues extends Construct {
     this.chartVersion = props.chartVersion ?? DEFAULT_NATS_CHART_VERSION;
     this.replicas = checkClusterSize(this, props.replicas);
     this.tokenSecret = props.tokenSecret ?? { name: 'nats-auth', key: 'token' };
+    this.kedaReadsMonitor = props.kedaReadsMonitor ?? true;
     this.tls = this.resolveTls(t, props.tls);
 
-    const headroom = props.storageHeadroom ?? 0.25;
-    if (!(headroom >= 0 && headroom <= 10)) {
+    const memoryHeadroom = props.memoryStoreHeadroom ?? 0.25;
+    if (!(memoryHeadroom >= 0 && memoryHeadroom <= 10)) {
       fail(this, {
-        resource: t.resource, field: 'nats.storageHeadroom', value: headroom, allowed: 'a fraction from 0 to 10, e.g. 0.25 for 25%',
-        fix: `write ${literal('nats.storageHeadroom', 0.25)}`,
+        resource: t.resource, field: 'nats.memoryStoreHeadroom', value: memoryHeadroom,
+        allowed: 'a fraction from 0 to 10, e.g. 0.25 for 25%', fix: `write ${literal('nats.memoryStoreHeadroom', 0.25)}`,
       });
     }
     // Each node reserves the full maxBytes of every stream it hosts (tooling.md §2: 6.5 GiB per
-    // node for the spec's R3 streams). Placement is the server's choice, so plan for all of them.
-    const sum = (storage: string) => props.streams.filter((s) => s.storage === storage).reduce((acc, s) => acc.plus(s.maxBytes), ByteSize.bytes(0));
-    this.fileStoreRequired = sum('file');
-    const memoryRequired = sum('memory');
-    this.memoryStoreMax = memoryRequired.times(1 + headroom).roundUpTo(MIB);
+    // node for the spec's R3 streams). Placement is the server's choice (an R1 stream may land on
+    // any node), so every node must be able to hold all of them.
+    const fileStreams = props.streams.filter((s) => s.storage === 'file');
+    const memoryStreams = props.streams.filter((s) => s.storage === 'memory');
+    this.fileStoreRequired = sumOf(fileStreams);
+    this.memoryStoreMax = sumOf(memoryStreams).times(1 + memoryHeadroom).roundUpTo(MIB);
 
-    if (props.fileStorageSize !== undefined) {
-      this.fileStoragePvc = toByteSize(t, 'nats.fileStorageSize', props.fileStorageSize);
-      const usable = this.fileStoragePvc.times(FILE_STORE_SHARE_OF_PVC);
-      if (usable.bytes < this.fileStoreRequired.bytes) {
-        const needed = this.fileStoreRequired.times(1 / FILE_STORE_SHARE_OF_PVC).roundUpTo(GIB);
-        fail(this, {
-          resource: t.resource, field: 'nats.fileStorageSize', value: props.fileStorageSize,
-          allowed: `at least ${needed.toQuantity()}: the file streams reserve ${this.fileStoreRequired} on every node, ` +
-            `and ${Math.round(FILE_STORE_SHARE_OF_PVC * 100)}% of the PVC is given to JetStream`,
-          fix: `write ${literal('nats.fileStorageSize', `${needed.toQuantity()}B`)} or more, lower the streams' maxBytes, ` +
-            'or leave fileStorageSize out to size it automatically',
-        });
-      }
-    } else {
-      this.fileStoragePvc = this.fileStoreRequired.times((1 + headroom) / FILE_STORE_SHARE_OF_PVC).roundUpTo(GIB);
-    }
+    // The file store is a fixed, per-environment capacity, never derived from the streams: the chart
+    // writes it into the StatefulSet's volumeClaimTemplates, which Kubernetes never updates
+    // (helm.md §6, nats-io/k8s#723), so a derived size would break the sync whenever a stream is added.
+    this.fileStoragePvc = toByteSize(t, 'nats.fileStorageSize', props.fileStorageSize ?? DEFAULT_FILE_STORAGE_SIZE);
     this.fileStoreMax = ByteSize.bytes(Math.floor(this.fileStoragePvc.bytes * FILE_STORE_SHARE_OF_PVC / MIB.bytes) * MIB.bytes);
+    if (this.fileStoreRequired.bytes > this.fileStoreMax.bytes) {
+      this.failFileStoreTooSmall(t, fileStreams, props.fileStorageSize);
+    }
 
     this.memoryLimit = toByteSize(t, 'nats.resources.memory', props.resources?.memory ?? '2GiB', '4GiB');
-    this.checkMemory(t, props, headroom);
+    this.checkMemory(t, props, memoryHeadroom);
   }
 
   /**
@@ -180,6 +210,31 @@ export class NatsHelmValues extends Construct {
     return releaseName;
   }
 
+  /**
+   * The streams do not fit the file store. Names the field, a size to set as the config writes it,
+   * and the streams that fill it, largest first.
+   */
+  private failFileStoreTooSmall(t: CheckTarget, fileStreams: readonly JetStreamStream[], given: SizeInput | undefined): never {
+    const share = FILE_STORE_SHARE_OF_PVC;
+    const minimum = this.fileStoreRequired.times(1 / share).roundUpTo(GIB);
+    const suggested = this.fileStoreRequired.times((1 + SUGGESTED_FILE_STORE_ROOM) / share).roundUpTo(GIB);
+    const largestFirst = [...fileStreams].sort((a, b) => b.maxBytes.bytes - a.maxBytes.bytes);
+    const named = largestFirst.slice(0, STREAMS_NAMED_IN_ERRORS).map((s) => `"${s.streamName}" ${shortSize(s.maxBytes)}`);
+    const more = largestFirst.length - named.length;
+    const suggestedLiteral = `${suggested.bytes / GIB.bytes}GiB`;
+    fail(this, {
+      resource: t.resource, field: 'nats.fileStorageSize', value: given ?? DEFAULT_FILE_STORAGE_SIZE,
+      allowed: `a file store that holds every file stream's maxBytes on each node (placement is the server's choice): ` +
+        `the file streams reserve ${shortSize(this.fileStoreRequired)} (${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}), ` +
+        `but max_file_store is ${Math.round(share * 100)}% of ${shortSize(this.fileStoragePvc)} = ${shortSize(this.fileStoreMax)}` +
+        `${given === undefined ? ` (${DEFAULT_FILE_STORAGE_SIZE} is the default when fileStorageSize is not set)` : ''}; ` +
+        `at least ${minimum.bytes / GIB.bytes}GiB is needed`,
+      fix: `write ${literal('nats.fileStorageSize', suggestedLiteral)} in the environment's config (${Math.round(SUGGESTED_FILE_STORE_ROOM * 100)}% room ` +
+        `for further streams), or lower the streams' maxBytes. On a running cluster a larger volume means expanding the PVCs ` +
+        `first: ${VOLUME_RESIZE_RUNBOOK}`,
+    });
+  }
+
   /** The chart's nats-box Deployment (`<fullname>-box`, helm.md §2), or undefined when disabled. */
   get natsBoxDeployment(): string | undefined {
     return (this.props.natsBox ?? true) ? `${this.fullname}-box` : undefined;
@@ -210,13 +265,89 @@ export class NatsHelmValues extends Construct {
     const fullname = this.fullname;
     const secretName = (field: string, name: string) => checkName(t, field, name, KUBERNETES_NAME_RULES.Secret);
     const clientSecretName = secretName('nats.tls.clientSecretName', tls.clientSecretName ?? `${fullname}-client-tls`);
-    return {
+    const resolved: NatsTls = {
       clientSecretName,
       routeSecretName: secretName('nats.tls.routeSecretName', tls.routeSecretName ?? `${fullname}-route-tls`),
       caSecretName: secretName('nats.tls.caSecretName', tls.caSecretName ?? clientSecretName),
       monitor: tls.monitor ?? false,
       monitorDomain: tls.monitorDomain ?? 'localhost',
     };
+    if (resolved.monitor || tls.clientCertificateDnsNames !== undefined) {
+      this.checkClientCertificateNames(t, resolved, tls.clientCertificateDnsNames);
+    }
+    return resolved;
+  }
+
+  /**
+   * Names a client must find in the client certificate, with why. With `monitor` on the same
+   * certificate serves 8222 (the chart's `config.monitor.tls` reuses `config.nats.tls`, helm.md
+   * §1(e)) and Go clients verify it: KEDA at the headless Service, then at `<pod>.<headless>` for
+   * the consumer leader when clustered (its HTTP client has no skip-verify: kedacore/keda v2.20.2
+   * pkg/scalers/nats_jetstream_scaler.go:134, pkg/util/tls_config.go:101-107; the node URL:
+   * nats_jetstream_scaler.go:405-420), and the exporter sidecar at `monitorDomain`.
+   */
+  private requiredCertificateNames(tls: NatsTls): Array<{ host: string; why: string }> {
+    const names = [{ host: this.clientHost, why: 'the client URL workloads use' }];
+    if (!tls.monitor) return names;
+    names.push({ host: tls.monitorDomain, why: 'the exporter sidecar\'s monitorDomain' });
+    if (this.kedaReadsMonitor) {
+      names.push({ host: this.headlessServiceHost, why: 'KEDA\'s natsServerMonitoringEndpoint' });
+      // A single server is never walked: KEDA stops at cluster_size <= 1 (nats_jetstream_scaler.go:185).
+      const pods = this.replicas > 1 ? this.replicas : 0;
+      for (let i = 0; i < pods; i++) {
+        const pod = `${this.fullname}-${i}.${this.headlessServiceHost}`;
+        names.push({ host: pod, why: 'each pod, where KEDA reads the consumer leader' });
+      }
+    }
+    return names;
+  }
+
+  /**
+   * Synth cannot read the certificate, so with monitor TLS the config must state its names, and they
+   * must cover every name the monitor port is verified against; otherwise KEDA fails every poll
+   * with an x509 error and never scales.
+   */
+  private checkClientCertificateNames(t: CheckTarget, tls: NatsTls, given: readonly string[] | undefined): void {
+    const field = 'nats.tls.clientCertificateDnsNames';
+    const required = this.requiredCertificateNames(tls);
+    const headless = this.headlessServiceHost;
+    const suggested = [
+      ...new Set([
+        this.fullname, `${this.fullname}.${this.namespace}`, `${this.fullname}.${this.namespace}.svc`, this.clientHost,
+        ...(tls.monitor ? [tls.monitorDomain] : []),
+        ...(tls.monitor && this.kedaReadsMonitor ? [headless, `*.${headless}`] : []),
+      ]),
+    ];
+    const literal = `nats: { tls: { ..., clientCertificateDnsNames: [${suggested.map((n) => `'${n}'`).join(', ')}] } }`;
+    const secret = `Secret "${tls.clientSecretName}"`;
+    const malformed = (given ?? []).find((name) => !isCertificateDnsName(name));
+    if (malformed !== undefined) {
+      fail(this, {
+        resource: t.resource, field, value: given,
+        allowed: 'DNS names as the certificate lists them (no scheme, port or path; a wildcard only as the whole ' +
+          `first label), not "${malformed}"`,
+        fix: `write the names as in the certificate's dnsNames, e.g. ${literal}`,
+      });
+    }
+    const missing = uncoveredHosts(given ?? [], required.map((r) => r.host));
+    if (given !== undefined && missing.length === 0) return;
+    const servesMonitor = tls.monitor ? ', which nats.tls.monitor also serves on port 8222' : '';
+    const orDropMonitor = tls.monitor ? ', or drop nats.tls.monitor (KEDA then reads the monitor port over http)' : '';
+    const kedaReason = tls.monitor && this.kedaReadsMonitor
+      ? 'KEDA verifies the monitor certificate and has no option to skip that ' +
+        `(${KEDA_SCALER_SOURCE}#L134); it reads /jsz and /varz at the headless Service, then /jsz at each pod ` +
+        'under it ' +
+        `(${KEDA_SCALER_SOURCE}#L405-L420). `
+      : '';
+    fail(this, {
+      resource: t.resource, field, value: given,
+      allowed: `the DNS names of the certificate in ${secret}${servesMonitor}; ` +
+        `they must cover ${describeByReason(required)}. ${kedaReason}` +
+        (given === undefined ? 'Synth cannot read the certificate, so the config states its names'
+          : `Not covered: ${missing.join(', ')}`),
+      fix: 'issue the certificate with these names (cert-manager: the Certificate\'s dnsNames, docs/operations.md#tls) ' +
+        `and list them: ${literal}${orDropMonitor}`,
+    });
   }
 
   /** The chart's `nats.fullname` (helm.md §2): the release name if it contains "nats", else `<release>-nats`. */
@@ -247,9 +378,14 @@ export class NatsHelmValues extends Construct {
     return `${this.headlessServiceHost}:${MONITOR_PORT}`;
   }
 
+  /** The chart's client Service: `<fullname>.<ns>.svc.cluster.local`. */
+  get clientHost(): string {
+    return `${this.fullname}.${this.namespace}.svc.cluster.local`;
+  }
+
   /** Client URL for workloads in the cluster. */
   get clientUrl(): string {
-    return `nats://${this.fullname}.${this.namespace}.svc.cluster.local:${CLIENT_PORT}`;
+    return `nats://${this.clientHost}:${CLIENT_PORT}`;
   }
 
   /** The values document, keys in the chart's own layout. */

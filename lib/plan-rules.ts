@@ -235,25 +235,66 @@ function filtersOf(spec: Spec): string[] {
 // NATS Helm values
 
 /** Values the chart renders into the StatefulSet's volumeClaimTemplates, which Kubernetes never updates. */
-const PVC_TEMPLATE_VALUES = ['config.jetstream.fileStore.pvc.size', 'config.jetstream.fileStore.pvc.storageClassName'];
+const PVC_SIZE_VALUE = 'config.jetstream.fileStore.pvc.size';
+const PVC_STORAGE_CLASS_VALUE = 'config.jetstream.fileStore.pvc.storageClassName';
+/** Links for the volume findings: users read them in the pull request, so public docs only. */
+const K8S_EXPAND_PVC_DOCS =
+  'https://kubernetes.io/docs/concepts/storage/persistent-volumes/#expanding-persistent-volumes-claims';
+const K8S_DELETE_STATEFULSET_DOCS = 'https://kubernetes.io/docs/tasks/run-application/delete-stateful-set/';
+const VOLUME_RUNBOOK = 'docs/operations.md#growing-the-jetstream-file-store';
+const STATEFULSET_REFUSES = 'the chart writes it into the NATS StatefulSet\'s volumeClaimTemplates, which Kubernetes ' +
+  'refuses to update ("updates to statefulset spec for fields other than ... are forbidden"), so the Helm upgrade or ' +
+  'Argo CD sync fails until the StatefulSet is recreated';
+
+/**
+ * The JetStream volume: its size is `nats.fileStorageSize`, fixed per environment, so only a
+ * deliberate capacity change (or a StorageClass change) lands here, never a new stream.
+ */
+function volumeFindings(change: ResourceChange, a: Record<string, unknown>, b: Record<string, unknown>): RawFinding[] {
+  const out: RawFinding[] = [];
+  const add = (message: string) => {
+    out.push({ severity: 'blocking', rule: 'helm.volume-claim-template', resource: id(change.after!), message });
+  };
+  const oldSize = getPath(a, PVC_SIZE_VALUE);
+  const newSize = getPath(b, PVC_SIZE_VALUE);
+  if (!sameValue(oldSize, newSize)) {
+    const oldBytes = quantityBytes(oldSize);
+    const newBytes = quantityBytes(newSize);
+    if (oldBytes !== undefined && newBytes !== undefined && newBytes < oldBytes) {
+      add(`${PVC_SIZE_VALUE} ${show(oldSize)} → ${show(newSize)}: a smaller JetStream volume. Kubernetes never ` +
+        `shrinks a PVC (${K8S_EXPAND_PVC_DOCS}), and ${STATEFULSET_REFUSES}. The servers keep their larger volumes; ` +
+        'only new ones would be smaller. Keep the size unless you mean to migrate the data to new volumes.');
+    } else {
+      add(`${PVC_SIZE_VALUE} ${show(oldSize)} → ${show(newSize)}: the JetStream file store capacity ` +
+        `(nats.fileStorageSize) changes; ${STATEFULSET_REFUSES}. Follow the runbook ${VOLUME_RUNBOOK}: expand ` +
+        `each existing PVC in place (\`kubectl patch pvc\` to ${show(newSize)}; the StorageClass needs ` +
+        `allowVolumeExpansion, ${K8S_EXPAND_PVC_DOCS}), then \`kubectl delete statefulset <name> --cascade=orphan\` ` +
+        `so the pods keep running (${K8S_DELETE_STATEFULSET_DOCS}) and let Argo CD or helm recreate it, then verify. ` +
+        'Acknowledge this finding once that is planned.');
+    }
+  }
+  const oldClass = getPath(a, PVC_STORAGE_CLASS_VALUE);
+  const newClass = getPath(b, PVC_STORAGE_CLASS_VALUE);
+  if (!sameValue(oldClass, newClass)) {
+    add(`${PVC_STORAGE_CLASS_VALUE} ${show(oldClass)} → ${show(newClass)}: ${STATEFULSET_REFUSES}. Existing PVCs ` +
+      'keep their StorageClass (a PVC\'s class cannot change); only volumes created afterwards get the new one, so ' +
+      'moving the data means new volumes.');
+  }
+  return out;
+}
+
+/** Bytes of a Kubernetes quantity with a binary or plain suffix (`16Gi`, `972Mi`); undefined otherwise. */
+function quantityBytes(value: unknown): number | undefined {
+  const match = typeof value === 'string' ? /^(\d+)(Ki|Mi|Gi|Ti)?$/.exec(value) : null;
+  if (!match) return undefined;
+  return Number(match[1]) * 1024 ** ['', 'Ki', 'Mi', 'Gi', 'Ti'].indexOf(match[2] ?? '');
+}
 
 function helmValuesFindings(change: ResourceChange): RawFinding[] {
   if (change.type !== 'changed' || !change.before || !change.after) return [];
-  const out: RawFinding[] = [];
   const a = change.before.body;
   const b = change.after.body;
-  for (const valuePath of PVC_TEMPLATE_VALUES) {
-    const oldValue = getPath(a, valuePath);
-    const newValue = getPath(b, valuePath);
-    if (!sameValue(oldValue, newValue)) {
-      out.push({
-        severity: 'blocking', rule: 'helm.volume-claim-template', resource: id(change.after),
-        message: `${valuePath} ${show(oldValue)} → ${show(newValue)}: the chart writes this into the NATS StatefulSet's volumeClaimTemplates, which Kubernetes ` +
-          'refuses to update ("updates to statefulset spec for fields other than ... are forbidden"), so the Helm upgrade or Argo CD sync fails. ' +
-          'Resize the existing PVCs yourself (if the StorageClass allows expansion), then delete the StatefulSet with `--cascade=orphan` and sync.',
-      });
-    }
-  }
+  const out = volumeFindings(change, a, b);
   const oldReplicas = getPath(a, 'config.cluster.replicas');
   const newReplicas = getPath(b, 'config.cluster.replicas') ?? (getPath(b, 'config.cluster.enabled') === false ? 1 : undefined);
   if (typeof oldReplicas === 'number' && typeof newReplicas === 'number' && newReplicas < oldReplicas) {

@@ -112,7 +112,13 @@ describe('no secret reaches dist/', () => {
     const saved = { ...process.env };
     Object.assign(process.env, planted);
     try {
-      const tls: EnvironmentConfig = { ...ENVIRONMENTS.find((e) => e.name === 'prod')!, nats: { replicas: 3, tls: { enabled: true, monitor: true } } };
+      const clientCertificateDnsNames = [
+        'nats.overmind-prod.svc.cluster.local', 'localhost',
+        'nats-headless.overmind-prod.svc.cluster.local', '*.nats-headless.overmind-prod.svc.cluster.local',
+      ];
+      const tls: EnvironmentConfig = {
+        ...ENVIRONMENTS.find((e) => e.name === 'prod')!, nats: { replicas: 3, tls: { enabled: true, monitor: true, clientCertificateDnsNames } },
+      };
       const files = synthesize([tls]).map((f) => ({ file: f.path, content: f.content }));
       expect(files.some((f) => f.content.includes('secretName: nats-client-tls'))).toBe(true);
       expect(scan(files)).toEqual([]);

@@ -184,7 +184,7 @@ const BAD_INPUTS: BadInput[] = [
   },
   {
     what: 'a stream without max bytes', config: { streams: withStream('routing-decisions', { maxBytes: undefined as unknown as string }) },
-    resource: 'Stream "routing-decisions"', field: 'maxBytes', value: '(not set)', hint: /PVC is sized from the sum/,
+    resource: 'Stream "routing-decisions"', field: 'maxBytes', value: '(not set)', hint: /must hold the sum of all streams \(nats\.fileStorageSize\)/,
     fix: { literal: 'maxBytes: "1GB"', config: { streams: withStream('routing-decisions', { maxBytes: '1GB' }) } },
   },
   {
@@ -204,8 +204,19 @@ const BAD_INPUTS: BadInput[] = [
   },
   {
     what: 'a storage PVC too small for the streams it must hold', config: { nats: { fileStorageSize: '4GB' } },
-    resource: 'NATS cluster (nats)', field: 'nats.fileStorageSize', value: '"4GB"', hint: /at least 7Gi/,
-    fix: { literal: 'nats: { fileStorageSize: "7GiB" }', config: { nats: { fileStorageSize: '7GiB' } } },
+    resource: 'NATS cluster (nats)', field: 'nats.fileStorageSize', value: '"4GB"',
+    hint: /reserve 6\.49GiB \("memory-events" 5GiB, .*at least 7GiB/,
+    fix: { literal: 'nats: { fileStorageSize: "11GiB" }', config: { nats: { fileStorageSize: '11GiB' } } },
+  },
+  {
+    what: 'streams that outgrow the default file store (10GiB, never sized from the streams)',
+    config: { streams: withStream('memory-events', { maxBytes: '9GB' }) },
+    resource: 'NATS cluster (nats)', field: 'nats.fileStorageSize', value: '"10GiB"',
+    hint: /reserve 10\.49GiB \("memory-events" 9GiB, .*10GiB is the default/,
+    fix: {
+      literal: 'nats: { fileStorageSize: "17GiB" }',
+      config: { nats: { fileStorageSize: '17GiB' }, streams: withStream('memory-events', { maxBytes: '9GB' }) },
+    },
   },
   {
     what: 'a memory stream larger than the NATS memory (named as the stream)', config: { streams: withStream('llm-requests', { storage: 'memory', maxBytes: '4GB' }) },

@@ -327,7 +327,7 @@ describeWithPromtool('alert rules through promtool', (promtool) => {
                 runbook: [
                   `1. ${kubectlNats} stream info routing-decisions: State (messages, bytes) against maxBytes.`,
                   '2. Check that the consumers keep up (consumer lag alerts) and that publishers are not flooding the stream.',
-                  '3. Raise the stream\'s maxBytes in the config (the NATS PVC is sized from the sum of maxBytes) or shorten maxAge.',
+                  '3. Raise the stream\'s maxBytes in the config (all file streams\' maxBytes must fit nats.fileStorageSize) or shorten maxAge.',
                 ].join('\n'),
               },
             }],

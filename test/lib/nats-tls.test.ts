@@ -9,6 +9,11 @@ import { describeWithShared, requireSharedFile } from '../support/shared';
 import { objectsOfKind, synthEnvironment } from '../support/synth';
 
 const envConfig = (name: string): EnvironmentConfig => ENVIRONMENTS.find((e) => e.name === name)!;
+/** What a certificate for prod's client Secret lists when the monitor port uses it (docs/operations.md "TLS"). */
+const PROD_MONITOR_CERT_NAMES = [
+  'nats', 'nats.overmind-prod', 'nats.overmind-prod.svc', 'nats.overmind-prod.svc.cluster.local', 'localhost',
+  'nats-headless.overmind-prod.svc.cluster.local', '*.nats-headless.overmind-prod.svc.cluster.local',
+];
 const withTls = (env: string, tls: NatsTlsConfig): EnvironmentConfig => ({ ...envConfig(env), nats: { ...envConfig(env).nats, tls } });
 const build = (config: EnvironmentConfig) => {
   const { chart, objects } = synthEnvironment(config);
@@ -51,6 +56,7 @@ describe('nats.tls with monitor: true and custom Secret names', () => {
   const { values, objects } = build(withTls('prod', {
     enabled: true, monitor: true, monitorDomain: 'nats-monitor.local',
     clientSecretName: 'overmind-nats-client', routeSecretName: 'overmind-nats-routes', caSecretName: 'overmind-ca',
+    clientCertificateDnsNames: [...PROD_MONITOR_CERT_NAMES, 'nats-monitor.local'],
   }));
 
   test('values name the given Secrets and switch the monitor to HTTPS (config.monitor.tls requires config.nats.tls)', () => {
@@ -70,7 +76,8 @@ describe('nats.tls with monitor: true and custom Secret names', () => {
   });
 
   test('monitorDomain defaults to localhost, which the certificate must then list as a SAN', () => {
-    expect(build(withTls('prod', { enabled: true, monitor: true })).values.promExporter.monitorDomain).toBe('localhost');
+    const defaults = build(withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: PROD_MONITOR_CERT_NAMES }));
+    expect(defaults.values.promExporter.monitorDomain).toBe('localhost');
   });
 });
 
@@ -94,6 +101,72 @@ test.each([
   expect((error as ConfigError).message).toContain(`field "${field}" has invalid value ${value}`);
 });
 
+describe('monitor TLS: the certificate must cover every name KEDA and the exporter verify (KEDA has no skip-verify)', () => {
+  const problemOf = (config: EnvironmentConfig) => {
+    try {
+      build(config);
+    } catch (e) {
+      if (e instanceof ConfigError) return e.problem;
+      throw e;
+    }
+    throw new Error('expected a ConfigError, but the synth succeeded');
+  };
+  const KEDA_SOURCE = 'https://github.com/kedacore/keda/blob/v2.20.2/pkg/scalers/nats_jetstream_scaler.go';
+
+  test('without the certificate\'s names synth refuses, names every host and gives a list the config accepts as written', () => {
+    const problem = problemOf(withTls('prod', { enabled: true, monitor: true }));
+    expect(problem.field).toBe('nats.tls.clientCertificateDnsNames');
+    expect(problem.allowed).toContain('KEDA\'s natsServerMonitoringEndpoint (nats-headless.overmind-prod.svc.cluster.local)');
+    expect(problem.allowed).toContain('each pod, where KEDA reads the consumer leader (nats-0.nats-headless.overmind-prod.svc.cluster.local, ' +
+      'nats-1.nats-headless.overmind-prod.svc.cluster.local, nats-2.nats-headless.overmind-prod.svc.cluster.local)');
+    expect(problem.allowed).toContain('the exporter sidecar\'s monitorDomain (localhost)');
+    expect(problem.allowed).toContain(`${KEDA_SOURCE}#L134`);
+    const literal = /clientCertificateDnsNames: (\[[^\]]*\])/.exec(problem.fix)![1];
+    const names = JSON.parse(literal.replace(/'/g, '"')) as string[];
+    expect(names).toEqual(PROD_MONITOR_CERT_NAMES);
+    expect(() => build(withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: names }))).not.toThrow();
+  });
+
+  test('a certificate without the pods\' names (only the Services) is refused, naming what is missing', () => {
+    const names = PROD_MONITOR_CERT_NAMES.filter((n) => !n.startsWith('*.'));
+    const problem = problemOf(withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: names }));
+    expect(problem.allowed).toMatch(/Not covered: nats-0\.nats-headless\.overmind-prod\.svc\.cluster\.local, nats-1\.\S+, nats-2\.\S+$/);
+  });
+
+  test('a wildcard covers one label only, as Go verifies it (crypto/x509)', () => {
+    const broad = [...PROD_MONITOR_CERT_NAMES.filter((n) => !n.startsWith('*.')), '*.overmind-prod.svc.cluster.local'];
+    expect(problemOf(withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: broad })).allowed)
+      .toMatch(/Not covered: nats-0\./);
+    const pods = [0, 1, 2].map((i) => `nats-${i}.nats-headless.overmind-prod.svc.cluster.local`);
+    const listed = [...PROD_MONITOR_CERT_NAMES.filter((n) => !n.startsWith('*.')), ...pods];
+    expect(() => build(withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: listed }))).not.toThrow();
+  });
+
+  test('a single server: KEDA never walks the pods, so the headless Service name is enough', () => {
+    const devNames = ['nats.overmind-dev.svc.cluster.local', 'localhost', 'nats-headless.overmind-dev.svc.cluster.local'];
+    expect(() => build(withTls('dev', { enabled: true, monitor: true, clientCertificateDnsNames: devNames }))).not.toThrow();
+    expect(problemOf(withTls('dev', { enabled: true, monitor: true, clientCertificateDnsNames: devNames.slice(0, 2) })).allowed)
+      .toMatch(/Not covered: nats-headless\.overmind-dev\.svc\.cluster\.local$/);
+  });
+
+  test('without ScaledObjects only the client Service and the exporter\'s monitorDomain are required', () => {
+    const names = ['nats.overmind-prod.svc.cluster.local', 'localhost'];
+    const config: EnvironmentConfig = { ...withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: names }), scalers: [] };
+    expect(() => build(config)).not.toThrow();
+  });
+
+  test('names given without monitor TLS are still checked against the client Service', () => {
+    expect(problemOf(withTls('prod', { enabled: true, clientCertificateDnsNames: ['nats.other.svc.cluster.local'] })).allowed)
+      .toMatch(/Not covered: nats\.overmind-prod\.svc\.cluster\.local$/);
+  });
+
+  test('a name with a port or scheme is refused', () => {
+    const names = [...PROD_MONITOR_CERT_NAMES, 'nats-headless:8222'];
+    const problem = problemOf(withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: names }));
+    expect(problem.allowed).toMatch(/not "nats-headless:8222"/);
+  });
+});
+
 describeWithShared(['reference/nats-chart-values.yaml'])('TLS keys exist in the chart\'s values.yaml (the chart has no schema, helm.md §0)', () => {
   const chartValues = yaml.load(fs.readFileSync(requireSharedFile('reference/nats-chart-values.yaml'), 'utf8')) as Record<string, unknown>;
   const has = (obj: unknown, keyPath: string[]): boolean =>
@@ -108,7 +181,7 @@ describeWithShared(['reference/nats-chart-values.yaml'])('TLS keys exist in the 
   ])('%s', (key) => {
     expect(has(chartValues, key.split('.'))).toBe(true);
     // And we set exactly that path when TLS and monitor TLS are on.
-    const { values } = build(withTls('prod', { enabled: true, monitor: true }));
+    const { values } = build(withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: PROD_MONITOR_CERT_NAMES }));
     expect(has(values, key.split('.'))).toBe(true);
   });
 });

@@ -37,6 +37,11 @@ const withScaler = (config: EnvironmentConfig, patch: Partial<ScalerConfig>): En
   ...config, scalers: config.scalers!.map((s) => ({ ...s, ...patch })),
 });
 
+const withFileStorage = (fileStorageSize: string): EnvironmentConfig => ({
+  ...BASE, nats: { ...BASE.nats, fileStorageSize },
+});
+const VOLUME_RULE = 'helm.volume-claim-template';
+
 function blocking(p: Plan, rule: string): Finding {
   const found = unacknowledgedBlocking(p).find((f) => f.rule === rule);
   if (!found) throw new Error(`no blocking ${rule}; findings: ${JSON.stringify(p.findings, null, 2)}`);
@@ -153,15 +158,65 @@ describe('plan flags changes JetStream or NACK cannot apply in place, or that lo
     expect(f.resource).toBe('prod/Consumer/metrics-consumer');
   });
 
-  test('a stream size change that resizes the auto-sized NATS volume: StatefulSet volumeClaimTemplates are immutable', () => {
-    const f = blocking(plan(withStream(BASE, 'memory-events', { maxBytes: '10GB' })), 'helm.volume-claim-template');
-    expect(f.message).toMatch(/pvc\.size "9Gi" → "\d+Gi"/);
+  test('raising the file store capacity: flagged, with the runbook (expand the PVCs, recreate the StatefulSet orphaning its pods)', () => {
+    const f = blocking(plan(withFileStorage('64GiB')), VOLUME_RULE);
+    expect(f.resource).toBe('prod/HelmValues/nats-values');
+    expect(f.message).toMatch(/pvc\.size "16Gi" → "64Gi": the JetStream file store capacity \(nats\.fileStorageSize\)/);
+    expect(f.message).toMatch(/volumeClaimTemplates, which Kubernetes refuses to update/);
+    expect(f.message).toMatch(/docs\/operations\.md#growing-the-jetstream-file-store/);
+    expect(f.message).toMatch(/`kubectl patch pvc` to "64Gi".*allowVolumeExpansion.*--cascade=orphan/);
+    // Public links only: users read this in the pull request.
+    expect(f.message).toContain('https://kubernetes.io/docs/concepts/storage/persistent-volumes/' +
+      '#expanding-persistent-volumes-claims');
+    expect(f.message).toContain('https://kubernetes.io/docs/tasks/run-application/delete-stateful-set/');
+    expect(f.message).not.toMatch(/\.\.\/shared|reference\/|\.md §/);
   });
 
-  test('changing the NATS volume size: StatefulSet volumeClaimTemplates are immutable', () => {
-    const f = blocking(plan({ ...BASE, nats: { ...BASE.nats, fileStorageSize: '64GiB' } }), 'helm.volume-claim-template');
-    expect(f.resource).toBe('prod/HelmValues/nats-values');
-    expect(f.message).toMatch(/config\.jetstream\.fileStore\.pvc\.size.*--cascade=orphan/);
+  test('lowering the file store capacity: flagged, PVCs never shrink', () => {
+    const f = blocking(plan(withFileStorage('12GiB')), VOLUME_RULE);
+    expect(f.message).toMatch(/"16Gi" → "12Gi": a smaller JetStream volume\. Kubernetes never shrinks a PVC/);
+  });
+
+  test('changing the StorageClass of the NATS volume', () => {
+    const f = blocking(plan({ ...BASE, nats: { ...BASE.nats, storageClassName: 'fast-ssd' } }), VOLUME_RULE);
+    expect(f.message).toMatch(/storageClassName \(unset\) → "fast-ssd".*Existing PVCs keep their StorageClass/);
+  });
+
+  test('a raised capacity passes once acknowledged', () => {
+    const ack = { resource: 'prod/HelmValues/nats-values', rule: VOLUME_RULE, reason: 'PVCs expanded (OPS-42) first' };
+    expect(unacknowledgedBlocking(plan(withFileStorage('64GiB'), BASE, [ack]))).toEqual([]);
+  });
+});
+
+describe('adding a stream that fits the file store changes no StatefulSet field', () => {
+  // The README's own example ("Adding a stream, a consumer or a scaler is a config entry").
+  const README_AUDIT_LOG: EnvironmentConfig = {
+    ...BASE,
+    streams: [...BASE.streams!, { name: 'audit-log', subjects: ['audit.>'], maxAge: '90d', maxBytes: '2GB' }],
+    consumers: [...BASE.consumers!, { name: 'audit-writer', stream: 'audit-log', ackWait: '45s', maxDeliver: 4 }],
+    scalers: [...BASE.scalers!, { target: 'audit-writer', consumer: 'audit-writer', lagThreshold: 50, maxReplicas: 4 }],
+  };
+
+  test('prod + the README\'s audit-log stream, consumer and scaler: nothing blocks, nothing to acknowledge', () => {
+    const p = plan(README_AUDIT_LOG);
+    expect(p.changes.filter((c) => c.type === 'added').map((c) => `${c.after!.kind}/${c.after!.name}`).sort()).toEqual(
+      expect.arrayContaining(['Consumer/audit-writer', 'ScaledObject/audit-writer-nats-scaler', 'Stream/audit-log']),
+    );
+    expect(p.findings.filter((f) => f.severity === 'blocking')).toEqual([]);
+    expect(unacknowledgedBlocking(p)).toEqual([]);
+    // The NATS Helm values (which render the StatefulSet) do not change at all.
+    expect(p.changes.filter((c) => c.after?.kind === HELM_VALUES_KIND)).toEqual([]);
+  });
+
+  test('growing a stream within the file store leaves the Helm values alone too', () => {
+    const p = plan(withStream(BASE, 'memory-events', { maxBytes: '10GB' }));
+    expect(p.changes.filter((c) => c.after?.kind === HELM_VALUES_KIND)).toEqual([]);
+    expect(unacknowledgedBlocking(p)).toEqual([]);
+  });
+
+  test('a stream that does not fit fails the synth (which the plan runs) instead of changing the volume', () => {
+    expect(() => plan(withStream(BASE, 'memory-events', { maxBytes: '20GB' })))
+      .toThrow(/field "nats\.fileStorageSize".*fileStorageSize: "34GiB"/);
   });
 });
 

@@ -130,6 +130,20 @@ export interface NatsClusterOptions {
   readonly token?: string;
   /** @default "overmind-test" */
   readonly clusterName?: string;
+  /** server_name of each node, e.g. the chart's pod names nats-0, nats-1, ... @default n1..nN */
+  readonly nodeNames?: readonly string[];
+  /** Per-node changes to the rendered config (e.g. to start nodes as the NATS chart does). @default none */
+  readonly nodeConfig?: (node: NatsNodeInfo, nodes: readonly NatsNodeInfo[]) => NatsNodeConfigOverrides;
+}
+
+/** Changes to one node's config file (renderConfig). */
+export interface NatsNodeConfigOverrides {
+  /** Extra top-level lines, e.g. `client_advertise: "nats-0.example:4222"`. */
+  readonly lines?: readonly string[];
+  /** Extra lines inside `cluster { }`, e.g. `no_advertise: true`. */
+  readonly clusterLines?: readonly string[];
+  /** `cluster.routes`, instead of the loopback route to every node. */
+  readonly routes?: readonly string[];
 }
 
 export interface NatsNodeInfo {
@@ -383,8 +397,11 @@ export class NatsCluster {
   private async prepare(options: NatsClusterOptions): Promise<void> {
     this.tempRoot = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'overmind-nats-'));
     const ports = await this.choosePorts(options.preferredPorts);
+    if (options.nodeNames && options.nodeNames.length !== this.size) {
+      throw new Error(`nodeNames must name all ${this.size} nodes, got ${options.nodeNames.length}`);
+    }
     for (let i = 0; i < this.size; i++) {
-      const name = `n${i + 1}`;
+      const name = options.nodeNames?.[i] ?? `n${i + 1}`;
       const storeDir = path.join(this.tempRoot, 'data', name);
       fs.mkdirSync(storeDir, { recursive: true });
       const node: NatsNode = {
@@ -417,7 +434,9 @@ export class NatsCluster {
 
   /** tooling.md §1 config: loopback only, token auth on clients, monitor port without auth. */
   private renderConfig(node: NatsNode, options: NatsClusterOptions): string {
-    const routes = this.nodes.map((n) => `    nats-route://127.0.0.1:${n.clusterPort}`).join('\n');
+    const overrides = options.nodeConfig?.(node, this.nodes) ?? {};
+    const routeUrls = overrides.routes ?? this.nodes.map((n) => `nats-route://127.0.0.1:${n.clusterPort}`);
+    const routes = routeUrls.map((url) => `    ${url}`).join('\n');
     const lines = [
       `# ${node.name} of a loopback-only ${this.size}-node JetStream cluster (test/support/nats-cluster.ts)`,
       `server_name: ${node.name}`,
@@ -433,9 +452,11 @@ export class NatsCluster {
       'authorization {',
       `  token: ${JSON.stringify(this.token)}`,
       '}',
+      ...(overrides.lines ?? []),
     ];
     if (this.size > 1) {
-      lines.push('', 'cluster {', `  name: ${this.clusterName}`, `  listen: 127.0.0.1:${node.clusterPort}`, '  routes: [', routes, '  ]', '}');
+      lines.push('', 'cluster {', `  name: ${this.clusterName}`, `  listen: 127.0.0.1:${node.clusterPort}`,
+        ...(overrides.clusterLines ?? []).map((line) => `  ${line}`), '  routes: [', routes, '  ]', '}');
     }
     return `${lines.join('\n')}\n`;
   }
