@@ -2,12 +2,12 @@
 // while publishers retry with the same msgID: every acked message is stored exactly once, and
 // restarted nodes catch up. Recipe and timings: tooling.md §4 (SIGTERM = rolling restart,
 // SIGKILL = crash; a leader crash costs 5-8 s of writes, so the retry budget is >= 10 s).
-import { JetStreamClient, JetStreamManager, NatsConnection, PubAck, StreamConfig, StringCodec } from 'nats';
+import { JetStreamClient, JetStreamManager, NatsConnection, PubAck, StringCodec } from 'nats';
 import { sampleEvent } from '../../lib/event-schemas';
-import { JetStreamStreamConfig, streamSpecToApiConfig } from '../../lib/nack-jetstream-api';
+import { JetStreamStreamConfig, streamSpecToApiConfig } from '../support/nack-jetstream-api';
 import { subjectIsSubsetOf } from '../../lib/subjects';
 import { loadEnvironments } from '../support/dist-manifests';
-import { LIVE_CLUSTER_OPTIONS } from '../support/jetstream-apply';
+import { createStream, LIVE_CLUSTER_OPTIONS } from '../support/jetstream-apply';
 import { reportLiveChecks } from '../support/live-report';
 import { NatsCluster, skipUnlessNatsServer, sleep, waitFor } from '../support/nats-cluster';
 
@@ -121,7 +121,7 @@ describeLive('R3 stream under node faults (live, tooling.md §4)', () => {
     nc = await cluster.connect();
     jsm = await nc.jetstreamManager();
     js = nc.jetstream();
-    await jsm.streams.add(config as unknown as Partial<StreamConfig>);
+    await createStream(nc, config);
   });
 
   afterAll(async () => {

@@ -3,7 +3,7 @@
 // lag = num_pending + num_ack_pending read from the consumer leader's /jsz, HPA AverageValue.
 import { JetStreamClient, JetStreamManager, JsMsg, NatsConnection, StringCodec } from 'nats';
 import { ALL_EVENT_SUBJECTS, sampleEvent } from '../../lib/event-schemas';
-import { consumerSpecToApiRequest } from '../../lib/nack-jetstream-api';
+import { consumerSpecToApiRequest } from '../support/nack-jetstream-api';
 import { subjectIsSubsetOf } from '../../lib/subjects';
 import { EnvManifests, K8sObject, loadEnvironments, ScaledObjectSpec } from '../support/dist-manifests';
 import { applyEnvironment, deleteStreams, LIVE_CLUSTER_CAPACITY, LIVE_CLUSTER_OPTIONS, whyEnvironmentDoesNotFit } from '../support/jetstream-apply';
@@ -103,7 +103,7 @@ describeLive('KEDA nats-jetstream triggers from dist/ against a live 3-node clus
     const triggers = jetStreamTriggers(env);
     (triggers.length > 0 ? describe : describe.skip)(`environment ${env.env}`, () => {
       beforeAll(async () => {
-        await applyEnvironment(jsm, env);
+        await applyEnvironment(nc, env);
       });
 
       afterAll(async () => {
