@@ -1,6 +1,6 @@
 // The plan as Markdown for a pull-request comment: findings first (what a reviewer must decide),
 // then each environment's added, removed, renamed and changed resources with field-level changes.
-import { FieldChange, Finding, Plan, PlanResource, ResourceChange, unacknowledgedBlocking } from './plan';
+import { FieldChange, Finding, Plan, PlanResource, ResourceChange, Severity, unacknowledgedBlocking } from './plan';
 
 export interface PlanLabels {
   /** What the plan compares from, e.g. "`origin/main` (a1b2c3d)". */
@@ -12,6 +12,11 @@ export interface PlanLabels {
 }
 
 const MAX_VALUE_CHARS = 120;
+const SECTIONS: ReadonlyArray<[Severity, string]> = [
+  ['blocking', '### ⛔ Refused or destructive changes'],
+  ['not-applied', '### 🚫 Not applied: the server keeps its current value'],
+  ['warning', '### ⚠️ Worth a look'],
+];
 const MAX_FIELDS_PER_RESOURCE = 40;
 
 export function renderPlanMarkdown(plan: Plan, labels: PlanLabels): string {
@@ -28,26 +33,24 @@ export function renderPlanMarkdown(plan: Plan, labels: PlanLabels): string {
     lines.push(`**${count('added')} added, ${count('removed')} removed, ${count('renamed')} renamed, ${count('changed')} changed**, ${plan.unchanged} unchanged.`, '');
   }
   if (blocking.length > 0) {
-    lines.push(`> [!CAUTION]`, `> ${blocking.length} change${blocking.length === 1 ? '' : 's'} cannot be applied in place or lose${blocking.length === 1 ? 's' : ''} data. ` +
-      `The plan fails until each is reverted or acknowledged in \`${ackFile}\` with a reason.`, '');
+    const changes = `${blocking.length} change${blocking.length === 1 ? '' : 's'}`;
+    lines.push('> [!CAUTION]', `> ${changes} would be refused, lose data or not be applied. ` +
+      `The plan fails until each is reverted, fixed or acknowledged in \`${ackFile}\` with a reason.`, '');
   }
 
-  const blockingFindings = plan.findings.filter((f) => f.severity === 'blocking');
-  if (blockingFindings.length > 0) {
-    lines.push('### ⛔ Destructive changes', '');
-    for (const f of blockingFindings) lines.push(findingLine(f));
+  for (const [severity, heading] of SECTIONS) {
+    const findings = plan.findings.filter((f) => f.severity === severity);
+    if (findings.length === 0) continue;
+    lines.push(heading, '');
+    for (const f of findings) lines.push(findingLine(f));
     lines.push('');
-    if (blocking.length > 0) {
-      lines.push('<details><summary>To accept them deliberately</summary>', '', `Add to \`${ackFile}\`:`, '', '```yaml', 'acknowledgements:');
-      for (const f of blocking) lines.push(`  - resource: ${f.resource}`, `    rule: ${f.rule}`, '    reason: "<why this is fine, e.g. the stream is backed up / its data is disposable>"');
-      lines.push('```', '', '</details>', '');
-    }
   }
-  const warnings = plan.findings.filter((f) => f.severity === 'warning');
-  if (warnings.length > 0) {
-    lines.push('### ⚠️ Worth a look', '');
-    for (const f of warnings) lines.push(findingLine(f));
-    lines.push('');
+  if (blocking.length > 0) {
+    lines.push('<details><summary>To accept them deliberately</summary>', '', `Add to \`${ackFile}\`:`, '', '```yaml');
+    lines.push('acknowledgements:');
+    const reason = '    reason: "<why this is fine, e.g. the stream is backed up / its data is disposable>"';
+    for (const f of blocking) lines.push(`  - resource: ${f.resource}`, `    rule: ${f.rule}`, reason);
+    lines.push('```', '', '</details>', '');
   }
   if (plan.unusedAcknowledgements.length > 0) {
     lines.push(`### Unused acknowledgements`, '', `These entries of \`${ackFile}\` match no change any more; remove them:`, '');
@@ -75,10 +78,27 @@ export function renderPlanMarkdown(plan: Plan, labels: PlanLabels): string {
   return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }
 
+const MARKS: Readonly<Record<Severity, string>> = { blocking: '⛔', 'not-applied': '🚫', warning: '⚠️' };
+
 function findingLine(f: Finding): string {
-  const mark = f.acknowledgement ? '✅ acknowledged' : f.severity === 'blocking' ? '⛔' : '⚠️';
+  const mark = f.acknowledgement ? '✅ acknowledged' : MARKS[f.severity];
   const ack = f.acknowledgement ? ` — _${escapeInline(f.acknowledgement.reason)}_` : '';
-  return `- ${mark} \`${f.resource}\` (\`${f.rule}\`): ${escapeInline(f.message)}${ack}`;
+  const sources = f.sources.map((url) => `[${sourceLabel(url)}](${url})`).join(', ');
+  return `- ${mark} \`${f.resource}\` (\`${f.rule}\`): ${escapeInline(f.message)} Source: ${sources}.${ack}`;
+}
+
+/**
+ * A short name for a source link: `nats-server stream.go#L2271-L2274` for GitHub code, the page
+ * and section for docs.
+ */
+export function sourceLabel(url: string): string {
+  const code = /^https:\/\/github\.com\/[^/]+\/([^/]+)\/blob\/([^/]+)\/(?:.*\/)?([^/#]+)(#L\d+(?:-L\d+)?)?$/.exec(url);
+  if (code) {
+    const [, repo, tag, file, lines] = code;
+    return `${repo === 'k8s' ? 'nats chart' : repo} ${tag} ${file}${lines ?? ''}`;
+  }
+  const page = /^https:\/\/([^/]+)\/(?:.*\/)?([^/#]+)\/?(?:#(.+))?$/.exec(url);
+  return page ? `${page[1]} ${page[2]}${page[3] ? `#${page[3]}` : ''}` : url;
 }
 
 function changeLines(change: ResourceChange): string[] {

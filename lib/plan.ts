@@ -1,5 +1,5 @@
 // `npm run plan`: what a pull request changes in dist/, resource by resource, and which of those
-// changes JetStream or NACK cannot apply in place or would lose data with. Pure functions over two
+// changes nats-server, NACK or Kubernetes refuse, lose data with, or would not apply. Pure functions over two
 // sets of objects (the dist/ of a git ref, and a fresh synth); reading git, parsing files and
 // printing live in lib/plan-sources.ts, lib/plan-markdown.ts and scripts/plan.js.
 import { findingsFor, renameMatch } from './plan-rules';
@@ -34,8 +34,12 @@ export interface ResourceChange {
   readonly fields: readonly FieldChange[];
 }
 
-/** blocking: cannot be applied in place, or loses data; fails the plan unless acknowledged. */
-export type Severity = 'blocking' | 'warning';
+/**
+ * blocking: refused by nats-server, NACK or Kubernetes, or loses data. not-applied: accepted but
+ * not done (NACK does not send the field, or the server ignores it), so the server keeps its old
+ * value. Both fail the plan unless acknowledged. warning: applied; worth a reviewer's look.
+ */
+export type Severity = 'blocking' | 'not-applied' | 'warning';
 
 export interface Finding {
   readonly severity: Severity;
@@ -44,6 +48,8 @@ export interface Finding {
   /** `<env>/<Kind>/<metadata.name>` of the resource the change leaves behind (the old one if removed). */
   readonly resource: string;
   readonly message: string;
+  /** Links to the upstream code or docs the finding follows (at least one). */
+  readonly sources: readonly string[];
   /** Set when a committed acknowledgement covers this finding. */
   readonly acknowledgement?: Acknowledgement;
 }
@@ -128,9 +134,14 @@ export function planChanges(
   return { changes, findings, unchanged, unusedAcknowledgements: acknowledgements.filter((a) => !used.has(a)) };
 }
 
-/** Blocking findings no acknowledgement covers: the plan fails on these. */
+/** Whether a finding of this severity fails the plan (unless acknowledged). */
+export function failsPlan(severity: Severity): boolean {
+  return severity !== 'warning';
+}
+
+/** Findings that fail the plan (blocking or not applied) and no acknowledgement covers. */
 export function unacknowledgedBlocking(plan: Plan): Finding[] {
-  return plan.findings.filter((f) => f.severity === 'blocking' && !f.acknowledgement);
+  return plan.findings.filter((f) => failsPlan(f.severity) && !f.acknowledgement);
 }
 
 function indexByKey(resources: readonly PlanResource[], side: string): Map<string, PlanResource> {

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   try {
     const nc = await cluster.connect({ name: 'overmind-local-apply' });
     const jsm = await nc.jetstreamManager();
-    const applied = await applyEnvironment(jsm, env);
+    const applied = await applyEnvironment(nc, env);
     await waitForLeaders(cluster, jsm, applied.streams.map((s) => s.name), applied.consumers.map((c) => ({ stream: c.stream, name: c.config.durable_name })));
     await nc.close();
 

@@ -3,10 +3,11 @@
 //
 // Compares the dist/ committed at a git ref (default origin/main, else HEAD) with a fresh
 // in-memory synth of the working tree, resource by resource, and prints a Markdown summary fit for
-// a pull-request comment. Fails (exit 1) on changes JetStream or NACK cannot apply in place or that
-// lose data (lib/plan-rules.ts), unless plan-acknowledgements.yaml lists them with a reason: the
+// a pull-request comment. Fails (exit 1) on changes nats-server, NACK or Kubernetes would refuse,
+// that lose data, or that would not be applied (lib/plan-rules.ts), unless
+// plan-acknowledgements.yaml lists them with a reason: the
 // acknowledgement is committed, so the reviewer sees it in the same diff. `--allow` does the same
-// for a local run only. Exit codes: 0 fine, 1 unacknowledged destructive changes, 2 error.
+// for a local run only. Exit codes: 0 fine, 1 unacknowledged findings, 2 error.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -82,7 +83,7 @@ function run() {
 
   const blocking = tools.unacknowledgedBlocking(plan);
   if (blocking.length > 0) {
-    console.error(`plan: ${blocking.length} destructive change(s) not acknowledged: ${blocking.map((f) => `${f.resource} (${f.rule})`).join(', ')}`);
+    console.error(`plan: ${blocking.length} refused, destructive or unapplied change(s) not acknowledged: ${blocking.map((f) => `${f.resource} (${f.rule})`).join(', ')}`);
     return 1;
   }
   return 0;

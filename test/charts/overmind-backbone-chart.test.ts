@@ -1,6 +1,6 @@
 import { ENVIRONMENTS } from '../../config';
 import { EnvironmentConfig } from '../../lib/config';
-import { goDurationToNanos } from '../../lib/nack-jetstream-api';
+import { goDurationToNanos } from '../../lib/go-duration';
 import { OVERMIND_STREAMS } from '../../lib/overmind-topology';
 import { synthesize } from '../../main';
 import { findObject, objectsOfKind, synthEnvironment } from '../support/synth';

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { findHelmExecutable, findNatsChart, HELM_EXECUTABLE, NATS_CHART_ENV, readChartInfo, REPO_ROOT, VENDORED_NATS_CHART } from '../../lib/helm-tools';
+import { findHelmExecutable, findNatsChart, NATS_CHART_ENV, readChartInfo, REPO_ROOT, VENDORED_NATS_CHART } from '../../lib/helm-tools';
 
 const FIXTURE = 'test/fixtures/nats-chart-double';
 
@@ -24,8 +24,21 @@ describe('findNatsChart', () => {
 });
 
 describe('findHelmExecutable', () => {
-  test('defaults to .tools/helm/helm and fails with the fix when it is missing', () => {
-    expect(HELM_EXECUTABLE).toBe(path.join(REPO_ROOT, '.tools', 'helm', 'helm'));
+  test('without OVERMIND_HELM it looks where `npm run install-helm` puts helm: .tools/helm/helm', () => {
+    let looked: string;
+    try {
+      looked = findHelmExecutable({});
+    } catch (e) {
+      looked = /^helm not found at (\S+):/.exec((e as Error).message)?.[1] ?? (e as Error).message;
+    }
+    expect(looked).toBe(path.join(REPO_ROOT, '.tools', 'helm', 'helm'));
+  });
+
+  test('OVERMIND_HELM names the binary, relative to the repository', () => {
+    expect(findHelmExecutable({ OVERMIND_HELM: 'package.json' })).toBe(path.join(REPO_ROOT, 'package.json'));
+  });
+
+  test('fails with the fix when the binary is missing', () => {
     expect(() => findHelmExecutable({ OVERMIND_HELM: '.tools/no-such-helm' })).toThrow(/helm not found at .*no-such-helm: run `npm run install-helm`/);
   });
 });

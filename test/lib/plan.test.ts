@@ -1,5 +1,5 @@
 import { diffFields, parseAcknowledgements, planChanges, PlanResource, resourceId, resourceKey, unacknowledgedBlocking } from '../../lib/plan';
-import { renderPlanMarkdown } from '../../lib/plan-markdown';
+import { renderPlanMarkdown, sourceLabel } from '../../lib/plan-markdown';
 
 const resource = (kind: string, name: string, spec: Record<string, unknown>, extra: Partial<PlanResource> = {}): PlanResource => {
   const apiVersion = kind === 'Stream' || kind === 'Consumer' ? 'jetstream.nats.io/v1beta2' : kind === 'ScaledObject' ? 'keda.sh/v1alpha1' : 'v1';
@@ -90,12 +90,25 @@ describe('renderPlanMarkdown', () => {
     const md = renderPlanMarkdown(planChanges(before, after), { base: '`origin/main`', head: 'this branch' });
     expect(md).toMatch(/^## overmind-nats plan\n\nComparing `origin\/main` with this branch\./);
     expect(md).toContain('**0 added, 0 removed, 0 renamed, 1 changed**, 0 unchanged.');
-    expect(md).toContain('### ⛔ Destructive changes');
+    expect(md).toContain('### ⛔ Refused or destructive changes');
     expect(md).toMatch(/- ⛔ `prod\/Stream\/orders` \(`stream\.storage`\): spec\.storage "file" → "memory"/);
+    // The upstream rule, as a link a reviewer can open.
+    expect(md).toContain('Source: [nats-server v2.14.2 stream.go#L2271-L2274](https://github.com/nats-io/nats-server/blob/v2.14.2/server/stream.go#L2271-L2274)');
     expect(md).toContain('  - resource: prod/Stream/orders\n    rule: stream.storage\n');
     expect(md).toContain('| `spec.storage` | `file` | `memory` |');
     expect(md).toContain('| `spec.maxAge` | `24h` | `48h` |');
-    expect(md.indexOf('Destructive')).toBeLessThan(md.indexOf('### prod'));
+    expect(md.indexOf('Refused or destructive')).toBeLessThan(md.indexOf('### prod'));
+  });
+
+  test('not-applied findings have their own section and fail the plan too', () => {
+    const window = (duplicateWindow?: string) => [resource('Stream', 'orders', { name: 'orders', subjects: ['orders.>'], storage: 'file', duplicateWindow })];
+    const plan = planChanges(window('5m'), window(undefined));
+    const md = renderPlanMarkdown(plan, { base: 'a', head: 'b' });
+    expect(md).toContain('### 🚫 Not applied: the server keeps its current value');
+    expect(md).toMatch(/- 🚫 `prod\/Stream\/orders` \(`stream\.duplicateWindow-not-applied`\): Not applied: /);
+    expect(md).not.toContain('### ⛔');
+    expect(md).toContain('[!CAUTION]');
+    expect(unacknowledgedBlocking(plan).map((f) => f.rule)).toEqual(['stream.duplicateWindow-not-applied']);
   });
 
   test('acknowledged findings are marked with their reason and no longer fail', () => {
@@ -115,6 +128,16 @@ describe('renderPlanMarkdown', () => {
     const md = renderPlanMarkdown(planChanges([resource('Service', 's', { a: 'p|q' })], [resource('Service', 's', { a: long })]), { base: 'a', head: 'b' });
     expect(md).toContain('`p\\|q`');
     expect(md).toMatch(/`x{119}…`/);
+  });
+});
+
+describe('sourceLabel', () => {
+  test.each([
+    ['https://github.com/nats-io/nack/blob/v0.22.4/internal/controller/stream_controller.go#L351', 'nack v0.22.4 stream_controller.go#L351'],
+    ['https://github.com/nats-io/k8s/blob/nats-2.14.2/helm/charts/nats/templates/_helpers.tpl#L13-L24', 'nats chart nats-2.14.2 _helpers.tpl#L13-L24'],
+    ['https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-storage', 'kubernetes.io statefulset#stable-storage'],
+  ])('%s', (url, label) => {
+    expect(sourceLabel(url)).toBe(label);
   });
 });
 

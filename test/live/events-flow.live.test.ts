@@ -3,7 +3,7 @@
 // exactly the events its filter selects, decodable against its schema, once.
 import { JetStreamClient, JetStreamManager, JsMsg, NatsConnection, StringCodec } from 'nats';
 import { SampleEvent, sampleEvents, SCHEMA_GUARDS } from '../../lib/event-schemas';
-import { consumerSpecToApiRequest } from '../../lib/nack-jetstream-api';
+import { consumerSpecToApiRequest } from '../support/nack-jetstream-api';
 import { subjectIsSubsetOf } from '../../lib/subjects';
 import { EnvManifests, loadEnvironments } from '../support/dist-manifests';
 import { applyEnvironment, deleteStreams, LIVE_CLUSTER_CAPACITY, LIVE_CLUSTER_OPTIONS, whyEnvironmentDoesNotFit } from '../support/jetstream-apply';
@@ -71,7 +71,7 @@ describeLive('spec events through the dist/ streams and durable pull consumers (
       const receivedSubjects = new Map<string, Set<string>>();
 
       beforeAll(async () => {
-        await applyEnvironment(jsm, env);
+        await applyEnvironment(nc, env);
       });
 
       afterAll(async () => {

@@ -8,12 +8,12 @@
 // stream (4,993 of 5,000 seen, and a second restart did not help). That is a server bug outside our
 // control, so a replica that has not caught up is reported as a stall (console and the LIVE line),
 // never a failure, while loss or duplication anywhere on the quorum fails the test.
-import { JetStreamClient, JetStreamManager, NatsConnection, PubAck, StreamConfig, StringCodec } from 'nats';
+import { JetStreamClient, JetStreamManager, NatsConnection, PubAck, StringCodec } from 'nats';
 import { sampleEvent } from '../../lib/event-schemas';
-import { JetStreamStreamConfig, streamSpecToApiConfig } from '../../lib/nack-jetstream-api';
+import { JetStreamStreamConfig, streamSpecToApiConfig } from '../support/nack-jetstream-api';
 import { subjectIsSubsetOf } from '../../lib/subjects';
 import { loadEnvironments } from '../support/dist-manifests';
-import { LIVE_CLUSTER_OPTIONS } from '../support/jetstream-apply';
+import { createStream, LIVE_CLUSTER_OPTIONS } from '../support/jetstream-apply';
 import { reportLiveChecks } from '../support/live-report';
 import { NatsCluster, natsServerVersion, skipUnlessNatsServer, sleep, waitFor } from '../support/nats-cluster';
 
@@ -141,7 +141,7 @@ describeLive('R3 stream under node faults (live, tooling.md §4)', () => {
     nc = await cluster.connect();
     jsm = await nc.jetstreamManager();
     js = nc.jetstream();
-    await jsm.streams.add(config as unknown as Partial<StreamConfig>);
+    await createStream(nc, config);
   });
 
   afterAll(async () => {

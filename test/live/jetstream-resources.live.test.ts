@@ -1,16 +1,16 @@
 // Issue #3 part 2: the Streams and Consumers we ship, created on a real 3-node JetStream cluster
 // the way NACK (control-loop) would create them, then read back from the server.
-import type { ConsumerConfig, JetStreamManager, NatsConnection, StreamConfig } from 'nats';
-import {
-  consumerSpecToApiRequest,
-  goDurationToNanos,
-  streamSpecToApiConfig,
-} from '../../lib/nack-jetstream-api';
+import type { ConsumerConfig, JetStreamManager, NatsConnection } from 'nats';
+import { goDurationToNanos } from '../../lib/go-duration';
+import { consumerSpecToApiRequest, streamSpecToApiConfig } from '../support/nack-jetstream-api';
 import { EnvManifests, loadEnvironments, SPEC_CONSUMERS, SPEC_REPLICAS, SPEC_STREAMS } from '../support/dist-manifests';
 import {
   apiErrorOf,
   applyEnvironment,
+  createConsumer,
+  createStream,
   deleteStreams,
+  fieldsKnownToServer,
   LIVE_CLUSTER_CAPACITY,
   LIVE_CLUSTER_OPTIONS,
   whyEnvironmentDoesNotFit,
@@ -62,7 +62,7 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
 
     describe(`environment ${env.env}`, () => {
       beforeAll(async () => {
-        await applyEnvironment(jsm, env);
+        await applyEnvironment(nc, env);
       });
 
       // Streams of different environments share subjects, so each environment gets a clean slate.
@@ -82,7 +82,7 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
           const info = await jsm.streams.info(spec.name);
           const cfg = info.config as unknown as Record<string, unknown>;
           // Everything we sent is what the server kept (no silent rewrite of our values).
-          expect(cfg).toMatchObject(sent as unknown as Record<string, unknown>);
+          expect(cfg).toMatchObject(fieldsKnownToServer(sent, natsServerAtLeast));
           // And what we sent is what the manifest says, in server units.
           expect(cfg.subjects).toEqual(spec.subjects);
           expect(cfg.retention).toBe(spec.retention ?? 'limits');
@@ -106,7 +106,7 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
 
         test(`Stream ${spec.name}: its subjects are exclusive, a second stream on them is rejected (10065)`, async () => {
           const copy = { ...streamSpecToApiConfig(spec), name: `${spec.name}-copy` };
-          const err = await apiErrorOf(jsm.streams.add(copy as unknown as Partial<StreamConfig>));
+          const err = await apiErrorOf(createStream(nc, copy));
           expect(err.err_code).toBe(10065);
           expect(err.description).toMatch(/subjects overlap with an existing stream/);
         });
@@ -118,7 +118,7 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
           const { config: sent } = consumerSpecToApiRequest(spec);
           const info = await jsm.consumers.info(spec.streamName, spec.durableName);
           const cfg = info.config as unknown as Record<string, unknown>;
-          expect(cfg).toMatchObject(sent as unknown as Record<string, unknown>);
+          expect(cfg).toMatchObject(fieldsKnownToServer(sent, natsServerAtLeast));
           expect(cfg.durable_name).toBe(spec.durableName);
           expect(cfg.ack_policy).toBe(spec.ackPolicy);
           expect(cfg.ack_wait).toBe(goDurationToNanos(spec.ackWait!));
@@ -152,9 +152,9 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
       await deleteStreams(jsm, scratch);
     });
 
-    const add = (cfg: Record<string, unknown>) => {
+    const add = async (cfg: Record<string, unknown>) => {
       scratch.push(cfg.name as string);
-      return jsm.streams.add(cfg as Partial<StreamConfig>);
+      return (await createStream(nc, cfg)) as { config: Record<string, unknown> };
     };
 
     test('a narrower stream inside another stream\'s wildcard is rejected too (10065): subjects must not overlap', async () => {
@@ -188,9 +188,16 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
       expect(info.config.storage).toBe('memory');
     });
 
+    test('a Stream CR with maxAge "0s" has no age limit: NACK sends 0 (stream_controller.go:359-365)', async () => {
+      const cfg = streamSpecToApiConfig({ name: 'fact-unlimited', subjects: ['factunl.>'], storage: 'file', maxAge: '0s' });
+      const info = await add(cfg as unknown as Record<string, unknown>);
+      expect(info.config.max_age).toBe(0);
+    });
+
     test('a Consumer CR without ackWait gets ack_wait 1 ns on the server (CRD default, nats-io/nack#136)', async () => {
-      const { stream, config } = consumerSpecToApiRequest({ durableName: 'fact-no-ackwait', streamName: 'fact-wide', ackPolicy: 'explicit' });
-      await jsm.consumers.add(stream, config as unknown as Partial<ConsumerConfig>);
+      const request = consumerSpecToApiRequest({ durableName: 'fact-no-ackwait', streamName: 'fact-wide', ackPolicy: 'explicit' });
+      await createConsumer(nc, request);
+      const { stream } = request;
       const info = await jsm.consumers.info(stream, 'fact-no-ackwait');
       expect(info.config.ack_wait).toBe(1);
     });

@@ -8,7 +8,7 @@
 // loopback servers. The advertised-URL branch runs on a second, small cluster at the end.
 import { AckPolicy, JetStreamClient, JetStreamManager, JsMsg, NatsConnection, StringCodec } from 'nats';
 import { ALL_EVENT_SUBJECTS, sampleEvent } from '../../lib/event-schemas';
-import { consumerSpecToApiRequest } from '../../lib/nack-jetstream-api';
+import { consumerSpecToApiRequest } from '../support/nack-jetstream-api';
 import { subjectIsSubsetOf } from '../../lib/subjects';
 import {
   advertisedOptions,
@@ -142,7 +142,7 @@ describeLive('KEDA nats-jetstream triggers from dist/ on a 3-node cluster starte
     const triggers = jetStreamTriggers(env);
     describe(`environment ${env.env}`, () => {
       beforeAll(async () => {
-        await applyEnvironment(jsm, env);
+        await applyEnvironment(nc, env);
       });
 
       afterAll(async () => {

@@ -3,7 +3,7 @@
 // independent oracle: restated from ../shared/spec/overmind-nats-jetstream.md, never imported
 // from the code under test.
 import * as path from 'path';
-import { NackConsumerSpec, NackStreamSpec } from '../../lib/nack-jetstream-api';
+import { NackConsumerSpec, NackStreamSpec } from './nack-jetstream-api';
 import { DIST_ROOT, DistDocument, DistObject, listEnvironments, loadObjects, objectsOfKind } from './dist';
 
 export interface K8sObject<Spec = Record<string, unknown>> extends DistObject {

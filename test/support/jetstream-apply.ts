@@ -1,12 +1,16 @@
 // Does on a live cluster what NACK would do with an environment's Stream and Consumer CRs:
-// convert each spec with lib/nack-jetstream-api.ts and send the resulting create requests.
-import type { ConsumerConfig, JetStreamManager, StreamConfig } from 'nats';
+// convert each spec with test/support/nack-jetstream-api.ts and send the resulting create requests
+// as jsm.go sends them: the JSON as is, to the same API subjects, with no client-side rewriting or
+// version checks (the nats.js managers refuse fields an older server does not know, e.g.
+// `consumer_limits` on 2.9, which jsm.go sends anyway and the server ignores).
+import { JSONCodec } from 'nats';
+import type { JetStreamManager, NatsConnection } from 'nats';
 import {
   consumerSpecToApiRequest,
   JetStreamConsumerRequest,
   JetStreamStreamConfig,
   streamSpecToApiConfig,
-} from '../../lib/nack-jetstream-api';
+} from './nack-jetstream-api';
 import { EnvManifests } from './dist-manifests';
 
 export interface AppliedEnvironment {
@@ -15,12 +19,58 @@ export interface AppliedEnvironment {
 }
 
 /** Streams first, then consumers (a consumer on a missing stream is 10059). */
-export async function applyEnvironment(jsm: JetStreamManager, env: EnvManifests): Promise<AppliedEnvironment> {
+export async function applyEnvironment(nc: NatsConnection, env: EnvManifests): Promise<AppliedEnvironment> {
   const streams = env.streams.map((s) => streamSpecToApiConfig(s.spec));
   const consumers = env.consumers.map((c) => consumerSpecToApiRequest(c.spec));
-  for (const cfg of streams) await jsm.streams.add(cfg as unknown as Partial<StreamConfig>);
-  for (const req of consumers) await jsm.consumers.add(req.stream, req.config as unknown as Partial<ConsumerConfig>);
+  for (const cfg of streams) await createStream(nc, cfg);
+  for (const req of consumers) await createConsumer(nc, req);
   return { streams, consumers };
+}
+
+const json = JSONCodec<Record<string, unknown>>();
+
+/**
+ * The part of a request a server of this version keeps and reports back: NACK (jsm.go) sends
+ * `consumer_limits` (server ≥ 2.10) and `pause_until` (≥ 2.11) to every server, and older ones
+ * ignore what they do not know.
+ */
+type AtLeast = (major: number, minor: number) => boolean;
+
+export function fieldsKnownToServer<T extends object>(sent: T, atLeast: AtLeast): Partial<T> {
+  const unknown = [...(atLeast(2, 10) ? [] : ['consumer_limits']), ...(atLeast(2, 11) ? [] : ['pause_until'])];
+  return Object.fromEntries(Object.entries(sent).filter(([key]) => !unknown.includes(key))) as Partial<T>;
+}
+
+/** A JetStream API error as the nats.js managers throw it, so `apiErrorOf` reads both. */
+class JetStreamApiError extends Error {
+  constructor(readonly api_error: { code?: number; err_code?: number; description?: string }) {
+    super(`${api_error.description ?? 'JetStream API error'} (${api_error.err_code ?? api_error.code ?? '?'})`);
+  }
+}
+
+async function jsApi(nc: NatsConnection, subject: string, body: unknown): Promise<Record<string, unknown>> {
+  const response = await nc.request(subject, json.encode(body as Record<string, unknown>), { timeout: 10_000 });
+  const reply = json.decode(response.data);
+  if (reply.error) throw new JetStreamApiError(reply.error as JetStreamApiError['api_error']);
+  return reply;
+}
+
+/** jsm.go NewStreamFromDefault: the config to `$JS.API.STREAM.CREATE.<name>` (jsm.go v0.3.0 streams.go:92-99). */
+export function createStream(
+  nc: NatsConnection,
+  cfg: JetStreamStreamConfig | Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  return jsApi(nc, `$JS.API.STREAM.CREATE.${String(cfg.name)}`, cfg);
+}
+
+/**
+ * jsm.go createConsumer (consumers.go:100-119): `{stream_name, config, action: ""}` to
+ * `$JS.API.CONSUMER.CREATE.<stream>.<name>`, with `.<filter>` appended when there is one filter.
+ */
+export function createConsumer(nc: NatsConnection, req: JetStreamConsumerRequest): Promise<Record<string, unknown>> {
+  const base = `$JS.API.CONSUMER.CREATE.${req.stream}.${req.config.name}`;
+  const subject = req.config.filter_subject ? `${base}.${req.config.filter_subject}` : base;
+  return jsApi(nc, subject, { stream_name: req.stream, config: req.config, action: '' });
 }
 
 /** Deletes streams (and with them their consumers); missing ones are fine. */

@@ -1,16 +1,16 @@
 import * as fs from 'fs';
 import * as yaml from 'js-yaml';
+// The NACK request oracle (test/support/nack-jetstream-api.ts) against NACK v0.22.4 and jsm.go
+// v0.3.0, line by line, and Go duration parsing (lib/go-duration.ts) against Go's own vectors.
+import { goDurationToNanos, parseGoDuration } from '../../lib/go-duration';
+import { NACK_CONSUMER_CRD_DEFAULTS, NACK_STREAM_CRD_DEFAULTS } from '../../lib/nack-control-loop';
 import {
   consumerSpecToApiRequest,
-  goDurationToNanos,
   NACK_CONNECTION_FIELDS,
-  NACK_CONSUMER_CRD_DEFAULTS,
-  NACK_STREAM_CRD_DEFAULTS,
-  parseGoDuration,
   streamSpecToApiConfig,
   UNMODELLED_CONSUMER_FIELDS,
   UNMODELLED_STREAM_FIELDS,
-} from '../../lib/nack-jetstream-api';
+} from '../support/nack-jetstream-api';
 import { describeWithShared, requireSharedFile } from '../support/shared';
 
 const SECOND = 1_000_000_000n;
@@ -115,7 +115,7 @@ describe('streamSpecToApiConfig (NACK control-loop create)', () => {
     replicas: 3,
   } as const;
 
-  test('maps the spec to snake_case keys, Go durations to nanoseconds, keeps jsm.go template limits', () => {
+  test('maps the spec to jsm.go\'s JSON keys, Go durations to nanoseconds, keeps jsm.go template limits', () => {
     expect(streamSpecToApiConfig(prodRouting)).toEqual({
       name: 'routing-decisions',
       description: 'Routing decisions',
@@ -125,22 +125,47 @@ describe('streamSpecToApiConfig (NACK control-loop create)', () => {
       max_msgs: -1,
       max_bytes: 1073741824,
       discard: 'old',
-      max_age: 604_800_000_000_000, // tooling.md §2 read-back value
-      max_msgs_per_subject: -1,
+      max_age: 604_800_000_000_000, // 168h
+      max_msgs_per_subject: -1, // jsm.go DefaultStream (streams.go:37)
       max_msg_size: -1,
       storage: 'file',
       num_replicas: 3,
+      // jsm.go api/streams.go:676-687 and :702 carry no omitempty: always on the wire.
+      sealed: false,
+      deny_delete: false,
+      deny_purge: false,
+      allow_rollup_hdrs: false,
+      allow_direct: false,
+      mirror_direct: false,
+      consumer_limits: {},
     });
   });
 
-  test('a stream without maxAge gets jsm.go DefaultStream 1 year (8760h), not unlimited (nack.md §0.3)', () => {
+  test('a stream without maxAge gets jsm.go DefaultStream 1 year (8760h), not unlimited (jsm.go streams.go:39)', () => {
     const { maxAge: _omit, ...noMaxAge } = prodRouting;
     expect(streamSpecToApiConfig(noMaxAge).max_age).toBe(31_536_000_000_000_000);
     expect(streamSpecToApiConfig({ ...prodRouting, maxAge: '' }).max_age).toBe(31_536_000_000_000_000);
   });
 
-  test('"0s" also keeps the 1-year template: control-loop sends maxAge only when > 0', () => {
-    expect(streamSpecToApiConfig({ ...prodRouting, maxAge: '0s' }).max_age).toBe(31_536_000_000_000_000);
+  test('"0s" is sent as 0, unlimited: NACK sends any non-empty maxAge (stream_controller.go:359-365)', () => {
+    expect(streamSpecToApiConfig({ ...prodRouting, maxAge: '0s' }).max_age).toBe(0);
+    expect(streamSpecToApiConfig({ ...prodRouting, maxAge: '0' }).max_age).toBe(0);
+  });
+
+  test('duplicateWindow "0s" is sent as 0, which omitempty drops (api/streams.go:666): the server default applies', () => {
+    expect(streamSpecToApiConfig({ ...prodRouting, duplicateWindow: '0s' })).not.toHaveProperty('duplicate_window');
+  });
+
+  test('compression "none" is jsm.go NoCompression = 0, dropped by omitempty; "s2" is sent', () => {
+    expect(streamSpecToApiConfig({ ...prodRouting, compression: 'none' })).not.toHaveProperty('compression');
+    expect(streamSpecToApiConfig({ ...prodRouting, compression: 's2' }).compression).toBe('s2');
+  });
+
+  test('placement: an empty one is not sent; a cluster and tags are (stream_controller.go:398-404)', () => {
+    expect(streamSpecToApiConfig({ ...prodRouting, placement: {} })).not.toHaveProperty('placement');
+    expect(streamSpecToApiConfig({ ...prodRouting, placement: { cluster: 'east' } }).placement).toEqual({ cluster: 'east' });
+    // Listed tags, even none, create the placement object (an empty tags list is then omitted).
+    expect(streamSpecToApiConfig({ ...prodRouting, placement: { tags: [] } }).placement).toEqual({});
   });
 
   test('CRD defaults apply to absent fields: storage memory, replicas 1, retention limits', () => {
@@ -154,7 +179,7 @@ describe('streamSpecToApiConfig (NACK control-loop create)', () => {
     expect(cfg).not.toHaveProperty('description');
   });
 
-  test('optional fields: duplicateWindow, maxMsgsPerSubject, discardPerSubject forces discard new, flags only when true', () => {
+  test('optional fields: duplicateWindow, maxMsgsPerSubject, discardPerSubject forces discard new, switches', () => {
     const cfg = streamSpecToApiConfig({
       ...prodRouting,
       duplicateWindow: '2m',
@@ -171,7 +196,7 @@ describe('streamSpecToApiConfig (NACK control-loop create)', () => {
     expect(cfg.discard_new_per_subject).toBe(true);
     expect(cfg.discard).toBe('new');
     expect(cfg.deny_delete).toBe(true);
-    expect(cfg).not.toHaveProperty('allow_rollup_hdrs');
+    expect(cfg.allow_rollup_hdrs).toBe(false);
     expect(cfg.compression).toBe('s2');
     expect(cfg.placement).toEqual({ tags: ['ssd'] });
     expect(cfg.metadata).toEqual({ team: 'overmind' });
@@ -244,8 +269,14 @@ describe('consumerSpecToApiRequest (NACK control-loop create)', () => {
         max_ack_pending: 1000,
         max_batch: 1000, // maxRequestBatch -> max_batch
         num_replicas: 0, // inherit the stream's
+        pause_until: '0001-01-01T00:00:00Z', // a time.Time: omitempty never drops it (api/consumers.go:584)
       },
     });
+  });
+
+  test('ackWait "" is not sent, so jsm.go DefaultConsumer\'s 30s stays (consumers.go:36); "0s" is dropped by omitempty', () => {
+    expect(consumerSpecToApiRequest({ ...analytics, ackWait: '' }).config.ack_wait).toBe(30_000_000_000);
+    expect(consumerSpecToApiRequest({ ...analytics, ackWait: '0s' }).config).not.toHaveProperty('ack_wait');
   });
 
   test('CRD defaults: ackPolicy none and ackWait 1ns when absent (nats-io/nack#136)', () => {
@@ -285,6 +316,27 @@ describe('consumerSpecToApiRequest (NACK control-loop create)', () => {
     const time = consumerSpecToApiRequest({ ...analytics, deliverPolicy: 'byStartTime', optStartTime: '2026-01-01T00:00:00Z' }).config;
     expect(time).toMatchObject({ deliver_policy: 'by_start_time', opt_start_time: '2026-01-01T00:00:00Z' });
     expect(consumerSpecToApiRequest({ ...analytics, deliverPolicy: 'all', optStartSeq: 42 }).config).not.toHaveProperty('opt_start_seq');
+    expect(consumerSpecToApiRequest({ ...analytics, deliverPolicy: 'byStartSequence' }).config).not.toHaveProperty('opt_start_seq');
+  });
+
+  test('optStartTime is sent in UTC, as jsm.go StartAtTime stores t.UTC() and Go marshals it', () => {
+    const at = (optStartTime: string) => consumerSpecToApiRequest({ ...analytics, deliverPolicy: 'byStartTime', optStartTime }).config.opt_start_time;
+    expect(at('2026-01-01T02:30:00+02:00')).toBe('2026-01-01T00:30:00Z');
+    expect(at('2026-01-01T00:00:00.250000Z')).toBe('2026-01-01T00:00:00.25Z');
+    expect(() => at('2026-01-01 00:00:00')).toThrow(/must be an RFC3339 time/);
+  });
+
+  test('sampleFreq: "0" means no sampling (jsm.go SamplePercent), "+5" and "5%" are 5%, over 100 fails', () => {
+    expect(consumerSpecToApiRequest({ ...analytics, sampleFreq: '0' }).config).not.toHaveProperty('sample_freq');
+    expect(consumerSpecToApiRequest({ ...analytics, sampleFreq: '+5' }).config.sample_freq).toBe('5%');
+    expect(consumerSpecToApiRequest({ ...analytics, sampleFreq: '5%' }).config.sample_freq).toBe('5%');
+    expect(() => consumerSpecToApiRequest({ ...analytics, sampleFreq: '101' })).toThrow(/percentage 0\.\.100/);
+  });
+
+  test('zero durations are dropped by omitempty: inactiveThreshold "0s", heartbeatInterval "0s"', () => {
+    const cfg = consumerSpecToApiRequest({ ...analytics, inactiveThreshold: '0s', heartbeatInterval: '0s' }).config;
+    expect(cfg).not.toHaveProperty('inactive_threshold');
+    expect(cfg).not.toHaveProperty('idle_heartbeat');
   });
 
   test('push consumer fields and other durations', () => {

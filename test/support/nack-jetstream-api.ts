@@ -1,146 +1,26 @@
-// What NACK sends to the JetStream API for a Stream or Consumer CR: the bridge between the
-// manifests we synthesize and the live-cluster tests that create the same objects on a real
-// nats-server. Pure functions, no NATS client.
+// Test oracle: the JSON NACK sends to the JetStream API to create a Stream or Consumer from a CR,
+// so the live tests can create on a real nats-server exactly what NACK would. Pure functions, no
+// NATS client.
 //
 // Mode modelled: NACK v0.22.4 in **control-loop** mode (`--control-loop`, Helm
-// `jetstream.controlLoop: true`), on the **create** path (nack.md §1, §3):
-//   - the API server first applies the CRD defaults (storage `memory`, ackPolicy `none`,
-//     ackWait `1ns`, ...), so the controller never sees an absent field that has a default;
-//   - `streamSpecToConfig` / `consumerSpecToConfig` turn the spec into jsm.go options;
-//   - jsm.go `NewStream` applies them on top of its `DefaultStream` template, whose max_age is
-//     **1 year (8760h)**: a Stream created without `maxAge` therefore gets a 1-year limit, not
-//     "unlimited" (Legacy mode would send 0). Consumers start from jsm.go `DefaultConsumer`.
-// The update path is NOT modelled: control-loop updates overlay the options onto the *server's
-// current config*, so a field removed from the spec keeps its old server value (nack.md §3).
+// `jetstream.controlLoop: true`), on the **create** path:
+//   - the API server first applies the CRD defaults (storage `memory`, ackPolicy `none`, ackWait
+//     `1ns`, ...; lib/nack-control-loop.ts), so the controller never sees an absent field that
+//     has a default;
+//   - `streamSpecToConfig` (nats-io/nack v0.22.4 internal/controller/stream_controller.go:326) and
+//     `consumerSpecToConfig` (consumer_controller.go:338) turn the spec into jsm.go v0.3.0 options;
+//   - jsm.go applies them to its templates: `DefaultStream` (streams.go:32-43, max_age 8760h, so a
+//     Stream created without `maxAge` gets a one-year limit) and `DefaultConsumer`
+//     (consumers.go:33-38, ack_wait 30s);
+//   - the request is jsm.go's api.StreamConfig / api.ConsumerConfig marshalled by encoding/json:
+//     the keys and `omitempty` rules below are those of jsm.go v0.3.0 api/streams.go:649-711 and
+//     api/consumers.go:551-593 (e.g. `sealed` has no omitempty and is always sent).
+// The update path (an overlay on the server's current config) is what lib/nack-control-loop.ts
+// describes for the plan; it is not modelled here.
 //
-// The result uses the JSON keys of the server's StreamConfig / ConsumerConfig, with Go's
-// `omitempty` rules, and durations as int64 nanoseconds (numbers here; see `goDurationToNanos`).
-
-// ---------------------------------------------------------------------------------------------
-// Go time.ParseDuration, strictly.
-
-const NANOS_PER_UNIT: Readonly<Record<string, bigint>> = {
-  ns: 1n,
-  us: 1_000n,
-  'µs': 1_000n, // U+00B5 micro sign
-  'μs': 1_000n, // U+03BC Greek mu
-  ms: 1_000_000n,
-  s: 1_000_000_000n,
-  m: 60_000_000_000n,
-  h: 3_600_000_000_000n,
-};
-
-const INT64_LIMIT = 1n << 63n; // |min int64|; max int64 is one less
-const MAX_INT64_DIV_10 = (INT64_LIMIT - 1n) / 10n;
-
-/** Go's own error texts, so a failing manifest reads like NACK's status message would. */
-function invalidDuration(original: string): Error {
-  return new Error(`time: invalid duration ${JSON.stringify(original)}`);
-}
-
-/**
- * Go `time.ParseDuration` (Go 1.22 src/time/format.go), as NACK applies it to `maxAge`,
- * `duplicateWindow`, `ackWait`, ...: a sequence of decimal numbers with a unit each
- * (`"300ms"`, `"1.5h"`, `"1h30m"`, `"-2s"`), units `ns`, `us`/`µs`, `ms`, `s`, `m`, `h`. There is
- * **no `d`** (tooling.md §2, nack.md §0.4): `"7d"` is an error, as are `""`, `"1"`, `"1 h"`, `"1H"`.
- * Returns int64 nanoseconds; throws with Go's message on invalid input or int64 overflow.
- */
-export function parseGoDuration(text: string): bigint {
-  const original = text;
-  let s = text;
-  let negative = false;
-  if (s !== '' && (s[0] === '-' || s[0] === '+')) {
-    negative = s[0] === '-';
-    s = s.slice(1);
-  }
-  if (s === '0') return 0n; // the only unit-less value Go accepts
-  if (s === '') throw invalidDuration(original);
-
-  let total = 0n;
-  while (s !== '') {
-    if (!(s[0] === '.' || isDigit(s[0]))) throw invalidDuration(original);
-
-    // Integer part: Go fails on int64 overflow here ("bad [0-9]*").
-    let digits = 0;
-    let whole = 0n;
-    while (digits < s.length && isDigit(s[digits])) {
-      if (whole > INT64_LIMIT / 10n) throw invalidDuration(original);
-      whole = whole * 10n + BigInt(s.charCodeAt(digits) - 48);
-      if (whole > INT64_LIMIT) throw invalidDuration(original); // 2^63 itself is allowed: "-9223372036854775808ns"
-      digits++;
-    }
-    const hadWhole = digits > 0;
-    s = s.slice(digits);
-
-    // Fraction part: Go keeps the digits that fit in int64 and ignores the rest.
-    let fraction = 0n;
-    let scale = 1; // float64 in Go
-    let hadFraction = false;
-    if (s !== '' && s[0] === '.') {
-      s = s.slice(1);
-      let i = 0;
-      let overflow = false;
-      while (i < s.length && isDigit(s[i])) {
-        if (!overflow) {
-          const next = fraction * 10n + BigInt(s.charCodeAt(i) - 48);
-          if (fraction > MAX_INT64_DIV_10 || next > INT64_LIMIT) {
-            overflow = true;
-          } else {
-            fraction = next;
-            scale *= 10;
-          }
-        }
-        i++;
-      }
-      hadFraction = i > 0;
-      s = s.slice(i);
-    }
-    if (!hadWhole && !hadFraction) throw invalidDuration(original); // "." or ".s"
-
-    // Unit: everything up to the next digit or '.'.
-    let unitEnd = 0;
-    while (unitEnd < s.length && !(s[unitEnd] === '.' || isDigit(s[unitEnd]))) unitEnd++;
-    if (unitEnd === 0) throw new Error(`time: missing unit in duration ${JSON.stringify(original)}`);
-    const unitText = s.slice(0, unitEnd);
-    s = s.slice(unitEnd);
-    const unit = NANOS_PER_UNIT[unitText];
-    if (unit === undefined) {
-      throw new Error(`time: unknown unit ${JSON.stringify(unitText)} in duration ${JSON.stringify(original)}`);
-    }
-
-    if (whole > INT64_LIMIT / unit) throw invalidDuration(original);
-    let value = whole * unit;
-    if (fraction > 0n) {
-      // Go: v += uint64(float64(f) * (float64(unit) / scale)), i.e. float math, truncated.
-      value += BigInt(Math.trunc(Number(fraction) * (Number(unit) / scale)));
-      if (value > INT64_LIMIT) throw invalidDuration(original);
-    }
-    total += value;
-    if (total > INT64_LIMIT) throw invalidDuration(original);
-  }
-  if (negative) return -total;
-  if (total > INT64_LIMIT - 1n) throw invalidDuration(original);
-  return total;
-}
-
-function isDigit(c: string): boolean {
-  return c >= '0' && c <= '9';
-}
-
-/**
- * `parseGoDuration` as a JS number of nanoseconds, the form the JetStream API JSON carries.
- * Throws if the value is not exactly representable as a double (beyond 2^53 ns, about 104 days,
- * only values with enough trailing binary zeros are, e.g. `"720h"` or `"8760h"`), so no test
- * ever compares a silently rounded number.
- */
-export function goDurationToNanos(text: string): number {
-  const nanos = parseGoDuration(text);
-  const asNumber = Number(nanos);
-  if (BigInt(asNumber) !== nanos) {
-    throw new Error(`duration ${JSON.stringify(text)} = ${nanos}ns is not exactly representable as a JavaScript number`);
-  }
-  return asNumber;
-}
+// Durations are int64 nanoseconds (numbers here; see `goDurationToNanos`).
+import { goDurationToNanos } from '../../lib/go-duration';
+import { NACK_CONSUMER_CRD_DEFAULTS, NACK_STREAM_CRD_DEFAULTS } from '../../lib/nack-control-loop';
 
 // ---------------------------------------------------------------------------------------------
 // Input: the CR specs as they appear in the YAML (NACK v1beta2 camelCase).
@@ -217,7 +97,7 @@ export interface NackConsumerSpec {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Output: JetStream API request configs (server JSON keys).
+// Output: JetStream API request configs (jsm.go v0.3.0 JSON keys and omitempty rules).
 
 export type ApiRetention = 'limits' | 'interest' | 'workqueue';
 export type ApiStorage = 'file' | 'memory';
@@ -226,57 +106,63 @@ export type ApiAckPolicy = 'none' | 'all' | 'explicit';
 export type ApiDeliverPolicy = 'all' | 'last' | 'new' | 'by_start_sequence' | 'by_start_time' | 'last_per_subject';
 export type ApiReplayPolicy = 'instant' | 'original';
 
-/** Body of `$JS.API.STREAM.CREATE.<name>`; durations in nanoseconds. */
+/** Body of `$JS.API.STREAM.CREATE.<name>` (jsm.go api/streams.go:649-711); durations in nanoseconds. */
 export interface JetStreamStreamConfig {
   name: string;
   description?: string;
   subjects?: string[];
   retention: ApiRetention;
   max_consumers: number;
+  max_msgs_per_subject: number;
   max_msgs: number;
   max_bytes: number;
-  discard: ApiDiscard;
-  discard_new_per_subject?: boolean;
   max_age: number;
-  max_msgs_per_subject: number;
   max_msg_size?: number;
   storage: ApiStorage;
+  discard: ApiDiscard;
   num_replicas: number;
   no_ack?: boolean;
   duplicate_window?: number;
   placement?: { cluster?: string; tags?: string[] };
-  sealed?: boolean;
-  deny_delete?: boolean;
-  deny_purge?: boolean;
-  allow_rollup_hdrs?: boolean;
-  compression?: 's2' | 'none';
+  compression?: 's2';
+  // No omitempty on these: always sent, false by default (api/streams.go:676-687).
+  sealed: boolean;
+  deny_delete: boolean;
+  deny_purge: boolean;
+  allow_rollup_hdrs: boolean;
+  allow_direct: boolean;
+  mirror_direct: boolean;
+  discard_new_per_subject?: boolean;
   first_seq?: number;
-  allow_direct?: boolean;
-  mirror_direct?: boolean;
   metadata?: Record<string, string>;
+  /** A struct without omitempty: `{}` when the spec sets no consumerLimits (api/streams.go:702). */
+  consumer_limits: Record<string, never>;
 }
 
-/** `config` of `$JS.API.CONSUMER.CREATE.<stream>.<name>`; durations in nanoseconds. */
+/** `config` of `$JS.API.CONSUMER.CREATE.<stream>.<name>` (jsm.go api/consumers.go:551-593). */
 export interface JetStreamConsumerConfig {
-  durable_name: string;
-  /** jsm.go sends the durable name as the consumer name too (server ≥ 2.9 create API). */
-  name: string;
   description?: string;
-  deliver_policy: ApiDeliverPolicy;
-  opt_start_seq?: number;
-  opt_start_time?: string;
   ack_policy: ApiAckPolicy;
   ack_wait?: number;
-  max_deliver?: number;
+  deliver_policy: ApiDeliverPolicy;
+  deliver_subject?: string;
+  deliver_group?: string;
+  durable_name: string;
+  /** jsm.go sends the durable name as the consumer name too (consumers.go:198-200). */
+  name: string;
   filter_subject?: string;
   filter_subjects?: string[];
-  replay_policy: ApiReplayPolicy;
-  rate_limit_bps?: number;
-  sample_freq?: string;
-  max_waiting?: number;
-  max_ack_pending?: number;
   flow_control?: boolean;
   idle_heartbeat?: number;
+  max_ack_pending?: number;
+  max_deliver?: number;
+  max_waiting?: number;
+  opt_start_seq?: number;
+  /** RFC 3339 in UTC, as Go marshals a time.Time (jsm.go StartAtTime stores `t.UTC()`). */
+  opt_start_time?: string;
+  rate_limit_bps?: number;
+  replay_policy: ApiReplayPolicy;
+  sample_freq?: string;
   headers_only?: boolean;
   max_batch?: number;
   max_expires?: number;
@@ -284,53 +170,24 @@ export interface JetStreamConsumerConfig {
   inactive_threshold?: number;
   num_replicas: number;
   mem_storage?: boolean;
-  deliver_subject?: string;
-  deliver_group?: string;
   metadata?: Record<string, string>;
+  /** A time.Time, not a pointer: omitempty never drops it, so the zero time goes on the wire. */
+  pause_until: string;
 }
 
-/** A consumer create request: the stream goes in the API subject, not in the config. */
+/**
+ * A consumer create request. jsm.go sends `{stream_name, config, action}` to a subject naming the
+ * stream (consumers.go:100-119); `stream` here is that stream.
+ */
 export interface JetStreamConsumerRequest {
   stream: string;
   config: JetStreamConsumerConfig;
 }
 
+/** Go's zero time.Time as encoding/json writes it. */
+export const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
+
 // ---------------------------------------------------------------------------------------------
-// CRD defaults (shared/crds/nack-crds.yaml, v1beta2; unit-tested against that file). The API
-// server applies them before NACK reads the CR, so they decide what an absent field means.
-
-export const NACK_STREAM_CRD_DEFAULTS = {
-  retention: 'limits',
-  maxConsumers: -1,
-  maxMsgs: -1,
-  maxBytes: -1,
-  discard: 'old',
-  discardPerSubject: false,
-  maxAge: '',
-  maxMsgsPerSubject: 0,
-  maxMsgSize: -1,
-  storage: 'memory', // not the server's default (file)!
-  replicas: 1,
-  noAck: false,
-  sealed: false,
-  denyDelete: false,
-  denyPurge: false,
-  allowRollup: false,
-  compression: '',
-  firstSequence: 0,
-  allowDirect: false,
-  mirrorDirect: false,
-} as const;
-
-export const NACK_CONSUMER_CRD_DEFAULTS = {
-  deliverPolicy: 'all',
-  ackPolicy: 'none', // the server and jsm.go would default to explicit
-  ackWait: '1ns', // defeats the server's 30s default (nats-io/nack#136)
-  replayPolicy: 'instant',
-  flowControl: false,
-  headersOnly: false,
-  memStorage: false,
-} as const;
 
 /** Spec fields that select the connection or NACK's behaviour; they never reach the API body. */
 export const NACK_CONNECTION_FIELDS: readonly string[] = [
@@ -378,8 +235,10 @@ const MAPPED_CONSUMER_FIELDS = new Set<string>([
   'replicas', 'memStorage', 'metadata',
 ]);
 
-/** jsm.go `DefaultStream`: the template `NewStream` starts from (control-loop create). */
-const JSM_DEFAULT_STREAM_MAX_AGE_NANOS = goDurationToNanos('8760h');
+/** jsm.go `DefaultStream` (streams.go:32-43), the template `NewStream` starts from. */
+const JSM_DEFAULT_STREAM = { max_age: goDurationToNanos('8760h'), max_msgs_per_subject: -1 } as const;
+/** jsm.go `DefaultConsumer` (consumers.go:33-38): ack wait 30s unless NACK sets one. */
+const JSM_DEFAULT_CONSUMER_ACK_WAIT = goDurationToNanos('30s');
 
 /** jsm.go `IsValidName`: the client-side check NACK hits before any request. */
 const INVALID_NAME_CHARS = /[.*>\s/\\]/;
@@ -392,7 +251,7 @@ function checkKnownFields(kind: string, id: string, spec: Record<string, unknown
       const neutral = unmodelled[key];
       const isNeutral = value === neutral || value === undefined || (Array.isArray(value) && value.length === 0);
       if (!isNeutral) {
-        throw new Error(`${kind} ${id}: spec.${key}=${JSON.stringify(value)} is a NACK field this mapping does not model; extend lib/nack-jetstream-api.ts first`);
+        throw new Error(`${kind} ${id}: spec.${key}=${JSON.stringify(value)} is a NACK field this mapping does not model; extend test/support/nack-jetstream-api.ts first`);
       }
       continue;
     }
@@ -432,57 +291,65 @@ export function streamSpecToApiConfig(input: NackStreamSpec): JetStreamStreamCon
   if (typeof spec.name !== 'string' || spec.name === '' || INVALID_NAME_CHARS.test(spec.name)) {
     throw new Error(`${kind} ${id}: spec.name must be non-empty without '.', '*', '>', whitespace, '/' or '\\'`);
   }
-  const replicas = integerField(kind, id, 'replicas', spec.replicas);
+  // stream_controller.go:327-336: sent on every create and update.
   const cfg: JetStreamStreamConfig = {
     name: spec.name,
     retention: enumValue(kind, id, 'retention', spec.retention, ['limits', 'interest', 'workqueue'] as const),
     max_consumers: integerField(kind, id, 'maxConsumers', spec.maxConsumers),
+    max_msgs_per_subject: JSM_DEFAULT_STREAM.max_msgs_per_subject,
     max_msgs: integerField(kind, id, 'maxMsgs', spec.maxMsgs),
     max_bytes: integerField(kind, id, 'maxBytes', spec.maxBytes),
-    discard: enumValue(kind, id, 'discard', spec.discard, ['old', 'new'] as const),
-    // Sent only when > 0; otherwise jsm.go's 1-year template value stays (control-loop create).
-    max_age: JSM_DEFAULT_STREAM_MAX_AGE_NANOS,
-    // Sent only when > 0; jsm.go's template has -1 (unlimited).
-    max_msgs_per_subject: -1,
+    max_age: JSM_DEFAULT_STREAM.max_age,
     storage: enumValue(kind, id, 'storage', spec.storage, ['file', 'memory'] as const),
-    num_replicas: replicas,
+    discard: enumValue(kind, id, 'discard', spec.discard, ['old', 'new'] as const),
+    num_replicas: integerField(kind, id, 'replicas', spec.replicas),
+    sealed: false,
+    deny_delete: false,
+    deny_purge: false,
+    allow_rollup_hdrs: false,
+    allow_direct: false,
+    mirror_direct: false,
+    consumer_limits: {},
   };
-  if (spec.description) cfg.description = spec.description;
-  if (spec.subjects && spec.subjects.length > 0) cfg.subjects = [...spec.subjects];
-  if (spec.maxAge !== '') {
-    const maxAge = durationField(kind, id, 'maxAge', spec.maxAge);
-    if (maxAge > 0) cfg.max_age = maxAge;
-  }
+  if (spec.description) cfg.description = spec.description; // omitempty
+  if (spec.subjects && spec.subjects.length > 0) cfg.subjects = [...spec.subjects]; // omitempty
+  // stream_controller.go:359-365: any non-empty maxAge is sent as is, "0s" included (0 = unlimited).
+  if (spec.maxAge !== '') cfg.max_age = durationField(kind, id, 'maxAge', spec.maxAge);
+  // :351-356: only a positive maxMsgsPerSubject replaces the template's -1.
   const perSubject = integerField(kind, id, 'maxMsgsPerSubject', spec.maxMsgsPerSubject);
   if (perSubject > 0) cfg.max_msgs_per_subject = perSubject;
-  // NACK casts to int32 (nack.md §1a): values above 2^31-1 wrap around, like Go's int32().
+  // :333 casts to int32: values above 2^31-1 wrap around, like Go's int32(); 0 is omitted.
   const maxMsgSize = integerField(kind, id, 'maxMsgSize', spec.maxMsgSize) | 0;
   if (maxMsgSize !== 0) cfg.max_msg_size = maxMsgSize;
+  // :389-395: a non-empty window is sent; 0 is dropped by omitempty (the server then uses 2m).
   if (spec.duplicateWindow !== undefined && spec.duplicateWindow !== '') {
     const window = durationField(kind, id, 'duplicateWindow', spec.duplicateWindow);
-    if (window > 0) cfg.duplicate_window = window;
+    if (window !== 0) cfg.duplicate_window = window;
   }
-  if (spec.placement) {
+  // :398-404: a cluster when non-empty, tags whenever listed; an empty placement is not sent.
+  if (spec.placement && (spec.placement.cluster || spec.placement.tags !== undefined)) {
     const placement: { cluster?: string; tags?: string[] } = {};
     if (spec.placement.cluster) placement.cluster = spec.placement.cluster;
-    if (spec.placement.tags) placement.tags = [...spec.placement.tags];
+    if (spec.placement.tags && spec.placement.tags.length > 0) placement.tags = [...spec.placement.tags];
     cfg.placement = placement;
   }
+  if (spec.noAck) cfg.no_ack = true; // :384
+  if (spec.sealed) cfg.sealed = true; // :466
+  if (spec.denyDelete) cfg.deny_delete = true; // :474
+  if (spec.denyPurge) cfg.deny_purge = true; // :479
+  if (spec.allowDirect) cfg.allow_direct = true; // :484
+  if (spec.allowRollup) cfg.allow_rollup_hdrs = true; // :489
+  if (spec.mirrorDirect) cfg.mirror_direct = true; // :494
   if (spec.discardPerSubject) {
+    // :499 jsm.go DiscardNewPerSubject() (streams.go:368-374) also forces discard new.
     cfg.discard_new_per_subject = true;
-    cfg.discard = 'new'; // jsm.go DiscardNewPerSubject() forces discard new
+    cfg.discard = 'new';
   }
-  if (spec.noAck) cfg.no_ack = true;
-  if (spec.sealed) cfg.sealed = true;
-  if (spec.denyDelete) cfg.deny_delete = true;
-  if (spec.denyPurge) cfg.deny_purge = true;
-  if (spec.allowRollup) cfg.allow_rollup_hdrs = true;
-  if (spec.allowDirect) cfg.allow_direct = true;
-  if (spec.mirrorDirect) cfg.mirror_direct = true;
-  if (spec.compression === 's2' || spec.compression === 'none') cfg.compression = spec.compression;
-  else if (spec.compression !== '') enumValue(kind, id, 'compression', spec.compression, ['s2', 'none', ''] as const);
+  // :438-443: "s2" or "none"; "none" is jsm.go's NoCompression = 0, which omitempty drops.
+  if (spec.compression === 's2') cfg.compression = 's2';
+  else if (spec.compression !== '' && spec.compression !== 'none') enumValue(kind, id, 'compression', spec.compression, ['s2', 'none', ''] as const);
   const firstSeq = integerField(kind, id, 'firstSequence', spec.firstSequence);
-  if (firstSeq > 0) cfg.first_seq = firstSeq;
+  if (firstSeq > 0) cfg.first_seq = firstSeq; // :504
   if (spec.metadata && Object.keys(spec.metadata).length > 0) cfg.metadata = { ...spec.metadata };
   return cfg;
 }
@@ -515,44 +382,53 @@ export function consumerSpecToApiRequest(input: NackConsumerSpec): JetStreamCons
   }
   const deliverPolicy = DELIVER_POLICY_TO_API[enumValue(kind, id, 'deliverPolicy', spec.deliverPolicy, Object.keys(DELIVER_POLICY_TO_API) as NackDeliverPolicy[])];
   const cfg: JetStreamConsumerConfig = {
+    ack_policy: enumValue(kind, id, 'ackPolicy', spec.ackPolicy, ['none', 'all', 'explicit'] as const),
+    deliver_policy: deliverPolicy,
     durable_name: spec.durableName,
     name: spec.durableName,
-    deliver_policy: deliverPolicy,
-    ack_policy: enumValue(kind, id, 'ackPolicy', spec.ackPolicy, ['none', 'all', 'explicit'] as const),
     replay_policy: enumValue(kind, id, 'replayPolicy', spec.replayPolicy, ['instant', 'original'] as const),
-    num_replicas: 0, // 0 = inherit the stream's replicas
+    num_replicas: 0, // ConsumerOverrideReplicas(spec.Replicas), :349; 0 = inherit the stream's
+    pause_until: GO_ZERO_TIME,
   };
   if (spec.description) cfg.description = spec.description;
-  // jsm.go resets the start options with each deliver policy, so they only travel with theirs.
-  if (deliverPolicy === 'by_start_sequence') cfg.opt_start_seq = integerField(kind, id, 'optStartSeq', spec.optStartSeq ?? 0);
+  // consumer_controller.go:367-373 over DefaultConsumer's 30s; a 0 result is dropped (omitempty).
+  let ackWait = JSM_DEFAULT_CONSUMER_ACK_WAIT;
+  if (spec.ackWait !== '') ackWait = durationField(kind, id, 'ackWait', spec.ackWait);
+  if (ackWait !== 0) cfg.ack_wait = ackWait;
+  // :383-393: jsm.go resets the start options with each deliver policy (consumers.go:375-379),
+  // so they only travel with theirs; a 0 sequence is dropped by omitempty.
+  if (deliverPolicy === 'by_start_sequence') {
+    const seq = integerField(kind, id, 'optStartSeq', spec.optStartSeq ?? 0);
+    if (seq !== 0) cfg.opt_start_seq = seq;
+  }
   if (deliverPolicy === 'by_start_time') {
-    if (!spec.optStartTime || Number.isNaN(Date.parse(spec.optStartTime))) {
-      throw new Error(`${kind} ${id}: spec.optStartTime must be an RFC3339 time for deliverPolicy byStartTime`);
-    }
-    cfg.opt_start_time = spec.optStartTime;
+    if (!spec.optStartTime) throw new Error(`${kind} ${id}: spec.optStartTime must be an RFC3339 time for deliverPolicy byStartTime`);
+    cfg.opt_start_time = rfc3339InUtc(kind, id, spec.optStartTime);
   }
-  if (spec.ackWait !== '') {
-    const ackWait = durationField(kind, id, 'ackWait', spec.ackWait);
-    if (ackWait !== 0) cfg.ack_wait = ackWait;
-  }
+  // :428-430: sent only when not 0.
   if (spec.maxDeliver !== undefined && spec.maxDeliver !== 0) cfg.max_deliver = integerField(kind, id, 'maxDeliver', spec.maxDeliver);
 
+  // :402-410; jsm.go FilterStreamBySubject (consumers.go:425-438) sends one filter as filter_subject.
   const filters = spec.filterSubjects ?? [];
   if (spec.filterSubject && filters.length > 0) {
     throw new Error(`${kind} ${id}: cannot set both 'filterSubject' and 'filterSubjects'`);
   }
   if (spec.filterSubject) cfg.filter_subject = spec.filterSubject;
-  else if (filters.length === 1) cfg.filter_subject = filters[0]; // jsm.go FilterStreamBySubject
+  else if (filters.length === 1) cfg.filter_subject = filters[0];
   else if (filters.length > 1) cfg.filter_subjects = [...filters];
 
+  // :457-465: strconv.Atoi after trimming one "%"; jsm.go SamplePercent (consumers.go:457-471)
+  // refuses values outside 0..100 and sends 0 as no sampling.
   if (spec.sampleFreq !== undefined && spec.sampleFreq !== '') {
-    const percent = /^(\d+)%?$/.exec(spec.sampleFreq);
-    if (!percent || Number(percent[1]) > 100) {
+    const percent = /^([+-]?\d+)%?$/.exec(spec.sampleFreq);
+    const n = percent ? Number(percent[1]) : NaN;
+    if (!Number.isInteger(n) || n < 0 || n > 100) {
       throw new Error(`${kind} ${id}: spec.sampleFreq=${JSON.stringify(spec.sampleFreq)} must be a percentage 0..100`);
     }
-    cfg.sample_freq = `${Number(percent[1])}%`;
+    if (n !== 0) cfg.sample_freq = `${n}%`;
   }
   const fields = spec as Record<string, unknown>;
+  // :344-348: always passed, as uint; omitempty drops 0. RateLimitBitsPerSecond takes a uint64.
   const optionalInts: Array<[string, keyof JetStreamConsumerConfig]> = [
     ['rateLimitBps', 'rate_limit_bps'],
     ['maxWaiting', 'max_waiting'],
@@ -564,12 +440,14 @@ export function consumerSpecToApiRequest(input: NackConsumerSpec): JetStreamCons
     const value = fields[field];
     if (value === undefined) continue;
     const n = integerField(kind, id, field, value);
-    if (n !== 0) (cfg as unknown as Record<string, number>)[key] = n; // omitempty
+    if (field === 'rateLimitBps' && n < 0) throw new Error(`${kind} ${id}: spec.rateLimitBps=${n} wraps around as a Go uint64; use a positive value`);
+    if (n !== 0) (cfg as unknown as Record<string, number>)[key] = n;
   }
   if (spec.replicas !== undefined) cfg.num_replicas = integerField(kind, id, 'replicas', spec.replicas);
-  if (spec.flowControl) cfg.flow_control = true;
-  if (spec.headersOnly) cfg.headers_only = true;
-  if (spec.memStorage) cfg.mem_storage = true;
+  if (spec.flowControl) cfg.flow_control = true; // :413
+  if (spec.headersOnly) cfg.headers_only = true; // :467
+  if (spec.memStorage) cfg.mem_storage = true; // :490
+  // :418 heartbeat, :472 max expires, :481 inactive threshold: sent when non-empty; 0 is omitted.
   const durations: Array<[string, keyof JetStreamConsumerConfig]> = [
     ['heartbeatInterval', 'idle_heartbeat'],
     ['maxRequestExpires', 'max_expires'],
@@ -578,12 +456,32 @@ export function consumerSpecToApiRequest(input: NackConsumerSpec): JetStreamCons
   for (const [field, key] of durations) {
     const text = fields[field];
     if (text === undefined || text === '') continue;
-    (cfg as unknown as Record<string, number>)[key] = durationField(kind, id, field, String(text));
+    const nanos = durationField(kind, id, field, String(text));
+    if (field === 'maxRequestExpires' && nanos !== 0 && nanos < 1_000_000) {
+      throw new Error(`${kind} ${id}: spec.maxRequestExpires=${JSON.stringify(text)} must be 0 or at least 1ms (jsm.go MaxRequestExpires)`);
+    }
+    if (field === 'inactiveThreshold' && nanos < 0) throw new Error(`${kind} ${id}: spec.inactiveThreshold must not be negative (jsm.go InactiveThreshold)`);
+    if (nanos !== 0) (cfg as unknown as Record<string, number>)[key] = nanos;
   }
   if (spec.deliverSubject) cfg.deliver_subject = spec.deliverSubject;
   if (spec.deliverGroup) cfg.deliver_group = spec.deliverGroup;
   if (spec.metadata && Object.keys(spec.metadata).length > 0) cfg.metadata = { ...spec.metadata };
   return { stream: spec.streamName, config: cfg };
+}
+
+/**
+ * An RFC 3339 time as NACK reads it (`time.Parse(time.RFC3339, ...)`) and encoding/json writes
+ * it back in UTC (jsm.go StartAtTime stores `t.UTC()`): RFC 3339 with the fraction's trailing
+ * zeros dropped and `Z`.
+ */
+function rfc3339InUtc(kind: string, id: string, text: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2}):(\d{2}))$/.exec(text);
+  if (!m) throw new Error(`${kind} ${id}: spec.optStartTime=${JSON.stringify(text)} must be an RFC3339 time for deliverPolicy byStartTime`);
+  const [, y, mo, d, h, mi, s, fraction, zone, sign, zh, zm] = m;
+  const offsetMinutes = zone === 'Z' ? 0 : (sign === '-' ? -1 : 1) * (Number(zh) * 60 + Number(zm));
+  const utc = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) - offsetMinutes * 60_000);
+  const digits = (fraction ?? '').replace(/0+$/, '');
+  return `${utc.toISOString().slice(0, 19)}${digits ? `.${digits}` : ''}Z`;
 }
 
 function stripUndefined<T extends object>(o: T): T {
