@@ -76,7 +76,8 @@ describeLive('KEDA nats-jetstream triggers from dist/ against a live 3-node clus
   let monitorUrlFor: MonitorUrlForConnectUrl;
 
   beforeAll(async () => {
-    cluster = await NatsCluster.start(LIVE_CLUSTER_OPTIONS);
+    // advertise: this model walks /varz connect_urls, which the chart's `no_advertise: true` leaves empty.
+    cluster = await NatsCluster.start({ ...LIVE_CLUSTER_OPTIONS, advertise: true });
     nc = await cluster.connect();
     jsm = await nc.jetstreamManager();
     js = nc.jetstream();
