@@ -1,5 +1,5 @@
 // The parts of the live-test harness that must behave without a server: the skip/fail rule for
-// a missing nats-server, and the bounded waits every live test relies on.
+// a missing nats-server or chart, and the bounded waits every live test relies on.
 import { settlesWithin, skipUnlessNatsServer, waitFor } from '../support/nats-cluster';
 
 describe('skipUnlessNatsServer', () => {
@@ -10,20 +10,35 @@ describe('skipUnlessNatsServer', () => {
     jest.restoreAllMocks();
   });
 
-  test('runs the live tests when nats-server is found', () => {
-    expect(skipUnlessNatsServer(() => '/usr/sbin/nats-server')).toBe(describe);
+  const chartHere = () => undefined;
+  const noChart = () => 'the upstream NATS chart is not at /nowhere';
+
+  test('runs the live tests when nats-server is found and the chart can be rendered', () => {
+    expect(skipUnlessNatsServer(() => '/usr/sbin/nats-server', chartHere)).toBe(describe);
+  });
+
+  test('skips them with a notice when the chart whose nats.conf the nodes run is missing', () => {
+    delete process.env.CI;
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(skipUnlessNatsServer(() => '/usr/sbin/nats-server', noChart)).toBe(describe.skip);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/SKIPPED LIVE JETSTREAM TESTS: the cluster runs the nats\.conf of the real NATS chart, but the upstream NATS chart is not at \/nowhere/));
+  });
+
+  test('fails when the chart is missing under CI=true', () => {
+    process.env.CI = 'true';
+    expect(() => skipUnlessNatsServer(() => '/usr/sbin/nats-server', noChart)).toThrow(/CI=true: the live JetStream tests must run, but the cluster runs the nats\.conf of the real NATS chart/);
   });
 
   test('skips them with a loud notice naming the install command when it is missing', () => {
     delete process.env.CI;
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    expect(skipUnlessNatsServer(() => undefined)).toBe(describe.skip);
+    expect(skipUnlessNatsServer(() => undefined, chartHere)).toBe(describe.skip);
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/SKIPPED LIVE JETSTREAM TESTS[\s\S]*apt-get update && apt-get install -y nats-server/));
   });
 
   test('fails when it is missing under CI=true (CI always installs it)', () => {
     process.env.CI = 'true';
-    expect(() => skipUnlessNatsServer(() => undefined)).toThrow(/CI=true: the live JetStream tests must run[\s\S]*apt-get install -y nats-server/);
+    expect(() => skipUnlessNatsServer(() => undefined, chartHere)).toThrow(/CI=true: the live JetStream tests must run[\s\S]*apt-get install -y nats-server/);
   });
 });
 
