@@ -78,12 +78,14 @@ export function checkNatsToken(token: string): NatsTokenVerdict {
       `known to reach nats-server unchanged through $NATS_TOKEN (${NATS_TOKEN_RULE_SOURCE}); ${fix}`);
   }
   if (/^[0-9]+$/.test(token)) {
-    return refused(`the token is all digits: nats-server reads it as a number, not a string, and refuses to start; ${fix}`);
+    return refused('the token is all digits: nats-server reads it as a number, not a string, ' +
+      `and refuses to start; ${fix}`);
   }
   const number = NUMBER_WITH_SUFFIX.exec(token);
   if (number) {
     const suffix = /[kmgtpe]/i.exec(number[0])![0];
-    return refused(`the token starts with digits followed by "${suffix}" and then ${/[0-9]$/.test(number[0]) ? 'a digit' : 'nothing more'}: ` +
+    const then = /[0-9]$/.test(number[0]) ? 'a digit' : 'nothing more';
+    return refused(`the token starts with digits followed by "${suffix}" and then ${then}: ` +
       `nats-server reads that as a number with a size suffix (${LEX_GO}#L1092) and refuses to start; ${fix}`);
   }
   if (BOOLEAN_WORDS.has(token.toLowerCase())) {
@@ -95,7 +97,8 @@ export function checkNatsToken(token: string): NatsTokenVerdict {
       'with a letter is read as a string whatever follows');
   }
   if (token.length < RECOMMENDED_MIN_TOKEN_LENGTH) {
-    notes.push(`it has ${token.length} characters: fewer than ${RECOMMENDED_MIN_TOKEN_LENGTH} letters and digits hold less than 256 random bits`);
+    notes.push(`it has ${token.length} characters: fewer than ${RECOMMENDED_MIN_TOKEN_LENGTH} letters and digits ` +
+      'hold less than 256 random bits');
   }
   return { accepted: true, reason: 'nats-server reads this token as a string', notes };
 }

@@ -14,7 +14,8 @@ const PREFERRED_PORTS = { client: 4222, cluster: 6222, monitor: 8222 };
 function usage(): never {
   console.log(`usage: npm run local [-- <env>]     env: a folder of dist/ (default: dev)
 environment: NATS_TOKEN=<token> to choose the client token (default: a fresh \`npm run -s token\`)
-             OVERMIND_NATS_CHART=<dir> the NATS chart to render (default: charts/vendor/nats, else ../shared/upstream)`);
+             OVERMIND_NATS_CHART=<dir> the NATS chart to render
+                                       (default: charts/vendor/nats, else ../shared/upstream)`);
   process.exit(0);
 }
 
@@ -65,9 +66,10 @@ async function main(): Promise<void> {
     const urls = cluster.clientUrls();
     const mon = cluster.monitorUrls();
     const firstStream = applied.streams[0]?.name ?? 'routing-decisions';
+    const ready = cluster.size === 1 ? 'Server' : `${cluster.size}-node cluster`;
     const firstConsumer = applied.consumers.find((c) => c.stream === firstStream)?.config.durable_name ?? 'api-consumer';
     console.log(`
-${cluster.size === 1 ? 'Server' : `${cluster.size}-node cluster`} ready, running the chart's nats.conf for ${envName} (config files in the data folder). Applied dist/${envName}: ${applied.streams.length} streams (${applied.streams.map((s) => `${s.name} R${s.num_replicas}`).join(', ')}), ${applied.consumers.length} consumers (${applied.consumers.map((c) => c.config.durable_name).join(', ')}).
+${ready} ready, running the chart's nats.conf for ${envName} (config files in the data folder). Applied dist/${envName}: ${applied.streams.length} streams (${applied.streams.map((s) => `${s.name} R${s.num_replicas}`).join(', ')}), ${applied.consumers.length} consumers (${applied.consumers.map((c) => c.config.durable_name).join(', ')}).
 
   client URLs   ${urls.join(',')}
   token         ${cluster.token}

@@ -10,7 +10,8 @@ const { loadBundle } = require('./bundle');
 
 const USAGE = `usage: npm run -s token                 print a new token (only the token, on stdout)
        npm run -s token -- --check      read a token on stdin; exit 0 if nats-server accepts it, 1 if not
-  e.g. kubectl -n overmind-prod get secret nats-auth -o jsonpath='{.data.token}' | base64 -d | npm run -s token -- --check`;
+  e.g. kubectl -n overmind-prod get secret nats-auth -o jsonpath='{.data.token}' | base64 -d \\
+         | npm run -s token -- --check`;
 
 function loadTokenRule() {
   return loadBundle('token', "export { checkNatsToken, generateNatsToken } from './lib/nats-token';", [__filename]);

@@ -1,7 +1,9 @@
 // What we commit beside the NATS chart, checked against the REAL chart (nats 2.14.2 from
-// ../shared/upstream, rendered by the real helm with each environment's dist/<env>/helm/nats-values.yaml,
-// namespace and release name): the objects must point at each other across the two. Every check
-// also runs on a mutated copy (values or manifests) to show that it fails when the wiring breaks.
+// ../shared/upstream, rendered by the real helm with each environment's
+// dist/<env>/helm/nats-values.yaml, namespace and release name): the objects must point at each
+// other across the two. Every check also runs on a mutated copy (values or manifests) to show that
+// it fails when the wiring breaks.
+import * as fs from 'fs';
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { OvermindBackboneChart } from '../../charts/overmind-backbone-chart';
@@ -12,8 +14,9 @@ import {
 } from '../support/chart-wiring';
 import { DistObject, listEnvironments, loadObjects } from '../support/dist';
 import { selectorsIn } from '../support/exporter-metrics';
-import { describeWithNatsChart, distValuesFile, natsReleaseOf, renderNatsChart, RenderedNatsChart } from '../support/nats-chart';
-import * as fs from 'fs';
+import {
+  describeWithNatsChart, distValuesFile, natsReleaseOf, renderNatsChart, RenderedNatsChart,
+} from '../support/nats-chart';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const describeChart = describeWithNatsChart();
@@ -22,20 +25,26 @@ function emittedObjects(env: string): EmittedObjects & { all: DistObject[] } {
   const all = loadObjects(env).map((d) => d.content);
   const metricsService = all.find((o) => o.kind === 'Service' && o.metadata.name.endsWith('-metrics'));
   if (!metricsService) throw new Error(`dist/${env}/manifests has no metrics Service`);
-  return { all, metricsService: metricsService as any, scaledObjects: all.filter((o) => o.kind === 'ScaledObject') as any[] };
+  const scaledObjects = all.filter((o) => o.kind === 'ScaledObject') as any[];
+  return { all, metricsService: metricsService as any, scaledObjects };
 }
 
 function intendedFor(env: string): { storage: IntendedStorage; tokenSecret: { name: string; key: string } } {
   const { nats } = new OvermindBackboneChart(new App(), ENVIRONMENTS.find((e) => e.name === env)!);
   return {
-    storage: { pvcBytes: nats.fileStoragePvc.bytes, maxFileStoreBytes: nats.fileStoreMax.bytes, maxMemoryStoreBytes: nats.memoryStoreMax.bytes },
+    storage: {
+      pvcBytes: nats.fileStoragePvc.bytes,
+      maxFileStoreBytes: nats.fileStoreMax.bytes,
+      maxMemoryStoreBytes: nats.memoryStoreMax.bytes,
+    },
     tokenSecret: nats.tokenSecret,
   };
 }
 
 /** Metric names in our PrometheusRule expressions and dashboard queries, and the series the rules record. */
 function queriedMetrics(objects: DistObject[]): { queried: string[]; recorded: Set<string> } {
-  const rules = objects.filter((o) => o.kind === 'PrometheusRule').flatMap((o: any) => o.spec.groups.flatMap((g: any) => g.rules));
+  const rules = objects.filter((o) => o.kind === 'PrometheusRule')
+    .flatMap((o: any) => o.spec.groups.flatMap((g: any) => g.rules));
   const exprs: string[] = rules.map((r: any) => String(r.expr));
   const collectExprs = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(collectExprs);
@@ -46,12 +55,18 @@ function queriedMetrics(objects: DistObject[]): { queried: string[]; recorded: S
       }
     }
   };
-  const dashboards = objects.filter((o: any) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard !== undefined);
-  for (const d of dashboards as any[]) for (const json of Object.values(d.data as Record<string, string>)) collectExprs(JSON.parse(json));
-  return { queried: exprs.flatMap((e) => selectorsIn(e).map((u) => u.metric)), recorded: new Set(rules.filter((r: any) => r.record).map((r: any) => r.record)) };
+  const dashboards = objects
+    .filter((o: any) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard !== undefined);
+  for (const d of dashboards as any[]) {
+    for (const json of Object.values(d.data as Record<string, string>)) collectExprs(JSON.parse(json));
+  }
+  return {
+    queried: exprs.flatMap((e) => selectorsIn(e).map((u) => u.metric)),
+    recorded: new Set(rules.filter((r: any) => r.record).map((r: any) => r.record)),
+  };
 }
 
-/** prod's values with `mutate` applied, rendered by the real chart. */
+/** An environment's committed values with `mutate` applied, rendered by the real chart. */
 function renderMutated(mutate: (values: any) => void, env = 'prod'): RenderedNatsChart {
   const values = yaml.load(fs.readFileSync(distValuesFile(env), 'utf8')) as any;
   mutate(values);
@@ -59,11 +74,9 @@ function renderMutated(mutate: (values: any) => void, env = 'prod'): RenderedNat
 }
 
 describeChart('the real NATS chart rendered with each environment\'s committed values', () => {
-  const environments = listEnvironments();
-
   test('every environment of dist/ is rendered, in its namespace under its release name', () => {
-    expect(environments).toEqual(expect.arrayContaining(['dev', 'staging', 'prod']));
-    for (const env of environments) {
+    expect(listEnvironments()).toEqual(expect.arrayContaining(['dev', 'staging', 'prod']));
+    for (const env of listEnvironments()) {
       const chart = renderNatsChart(env);
       const release = natsReleaseOf(env);
       expect(chart.statefulSet.metadata.namespace).toBe(release.namespace);
@@ -79,7 +92,8 @@ describeChart('the real NATS chart rendered with each environment\'s committed v
 
     test('the metrics Service selects exactly the NATS server pods (not nats-box), on the exporter\'s port', () => {
       expect(metricsServiceProblems(chart, emitted)).toEqual([]);
-      expect(chart.objects.some((o) => o.kind === 'Deployment' && o.metadata.name.endsWith('-box'))).toBe(true); // nats-box really is there to exclude
+      // nats-box really is there to be excluded
+      expect(chart.objects.some((o) => o.kind === 'Deployment' && o.metadata.name.endsWith('-box'))).toBe(true);
     });
 
     test('the KEDA endpoint is the rendered headless Service of the StatefulSet, port 8222 named monitor', () => {
@@ -109,18 +123,24 @@ describeChart('the real NATS chart rendered with each environment\'s committed v
 
     test('metrics Service: a selector without the component label also selects nats-box', () => {
       const { 'app.kubernetes.io/component': _dropped, ...selector } = emitted.metricsService.spec.selector;
-      const loose = { ...emitted, metricsService: { ...emitted.metricsService, spec: { ...emitted.metricsService.spec, selector } } };
-      expect(metricsServiceProblems(chart, loose)).toEqual([expect.stringMatching(/also selects the pods of Deployment\/nats-box/)]);
+      const service = emitted.metricsService;
+      const loose = { ...emitted, metricsService: { ...service, spec: { ...service.spec, selector } } };
+      expect(metricsServiceProblems(chart, loose))
+        .toEqual([expect.stringMatching(/also selects the pods of Deployment\/nats-box/)]);
     });
 
     test('metrics Service: pods renamed by the values (nameOverride) are no longer selected', () => {
       const renamed = renderMutated((v) => { v.nameOverride = 'broker'; });
-      expect(metricsServiceProblems(renamed, emitted)).toEqual(expect.arrayContaining([expect.stringMatching(/does not match the pods of StatefulSet/)]));
+      expect(metricsServiceProblems(renamed, emitted))
+        .toEqual(expect.arrayContaining([expect.stringMatching(/does not match the pods of StatefulSet/)]));
     });
 
     test('metrics Service: a target port the exporter container does not expose', () => {
-      const renamed = renderMutated((v) => { v.promExporter.patch = [{ op: 'replace', path: '/ports/0/name', value: 'metrics' }]; });
-      expect(metricsServiceProblems(renamed, emitted)).toEqual([expect.stringMatching(/port prom-metrics targets prom-metrics, which no container of StatefulSet\/nats exposes/)]);
+      const renamed = renderMutated((v) => {
+        v.promExporter.patch = [{ op: 'replace', path: '/ports/0/name', value: 'metrics' }];
+      });
+      expect(metricsServiceProblems(renamed, emitted))
+        .toEqual([expect.stringMatching(/port prom-metrics targets prom-metrics, which no container of StatefulSet/)]);
     });
 
     test('KEDA endpoint: a renamed headless Service, or the monitor on another port', () => {
@@ -132,30 +152,44 @@ describeChart('the real NATS chart rendered with each environment\'s committed v
 
     test('token: a literal in the config, in the container env, or in nats-box\'s context', () => {
       const literal = 'a'.repeat(65);
-      expect(tokenProblems(renderMutated((v) => { v.config.merge.authorization.token = literal; }), intended.tokenSecret))
+      const inConfig = renderMutated((v) => { v.config.merge.authorization.token = literal; });
+      expect(tokenProblems(inConfig, intended.tokenSecret))
         .toEqual(expect.arrayContaining([expect.stringMatching(/authorization\.token is "a{65}", not \$NATS_TOKEN/)]));
-      expect(tokenProblems(renderMutated((v) => { v.container.env.NATS_TOKEN = literal; }), intended.tokenSecret))
+      const inEnv = renderMutated((v) => { v.container.env.NATS_TOKEN = literal; });
+      expect(tokenProblems(inEnv, intended.tokenSecret))
         .toEqual(expect.arrayContaining([expect.stringMatching(/container nats env NATS_TOKEN is "a{65}"/)]));
-      expect(tokenProblems(renderMutated((v) => { v.natsBox.contexts = { default: { merge: { token: literal } } }; }), intended.tokenSecret))
+      const inContext = renderMutated((v) => { v.natsBox.contexts = { default: { merge: { token: literal } } }; });
+      expect(tokenProblems(inContext, intended.tokenSecret))
         .toEqual([expect.stringMatching(/Secret\/nats-box-contexts default\.json holds a literal token/)]);
     });
 
     test('storage: another PVC size, or max_file_store left to the chart\'s default (the whole PVC)', () => {
-      expect(storageProblems(renderMutated((v) => { v.config.jetstream.fileStore.pvc.size = '20Gi'; }), intended.storage))
-        .toEqual([expect.stringMatching(/PVC requests 20Gi/)]);
-      expect(storageProblems(renderMutated((v) => { delete v.config.jetstream.fileStore.maxSize; }), intended.storage))
-        .toEqual([`nats.conf max_file_store is ${9 * 1024 ** 3} bytes, we intend ${intended.storage.maxFileStoreBytes}`]);
-      expect(storageProblems(chart, { ...intended.storage, maxMemoryStoreBytes: 1 })).toEqual([expect.stringMatching(/max_memory_store is 0 bytes/)]);
+      const biggerPvc = renderMutated((v) => { v.config.jetstream.fileStore.pvc.size = '20Gi'; });
+      expect(storageProblems(biggerPvc, intended.storage)).toEqual([expect.stringMatching(/PVC requests 20Gi/)]);
+      const noMaxSize = renderMutated((v) => { delete v.config.jetstream.fileStore.maxSize; });
+      expect(storageProblems(noMaxSize, intended.storage))
+        .toEqual([
+          `nats.conf max_file_store is ${9 * 1024 ** 3} bytes, we intend ${intended.storage.maxFileStoreBytes}`,
+        ]);
+      expect(storageProblems(chart, { ...intended.storage, maxMemoryStoreBytes: 1 }))
+        .toEqual([expect.stringMatching(/max_memory_store is 0 bytes/)]);
     });
 
     test('exporter: another -prefix in the rendered args, or a query for a metric without the prefix', () => {
       const { queried, recorded } = queriedMetrics(emitted.all);
-      const prefixArg = chart.statefulSet.spec.template.spec.containers.find((c: any) => c.name === 'prom-exporter').args.indexOf('-prefix=nats');
-      const renamed = renderMutated((v) => { v.promExporter.patch = [{ op: 'replace', path: `/args/${prefixArg}`, value: '-prefix=gnatsd' }]; });
+      const exporter = chart.statefulSet.spec.template.spec.containers.find((c: any) => c.name === 'prom-exporter');
+      const prefixArg = exporter.args.indexOf('-prefix=nats');
+      const renamed = renderMutated((v) => {
+        v.promExporter.patch = [{ op: 'replace', path: `/args/${prefixArg}`, value: '-prefix=gnatsd' }];
+      });
       expect(exporterPrefix(renamed)).toBe('gnatsd');
-      expect(exporterPrefixProblems(renamed, queried, recorded)).toEqual(expect.arrayContaining(['nats_consumer_num_pending is queried, but the exporter runs with -prefix=gnatsd, so its metrics are gnatsd_*']));
-      expect(exporterPrefixProblems(chart, [...queried, 'gnatsd_varz_connections'], recorded)).toEqual([expect.stringMatching(/^gnatsd_varz_connections is queried/)]);
-      expect(exporterPrefixProblems(chart, ['up', ...recorded], recorded)).toEqual(['no exporter metric is queried: nothing to check']);
+      expect(exporterPrefixProblems(renamed, queried, recorded)).toEqual(expect.arrayContaining([
+        'nats_consumer_num_pending is queried, but the exporter runs with -prefix=gnatsd, so its metrics are gnatsd_*',
+      ]));
+      expect(exporterPrefixProblems(chart, [...queried, 'gnatsd_varz_connections'], recorded))
+        .toEqual([expect.stringMatching(/^gnatsd_varz_connections is queried/)]);
+      expect(exporterPrefixProblems(chart, ['up', ...recorded], recorded))
+        .toEqual(['no exporter metric is queried: nothing to check']);
     });
   });
 });

@@ -2,9 +2,13 @@
 // the live cluster runs: a faithful round trip of what the real chart renders, and edits limited to
 // listen addresses, routes, store and pid file.
 import { describeWithNatsChart, renderNatsChart } from '../support/nats-chart';
-import { chartClusterSize, formatNatsConf, loopbackNatsConf, NatsConfMap, natsSizeToBytes, parseChartNatsConf, RawValue } from '../support/nats-conf';
+import {
+  chartClusterSize, formatNatsConf, loopbackNatsConf, NatsConfMap, natsSizeToBytes, parseChartNatsConf, RawValue,
+} from '../support/nats-conf';
 
-const NODE = { clientPort: 14222, clusterPort: 16222, monitorPort: 18222, storeDir: '/tmp/store-n1', pidFile: '/tmp/n1.pid' };
+const NODE = {
+  clientPort: 14222, clusterPort: 16222, monitorPort: 18222, storeDir: '/tmp/store-n1', pidFile: '/tmp/n1.pid',
+};
 
 /** Every leaf of a config tree as `path = value`. */
 function leaves(value: unknown, prefix = ''): string[] {
@@ -17,7 +21,8 @@ function leaves(value: unknown, prefix = ''): string[] {
 
 describe('natsSizeToBytes', () => {
   test.each([
-    [0, 0], ['8755Mi', 8755 * 1024 ** 2], ['1GB', 1024 ** 3], ['1G', 1e9], ['2k', 2000], ['3KiB', 3 * 1024], [new RawValue('5Gi'), 5 * 1024 ** 3],
+    [0, 0], ['8755Mi', 8755 * 1024 ** 2], ['1GB', 1024 ** 3], ['1G', 1e9], ['2k', 2000], ['3KiB', 3 * 1024],
+    [new RawValue('5Gi'), 5 * 1024 ** 3],
   ])('%p is %p bytes, as nats-server reads it', (value, bytes) => {
     expect(natsSizeToBytes(value as never)).toBe(bytes);
   });
@@ -30,7 +35,8 @@ describe('natsSizeToBytes', () => {
 
 describe('parseChartNatsConf', () => {
   test('raw values stay raw and the rest is JSON', () => {
-    const conf = parseChartNatsConf('{\n  "a": {\n    "token": $NATS_TOKEN\n  },\n  "max": 8755Mi,\n  "n": 0,\n  "s": "x"\n}\n');
+    const text = '{\n  "a": {\n    "token": $NATS_TOKEN\n  },\n  "max": 8755Mi,\n  "n": 0,\n  "s": "x"\n}\n';
+    const conf = parseChartNatsConf(text);
     expect(conf).toEqual({ a: { token: new RawValue('$NATS_TOKEN') }, max: new RawValue('8755Mi'), n: 0, s: 'x' });
   });
 
@@ -46,7 +52,9 @@ describeWithNatsChart()('the nats.conf the real chart renders', () => {
   });
 
   test('cluster size: 1 for dev (no cluster block), 3 routes for staging and prod', () => {
-    expect(['dev', 'staging', 'prod'].map((env) => chartClusterSize(parseChartNatsConf(renderNatsChart(env).natsConf)))).toEqual([1, 3, 3]);
+    const sizeOf = (env: string) => chartClusterSize(parseChartNatsConf(renderNatsChart(env).natsConf));
+    const sizes = ['dev', 'staging', 'prod'].map(sizeOf);
+    expect(sizes).toEqual([1, 3, 3]);
   });
 
   test('loopback edits: only listen addresses, routes, store_dir and pid_file change; no_advertise stays', () => {

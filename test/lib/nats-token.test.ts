@@ -4,7 +4,9 @@
 // only the token and never echoes a checked one.
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { checkNatsToken, generateNatsToken, GENERATED_TOKEN_PATTERN, RECOMMENDED_MIN_TOKEN_LENGTH, TOKEN_RANDOM_BYTES } from '../../lib/nats-token';
+import {
+  checkNatsToken, generateNatsToken, GENERATED_TOKEN_PATTERN, RECOMMENDED_MIN_TOKEN_LENGTH, TOKEN_RANDOM_BYTES,
+} from '../../lib/nats-token';
 import { REPO_ROOT } from '../support/shared';
 
 const TOKEN_SCRIPT = path.join(REPO_ROOT, 'scripts', 'token.js');
@@ -53,7 +55,8 @@ describe('checkNatsToken', () => {
   });
 
   test('notes on accepted tokens: a leading digit, fewer than 43 characters', () => {
-    expect(checkNatsToken('0a62ee1f').notes).toEqual([expect.stringMatching(/starts with a digit/), expect.stringMatching(/8 characters/)]);
+    expect(checkNatsToken('0a62ee1f').notes)
+      .toEqual([expect.stringMatching(/starts with a digit/), expect.stringMatching(/8 characters/)]);
     expect(checkNatsToken(generateNatsToken()).notes).toEqual([]);
   });
 });
@@ -67,7 +70,8 @@ describe('generateNatsToken', () => {
       expect(t).toMatch(GENERATED_TOKEN_PATTERN);
       expect(checkNatsToken(t)).toEqual({ accepted: true, reason: expect.any(String), notes: [] });
     }
-    expect(GENERATED_TOKEN_PATTERN.test('0e62' + 'a'.repeat(61))).toBe(false); // the pattern itself excludes a leading digit
+    // The pattern itself excludes a leading digit.
+    expect(GENERATED_TOKEN_PATTERN.test('0e62' + 'a'.repeat(61))).toBe(false);
     expect(tokens[0].length).toBeGreaterThanOrEqual(RECOMMENDED_MIN_TOKEN_LENGTH);
     // Every letter a-f appears in the first position (it is random, not a constant).
     expect(new Set(tokens.map((t) => t[0])).size).toBe(6);

@@ -36,11 +36,12 @@ skipUnlessNatsServer()('a live cluster started from prod\'s chart-rendered nats.
     const nodes = cluster.nodeNames.map((n) => cluster.node(n));
     for (const node of nodes) {
       const written = fs.readFileSync(node.configFile, 'utf8').replace(/^#.*\n/, '');
-      expect(written).toBe(formatNatsConf(loopbackNatsConf(chartConf, node, { routePorts: nodes.map((n) => n.clusterPort) })));
+      const routePorts = nodes.map((n) => n.clusterPort);
+      expect(written).toBe(formatNatsConf(loopbackNatsConf(chartConf, node, { routePorts })));
     }
   });
 
-  test('the servers run the chart\'s settings: cluster "nats", no_advertise, prod\'s store limits, token auth', async () => {
+  test('the servers run the chart\'s settings: cluster "nats", no_advertise, store limits, token auth', async () => {
     const { maxFileStoreBytes } = cluster.capacity;
     expect(maxFileStoreBytes).toBe(8755 * 1024 ** 2);
     for (const name of cluster.nodeNames) {
@@ -49,7 +50,9 @@ skipUnlessNatsServer()('a live cluster started from prod\'s chart-rendered nats.
       expect(varz.cluster?.name).toBe('nats');
       expect(varz.connect_urls ?? []).toEqual([]); // no_advertise: clients are not told the other servers
       expect(varz.auth_required).toBe(true);
-      expect(varz.jetstream?.config).toMatchObject({ max_storage: maxFileStoreBytes, max_memory: 0, store_dir: `${cluster.node(name).storeDir}/jetstream` });
+      expect(varz.jetstream?.config).toMatchObject({
+        max_storage: maxFileStoreBytes, max_memory: 0, store_dir: `${cluster.node(name).storeDir}/jetstream`,
+      });
     }
   });
 
@@ -57,6 +60,7 @@ skipUnlessNatsServer()('a live cluster started from prod\'s chart-rendered nats.
     const nc = await cluster.connect();
     await nc.flush();
     await nc.close();
-    await expect(cluster.connect({ token: undefined, reconnect: false, maxReconnectAttempts: 0 })).rejects.toThrow(/Authorization Violation/i);
+    await expect(cluster.connect({ token: undefined, reconnect: false, maxReconnectAttempts: 0 }))
+      .rejects.toThrow(/Authorization Violation/i);
   });
 });

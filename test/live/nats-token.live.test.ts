@@ -31,7 +31,8 @@ interface ServerVerdict {
 /** `nats-server -t` on the chart's config with this token in the environment: exit 0 = the server would start. */
 function serverVerdict(bin: string, confFile: string, token: string): Promise<ServerVerdict> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['-t', '-c', confFile], { env: { NATS_TOKEN: token, SERVER_NAME: 'nats-0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { NATS_TOKEN: token, SERVER_NAME: 'nats-0' };
+    const child = spawn(bin, ['-t', '-c', confFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
@@ -62,7 +63,8 @@ async function serverVerdicts(bin: string, confFile: string, tokens: readonly st
 /** Short random strings over digits, the size-suffix letters, b/i and two other letters: every lexer branch. */
 function edgeTokens(count: number): string[] {
   const alphabet = '0123456789kKmMgGtTpPeEbBiIaX';
-  return Array.from({ length: count }, () => Array.from({ length: 1 + randomInt(8) }, () => alphabet[randomInt(alphabet.length)]).join(''));
+  const one = () => Array.from({ length: 1 + randomInt(8) }, () => alphabet[randomInt(alphabet.length)]).join('');
+  return Array.from({ length: count }, one);
 }
 
 describeLive('client tokens through the real nats-server config parser, with the chart-rendered nats.conf', () => {
@@ -94,7 +96,8 @@ describeLive('client tokens through the real nats-server config parser, with the
   });
 
   test('`npm run -s token` prints one such token and nothing else; the server accepts it', async () => {
-    const printed = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'token.js')], { encoding: 'utf8', timeout: 60_000 });
+    const script = path.join(REPO_ROOT, 'scripts', 'token.js');
+    const printed = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 60_000 });
     expect(printed.status).toBe(0);
     expect(printed.stdout).toMatch(/^[a-f][0-9a-f]{64}\n$/);
     const verdict = await serverVerdict(bin, confFile, printed.stdout.trimEnd());
@@ -118,10 +121,12 @@ describeLive('client tokens through the real nats-server config parser, with the
     expect(verdicts[0].output).toMatch(/variable reference for 'NATS_TOKEN'.*could not be parsed|is int64, not string/);
   });
 
-  test('our rule agrees with the server on random `openssl rand -hex 32`-style tokens and on short edge cases', async () => {
+  test('our rule agrees with the server on random `openssl rand -hex 32` tokens and short edge cases', async () => {
     const hexTokens = Array.from({ length: 400 }, () => randomBytes(32).toString('hex'));
     // Each branch of the rule at least once, whatever the random draw.
-    const branches = ['0e1', '0e', '00eb', '1eba', '1eb9', '1ea', '9ib', 'e5', 'k', '7kx', '7KBI', '7KBIx', '3pi0', `1a${hex()}`];
+    const branches = [
+      '0e1', '0e', '00eb', '1eba', '1eb9', '1ea', '9ib', 'e5', 'k', '7kx', '7KBI', '7KBIx', '3pi0', `1a${hex()}`,
+    ];
     const tokens = [...hexTokens, ...branches, ...edgeTokens(200)];
     const verdicts = await serverVerdicts(bin, confFile, tokens);
     const disagreements = verdicts
@@ -132,17 +137,19 @@ describeLive('client tokens through the real nats-server config parser, with the
     // About 1 in 18 hex tokens crashes the server (the issue measured 34 of 600); 0 of 400 would be a 1e-10 draw.
     expect(refusedHex).toBeGreaterThan(0);
     // eslint-disable-next-line no-console
-    console.log(`tokens: ${refusedHex} of ${hexTokens.length} random hex tokens refused by nats-server; rule agreed on all ${tokens.length}`);
+    console.log(`tokens: ${refusedHex} of ${hexTokens.length} random hex tokens refused by nats-server; ` +
+      `rule agreed on all ${tokens.length}`);
   });
 
-  test('a server started from the chart config with a generated token authenticates that token and no other', async () => {
+  test('a server started from the chart config with a generated token accepts that token, no other', async () => {
     const token = generateNatsToken();
     const cluster = await NatsCluster.start({ environment: 'dev', nodes: 1, token });
     try {
       const nc = await cluster.connect();
       await nc.flush();
       await nc.close();
-      await expect(cluster.connect({ token: token.slice(0, -1), reconnect: false, maxReconnectAttempts: 0 })).rejects.toThrow(/Authorization Violation/i);
+      await expect(cluster.connect({ token: token.slice(0, -1), reconnect: false, maxReconnectAttempts: 0 }))
+        .rejects.toThrow(/Authorization Violation/i);
     } finally {
       await cluster.stop();
     }

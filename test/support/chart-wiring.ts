@@ -33,16 +33,21 @@ export function metricsServiceProblems(chart: RenderedNatsChart, emitted: Emitte
   if (Object.keys(selector).length === 0) problems.push(`${describeObject(service)} has an empty selector`);
   const sts = chart.statefulSet;
   if (!isSubset(selector, podLabels(sts))) {
-    problems.push(`${describeObject(service)} selector ${JSON.stringify(selector)} does not match the pods of ${describeObject(sts)} ${JSON.stringify(podLabels(sts))}`);
+    problems.push(`${describeObject(service)} selector ${JSON.stringify(selector)} does not match the pods of ` +
+      `${describeObject(sts)} ${JSON.stringify(podLabels(sts))}`);
   }
   for (const workload of chart.objects.filter((o) => o !== sts && podLabels(o))) {
-    if (isSubset(selector, podLabels(workload))) problems.push(`${describeObject(service)} also selects the pods of ${describeObject(workload)}`);
+    if (isSubset(selector, podLabels(workload))) {
+      problems.push(`${describeObject(service)} also selects the pods of ${describeObject(workload)}`);
+    }
   }
-  const exposed = containersOf(sts).flatMap((c) => (c.ports ?? []).map((p: any) => ({ container: c.name, name: p.name, port: p.containerPort })));
+  const exposed = containersOf(sts).flatMap((c) => (c.ports ?? [])
+    .map((p: any) => ({ container: c.name, name: p.name, port: p.containerPort })));
   for (const port of service.spec.ports ?? []) {
     const target = exposed.find((p) => p.name === port.targetPort || p.port === port.targetPort);
-    if (!target) problems.push(`${describeObject(service)} port ${port.name} targets ${port.targetPort}, which no container of ${describeObject(sts)} exposes`);
-    else if (target.container !== 'prom-exporter') problems.push(`${describeObject(service)} port ${port.name} targets container ${target.container}, not the exporter`);
+    const where = `${describeObject(service)} port ${port.name} targets`;
+    if (!target) problems.push(`${where} ${port.targetPort}, which no container of ${describeObject(sts)} exposes`);
+    else if (target.container !== 'prom-exporter') problems.push(`${where} ${target.container}, not the exporter`);
   }
   return problems;
 }
@@ -67,22 +72,32 @@ export function kedaEndpointProblems(chart: RenderedNatsChart, emitted: EmittedO
       continue;
     }
     const [, host, port] = m;
-    const service = chart.objects.find((o) => o.kind === 'Service' && `${o.metadata.name}.${o.metadata.namespace}.svc.cluster.local` === host);
+    const service = chart.objects
+      .find((o) => o.kind === 'Service' && `${o.metadata.name}.${o.metadata.namespace}.svc.cluster.local` === host);
     if (!service) {
       problems.push(`${where}: no rendered Service is ${host}`);
       continue;
     }
-    if (service.metadata.name !== sts.spec.serviceName) problems.push(`${where}: ${describeObject(service)} is not the StatefulSet's serviceName "${sts.spec.serviceName}"`);
+    if (service.metadata.name !== sts.spec.serviceName) {
+      problems.push(`${where}: ${describeObject(service)} is not the StatefulSet's serviceName ` +
+        `"${sts.spec.serviceName}"`);
+    }
     if (service.spec.clusterIP !== 'None') problems.push(`${where}: ${describeObject(service)} is not headless`);
     const servicePort = (service.spec.ports ?? []).find((p: any) => p.port === Number(port));
     if (!servicePort) {
       problems.push(`${where}: ${describeObject(service)} does not expose port ${port}`);
       continue;
     }
-    if (servicePort.name !== 'monitor') problems.push(`${where}: port ${port} of ${describeObject(service)} is "${servicePort.name}", not the monitor port`);
+    if (servicePort.name !== 'monitor') {
+      problems.push(`${where}: port ${port} of ${describeObject(service)} is "${servicePort.name}", ` +
+        'not the monitor port');
+    }
     const nats = containersOf(sts).find((c) => c.name === 'nats');
-    const monitor = (nats?.ports ?? []).find((p: any) => p.name === servicePort.targetPort || p.containerPort === servicePort.targetPort);
-    if (!monitor || monitor.name !== 'monitor') problems.push(`${where}: the Service's port targets ${servicePort.targetPort}, not the server's monitor port`);
+    const target = servicePort.targetPort;
+    const monitor = (nats?.ports ?? []).find((p: any) => p.name === target || p.containerPort === target);
+    if (!monitor || monitor.name !== 'monitor') {
+      problems.push(`${where}: the Service's port targets ${target}, not the server's monitor port`);
+    }
   }
   return problems;
 }
@@ -98,7 +113,8 @@ export function tokenProblems(chart: RenderedNatsChart, secret: { name: string; 
   const authorization = conf.authorization as NatsConfMap | undefined;
   const token = authorization?.token;
   if (!(token instanceof RawValue && token.text === '$NATS_TOKEN')) {
-    problems.push(`nats.conf authorization.token is ${token instanceof RawValue ? token.text : JSON.stringify(token)}, not $NATS_TOKEN`);
+    const shown = token instanceof RawValue ? token.text : JSON.stringify(token);
+    problems.push(`nats.conf authorization.token is ${shown}, not $NATS_TOKEN`);
   }
   const workloads = chart.objects.filter((o) => podLabels(o));
   let fromSecret = 0;
@@ -108,7 +124,8 @@ export function tokenProblems(chart: RenderedNatsChart, secret: { name: string; 
         if (!/token/i.test(env.name)) continue;
         const ref = env.valueFrom?.secretKeyRef;
         if (env.value !== undefined || !ref || ref.name !== secret.name || ref.key !== secret.key) {
-          problems.push(`${describeObject(workload)} container ${container.name} env ${env.name} is ${JSON.stringify(env.value ?? env.valueFrom)}, not secretKeyRef ${secret.name}/${secret.key}`);
+          problems.push(`${describeObject(workload)} container ${container.name} env ${env.name} is ` +
+            `${JSON.stringify(env.value ?? env.valueFrom)}, not secretKeyRef ${secret.name}/${secret.key}`);
         } else if (container.name === 'nats') fromSecret++;
       }
     }
@@ -117,7 +134,8 @@ export function tokenProblems(chart: RenderedNatsChart, secret: { name: string; 
   for (const obj of chart.objects.filter((o) => o.kind === 'Secret' || o.kind === 'ConfigMap')) {
     const entries = { ...(obj as any).data, ...(obj as any).stringData } as Record<string, string>;
     for (const [key, text] of Object.entries(entries)) {
-      const decoded = obj.kind === 'Secret' && (obj as any).data?.[key] === text ? Buffer.from(text, 'base64').toString('utf8') : text;
+      const base64 = obj.kind === 'Secret' && (obj as any).data?.[key] === text;
+      const decoded = base64 ? Buffer.from(text, 'base64').toString('utf8') : text;
       const literal = /"?(token|password|pass)"?\s*[:=]\s*(?!\$NATS_TOKEN\b)("[^"]*"|[^\s,}]+)/i.exec(decoded);
       if (literal) problems.push(`${describeObject(obj)} ${key} holds a literal ${literal[1]}`);
     }
@@ -136,7 +154,9 @@ export interface IntendedStorage {
 export function quantityToBytes(quantity: string): number {
   const m = /^(\d+)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/.exec(String(quantity).trim());
   if (!m) throw new Error(`not a byte quantity: ${quantity}`);
-  const factor: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15 };
+  const factor: Record<string, number> = {
+    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15,
+  };
   return Number(m[1]) * (m[2] ? factor[m[2]] : 1);
 }
 
@@ -154,12 +174,19 @@ export function storageProblems(chart: RenderedNatsChart, intended: IntendedStor
     problems.push(`no volumeClaimTemplate is mounted at the JetStream store_dir ${storeDir}`);
   } else {
     const pvc = quantityToBytes(claim.spec.resources.requests.storage);
-    if (pvc !== intended.pvcBytes) problems.push(`the JetStream PVC requests ${claim.spec.resources.requests.storage} (${pvc} bytes), we intend ${intended.pvcBytes}`);
+    const requested = claim.spec.resources.requests.storage;
+    if (pvc !== intended.pvcBytes) {
+      problems.push(`the JetStream PVC requests ${requested} (${pvc} bytes), we intend ${intended.pvcBytes}`);
+    }
   }
   const file = natsSizeToBytes(jetstream.max_file_store);
-  if (file !== intended.maxFileStoreBytes) problems.push(`nats.conf max_file_store is ${file} bytes, we intend ${intended.maxFileStoreBytes}`);
+  if (file !== intended.maxFileStoreBytes) {
+    problems.push(`nats.conf max_file_store is ${file} bytes, we intend ${intended.maxFileStoreBytes}`);
+  }
   const memory = natsSizeToBytes(jetstream.max_memory_store);
-  if (memory !== intended.maxMemoryStoreBytes) problems.push(`nats.conf max_memory_store is ${memory} bytes, we intend ${intended.maxMemoryStoreBytes}`);
+  if (memory !== intended.maxMemoryStoreBytes) {
+    problems.push(`nats.conf max_memory_store is ${memory} bytes, we intend ${intended.maxMemoryStoreBytes}`);
+  }
   return problems;
 }
 
@@ -175,7 +202,9 @@ export function exporterPrefix(chart: RenderedNatsChart): string | undefined {
  * are the metric names in their expressions; `recorded` the series our own rules record (and `up`,
  * Prometheus' own), which are not the exporter's.
  */
-export function exporterPrefixProblems(chart: RenderedNatsChart, queried: readonly string[], recorded: ReadonlySet<string>): string[] {
+export function exporterPrefixProblems(
+  chart: RenderedNatsChart, queried: readonly string[], recorded: ReadonlySet<string>,
+): string[] {
   const prefix = exporterPrefix(chart);
   if (prefix === undefined) return ['the exporter container has no -prefix argument'];
   const fromExporter = queried.filter((m) => !recorded.has(m) && m !== 'up');

@@ -29,7 +29,12 @@ const HELM_TIMEOUT_MS = 60_000;
 export interface ChartObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly [k: string]: unknown };
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+    readonly [k: string]: unknown;
+  };
   readonly spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   readonly data?: Record<string, string>;
   readonly [field: string]: unknown;
@@ -43,7 +48,10 @@ export function upstreamNatsChartDir(): string {
 /** Why the real chart cannot be rendered here (chart or helm missing), or undefined when it can. */
 export function whyNatsChartUnavailable(): string | undefined {
   const chart = readChartInfo(upstreamNatsChartDir());
-  if (!chart) return `the upstream NATS chart is not at ${upstreamNatsChartDir()} (set OVERMIND_SHARED_DIR to the shared/ folder)`;
+  if (!chart) {
+    return `the upstream NATS chart is not at ${upstreamNatsChartDir()} ` +
+      '(set OVERMIND_SHARED_DIR to the shared/ folder)';
+  }
   try {
     installHelm();
   } catch (e) {
@@ -75,7 +83,10 @@ export interface NatsRelease {
 
 export function natsReleaseOf(environment: string): NatsRelease {
   const config = ENVIRONMENTS.find((e) => e.name === environment);
-  if (!config) throw new Error(`no environment "${environment}" in config/index.ts (have: ${ENVIRONMENTS.map((e) => e.name).join(', ')})`);
+  if (!config) {
+    const known = ENVIRONMENTS.map((e) => e.name).join(', ');
+    throw new Error(`no environment "${environment}" in config/index.ts (have: ${known})`);
+  }
   const { nats } = new OvermindBackboneChart(new App(), config);
   return { environment, releaseName: nats.releaseName, namespace: nats.namespace, chartVersion: nats.chartVersion };
 }
@@ -99,7 +110,8 @@ export class RenderedNatsChart {
   find(kind: string, name?: string): ChartObject {
     const found = this.objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
     if (!found) {
-      throw new Error(`the rendered chart has no ${kind}${name ? ` "${name}"` : ''} (it has ${this.objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')})`);
+      const have = this.objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ');
+      throw new Error(`the rendered chart has no ${kind}${name ? ` "${name}"` : ''} (it has ${have})`);
     }
     return found;
   }
@@ -110,10 +122,11 @@ export class RenderedNatsChart {
 
   /** The nats.conf of the ConfigMap the StatefulSet mounts as its `--config`. */
   get natsConf(): string {
-    const configVolume = (this.statefulSet.spec.template.spec.volumes ?? []).find((v: any) => v.configMap); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const volumes: Array<{ configMap?: { name: string } }> = this.statefulSet.spec.template.spec.volumes ?? [];
+    const configVolume = volumes.find((v) => v.configMap);
     if (!configVolume) throw new Error('the rendered StatefulSet mounts no ConfigMap');
-    const conf = this.find('ConfigMap', configVolume.configMap.name).data?.['nats.conf'];
-    if (conf === undefined) throw new Error(`ConfigMap ${configVolume.configMap.name} has no nats.conf`);
+    const conf = this.find('ConfigMap', configVolume.configMap!.name).data?.['nats.conf'];
+    if (conf === undefined) throw new Error(`ConfigMap ${configVolume.configMap!.name} has no nats.conf`);
     return conf;
   }
 }
@@ -129,7 +142,8 @@ export function renderNatsChart(environment: string, options: RenderOptions = {}
   const chart = options.chart ?? readChartInfo(upstreamNatsChartDir());
   if (!chart) throw new Error(`cannot render the NATS chart: ${whyNatsChartUnavailable()}`);
   if (chart.name !== 'nats' || chart.version !== release.chartVersion) {
-    throw new Error(`the chart at ${chart.dir} is "${chart.name}" ${chart.version}, but environment ${environment} pins nats ${release.chartVersion}`);
+    throw new Error(`the chart at ${chart.dir} is "${chart.name}" ${chart.version}, ` +
+      `but environment ${environment} pins nats ${release.chartVersion}`);
   }
   const valuesYaml = options.valuesYaml ?? fs.readFileSync(distValuesFile(environment), 'utf8');
   const key = createHash('sha256').update(JSON.stringify([release, chart.dir, valuesYaml])).digest('hex');
@@ -161,8 +175,8 @@ export function renderNatsChart(environment: string, options: RenderOptions = {}
 export function localNatsChart(): ChartInfo {
   const chart = findNatsChart() ?? readChartInfo(upstreamNatsChartDir());
   if (!chart) {
-    throw new Error('no NATS chart to render the servers\' nats.conf from: run `scripts/pull-chart.sh` (pulls the pinned ' +
-      'chart into charts/vendor/nats), or set OVERMIND_NATS_CHART to an untarred copy of it');
+    throw new Error('no NATS chart to render the servers\' nats.conf from: run `scripts/pull-chart.sh` ' +
+      '(pulls the pinned chart into charts/vendor/nats), or set OVERMIND_NATS_CHART to an untarred copy of it');
   }
   return chart;
 }

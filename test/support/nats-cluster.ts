@@ -15,7 +15,9 @@ import { checkNatsToken, generateNatsToken } from '../../lib/nats-token';
 import { findExecutable } from './executables';
 import { ChartInfo } from '../../lib/helm-tools';
 import { renderNatsChart, whyNatsChartUnavailable } from './nats-chart';
-import { chartClusterSize, formatNatsConf, loopbackNatsConf, NatsConfMap, natsSizeToBytes, parseChartNatsConf } from './nats-conf';
+import {
+  chartClusterSize, formatNatsConf, loopbackNatsConf, NatsConfMap, natsSizeToBytes, parseChartNatsConf,
+} from './nats-conf';
 
 export const NATS_SERVER_INSTALL_HINT = 'apt-get update && apt-get install -y nats-server';
 
@@ -64,8 +66,8 @@ export function skipUnlessNatsServer(
   if (find() && !noChart) return describe;
   const message = noChart
     ? `the cluster runs the nats.conf of the real NATS chart, but ${noChart}.`
-    : `nats-server is not installed (not on PATH, not in /usr/sbin). Install it with:\n    ${NATS_SERVER_INSTALL_HINT}\n` +
-      '(or set NATS_SERVER_BIN to its path).';
+    : 'nats-server is not installed (not on PATH, not in /usr/sbin). Install it with:\n' +
+      `    ${NATS_SERVER_INSTALL_HINT}\n(or set NATS_SERVER_BIN to its path).`;
   if (process.env.CI === 'true') {
     throw new Error(`CI=true: the live JetStream tests must run, but ${message}`);
   }
@@ -278,7 +280,8 @@ export class NatsCluster {
     this.capacity = chartClusterCapacity(this.environment, options.chart);
     this.size = this.capacity.nodes;
     if (options.nodes !== undefined && options.nodes !== this.size) {
-      throw new Error(`nodes: ${options.nodes} asked for, but the chart config of environment ${this.environment} is for ${this.size}`);
+      throw new Error(`nodes: ${options.nodes} asked for, but the chart config of environment ${this.environment} ` +
+        `is for ${this.size}`);
     }
     if (options.token !== undefined) {
       const verdict = checkNatsToken(options.token);
@@ -408,7 +411,7 @@ export class NatsCluster {
   async waitForStreamLeader(jsm: JetStreamManager, stream: string, timeoutMs = READY_TIMEOUT_MS): Promise<string> {
     return waitFor(`a leader for stream ${stream}`, async () => {
       const info = await jsm.streams.info(stream);
-      return info.cluster?.leader || undefined;
+      return info.cluster?.leader || this.standaloneLeader();
     }, timeoutMs);
   }
 
@@ -416,7 +419,7 @@ export class NatsCluster {
   async waitForConsumerLeader(jsm: JetStreamManager, stream: string, consumer: string, timeoutMs = READY_TIMEOUT_MS): Promise<string> {
     return waitFor(`a leader for consumer ${stream}/${consumer}`, async () => {
       const info = await jsm.consumers.info(stream, consumer);
-      return info.cluster?.leader || undefined;
+      return info.cluster?.leader || this.standaloneLeader();
     }, timeoutMs);
   }
 
@@ -441,6 +444,11 @@ export class NatsCluster {
       }
     }
     if (this.tempRoot && !process.env.KEEP_NATS_TMP) fs.rmSync(this.tempRoot, { recursive: true, force: true });
+  }
+
+  /** A single server (dev's chart config has no cluster block) reports no raft leader: it is the leader. */
+  private standaloneLeader(): string | undefined {
+    return this.size === 1 ? this.nodes[0].name : undefined;
   }
 
   private mustGet(name: string): NatsNode {

@@ -5,7 +5,8 @@
 // "nats.formatConfig"; ../shared/upstream/nats-chart-2.14.2). So: one value per line, and a value
 // that is not JSON is raw. We parse it into a tree with raw values marked, change only what a
 // loopback cluster needs, and write it back in the chart's own format.
-export type NatsConfValue = string | number | boolean | null | RawValue | NatsConfValue[] | { [key: string]: NatsConfValue };
+export type NatsConfValue =
+  string | number | boolean | null | RawValue | NatsConfValue[] | { [key: string]: NatsConfValue };
 export type NatsConfMap = { [key: string]: NatsConfValue };
 
 /** A value nats-server reads unquoted: a variable (`$NATS_TOKEN`) or a size (`8755Mi`). */
@@ -25,7 +26,9 @@ export function parseChartNatsConf(text: string): NatsConfMap {
       JSON.parse(value);
       return line;
     } catch {
-      if (/^include\b/.test(value)) throw new Error(`nats.conf line ${i + 1}: include directives are not supported here`);
+      if (/^include\b/.test(value)) {
+        throw new Error(`nats.conf line ${i + 1}: include directives are not supported here`);
+      }
       return `${prefix}${JSON.stringify(RAW_MARK + value)}${comma}`;
     }
   });
@@ -78,7 +81,8 @@ export function loopbackNatsConf(chartConf: NatsConfMap, node: LoopbackNode, opt
   const conf: NatsConfMap = structuredCloneConf(chartConf);
   const unsupported = ['tls', 'leafnodes', 'gateway', 'websocket', 'mqtt', 'https_port'].filter((k) => k in conf);
   if (unsupported.length > 0) {
-    throw new Error(`the chart's nats.conf enables ${unsupported.join(', ')}, which a loopback cluster without certificates cannot run`);
+    throw new Error(`the chart's nats.conf enables ${unsupported.join(', ')}, ` +
+      'which a loopback cluster without certificates cannot run');
   }
   conf.host = '127.0.0.1';
   conf.port = node.clientPort;
@@ -93,12 +97,15 @@ export function loopbackNatsConf(chartConf: NatsConfMap, node: LoopbackNode, opt
     cluster.port = node.clusterPort;
     const routes = cluster.routes;
     if (!Array.isArray(routes) || routes.length !== options.routePorts.length) {
-      throw new Error(`the chart's cluster.routes has ${Array.isArray(routes) ? routes.length : 0} routes, the loopback cluster ${options.routePorts.length} nodes`);
+      const count = Array.isArray(routes) ? routes.length : 0;
+      throw new Error(`the chart's cluster.routes has ${count} routes, ` +
+        `the loopback cluster ${options.routePorts.length} nodes`);
     }
     cluster.routes = options.routePorts.map((p) => `nats://127.0.0.1:${p}`);
     if (options.advertise) delete cluster.no_advertise;
   } else if (options.routePorts.length > 1) {
-    throw new Error(`the chart's nats.conf has no cluster block, but ${options.routePorts.length} nodes were asked for`);
+    const asked = options.routePorts.length;
+    throw new Error(`the chart's nats.conf has no cluster block, but ${asked} nodes were asked for`);
   }
   return conf;
 }
