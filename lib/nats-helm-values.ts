@@ -416,7 +416,8 @@ export class NatsHelmValues extends Construct {
           memoryStore: this.memoryStoreMax.bytes > 0 ? { enabled: true, maxSize: this.memoryStoreMax.toQuantity() } : { enabled: false },
         },
         monitor: { enabled: true, port: MONITOR_PORT, tls: tls?.monitor ? { enabled: true } : undefined },
-        // nats-server reads $NATS_TOKEN from its environment at start; the token never reaches git.
+        // nats-server reads $NATS_TOKEN from its environment at start; the token never reaches git. It parses
+        // the value as config syntax, so the token must have the shape lib/nats-token.ts describes.
         merge: { authorization: { token: '<< $NATS_TOKEN >>' } },
       },
       container: {

@@ -1,17 +1,21 @@
-// `npm run local [-- <env>]`: a 3-node NATS JetStream cluster on 127.0.0.1 with an environment's
-// streams and consumers from dist/<env>/manifests (default dev), created the way NACK would.
-// Same harness as the live tests (test/support/nats-cluster.ts). Ctrl-C stops it and deletes its
-// temporary folder. Docs: docs/local-cluster.md.
+// `npm run local [-- <env>]`: an environment's NATS servers on 127.0.0.1 (default dev: 1 server;
+// staging and prod: 3), each running the nats.conf the real NATS chart renders for that environment
+// (ports moved to loopback), with its streams and consumers from dist/<env>/manifests created the
+// way NACK would. Same harness as the live tests (test/support/nats-cluster.ts). Ctrl-C stops it and
+// deletes its temporary folder. Docs: docs/local-cluster.md.
 import type { JetStreamManager } from 'nats';
 import { loadEnvironment } from '../test/support/dist-manifests';
-import { applyEnvironment, LIVE_CLUSTER_OPTIONS } from '../test/support/jetstream-apply';
+import { applyEnvironment } from '../test/support/jetstream-apply';
+import { localNatsChart } from '../test/support/nats-chart';
 import { NATS_SERVER_INSTALL_HINT, NatsCluster, findNatsServer, natsServerVersion } from '../test/support/nats-cluster';
 
 const PREFERRED_PORTS = { client: 4222, cluster: 6222, monitor: 8222 };
 
 function usage(): never {
   console.log(`usage: npm run local [-- <env>]     env: a folder of dist/ (default: dev)
-environment: NATS_TOKEN=<token> to choose the client token (default: random)`);
+environment: NATS_TOKEN=<token> to choose the client token (default: a fresh \`npm run -s token\`)
+             OVERMIND_NATS_CHART=<dir> the NATS chart to render
+                                       (default: charts/vendor/nats, else ../shared/upstream)`);
   process.exit(0);
 }
 
@@ -29,12 +33,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const env = loadEnvironment(envName);
+  const chart = localNatsChart();
 
-  console.log(`Starting a 3-node JetStream cluster (nats-server ${natsServerVersion()}) on 127.0.0.1 ...`);
+  console.log(`Starting environment ${envName}'s NATS servers (nats-server ${natsServerVersion()}) on 127.0.0.1, ` +
+    `with the nats.conf of chart ${chart.name} ${chart.version} (${chart.dir}) ...`);
   const cluster = await NatsCluster.start({
-    ...LIVE_CLUSTER_OPTIONS,
+    environment: envName,
+    chart,
     preferredPorts: PREFERRED_PORTS,
-    clusterName: 'overmind-local',
     token: process.env.NATS_TOKEN || undefined,
   });
 
@@ -60,9 +66,10 @@ async function main(): Promise<void> {
     const urls = cluster.clientUrls();
     const mon = cluster.monitorUrls();
     const firstStream = applied.streams[0]?.name ?? 'routing-decisions';
+    const ready = cluster.size === 1 ? 'Server' : `${cluster.size}-node cluster`;
     const firstConsumer = applied.consumers.find((c) => c.stream === firstStream)?.config.durable_name ?? 'api-consumer';
     console.log(`
-Cluster ready. Applied dist/${envName}: ${applied.streams.length} streams (${applied.streams.map((s) => `${s.name} R${s.num_replicas}`).join(', ')}), ${applied.consumers.length} consumers (${applied.consumers.map((c) => c.config.durable_name).join(', ')}).
+${ready} ready, running the chart's nats.conf for ${envName} (config files in the data folder). Applied dist/${envName}: ${applied.streams.length} streams (${applied.streams.map((s) => `${s.name} R${s.num_replicas}`).join(', ')}), ${applied.consumers.length} consumers (${applied.consumers.map((c) => c.config.durable_name).join(', ')}).
 
   client URLs   ${urls.join(',')}
   token         ${cluster.token}

@@ -1,26 +1,26 @@
-// The rendered-Helm path with the REAL helm binary (v3.17.3, extracted from an npm package by
-// scripts/install-helm.js, helm.md §4) and a test double of the NATS chart that copies its names,
-// labels and ports (test/fixtures/nats-chart-double, helm.md §2). Checks that what we emit beside
-// the chart (metrics Service, ServiceMonitor, KEDA endpoint) points at what the chart renders.
+// The optional rendered-Helm path of synth (charts/nats-rendered-chart.ts, cdk8s's Helm construct)
+// with the REAL helm binary (v3.17.3, extracted from an npm package by scripts/install-helm.js,
+// helm.md §4) and the REAL NATS chart 2.14.2 (../shared/upstream/nats-chart-2.14.2). Checks that
+// what we emit beside the chart (metrics Service, ServiceMonitor, KEDA endpoint) points at what the
+// chart renders through this path too (test/charts/nats-chart-wiring.test.ts checks `helm template`).
 import * as fs from 'fs';
 import * as os from 'os';
-import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { dev } from '../../config/dev';
 import { prod } from '../../config/prod';
 import { DistFile } from '../../lib/dist-writer';
 import { readChartInfo } from '../../lib/helm-tools';
 import { synthesize } from '../../main';
-import { REPO_ROOT } from '../support/shared';
+import { describeWithNatsChart, renderNatsChart, upstreamNatsChartDir } from '../support/nats-chart';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { install } = require('../../scripts/install-helm.js') as { install: () => { target: string } };
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec: any };
 
-const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'nats-chart-double');
+const describeChart = describeWithNatsChart();
 const helmExecutable = install().target;
-const chart = readChartInfo(FIXTURE)!;
+const chart = readChartInfo(upstreamNatsChartDir())!;
 
 function render(env = prod): { files: DistFile[]; rendered: Obj[]; manifests: Obj[] } {
   const files = synthesize([env], { natsChart: chart, helmExecutable });
@@ -35,23 +35,31 @@ const find = (objects: Obj[], kind: string, name?: string) => {
 };
 const isSubset = (subset: Record<string, string>, of: Record<string, string>) => Object.entries(subset).every(([k, v]) => of[k] === v);
 
-describe('NATS chart rendered into dist/<env>/rendered/ (cdk8s Helm construct, real helm)', () => {
+describeChart('NATS chart rendered into dist/<env>/rendered/ (cdk8s Helm construct, real helm, real chart)', () => {
   const prodOut = render(prod);
   const statefulSet = find(prodOut.rendered, 'StatefulSet');
   const podLabels: Record<string, string> = statefulSet.spec.template.metadata.labels;
 
   test('renders the chart\'s objects with our values into their own folder, in the environment namespace', () => {
     expect(prodOut.files.filter((f) => f.path.startsWith('prod/rendered/')).map((f) => f.path).sort()).toEqual([
+      'prod/rendered/05-configmap-nats-config.yaml',
       'prod/rendered/10-service-nats-headless.yaml',
       'prod/rendered/10-service-nats.yaml',
       'prod/rendered/45-deployment-nats-box.yaml',
       'prod/rendered/45-poddisruptionbudget-nats.yaml',
+      'prod/rendered/45-secret-nats-box-contexts.yaml',
       'prod/rendered/45-statefulset-nats.yaml',
     ]);
     for (const o of prodOut.rendered) expect(o.metadata.namespace).toBe('overmind-prod');
     expect(statefulSet.metadata.name).toBe('nats');
     expect(statefulSet.spec.replicas).toBe(3); // config.cluster.replicas from our values
     expect(podLabels['app.kubernetes.io/part-of']).toBe('overmind-nats'); // global.labels from our values
+  });
+
+  test('the servers\' nats.conf is the one `helm template` renders from dist/prod/helm/nats-values.yaml', () => {
+    const configMap = find(prodOut.rendered, 'ConfigMap', 'nats-config') as Obj & { data: Record<string, string> };
+    expect(configMap.data['nats.conf']).toBe(renderNatsChart('prod').natsConf);
+    expect(configMap.data['nats.conf']).toMatch(/"token": \$NATS_TOKEN\n/);
   });
 
   test('--skip-tests drops the chart\'s helm-test Pod', () => {

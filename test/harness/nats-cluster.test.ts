@@ -1,5 +1,5 @@
 // The parts of the live-test harness that must behave without a server: the skip/fail rule for
-// a missing nats-server, and the bounded waits every live test relies on.
+// a missing nats-server or chart, and the bounded waits every live test relies on.
 import { settlesWithin, skipUnlessNatsServer, waitFor } from '../support/nats-cluster';
 
 describe('skipUnlessNatsServer', () => {
@@ -10,20 +10,37 @@ describe('skipUnlessNatsServer', () => {
     jest.restoreAllMocks();
   });
 
-  test('runs the live tests when nats-server is found', () => {
-    expect(skipUnlessNatsServer(() => '/usr/sbin/nats-server')).toBe(describe);
+  const chartHere = () => undefined;
+  const noChart = () => 'the upstream NATS chart is not at /nowhere';
+
+  test('runs the live tests when nats-server is found and the chart can be rendered', () => {
+    expect(skipUnlessNatsServer(() => '/usr/sbin/nats-server', chartHere)).toBe(describe);
+  });
+
+  test('skips them with a notice when the chart whose nats.conf the nodes run is missing', () => {
+    delete process.env.CI;
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(skipUnlessNatsServer(() => '/usr/sbin/nats-server', noChart)).toBe(describe.skip);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/SKIPPED: the live cluster runs the nats\.conf of the real NATS chart, but the upstream NATS chart is not at \/nowhere/));
+  });
+
+  test('under CI=true a missing chart is a failing test, not a skip', () => {
+    process.env.CI = 'true';
+    const describeLive = skipUnlessNatsServer(() => '/usr/sbin/nats-server', noChart);
+    expect(describeLive).not.toBe(describe.skip);
+    expect(describeLive).not.toBe(describe);
   });
 
   test('skips them with a loud notice naming the install command when it is missing', () => {
     delete process.env.CI;
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    expect(skipUnlessNatsServer(() => undefined)).toBe(describe.skip);
+    expect(skipUnlessNatsServer(() => undefined, chartHere)).toBe(describe.skip);
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/SKIPPED: nats-server is not installed[\s\S]*apt-get update && apt-get install -y nats-server/));
   });
 
   test('under CI=true a missing nats-server is a failing test, not a skip', () => {
     process.env.CI = 'true';
-    const describeLive = skipUnlessNatsServer(() => undefined);
+    const describeLive = skipUnlessNatsServer(() => undefined, chartHere);
     expect(describeLive).not.toBe(describe.skip);
     expect(describeLive).not.toBe(describe);
   });

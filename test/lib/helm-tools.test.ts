@@ -1,14 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { findHelmExecutable, findNatsChart, NATS_CHART_ENV, readChartInfo, REPO_ROOT, VENDORED_NATS_CHART } from '../../lib/helm-tools';
+import { describeWithNatsChart, upstreamNatsChartDir } from '../support/nats-chart';
 
-const FIXTURE = 'test/fixtures/nats-chart-double';
+describeWithNatsChart()('findNatsChart with the real chart (../shared/upstream/nats-chart-2.14.2)', () => {
+  test('an explicit folder, relative to the repository or absolute, is read from its Chart.yaml', () => {
+    const chart = { dir: upstreamNatsChartDir(), name: 'nats', version: '2.14.2' };
+    expect(findNatsChart({ [NATS_CHART_ENV]: path.relative(REPO_ROOT, upstreamNatsChartDir()) })).toEqual(chart);
+    expect(findNatsChart({ [NATS_CHART_ENV]: upstreamNatsChartDir() })).toEqual(chart);
+  });
+});
 
 describe('findNatsChart', () => {
-  test('an explicit folder (relative to the repository) is read from its Chart.yaml', () => {
-    expect(findNatsChart({ [NATS_CHART_ENV]: FIXTURE })).toEqual({ dir: path.join(REPO_ROOT, FIXTURE), name: 'nats', version: '2.14.2' });
-  });
-
   test('"none" never renders, even with a pulled chart', () => {
     expect(findNatsChart({ [NATS_CHART_ENV]: 'none' })).toBeUndefined();
   });

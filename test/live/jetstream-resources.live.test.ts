@@ -181,11 +181,16 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
       expect(err.description).toMatch(/insufficient storage/);
     });
 
-    test('a Stream CR without maxAge or storage becomes a 1-year, memory stream (CL create + CRD defaults)', async () => {
+    test('a Stream CR without maxAge or storage becomes a 1-year, memory stream (CL create + CRD defaults), which the chart config refuses', async () => {
       const cfg = streamSpecToApiConfig({ name: 'fact-defaults', subjects: ['factdef.>'] });
-      const info = await add(cfg as unknown as Record<string, unknown>);
-      expect(info.config.max_age).toBe(31_536_000_000_000_000);
-      expect(info.config.storage).toBe('memory');
+      expect(cfg.max_age).toBe(31_536_000_000_000_000);
+      expect(cfg.storage).toBe('memory');
+      // Our values disable the chart's memory store when no stream uses memory, and the chart then renders
+      // max_memory_store: 0 (nats-2.14.2 files/config/jetstream.yaml:8), which nats-server takes as "none"
+      // (server/opts.go: maxMemSet): a Stream CR that forgets `storage: file` is refused, not silently kept in RAM.
+      expect(cluster.capacity.maxMemoryStoreBytes).toBe(0);
+      const err = await apiErrorOf(add(cfg as unknown as Record<string, unknown>));
+      expect(err.description).toMatch(/insufficient memory resources/);
     });
 
     test('a Stream CR with maxAge "0s" has no age limit: NACK sends 0 (stream_controller.go:359-365)', async () => {

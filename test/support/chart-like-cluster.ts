@@ -45,13 +45,13 @@ export function chartNoAdvertiseOptions(names: ChartNames, base: NatsClusterOpti
   const nodes = base.nodes ?? 3;
   const pods = chartPodNames(names, nodes);
   const chartRoutes = pods.map((pod) => `nats://${pod}.${names.fullname ?? 'nats'}-headless:${CHART_ROUTE_PORT}`);
+  // The chart-rendered config (test/support/nats-conf.ts) already has the chart's cluster name and
+  // `no_advertise: true`; only the routes go back to the chart's host names.
   return {
     ...base,
     nodes,
     nodeNames: pods,
-    clusterName: names.fullname ?? 'nats',
     nodeConfig: (node: NatsNodeInfo, all: readonly NatsNodeInfo[]) => ({
-      clusterLines: ['no_advertise: true'],
       routes: node.name === pods[0]
         ? [...chartRoutes, ...all.filter((n) => n !== node).map((n) => `nats://127.0.0.1:${n.clusterPort}`)]
         : chartRoutes,
@@ -76,7 +76,7 @@ export function advertisedOptions(names: ChartNames, base: NatsClusterOptions = 
     ...base,
     nodes,
     nodeNames: pods,
-    clusterName: names.fullname ?? 'nats',
+    advertise: true,
     nodeConfig: (node: NatsNodeInfo) => ({
       lines: [`client_advertise: "${fakePodIp(pods.indexOf(node.name))}:${CHART_CLIENT_PORT}"`],
     }),

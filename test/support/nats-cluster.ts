@@ -1,16 +1,24 @@
 // A real N-node nats-server JetStream cluster on 127.0.0.1, for the live tests and for
-// `npm run local`. Recipe, readiness rules and timings: ../shared/reference/tooling.md §1, §4.
-// Everything it starts is stopped by PID: by stop(), and (SIGKILL) on process exit as a last resort.
+// `npm run local`. Each node runs the nats.conf that the real NATS chart renders for an environment
+// (test/support/nats-chart.ts), changed only where loopback requires it (test/support/nats-conf.ts),
+// with NATS_TOKEN and SERVER_NAME in its environment as in the pod. Readiness rules and timings:
+// ../shared/reference/tooling.md §1, §4. Everything it starts is stopped by PID: by stop(), and
+// (SIGKILL) on process exit as a last resort.
 import { ChildProcess, execFileSync, spawn } from 'child_process';
-import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { connect, ConnectionOptions, JetStreamManager, NatsConnection } from 'nats';
+import { checkNatsToken, generateNatsToken } from '../../lib/nats-token';
 import { findExecutable } from './executables';
+import { ChartInfo } from '../../lib/helm-tools';
+import { renderNatsChart, whyNatsChartUnavailable } from './nats-chart';
 import { describeIfAvailable } from './requirements';
+import {
+  chartClusterSize, formatNatsConf, loopbackNatsConf, NatsConfMap, natsSizeToBytes, parseChartNatsConf,
+} from './nats-conf';
 
 export const NATS_SERVER_INSTALL_HINT = 'apt-get update && apt-get install -y nats-server';
 
@@ -47,13 +55,19 @@ export function natsServerAtLeast(major: number, minor: number): boolean {
 }
 
 /**
- * `describe` when nats-server is installed. Otherwise the live tests are skipped with a loud
- * notice, except under CI=true, where they fail saying how to install it (CI always installs it).
+ * `describe` when nats-server is installed and the real NATS chart can be rendered (each node runs
+ * its nats.conf). Otherwise the live tests are skipped with a loud notice, except under CI=true,
+ * where they fail saying what is missing (CI always installs nats-server and has ../shared).
  */
-export function skipUnlessNatsServer(find: () => string | undefined = findNatsServer): jest.Describe {
-  return describeIfAvailable(find() ? undefined
-    : `nats-server is not installed (not on PATH, not in /usr/sbin). Install it with:\n    ${NATS_SERVER_INSTALL_HINT}\n` +
-      '(or set NATS_SERVER_BIN to its path). The live JetStream tests need it.');
+export function skipUnlessNatsServer(
+  find: () => string | undefined = findNatsServer,
+  whyNoChart: () => string | undefined = whyNatsChartUnavailable,
+): jest.Describe {
+  const noChart = find() ? whyNoChart() : undefined;
+  return describeIfAvailable(find() && !noChart ? undefined
+    : noChart ? `the live cluster runs the nats.conf of the real NATS chart, but ${noChart}.`
+      : `nats-server is not installed (not on PATH, not in /usr/sbin). Install it with:\n    ${NATS_SERVER_INSTALL_HINT}\n` +
+        '(or set NATS_SERVER_BIN to its path). The live JetStream tests need it.');
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -117,42 +131,73 @@ export function httpGetJson<T = unknown>(url: string, timeoutMs = 2000): Promise
   });
 }
 
+/** The default environment: prod's chart config is a 3-node cluster with the largest stores. */
+export const DEFAULT_CLUSTER_ENVIRONMENT = 'prod';
+
 export interface NatsClusterOptions {
-  /** Number of servers. @default 3 */
+  /**
+   * The environment whose chart-rendered nats.conf every node runs; it also sets the number of
+   * nodes (its cluster routes) and the JetStream limits. @default DEFAULT_CLUSTER_ENVIRONMENT
+   */
+  readonly environment?: string;
+  /** Expected number of servers: start fails when the environment's config is for another size. */
   readonly nodes?: number;
-  /** JetStream file reservation per node; nats "GB" is 1024^3 (tooling.md §1). @default "8GB" */
-  readonly maxFileStore?: string;
-  /** @default "256MB" */
-  readonly maxMemoryStore?: string;
+  /**
+   * Drop the chart's `cluster.no_advertise: true`, so each node advertises its client port in
+   * INFO and /varz connect_urls (which KEDA's scaler walks). @default false: as the chart renders it
+   */
+  readonly advertise?: boolean;
   /** Base ports to try first (node i gets base+i); any taken port falls back to a free one. */
   readonly preferredPorts?: { readonly client: number; readonly cluster: number; readonly monitor: number };
-  /** Client token; a random one by default. */
+  /** Client token (checked with lib/nats-token.ts); a fresh `npm run -s token` one by default. */
   readonly token?: string;
-  /** @default "overmind-test" */
-  readonly clusterName?: string;
-  /** server_name of each node, e.g. the chart's pod names nats-0, nats-1, ... @default n1..nN */
+  /** @default - the upstream chart in ../shared (test/support/nats-chart.ts) */
+  readonly chart?: ChartInfo;
+  /** server_name of each node ($SERVER_NAME), e.g. the chart's pod names nats-0, nats-1, ... @default n1..nN */
   readonly nodeNames?: readonly string[];
-  /** Per-node changes to the rendered config (e.g. to start nodes as the NATS chart does). @default none */
+  /** Per-node changes on top of the loopback chart config (e.g. the chart's route names). @default none */
   readonly nodeConfig?: (node: NatsNodeInfo, nodes: readonly NatsNodeInfo[]) => NatsNodeConfigOverrides;
 }
 
-/** Changes to one node's config file (renderConfig). */
+/** Changes to one node's config file, applied after the loopback edits of nats-conf.ts. */
 export interface NatsNodeConfigOverrides {
-  /** Extra top-level lines, e.g. `client_advertise: "nats-0.example:4222"`. */
+  /** Extra top-level lines, e.g. `client_advertise: "10.244.0.10:4222"`. */
   readonly lines?: readonly string[];
-  /** Extra lines inside `cluster { }`, e.g. `no_advertise: true`. */
-  readonly clusterLines?: readonly string[];
   /** `cluster.routes`, instead of the loopback route to every node. */
   readonly routes?: readonly string[];
 }
 
+/** What the chart's nats.conf gives a cluster: servers and per-node JetStream limits in bytes. */
+export interface ChartClusterCapacity {
+  readonly nodes: number;
+  readonly maxFileStoreBytes: number;
+  readonly maxMemoryStoreBytes: number;
+}
+
+/** The environment's chart-rendered nats.conf, parsed. */
+export function chartNatsConf(environment: string, chart?: ChartInfo): NatsConfMap {
+  return parseChartNatsConf(renderNatsChart(environment, { chart }).natsConf);
+}
+
+/** Servers and store limits of a cluster started with `environment`'s chart config. */
+export function chartClusterCapacity(environment: string, chart?: ChartInfo): ChartClusterCapacity {
+  const conf = chartNatsConf(environment, chart);
+  const jetstream = conf.jetstream as NatsConfMap;
+  return {
+    nodes: chartClusterSize(conf),
+    maxFileStoreBytes: natsSizeToBytes(jetstream.max_file_store),
+    maxMemoryStoreBytes: natsSizeToBytes(jetstream.max_memory_store),
+  };
+}
+
 export interface NatsNodeInfo {
-  /** `server_name`, also the JetStream raft peer name: n1, n2, ... */
+  /** `server_name` (from $SERVER_NAME, as the chart sets it from the pod name), also the raft peer name: n1, n2, ... */
   readonly name: string;
   readonly clientPort: number;
   readonly clusterPort: number;
   readonly monitorPort: number;
   readonly storeDir: string;
+  readonly pidFile: string;
   readonly configFile: string;
   readonly logFile: string;
 }
@@ -214,7 +259,7 @@ export class NatsCluster {
     liveClusters.add(cluster);
     installExitHook();
     try {
-      await cluster.prepare(options);
+      await cluster.prepare();
       for (const node of cluster.nodes) cluster.spawnNode(node);
       await Promise.all(cluster.nodes.map((n) => cluster.waitUntilReady(n.name)));
     } catch (e) {
@@ -225,17 +270,36 @@ export class NatsCluster {
   }
 
   readonly token: string;
-  readonly clusterName: string;
+  /** The environment whose chart config the nodes run. */
+  readonly environment: string;
+  /** The chart-rendered nats.conf before the loopback edits. */
+  readonly chartConf: NatsConfMap;
   readonly size: number;
+  readonly capacity: ChartClusterCapacity;
   private tempRoot = '';
   private readonly nodes: NatsNode[] = [];
   private stopped = false;
 
-  private constructor(private readonly bin: string, options: NatsClusterOptions) {
-    this.size = options.nodes ?? 3;
-    if (!Number.isInteger(this.size) || this.size < 1) throw new Error(`nodes must be a positive integer, got ${this.size}`);
-    this.token = options.token ?? randomBytes(18).toString('hex');
-    this.clusterName = options.clusterName ?? 'overmind-test';
+  private constructor(private readonly bin: string, private readonly options: NatsClusterOptions) {
+    this.environment = options.environment ?? DEFAULT_CLUSTER_ENVIRONMENT;
+    this.chartConf = chartNatsConf(this.environment, options.chart);
+    this.capacity = chartClusterCapacity(this.environment, options.chart);
+    this.size = this.capacity.nodes;
+    if (options.nodes !== undefined && options.nodes !== this.size) {
+      throw new Error(`nodes: ${options.nodes} asked for, but the chart config of environment ${this.environment} ` +
+        `is for ${this.size}`);
+    }
+    if (options.token !== undefined) {
+      const verdict = checkNatsToken(options.token);
+      if (!verdict.accepted) throw new Error(`token: ${verdict.reason}`);
+    }
+    this.token = options.token ?? generateNatsToken();
+  }
+
+  /** The chart's cluster name (`cluster.name`), or undefined for a single server. */
+  get clusterName(): string | undefined {
+    const cluster = this.chartConf.cluster as NatsConfMap | undefined;
+    return cluster ? String(cluster.name) : undefined;
   }
 
   /** Temp folder with configs, logs and stores; removed by stop() (kept if KEEP_NATS_TMP is set). */
@@ -353,7 +417,7 @@ export class NatsCluster {
   async waitForStreamLeader(jsm: JetStreamManager, stream: string, timeoutMs = READY_TIMEOUT_MS): Promise<string> {
     return waitFor(`a leader for stream ${stream}`, async () => {
       const info = await jsm.streams.info(stream);
-      return info.cluster?.leader || undefined;
+      return info.cluster?.leader || this.standaloneLeader();
     }, timeoutMs);
   }
 
@@ -361,7 +425,7 @@ export class NatsCluster {
   async waitForConsumerLeader(jsm: JetStreamManager, stream: string, consumer: string, timeoutMs = READY_TIMEOUT_MS): Promise<string> {
     return waitFor(`a leader for consumer ${stream}/${consumer}`, async () => {
       const info = await jsm.consumers.info(stream, consumer);
-      return info.cluster?.leader || undefined;
+      return info.cluster?.leader || this.standaloneLeader();
     }, timeoutMs);
   }
 
@@ -388,32 +452,37 @@ export class NatsCluster {
     if (this.tempRoot && !process.env.KEEP_NATS_TMP) fs.rmSync(this.tempRoot, { recursive: true, force: true });
   }
 
+  /** A single server (dev's chart config has no cluster block) reports no raft leader: it is the leader. */
+  private standaloneLeader(): string | undefined {
+    return this.size === 1 ? this.nodes[0].name : undefined;
+  }
+
   private mustGet(name: string): NatsNode {
     const node = this.nodes.find((n) => n.name === name);
     if (!node) throw new Error(`no node ${name} (nodes: ${this.nodeNames.join(', ')})`);
     return node;
   }
 
-  private async prepare(options: NatsClusterOptions): Promise<void> {
+  private async prepare(): Promise<void> {
     this.tempRoot = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'overmind-nats-'));
-    const ports = await this.choosePorts(options.preferredPorts);
-    if (options.nodeNames && options.nodeNames.length !== this.size) {
-      throw new Error(`nodeNames must name all ${this.size} nodes, got ${options.nodeNames.length}`);
-    }
+    const ports = await this.choosePorts(this.options.preferredPorts);
+    const names = this.options.nodeNames;
+    if (names && names.length !== this.size) throw new Error(`nodeNames must name all ${this.size} nodes, got ${names.length}`);
     for (let i = 0; i < this.size; i++) {
-      const name = options.nodeNames?.[i] ?? `n${i + 1}`;
+      const name = names?.[i] ?? `n${i + 1}`;
       const storeDir = path.join(this.tempRoot, 'data', name);
       fs.mkdirSync(storeDir, { recursive: true });
       const node: NatsNode = {
         name,
         ...ports[i],
         storeDir,
+        pidFile: path.join(this.tempRoot, `${name}.pid`),
         configFile: path.join(this.tempRoot, `${name}.conf`),
         logFile: path.join(this.tempRoot, `${name}.log`),
       };
       this.nodes.push(node);
     }
-    for (const node of this.nodes) fs.writeFileSync(node.configFile, this.renderConfig(node, options));
+    for (const node of this.nodes) fs.writeFileSync(node.configFile, this.renderConfig(node));
   }
 
   private async choosePorts(preferred: NatsClusterOptions['preferredPorts']): Promise<Array<Pick<NatsNodeInfo, 'clientPort' | 'clusterPort' | 'monitorPort'>>> {
@@ -432,37 +501,24 @@ export class NatsCluster {
     return result;
   }
 
-  /** tooling.md §1 config: loopback only, token auth on clients, monitor port without auth. */
-  private renderConfig(node: NatsNode, options: NatsClusterOptions): string {
-    const overrides = options.nodeConfig?.(node, this.nodes) ?? {};
-    const routeUrls = overrides.routes ?? this.nodes.map((n) => `nats-route://127.0.0.1:${n.clusterPort}`);
-    const routes = routeUrls.map((url) => `    ${url}`).join('\n');
-    const lines = [
-      `# ${node.name} of a loopback-only ${this.size}-node JetStream cluster (test/support/nats-cluster.ts)`,
-      `server_name: ${node.name}`,
-      `listen: 127.0.0.1:${node.clientPort}`,
-      `http: 127.0.0.1:${node.monitorPort}`,
-      '',
-      'jetstream {',
-      `  store_dir: ${JSON.stringify(node.storeDir)}`,
-      `  max_memory_store: ${options.maxMemoryStore ?? '256MB'}`,
-      `  max_file_store: ${options.maxFileStore ?? '8GB'}`,
-      '}',
-      '',
-      'authorization {',
-      `  token: ${JSON.stringify(this.token)}`,
-      '}',
-      ...(overrides.lines ?? []),
-    ];
-    if (this.size > 1) {
-      lines.push('', 'cluster {', `  name: ${this.clusterName}`, `  listen: 127.0.0.1:${node.clusterPort}`,
-        ...(overrides.clusterLines ?? []).map((line) => `  ${line}`), '  routes: [', routes, '  ]', '}');
-    }
-    return `${lines.join('\n')}\n`;
+  /** The chart's nats.conf for this environment, with the loopback edits of nats-conf.ts. */
+  private renderConfig(node: NatsNode): string {
+    const conf = loopbackNatsConf(this.chartConf, node, {
+      routePorts: this.nodes.map((n) => n.clusterPort),
+      advertise: this.options.advertise,
+    });
+    const overrides = this.options.nodeConfig?.(node, this.nodes) ?? {};
+    if (overrides.routes) (conf.cluster as NatsConfMap).routes = [...overrides.routes];
+    const header = `# ${node.name}: the nats.conf the NATS chart renders for environment ${this.environment}, ` +
+      'with loopback listen addresses, routes, store and pid file (test/support/nats-conf.ts)\n';
+    const extra = (overrides.lines ?? []).map((line) => `${line}\n`).join('');
+    return header + formatNatsConf(conf) + extra;
   }
 
   private spawnNode(node: NatsNode): void {
-    const child = spawn(this.bin, ['-c', node.configFile, '-l', node.logFile], { stdio: 'ignore' });
+    // Only what the config reads from the environment, as the chart's container env provides it.
+    const env = { NATS_TOKEN: this.token, SERVER_NAME: node.name };
+    const child = spawn(this.bin, ['-c', node.configFile, '-l', node.logFile], { stdio: 'ignore', env });
     node.process = child;
     node.exited = new Promise<void>((resolve) => {
       child.once('exit', () => {
