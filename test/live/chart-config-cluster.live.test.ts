@@ -2,11 +2,14 @@
 // chart renders for prod with only the loopback edits, and the running servers report the chart's
 // settings (cluster name, no_advertise, JetStream limits, token auth, server_name from $SERVER_NAME).
 import * as fs from 'fs';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
 import { LIVE_CLUSTER_OPTIONS } from '../support/jetstream-apply';
 import { reportLiveChecks } from '../support/live-report';
 import { renderNatsChart } from '../support/nats-chart';
 import { NatsCluster, skipUnlessNatsServer } from '../support/nats-cluster';
-import { formatNatsConf, loopbackNatsConf, parseChartNatsConf } from '../support/nats-conf';
+import { formatNatsConf, loopbackNatsConf, natsSizeToBytes, parseChartNatsConf } from '../support/nats-conf';
+import { REPO_ROOT } from '../support/shared';
 
 jest.setTimeout(60_000);
 
@@ -43,7 +46,11 @@ skipUnlessNatsServer()('a live cluster started from prod\'s chart-rendered nats.
 
   test('the servers run the chart\'s settings: cluster "nats", no_advertise, store limits, token auth', async () => {
     const { maxFileStoreBytes } = cluster.capacity;
-    expect(maxFileStoreBytes).toBe(8755 * 1024 ** 2);
+    // What we intend: prod's committed values (`config.jetstream.fileStore.maxSize`, e.g. 15564Mi).
+    const values = yaml.load(fs.readFileSync(path.join(REPO_ROOT, 'dist', 'prod', 'helm', 'nats-values.yaml'), 'utf8')) as {
+      config: { jetstream: { fileStore: { maxSize: string } } };
+    };
+    expect(maxFileStoreBytes).toBe(natsSizeToBytes(values.config.jetstream.fileStore.maxSize));
     for (const name of cluster.nodeNames) {
       const varz = await cluster.monitor<Varz>(name, 'varz');
       expect(varz.server_name).toBe(name); // from $SERVER_NAME, as the pod sets it from its name

@@ -176,7 +176,9 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
     });
 
     test('max_bytes beyond a node\'s max_file_store is rejected (10005): the file store must cover every stream', async () => {
-      const err = await apiErrorOf(add({ name: 'fact-big', subjects: ['factbig.>'], storage: 'file', num_replicas: 3, max_bytes: 9 * GiB }));
+      // One GiB more than each node's max_file_store (from the chart-rendered config the cluster runs).
+      const maxBytes = cluster.capacity.maxFileStoreBytes + GiB;
+      const err = await apiErrorOf(add({ name: 'fact-big', subjects: ['factbig.>'], storage: 'file', num_replicas: 3, max_bytes: maxBytes }));
       expect(err.err_code).toBe(10005);
       expect(err.description).toMatch(/insufficient storage/);
     });

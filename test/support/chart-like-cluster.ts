@@ -78,7 +78,7 @@ export function advertisedOptions(names: ChartNames, base: NatsClusterOptions = 
     nodeNames: pods,
     advertise: true,
     nodeConfig: (node: NatsNodeInfo) => ({
-      lines: [`client_advertise: "${fakePodIp(pods.indexOf(node.name))}:${CHART_CLIENT_PORT}"`],
+      settings: { client_advertise: `${fakePodIp(pods.indexOf(node.name))}:${CHART_CLIENT_PORT}` },
     }),
   };
 }

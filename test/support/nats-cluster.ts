@@ -161,8 +161,8 @@ export interface NatsClusterOptions {
 
 /** Changes to one node's config file, applied after the loopback edits of nats-conf.ts. */
 export interface NatsNodeConfigOverrides {
-  /** Extra top-level lines, e.g. `client_advertise: "10.244.0.10:4222"`. */
-  readonly lines?: readonly string[];
+  /** Extra top-level settings, e.g. `{ client_advertise: '10.244.0.10:4222' }`. */
+  readonly settings?: Readonly<NatsConfMap>;
   /** `cluster.routes`, instead of the loopback route to every node. */
   readonly routes?: readonly string[];
 }
@@ -509,10 +509,10 @@ export class NatsCluster {
     });
     const overrides = this.options.nodeConfig?.(node, this.nodes) ?? {};
     if (overrides.routes) (conf.cluster as NatsConfMap).routes = [...overrides.routes];
+    Object.assign(conf, overrides.settings ?? {});
     const header = `# ${node.name}: the nats.conf the NATS chart renders for environment ${this.environment}, ` +
       'with loopback listen addresses, routes, store and pid file (test/support/nats-conf.ts)\n';
-    const extra = (overrides.lines ?? []).map((line) => `${line}\n`).join('');
-    return header + formatNatsConf(conf) + extra;
+    return header + formatNatsConf(conf);
   }
 
   private spawnNode(node: NatsNode): void {
