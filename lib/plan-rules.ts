@@ -10,6 +10,9 @@ export const HELM_VALUES_KIND = 'HelmValues';
 export const HELM_VALUES_API_VERSION = 'overmind-nats/helm-values';
 
 const NACK_API_VERSION = 'jetstream.nats.io/v1beta2';
+/** Where NACK (control loop) deletes the stream on finalization unless `preventDelete` is set. */
+const NACK_STREAM_DELETE_SOURCE =
+  'https://github.com/nats-io/nack/blob/v0.22.4/internal/controller/stream_controller.go#L146-L171';
 
 export interface RuleContext {
   readonly before: readonly PlanResource[];
@@ -70,26 +73,49 @@ function streamFindings(change: ResourceChange): RawFinding[] {
   const { before, after } = change;
 
   if (change.type === 'removed' && before) {
-    add('blocking', 'stream.removed', before,
-      `Removing Stream "${specOf(before).name}" makes NACK delete the JetStream stream and every message in it (nack.md §4). ` +
-      'Argo CD will not prune it (the CR carries Prune=false), but `kubectl apply --prune` or deleting the CR would. ' +
-      'Back the stream up first (`nats stream backup`) if its messages matter.');
+    const name = specOf(before).name;
+    if (specOf(before).preventDelete === true) {
+      add('blocking', 'stream.removed', before,
+        `Removing Stream "${name}": its object has preventDelete, so deleting it leaves the JetStream stream and ` +
+        `its messages on the server (${NACK_STREAM_DELETE_SOURCE}), no longer managed by NACK: it keeps capturing ` +
+        'its subjects and holding its storage. Argo CD will not prune the object (Prune=false). To drop the data, ' +
+        'back it up if it matters (`nats stream backup`), then `nats stream rm`.');
+    } else {
+      add('blocking', 'stream.removed', before,
+        `Removing Stream "${name}" makes NACK delete the JetStream stream and every message in it ` +
+        `(${NACK_STREAM_DELETE_SOURCE}). Argo CD will not prune it (the CR carries Prune=false), but ` +
+        '`kubectl apply --prune` or deleting the CR would. Back the stream up first (`nats stream backup`) if its ' +
+        'messages matter.');
+    }
     return out;
   }
   if (!before || !after) return out;
   const a = streamSpec(specOf(before));
   const b = streamSpec(specOf(after));
 
+  if (a.preventDelete === true && b.preventDelete !== true) {
+    add('blocking', 'stream.preventDelete', after,
+      `spec.preventDelete true → ${show(specOf(after).preventDelete)}: without it NACK deletes stream "${b.name}" ` +
+      'and every message in it as soon as the Stream object is deleted, by `kubectl delete`, a deleted namespace ' +
+      `or any prune; Argo CD's Prune=false and Delete=false stop only Argo CD (${NACK_STREAM_DELETE_SOURCE}). ` +
+      'Keep preventDelete: true.');
+  }
+
   if (a.name !== b.name) {
     add('blocking', 'stream.renamed', after,
       `Stream name "${a.name}" → "${b.name}": JetStream cannot rename a stream, so NACK creates a new, empty stream "${b.name}" ` +
-      `and "${a.name}" stays on the server with its messages${change.type === 'renamed' ? ' until its CR is deleted, which deletes them (nack.md §4)' : ', orphaned (nack.md §0.7, §4)'}. ` +
+      `and "${a.name}" stays on the server with its messages${change.type === 'renamed' && a.preventDelete !== true
+        ? ' until its CR is deleted, which deletes them (nack.md §4)' : ', orphaned (nack.md §0.7, §4)'}. ` +
       'While both exist they capture the same subjects, which nats-server refuses (10065).');
   } else if (change.type === 'renamed' || before.namespace !== after.namespace) {
     add('blocking', 'stream.object-renamed', after,
       `Stream "${a.name}" moves from object ${before.namespace ?? ''}/${before.name} to ${after.namespace ?? ''}/${after.name}: ` +
-      `deleting the old CR makes NACK delete stream "${a.name}", the very stream the new CR manages, with its messages ` +
-      '(NACK deletes by stream name, nack.md §4). Keep the object name.');
+      (a.preventDelete === true
+        ? `both objects manage stream "${a.name}" until the old one is deleted (its preventDelete keeps the ` +
+          'messages then); should the old object lose preventDelete first, deleting it deletes the stream the new ' +
+          'one manages. Keep the object name.'
+        : `deleting the old CR makes NACK delete stream "${a.name}", the very stream the new CR manages, with its ` +
+          'messages (NACK deletes by stream name, nack.md §4). Keep the object name.'));
   }
   if (a.storage !== b.storage) {
     add('blocking', 'stream.storage', after,

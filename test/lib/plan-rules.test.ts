@@ -76,7 +76,7 @@ describe('plan flags changes JetStream or NACK cannot apply in place, or that lo
     blocking(plan(withStream(BASE, 'llm-requests', { maxMsgs: 1000 })), 'stream.maxMsgs-shrink');
   });
 
-  test('removing a stream: NACK deletes it and its messages (nack.md §4)', () => {
+  test('removing a stream: its object has preventDelete, so the stream stays on the server, unmanaged', () => {
     const p = plan({
       ...BASE,
       streams: BASE.streams!.filter((s) => s.name !== 'llm-requests'),
@@ -84,7 +84,9 @@ describe('plan flags changes JetStream or NACK cannot apply in place, or that lo
     });
     const f = blocking(p, 'stream.removed');
     expect(f.resource).toBe('prod/Stream/llm-requests');
-    expect(f.message).toMatch(/delete the JetStream stream and every message.*nack\.md §4/);
+    expect(f.message).toMatch(/preventDelete, so deleting it leaves the JetStream stream and its messages on the server/);
+    expect(f.message).toContain('(https://github.com/nats-io/nack/blob/v0.22.4/internal/controller/stream_controller.go#L146-L171)');
+    expect(f.message).toContain('no longer managed by NACK');
     // Its consumer goes too: only a warning on a limits stream.
     expect(p.findings).toContainEqual(expect.objectContaining({ rule: 'consumer.removed', severity: 'warning', resource: 'prod/Consumer/metrics-consumer' }));
   });
@@ -182,6 +184,28 @@ describe('plan lets harmless changes through', () => {
     expect(change?.fields).toContainEqual({ path: 'spec.triggers[0].metadata.lagThreshold', before: '10', after: '20' });
   });
 
+  test('dropping preventDelete from a Stream, beside a harmless edit that passes on its own', () => {
+    const harmless = withStream(BASE, 'routing-decisions', { maxAge: '14d' });
+    expect(unacknowledgedBlocking(plan(harmless))).toEqual([]);
+    const dropped = resourcesOf(harmless).map((r) => {
+      if (r.kind !== 'Stream' || r.name !== 'llm-requests') return r;
+      const body = JSON.parse(JSON.stringify(r.body));
+      delete body.spec.preventDelete;
+      return { ...r, body };
+    });
+    const p = planChanges(resourcesOf(BASE), dropped);
+    const blockingFindings = unacknowledgedBlocking(p);
+    const ids = blockingFindings.map((f) => `${f.resource} ${f.rule}`);
+    expect(ids).toEqual(['prod/Stream/llm-requests stream.preventDelete']);
+    const { message } = blockingFindings[0];
+    expect(message).toMatch(/^spec\.preventDelete true → \(unset\): without it NACK deletes stream "llm-requests" and every message/);
+    expect(message).toMatch(/kubectl delete.*deleted namespace/);
+    expect(message).toContain('https://github.com/nats-io/nack/blob/v0.22.4/internal/controller/stream_controller.go#L146-L171');
+    // the harmless edit is still listed, as a change without a finding
+    const edited = p.changes.find((c) => c.after?.name === 'routing-decisions');
+    expect(edited?.fields).toContainEqual({ path: 'spec.maxAge', before: '168h', after: '336h' });
+  });
+
   test('limits to interest retention is only a warning', () => {
     const p = plan(withStream(BASE, 'llm-requests', { retention: 'interest' }));
     expect(unacknowledgedBlocking(p)).toEqual([]);
@@ -231,6 +255,20 @@ describe('rules on fields our config does not set (hand-made resources)', () => 
 
   test.each([['mirror', { name: 'A' }, { name: 'B' }], ['persistMode', 'default', 'async'], ['allowMsgCounter', false, true]])('changing %s', (field, a, b) => {
     expect(rules([stream({ [field]: a })], [stream({ [field]: b })])).toEqual([`stream.${field}`]);
+  });
+
+  test('preventDelete: turning it off (false or absent) is blocking, turning it on or keeping it is not', () => {
+    const on = stream({ preventDelete: true });
+    expect(rules([on], [stream({ preventDelete: false })])).toEqual(['stream.preventDelete']);
+    expect(rules([on], [stream({})])).toEqual(['stream.preventDelete']);
+    expect(rules([stream({})], [on])).toEqual([]);
+    expect(rules([on], [on])).toEqual([]);
+  });
+
+  test('removing a stream without preventDelete: NACK deletes it with its messages', () => {
+    const p = planChanges([stream({})], []);
+    const message = expect.stringMatching(/makes NACK delete the JetStream stream and every message in it \(https:\/\/github\.com\/nats-io\/nack\//);
+    expect(unacknowledgedBlocking(p)).toEqual([expect.objectContaining({ rule: 'stream.removed', message })]);
   });
 
   test('an absent storage is the CRD default (memory): spelling it out as memory is no change', () => {
