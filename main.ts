@@ -1,5 +1,6 @@
 // Wires the environments to charts and writes dist/. Nothing else lives here.
 import { App } from 'cdk8s';
+import { groupByCluster, NackClusterChart } from './charts/nack-cluster-chart';
 import { NatsRenderedChart } from './charts/nats-rendered-chart';
 import { OvermindArgoCdChart } from './charts/overmind-argocd-chart';
 import { OvermindBackboneChart } from './charts/overmind-backbone-chart';
@@ -26,13 +27,21 @@ export function synthOptionsFromEnvironment(env: NodeJS.ProcessEnv = process.env
 /** Builds every environment's charts and renders the dist/ files in memory (throws on any bad input). */
 export function synthesize(environments: readonly EnvironmentConfig[] = ENVIRONMENTS, options: SynthOptions = synthOptionsFromEnvironment()): DistFile[] {
   const app = new App({ outdir: 'dist' });
+  const argoCharts: OvermindArgoCdChart[] = [];
   for (const environment of environments) {
     const backbone = new OvermindBackboneChart(app, environment);
-    new OvermindArgoCdChart(app, { backbone, gitops: { ...GITOPS, ...environment.gitops } });
+    argoCharts.push(new OvermindArgoCdChart(app, { backbone, gitops: { ...GITOPS, ...environment.gitops } }));
     if (options.natsChart) {
       new NatsRenderedChart(app, { nats: backbone.nats, environment: backbone.environment, chart: options.natsChart, helmExecutable: options.helmExecutable ?? findHelmExecutable() });
     }
   }
+  // Cluster-wide objects (NACK's CRDs) once per destination cluster, however many environments share it.
+  const clusterEnvironments = argoCharts.map((a) => ({
+    environment: a.environment,
+    namespace: a.namespace,
+    gitops: a.gitops,
+  }));
+  for (const group of groupByCluster(clusterEnvironments)) new NackClusterChart(app, group);
   return renderApp(app);
 }
 

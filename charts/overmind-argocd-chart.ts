@@ -6,6 +6,7 @@ import { GitOpsConfig } from '../lib/config';
 import { HasDistFolder } from '../lib/dist-writer';
 import { ENVIRONMENT_CONTEXT_KEY, fail } from '../lib/errors';
 import { ManifestsApplication, ScaledWorkload } from '../lib/argocd-manifests-application';
+import { NackChartApplication } from '../lib/argocd-nack-application';
 import { NatsChartApplication } from '../lib/argocd-nats-application';
 import { OvermindAppProject } from '../lib/argocd-project';
 import { KUBERNETES_NAME_RULES } from '../lib/names';
@@ -30,6 +31,7 @@ export interface ResolvedGitOps {
   readonly argoNamespace: string;
   readonly project: string;
   readonly destinationServer: string;
+  /** Serves the `nats` and the `nack` chart. */
   readonly natsChartRepoURL: string;
   readonly automatedSync: boolean;
 }
@@ -39,14 +41,20 @@ const GIT_URL = /^(https?:\/\/[^\s/]+\/\S+|ssh:\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/;
 
 /**
  * The Argo CD objects of one environment, written to dist/<env>/argocd/: an AppProject, an
- * Application installing the NATS chart with our values, and an Application applying
- * dist/<env>/manifests. Apply the folder once (or point an app-of-apps at it); see docs/gitops.md.
+ * Application installing the NATS chart with our values, one installing the environment's own
+ * NACK controller (without CRDs: those come once per cluster, charts/nack-cluster-chart.ts), and
+ * an Application applying dist/<env>/manifests. Apply the folder once (or point an app-of-apps at
+ * it); see docs/gitops.md.
  */
 export class OvermindArgoCdChart extends Chart implements HasDistFolder {
   public readonly distFolder: string;
+  public readonly environment: string;
+  /** The environment's namespace, the destination of its Applications. */
+  public readonly namespace: string;
   public readonly gitops: ResolvedGitOps;
   public readonly project: OvermindAppProject;
   public readonly natsApplication: NatsChartApplication;
+  public readonly nackApplication: NackChartApplication;
   public readonly manifestsApplication: ManifestsApplication;
 
   constructor(scope: Construct, props: OvermindArgoCdChartProps) {
@@ -56,10 +64,12 @@ export class OvermindArgoCdChart extends Chart implements HasDistFolder {
     super(scope, `${environment}-argocd`, { namespace: argoNamespace, labels: commonLabels(environment), disableResourceNameHashes: true });
     this.node.setContext(ENVIRONMENT_CONTEXT_KEY, environment);
     this.distFolder = `${environment}/argocd`;
+    this.environment = environment;
     const gitops = resolveGitOps(this, environment, props.gitops);
     this.gitops = gitops;
 
     const namespace = backbone.nats.namespace;
+    this.namespace = namespace;
     const destination = { server: gitops.destinationServer, namespace };
     const envDist = `${gitops.distPath}/${environment}`;
 
@@ -83,6 +93,20 @@ export class OvermindArgoCdChart extends Chart implements HasDistFolder {
       valuesFile: `${gitops.distPath}/${natsValuesPath(backbone)}`,
       automated: gitops.automatedSync,
     });
+    this.nackApplication = new NackChartApplication(this, 'NackApplication', {
+      name: `overmind-${environment}-nack`,
+      argoNamespace,
+      project: gitops.project,
+      destination,
+      // The nats-io/k8s Helm repository serves both the `nats` and the `nack` chart.
+      chartRepoURL: gitops.natsChartRepoURL,
+      chartVersion: backbone.nack.chartVersion,
+      releaseName: backbone.nack.releaseName,
+      valuesRepoURL: gitops.repoURL,
+      valuesRevision: gitops.targetRevision,
+      valuesFile: `${gitops.distPath}/${helmValuesPath(backbone, 'nack-values.yaml')}`,
+      automated: gitops.automatedSync,
+    });
     this.manifestsApplication = new ManifestsApplication(this, 'ManifestsApplication', {
       name: `overmind-${environment}-backbone`,
       argoNamespace,
@@ -99,8 +123,16 @@ export class OvermindArgoCdChart extends Chart implements HasDistFolder {
 
 /** Where the backbone chart writes the NATS Helm values, relative to dist/ (e.g. `prod/helm/nats-values.yaml`). */
 export function natsValuesPath(backbone: OvermindBackboneChart): string {
-  const file = backbone.extraDistFiles().find((f) => f.path.endsWith('/nats-values.yaml'));
-  if (!file) throw new Error(`environment ${backbone.environment}: the backbone chart writes no nats-values.yaml for the NATS Application to use`);
+  return helmValuesPath(backbone, 'nats-values.yaml');
+}
+
+/** Where the backbone chart writes a Helm values file, relative to dist/ (e.g. `prod/helm/nack-values.yaml`). */
+export function helmValuesPath(backbone: OvermindBackboneChart, fileName: string): string {
+  const file = backbone.extraDistFiles().find((f) => f.path.endsWith(`/${fileName}`));
+  if (!file) {
+    const environment = backbone.environment;
+    throw new Error(`environment ${environment}: the backbone chart writes no ${fileName} for its Application to use`);
+  }
   return file.path;
 }
 

@@ -6,6 +6,497 @@ import { Construct } from 'constructs';
 /**
  *
  *
+ * @schema Account
+ */
+export class Account extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "Account"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'jetstream.nats.io/v1beta2',
+    kind: 'Account',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "Account".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: AccountProps = {}): any {
+    return {
+      ...Account.GVK,
+      ...toJson_AccountProps(props),
+    };
+  }
+
+  /**
+   * Defines a "Account" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: AccountProps = {}) {
+    super(scope, id, {
+      ...Account.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...Account.GVK,
+      ...toJson_AccountProps(resolved),
+    };
+  }
+}
+
+/**
+ * @schema Account
+ */
+export interface AccountProps {
+  /**
+   * @schema Account#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * @schema Account#spec
+   */
+  readonly spec?: AccountSpec;
+}
+
+/**
+ * Converts an object of type 'AccountProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AccountProps(obj: AccountProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_AccountSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema AccountSpec
+ */
+export interface AccountSpec {
+  /**
+   * A unique name for the Account.
+   *
+   * @schema AccountSpec#name
+   */
+  readonly name?: string;
+
+  /**
+   * The creds to be used to connect to the NATS Service.
+   *
+   * @schema AccountSpec#creds
+   */
+  readonly creds?: AccountSpecCreds;
+
+  /**
+   * The NKey seed to be used to connect to the NATS Service.
+   *
+   * @schema AccountSpec#nkey
+   */
+  readonly nkey?: AccountSpecNkey;
+
+  /**
+   * A list of servers to connect.
+   *
+   * @schema AccountSpec#servers
+   */
+  readonly servers?: string[];
+
+  /**
+   * The TLS certs to be used to connect to the NATS Service.
+   *
+   * @schema AccountSpec#tls
+   */
+  readonly tls?: AccountSpecTls;
+
+  /**
+   * The token to be used to connect to the NATS Service.
+   *
+   * @schema AccountSpec#token
+   */
+  readonly token?: AccountSpecToken;
+
+  /**
+   * The user and password to be used to connect to the NATS Service.
+   *
+   * @schema AccountSpec#user
+   */
+  readonly user?: AccountSpecUser;
+
+  /**
+   * When true, the KV Store will initiate TLS before server INFO.
+   *
+   * @schema AccountSpec#tlsFirst
+   */
+  readonly tlsFirst?: boolean;
+}
+
+/**
+ * Converts an object of type 'AccountSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AccountSpec(obj: AccountSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'creds': toJson_AccountSpecCreds(obj.creds),
+    'nkey': toJson_AccountSpecNkey(obj.nkey),
+    'servers': obj.servers?.map(y => y),
+    'tls': toJson_AccountSpecTls(obj.tls),
+    'token': toJson_AccountSpecToken(obj.token),
+    'user': toJson_AccountSpecUser(obj.user),
+    'tlsFirst': obj.tlsFirst,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The creds to be used to connect to the NATS Service.
+ *
+ * @schema AccountSpecCreds
+ */
+export interface AccountSpecCreds {
+  /**
+   * @schema AccountSpecCreds#secret
+   */
+  readonly secret?: AccountSpecCredsSecret;
+
+  /**
+   * Credentials file, generated with github.com/nats-io/nsc tool.
+   *
+   * @schema AccountSpecCreds#file
+   */
+  readonly file?: string;
+}
+
+/**
+ * Converts an object of type 'AccountSpecCreds' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AccountSpecCreds(obj: AccountSpecCreds | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'secret': toJson_AccountSpecCredsSecret(obj.secret),
+    'file': obj.file,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The NKey seed to be used to connect to the NATS Service.
+ *
+ * @schema AccountSpecNkey
+ */
+export interface AccountSpecNkey {
+  /**
+   * @schema AccountSpecNkey#secret
+   */
+  readonly secret?: AccountSpecNkeySecret;
+
+  /**
+   * Key in the secret that contains the NKey seed.
+   *
+   * @schema AccountSpecNkey#seed
+   */
+  readonly seed?: string;
+}
+
+/**
+ * Converts an object of type 'AccountSpecNkey' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AccountSpecNkey(obj: AccountSpecNkey | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'secret': toJson_AccountSpecNkeySecret(obj.secret),
+    'seed': obj.seed,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The TLS certs to be used to connect to the NATS Service.
+ *
+ * @schema AccountSpecTls
+ */
+export interface AccountSpecTls {
+  /**
+   * @schema AccountSpecTls#secret
+   */
+  readonly secret?: AccountSpecTlsSecret;
+
+  /**
+   * Filename of the Root CA of the TLS cert.
+   *
+   * @schema AccountSpecTls#ca
+   */
+  readonly ca?: string;
+
+  /**
+   * Filename of the TLS cert.
+   *
+   * @schema AccountSpecTls#cert
+   */
+  readonly cert?: string;
+
+  /**
+   * Filename of the TLS cert key.
+   *
+   * @schema AccountSpecTls#key
+   */
+  readonly key?: string;
+}
+
+/**
+ * Converts an object of type 'AccountSpecTls' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AccountSpecTls(obj: AccountSpecTls | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'secret': toJson_AccountSpecTlsSecret(obj.secret),
+    'ca': obj.ca,
+    'cert': obj.cert,
+    'key': obj.key,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The token to be used to connect to the NATS Service.
+ *
+ * @schema AccountSpecToken
+ */
+export interface AccountSpecToken {
+  /**
+   * @schema AccountSpecToken#secret
+   */
+  readonly secret?: AccountSpecTokenSecret;
+
+  /**
+   * Key in the secret that contains the token.
+   *
+   * @schema AccountSpecToken#token
+   */
+  readonly token?: string;
+}
+
+/**
+ * Converts an object of type 'AccountSpecToken' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AccountSpecToken(obj: AccountSpecToken | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'secret': toJson_AccountSpecTokenSecret(obj.secret),
+    'token': obj.token,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The user and password to be used to connect to the NATS Service.
+ *
+ * @schema AccountSpecUser
+ */
+export interface AccountSpecUser {
+  /**
+   * @schema AccountSpecUser#secret
+   */
+  readonly secret?: AccountSpecUserSecret;
+
+  /**
+   * Key in the secret that contains the user.
+   *
+   * @schema AccountSpecUser#user
+   */
+  readonly user?: string;
+
+  /**
+   * Key in the secret that contains the password.
+   *
+   * @schema AccountSpecUser#password
+   */
+  readonly password?: string;
+}
+
+/**
+ * Converts an object of type 'AccountSpecUser' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AccountSpecUser(obj: AccountSpecUser | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'secret': toJson_AccountSpecUserSecret(obj.secret),
+    'user': obj.user,
+    'password': obj.password,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema AccountSpecCredsSecret
+ */
+export interface AccountSpecCredsSecret {
+  /**
+   * Name of the secret with the creds.
+   *
+   * @schema AccountSpecCredsSecret#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'AccountSpecCredsSecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AccountSpecCredsSecret(obj: AccountSpecCredsSecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema AccountSpecNkeySecret
+ */
+export interface AccountSpecNkeySecret {
+  /**
+   * Name of the secret containing the NKey seed.
+   *
+   * @schema AccountSpecNkeySecret#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'AccountSpecNkeySecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AccountSpecNkeySecret(obj: AccountSpecNkeySecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema AccountSpecTlsSecret
+ */
+export interface AccountSpecTlsSecret {
+  /**
+   * Name of the TLS secret with the certs.
+   *
+   * @schema AccountSpecTlsSecret#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'AccountSpecTlsSecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AccountSpecTlsSecret(obj: AccountSpecTlsSecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema AccountSpecTokenSecret
+ */
+export interface AccountSpecTokenSecret {
+  /**
+   * Name of the secret with the token.
+   *
+   * @schema AccountSpecTokenSecret#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'AccountSpecTokenSecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AccountSpecTokenSecret(obj: AccountSpecTokenSecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema AccountSpecUserSecret
+ */
+export interface AccountSpecUserSecret {
+  /**
+   * Name of the secret with the user and password.
+   *
+   * @schema AccountSpecUserSecret#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'AccountSpecUserSecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AccountSpecUserSecret(obj: AccountSpecUserSecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ *
+ *
  * @schema Consumer
  */
 export class Consumer extends ApiObject {

@@ -14,11 +14,14 @@ export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 export const SKIP_DRY_RUN = 'SkipDryRunOnMissingResource=true';
 
 /**
- * Stream CRs are never pruned or cascade-deleted by Argo CD: deleting a Stream CR makes NACK delete
- * the JetStream stream and every message in it (nack.md §4). A stream removed from the config
- * leaves the Application OutOfSync ("requires pruning") until a person deletes the CR on purpose;
- * `npm run plan` flags the removal in the pull request as well. Consumers stay prunable: they hold
- * delivery state, not messages, and the plan flags their removal where it loses data.
+ * Stream CRs are never pruned or cascade-deleted by Argo CD. Without `preventDelete`, deleting a
+ * Stream CR makes NACK delete the JetStream stream and every message in it (nack.md §4); every
+ * Stream we emit sets `preventDelete: true` (lib/jetstream-stream.ts), which also covers
+ * `kubectl delete` and a deleted namespace, and this keeps the CR, so NACK keeps managing the
+ * stream instead of leaving it orphaned. A stream removed from the config leaves the Application
+ * OutOfSync ("requires pruning") until a person deletes the CR on purpose; `npm run plan` flags
+ * the removal in the pull request as well. Consumers stay prunable: they hold delivery state, not
+ * messages, and the plan flags their removal where it loses data.
  */
 export const KEEP_ON_PRUNE_AND_DELETE = ['Prune=false', 'Delete=false'];
 
@@ -97,12 +100,20 @@ function sortedKeys<V>(record: Record<string, V>): Record<string, V> {
 }
 
 /**
- * Waves of the objects in dist/<env>/argocd/, for an app-of-apps that syncs that folder: the
- * project first, then the NATS chart, then the manifests that need a running NATS. Between
- * Applications a wave waits for health only with the Application health check restored in
- * argocd-cm (keda-prom-argo.md (d); docs/gitops.md shows it).
+ * Waves of the objects in dist/<env>/argocd/ (and dist/clusters/<cluster>/argocd/), for an
+ * app-of-apps that syncs that folder: the project first, then the NATS and NACK charts (side by
+ * side: the controller starts without NATS and retries), then the manifests that need both.
+ * Between Applications a wave waits for health only with the Application health check restored in
+ * argocd-cm (keda-prom-argo.md (d); docs/gitops.md shows it). In a cluster folder the NACK CRDs
+ * Application takes the chart wave.
  */
-export const ARGOCD_WAVES = { project: 0, natsApplication: 1, manifestsApplication: 2 } as const;
+export const ARGOCD_WAVES = {
+  project: 0,
+  natsApplication: 1,
+  nackApplication: 1,
+  nackCrdsApplication: 1,
+  manifestsApplication: 2,
+} as const;
 
 /**
  * Retries for every Application: CRs fail to apply until their operator's CRDs exist, and

@@ -204,7 +204,7 @@ const NETWORK_TABLE: KeyTable = {
         fields: { namespace: 'value', podLabels: 'labels' } satisfies Fields<NetworkPeerConfig>,
       },
     },
-    nackNamespace: 'value', kedaNamespace: 'value', kedaPodLabels: 'labels', prometheusNamespace: 'value',
+    kedaNamespace: 'value', kedaPodLabels: 'labels', prometheusNamespace: 'value',
     prometheusPodLabels: 'labels', toolPodLabels: 'value',
   } satisfies Fields<NetworkConfig>,
 };

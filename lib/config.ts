@@ -263,8 +263,6 @@ export interface NetworkConfig {
   readonly clientNamespaces?: string[];
   /** Further pods that may connect to 4222. @default - none */
   readonly clientPodSelectors?: NetworkPeerConfig[];
-  /** Namespace of the NACK controller, which manages streams and consumers over 4222. @default 'nack' */
-  readonly nackNamespace?: string;
   /** Namespace of the KEDA operator (the KEDA component that reads `/jsz` on 8222). @default 'keda' */
   readonly kedaNamespace?: string;
   /** Labels of the KEDA operator pods. @default { 'app.kubernetes.io/name': 'keda-operator' } (kedacore/charts) */

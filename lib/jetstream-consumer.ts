@@ -28,6 +28,8 @@ export interface JetStreamConsumerProps extends Omit<ConsumerConfig, 'stream'> {
  *
  * Always emits `ackPolicy` and `ackWait`: the CRD defaults them to `none` and `1ns`, which
  * would turn off acks or redeliver almost at once (nats-io/nack#136, nack.md §0).
+ * `spec.account` is its stream's: NACK resolves it in the consumer's own namespace
+ * (nats-io/nack v0.22.4 internal/controller/jetstream_controller.go:156-165).
  */
 export class JetStreamConsumer extends Construct {
   public readonly durableName: string;
@@ -131,6 +133,7 @@ export class JetStreamConsumer extends Construct {
     this.resource = new Consumer(this, 'Resource', {
       metadata: { name: kubernetesName },
       spec: {
+        account: this.stream.account,
         streamName: this.stream.streamName,
         durableName: this.durableName,
         description: props.description,

@@ -33,6 +33,11 @@ const API_SUBJECTS = [
 export interface JetStreamStreamProps extends StreamConfig {
   /** JetStream-enabled NATS servers the stream can be placed on. */
   readonly clusterSize: number;
+  /**
+   * Name of the NACK Account (lib/nack-account.ts) in the same namespace that NACK connects with.
+   * @default - none: NACK would use only its global flags, which carry no token
+   */
+  readonly account?: string;
 }
 
 /**
@@ -41,6 +46,11 @@ export interface JetStreamStreamProps extends StreamConfig {
  * Emits every field whose CRD default differs from the server's or the spec's: `storage`
  * (the CRD defaults to memory) and `maxAge` (absent, NACK's control loop would create the
  * stream with a 1-year limit), see nack.md §0.
+ *
+ * Always `preventDelete: true`: when the Stream object goes (`kubectl delete`, a deleted
+ * namespace, an Argo CD prune), NACK removes its finalizer without deleting the JetStream stream,
+ * so the messages survive (nats-io/nack v0.22.4 internal/controller/stream_controller.go:146-171;
+ * legacy mode: controllers/jetstream/stream.go:505). Argo CD's Prune=false/Delete=false only stop Argo CD.
  *
  * @see https://github.com/nats-io/nack/blob/main/docs/api.md
  */
@@ -56,6 +66,8 @@ export class JetStreamStream extends Construct {
   public readonly replicas: number;
   public readonly discard: DiscardPolicy;
   public readonly duplicateWindow?: Duration;
+  /** The NACK Account NACK connects with, if any. */
+  public readonly account?: string;
   public readonly resource: Stream;
 
   constructor(scope: Construct, id: string, props: JetStreamStreamProps) {
@@ -107,9 +119,12 @@ export class JetStreamStream extends Construct {
 
     const kubernetesName = checkName(t, 'name (as a Kubernetes name)', toKubernetesName(this.streamName), KUBERNETES_NAME_RULES.Stream,
       { fallback: 'orders' });
+    this.account = props.account;
     this.resource = new Stream(this, 'Resource', {
       metadata: { name: kubernetesName },
       spec: {
+        account: this.account,
+        preventDelete: true,
         name: this.streamName,
         description: props.description,
         subjects: [...this.subjects],

@@ -13,6 +13,11 @@ export const DEFAULT_PROMETHEUS_POD_LABELS: Readonly<Record<string, string>> = {
 
 export interface NatsNetworkPoliciesProps extends NetworkConfig {
   readonly nats: NatsHelmValues;
+  /**
+   * Labels of the environment's NACK controller pods, which run in the NATS namespace
+   * (lib/nack-helm-values.ts) and manage streams and consumers over 4222.
+   */
+  readonly nackPodLabels: Readonly<Record<string, string>>;
 }
 
 /** One allowed source of traffic, resolved (for docs and tests). */
@@ -27,7 +32,8 @@ export interface AllowedPeer {
  * Ingress NetworkPolicies (networking.k8s.io/v1) for the NATS server pods, one per port, all
  * selecting the chart's server pods (`component: nats`, so never nats-box). Policies add up: a
  * connection to a NATS pod is allowed only if one of them allows it, so:
- * - 4222 (clients): from the configured client namespaces and pods, NACK and in-namespace tools;
+ * - 4222 (clients): from the configured client namespaces and pods, the NACK controller pods of
+ *   the environment's namespace, and in-namespace tools;
  * - 6222 (routes): only from the other NATS server pods (emitted when clustered);
  * - 8222 (monitor): only from the KEDA operator and in-namespace tools (nats-box);
  * - 7777 (exporter): only from Prometheus.
@@ -51,7 +57,7 @@ export class NatsNetworkPolicies extends Construct {
 
     const clientNamespaces = (props.clientNamespaces ?? [ns]).map((n, i) => namespaceField(`network.clientNamespaces[${i}]`, n));
     const clientPods = (props.clientPodSelectors ?? []).map((p, i) => checkPeer(t, `network.clientPodSelectors[${i}]`, p, ns));
-    const nackNamespace = namespaceField('network.nackNamespace', props.nackNamespace ?? 'nack');
+    const nack: AllowedPeer = { namespace: ns, podLabels: { ...props.nackPodLabels } };
     const defaultTools = nats.natsBoxDeployment ? [nats.natsBoxSelectorLabels] : [];
     const tools = (props.toolPodLabels ?? defaultTools).map((labels, i) => checkPeer(t, `network.toolPodLabels[${i}]`, { podLabels: labels }, ns, `network.toolPodLabels[${i}]`));
     const keda = checkPeer(t, 'network.kedaPodLabels', {
@@ -65,7 +71,8 @@ export class NatsNetworkPolicies extends Construct {
     const natsServers: AllowedPeer = { namespace: ns, podLabels: nats.serverSelectorLabels };
 
     const allowed = new Map<number, AllowedPeer[]>();
-    allowed.set(CLIENT_PORT, dedupe([...clientNamespaces.map((n) => ({ namespace: n, podLabels: {} })), ...clientPods, { namespace: nackNamespace, podLabels: {} }, ...tools]));
+    const wholeClientNamespaces = clientNamespaces.map((n) => ({ namespace: n, podLabels: {} }));
+    allowed.set(CLIENT_PORT, dedupe([...wholeClientNamespaces, ...clientPods, nack, ...tools]));
     if (nats.replicas > 1) allowed.set(CLUSTER_PORT, [natsServers]);
     allowed.set(MONITOR_PORT, dedupe([keda, ...tools]));
     allowed.set(EXPORTER_PORT, [prometheus]);

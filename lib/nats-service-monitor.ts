@@ -24,7 +24,8 @@ export class NatsServiceMonitor extends Construct {
     this.resource = new ServiceMonitor(this, 'Resource', {
       metadata: { name: props.service.name, labels: props.prometheusSelectorLabels },
       spec: {
-        selector: { matchLabels: props.service.serviceLabels },
+        // Only labels we own: Argo CD label tracking rewrites app.kubernetes.io/instance (nats-metrics-service.ts).
+        selector: { matchLabels: props.service.monitorSelectorLabels },
         endpoints: [{ port: EXPORTER_PORT_NAME, interval: promDuration(props.scrapeInterval), path: '/metrics', scheme: ServiceMonitorSpecEndpointsScheme.HTTP }],
       },
     });

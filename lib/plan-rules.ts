@@ -43,6 +43,8 @@ type Add = (severity: Severity, rule: string, resource: PlanResource, message: s
 const isStream = (r: PlanResource) => r.apiVersion === NACK_API_VERSION && r.kind === 'Stream';
 const isConsumer = (r: PlanResource) => r.apiVersion === NACK_API_VERSION && r.kind === 'Consumer';
 const isHelmValues = (r: PlanResource) => r.kind === HELM_VALUES_KIND && r.apiVersion === HELM_VALUES_API_VERSION;
+/** The NATS chart's values (dist/<env>/helm/nats-values.yaml), not NACK's beside them. */
+const isNatsValues = (r: PlanResource) => isHelmValues(r) && r.name === 'nats-values';
 const specOf = (r: PlanResource): Spec => (r.body.spec ?? {}) as Spec;
 const id = (r: PlanResource) => `${r.env}/${r.kind}/${r.name}`;
 const show = (v: unknown) => (v === undefined ? '(unset)' : typeof v === 'string' ? `"${v}"` : JSON.stringify(v));
@@ -72,7 +74,7 @@ export function findingsFor(change: ResourceChange, context: RuleContext): RawFi
   const subject = (change.after ?? change.before)!;
   if (isStream(subject)) return streamFindings(change, context);
   if (isConsumer(subject)) return consumerFindings(change, context);
-  if (isHelmValues(subject)) return helmValuesFindings(change, context);
+  if (isNatsValues(subject)) return helmValuesFindings(change, context);
   if (natsChartSource(subject)) return natsApplicationFindings(change, context);
   return [];
 }
@@ -150,20 +152,38 @@ function streamFindings(change: ResourceChange, context: RuleContext): RawFindin
   const { before, after } = change;
 
   if (change.type === 'removed' && before) {
-    add('blocking', 'stream.removed', before,
-      `Removing Stream "${specOf(before).name}" makes NACK delete the JetStream stream and every message in it. ` +
-      'Argo CD will not prune it (the CR carries Prune=false), but `kubectl apply --prune` or deleting the CR would. ' +
-      'Back the stream up first (`nats stream backup`) if its messages matter.', [NACK.streamDelete]);
+    const name = specOf(before).name;
+    if (specOf(before).preventDelete === true) {
+      add('blocking', 'stream.removed', before,
+        `Removing Stream "${name}": its object has preventDelete, so deleting it leaves the JetStream stream and ` +
+        'its messages on the server, no longer managed by NACK: it keeps capturing its subjects and holding its ' +
+        'storage. Argo CD will not prune the object (Prune=false). To drop the data, back it up if it matters ' +
+        '(`nats stream backup`), then `nats stream rm`.', [NACK.streamDelete]);
+    } else {
+      add('blocking', 'stream.removed', before,
+        `Removing Stream "${name}" makes NACK delete the JetStream stream and every message in it. ` +
+        'Argo CD will not prune it (the CR carries Prune=false), but `kubectl apply --prune` or deleting the CR would. ' +
+        'Back the stream up first (`nats stream backup`) if its messages matter.', [NACK.streamDelete]);
+    }
     return out;
   }
   if (!before || !after) return out;
   const a = withStreamDefaults(specOf(before));
   const b = withStreamDefaults(specOf(after));
 
+  if (a.preventDelete === true && b.preventDelete !== true) {
+    add('blocking', 'stream.preventDelete', after,
+      `spec.preventDelete true → ${show(specOf(after).preventDelete)}: without it NACK deletes stream "${b.name}" ` +
+      'and every message in it as soon as the Stream object is deleted, by `kubectl delete`, a deleted namespace ' +
+      'or any prune; Argo CD\'s Prune=false and Delete=false stop only Argo CD. Keep preventDelete: true.',
+      [NACK.streamDelete, KUBERNETES.argoCdSyncOptions]);
+  }
+
   if (a.name !== b.name) {
     add('blocking', 'stream.renamed', after,
       `Stream name "${a.name}" → "${b.name}": JetStream cannot rename a stream, so NACK creates a new, empty stream "${b.name}" ` +
-      `and "${a.name}" stays on the server with its messages${change.type === 'renamed' ? ' until its CR is deleted, which deletes them' : ', orphaned'}. ` +
+      `and "${a.name}" stays on the server with its messages${change.type === 'renamed' && a.preventDelete !== true
+        ? ' until its CR is deleted, which deletes them' : ', orphaned'}. ` +
       'While both exist they capture the same subjects, which nats-server refuses (10065).',
       [NACK.streamCreate, NACK.streamDelete, SERVER.subjectOverlap]);
     return out; // a new stream: nothing below concerns the old one
@@ -171,8 +191,12 @@ function streamFindings(change: ResourceChange, context: RuleContext): RawFindin
   if (change.type === 'renamed' || before.namespace !== after.namespace) {
     add('blocking', 'stream.object-renamed', after,
       `Stream "${a.name}" moves from object ${before.namespace ?? ''}/${before.name} to ${after.namespace ?? ''}/${after.name}: ` +
-      `deleting the old CR makes NACK delete stream "${a.name}" (NACK deletes by stream name), the very stream the new CR manages, ` +
-      'with its messages. Keep the object name.', [NACK.streamDelete]);
+      (a.preventDelete === true
+        ? `both objects manage stream "${a.name}" until the old one is deleted (its preventDelete keeps the ` +
+          'messages then); should the old object lose preventDelete first, deleting it deletes the stream the new ' +
+          'one manages. Keep the object name.'
+        : `deleting the old CR makes NACK delete stream "${a.name}" (NACK deletes by stream name), the very stream ` +
+          'the new CR manages, with its messages. Keep the object name.'), [NACK.streamDelete]);
   }
   if (a.storage !== b.storage) {
     add('blocking', 'stream.storage', after,
@@ -526,7 +550,7 @@ function helmValuesFindings(change: ResourceChange, context: RuleContext): RawFi
 function natsApplicationFindings(change: ResourceChange, context: RuleContext): RawFinding[] {
   if (change.type !== 'changed' || !change.after) return [];
   const env = change.after.env;
-  const values = (side: readonly PlanResource[]) => side.find((r) => r.env === env && isHelmValues(r));
+  const values = (side: readonly PlanResource[]) => side.find((r) => r.env === env && isNatsValues(r));
   const [oldValues, newValues] = [values(context.before), values(context.after)];
   if (oldValues && newValues && diffsAt(oldValues.body, newValues.body)) return []; // the Helm values change reports it
   const out: RawFinding[] = [];
@@ -583,7 +607,7 @@ function statefulSetIdentityFindings(add: Add, reportOn: PlanResource, context: 
  * chart's `nats.fullname`, `nats.namespace` and default names (templates/_helpers.tpl).
  */
 function natsIdentity(env: string, resources: readonly PlanResource[]): NatsStatefulSetIdentity | undefined {
-  const values = resources.find((r) => r.env === env && isHelmValues(r))?.body;
+  const values = resources.find((r) => r.env === env && isNatsValues(r))?.body;
   if (!values) return undefined;
   const app = resources.find((r) => r.env === env && natsChartSource(r) !== undefined);
   const source = app ? natsChartSource(app) : undefined;

@@ -193,4 +193,5 @@ export const KUBERNETES = {
   expandPvc: 'https://kubernetes.io/docs/concepts/storage/persistent-volumes/#expanding-persistent-volumes-claims',
   deleteStatefulSet: 'https://kubernetes.io/docs/tasks/run-application/delete-stateful-set/',
   argoCdReleaseName: 'https://argo-cd.readthedocs.io/en/stable/user-guide/helm/#helm-release-name',
+  argoCdSyncOptions: 'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#no-prune-resources',
 } as const;

@@ -52,9 +52,11 @@ function scan(files: Array<{ file: string; content: string }>): Finding[] {
       const docs = file.endsWith('.json') ? [JSON.parse(content)] : yaml.loadAll(content);
       for (const doc of docs) {
         if (doc && typeof doc === 'object' && (doc as { kind?: unknown }).kind === 'Secret') findings.push({ file, what: 'a Secret object', text: 'kind: Secret' });
-        walk(doc, (key, value) => {
+        walk(doc, (key, value, parent) => {
           if (typeof value !== 'string') return;
-          if (/^token$/i.test(key) && value !== TOKEN_REFERENCE) findings.push({ file, what: 'a token with a literal value', text: `${key}: ${value}` });
+          if (/^token$/i.test(key) && value !== TOKEN_REFERENCE && !isSecretKeyReference(parent)) {
+            findings.push({ file, what: 'a token with a literal value', text: `${key}: ${value}` });
+          }
           if (/^(password|passwd|pass)$/i.test(key)) findings.push({ file, what: 'a literal password', text: `${key}: ${value}` });
         });
       }
@@ -64,12 +66,24 @@ function scan(files: Array<{ file: string; content: string }>): Finding[] {
   return findings;
 }
 
-/** Calls `visit` for every key/value pair of a parsed document, at any depth. */
-function walk(node: unknown, visit: (key: string, value: unknown) => void): void {
+/**
+ * A NACK Account's `spec.token` (`{ secret: { name }, token: <key> }`): there `token` names the key
+ * inside a Secret, not a token (nats-io/nack v0.22.4 pkg/jetstream/apis/jetstream/v1beta2/types.go TokenSecret).
+ */
+function isSecretKeyReference(parent: Record<string, unknown>): boolean {
+  const secret = parent.secret as { name?: unknown } | undefined;
+  // A Secret data key is a short name; a real token (e.g. `openssl rand -hex 32`) is longer.
+  const keyName = typeof parent.token === 'string' && /^[-._a-zA-Z0-9]{1,40}$/.test(parent.token);
+  const onlyASecretName = typeof secret?.name === 'string' && Object.keys(secret).length === 1;
+  return Object.keys(parent).sort().join(',') === 'secret,token' && onlyASecretName && keyName;
+}
+
+/** Calls `visit` for every key/value pair of a parsed document, at any depth, with the object holding it. */
+function walk(node: unknown, visit: (key: string, value: unknown, parent: Record<string, unknown>) => void): void {
   if (Array.isArray(node)) node.forEach((n) => walk(n, visit));
   else if (node && typeof node === 'object') {
     for (const [key, value] of Object.entries(node)) {
-      visit(key, value);
+      visit(key, value, node as Record<string, unknown>);
       walk(value, visit);
     }
   }
@@ -135,11 +149,21 @@ describe('no secret reaches dist/', () => {
       { file: 'c.yaml', content: 'config:\n  password: hunter2\n' },
       { file: 'd.yaml', content: '-----BEGIN PRIVATE KEY-----\nabc\n' },
       { file: 'e.yaml', content: `url: nats://user:pw@nats:4222\nblob: ${randomBytes(64).toString('base64')}\n` },
+      // A NACK Account token block holding a token instead of naming a Secret key, or with no Secret at all.
+      {
+        file: 'f.yaml',
+        content: `spec:\n  token:\n    secret: {name: nats-auth}\n    token: ${randomBytes(32).toString('hex')}\n`,
+      },
+      { file: 'g.yaml', content: 'spec:\n  token:\n    token: hunter2\n' },
+      // ... while naming the key passes
+      { file: 'h.yaml', content: 'spec:\n  token:\n    secret: {name: nats-auth}\n    token: token\n' },
     ];
     const whats = scan(leaky).map((f) => `${f.file}: ${f.what}`);
     expect(whats).toEqual(expect.arrayContaining([
       'a.yaml: the value of $NATS_TOKEN', 'a.yaml: a token with a literal value', 'b.yaml: a Secret object', 'b.yaml: a token with a literal value',
       'c.yaml: a literal password', 'd.yaml: a PEM block', 'e.yaml: user:password in a URL', 'e.yaml: a long base64 blob',
+      'f.yaml: a token with a literal value', 'g.yaml: a token with a literal value',
     ]));
+    expect(whats.filter((w) => w.startsWith('h.yaml'))).toEqual([]);
   });
 });

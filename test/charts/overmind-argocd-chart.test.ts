@@ -22,10 +22,11 @@ const app = (env: string, suffix: string, all: DistFile[] = files) =>
 describe.each(ENVIRONMENTS.map((e) => e.name))('Argo CD objects of %s', (env) => {
   const namespace = ENVIRONMENTS.find((e) => e.name === env)!.namespace ?? `overmind-${env}`;
 
-  test('an AppProject and two Applications in dist/<env>/argocd/, namespace argocd, file prefixes = sync waves', () => {
+  test('an AppProject and three Applications in dist/<env>/argocd/, namespace argocd, prefixes = sync waves', () => {
     const argo = filesUnder(`${env}/argocd/`);
     expect(argo.map((f) => f.path)).toEqual([
       `${env}/argocd/00-appproject-overmind-${env}.yaml`,
+      `${env}/argocd/01-application-overmind-${env}-nack.yaml`,
       `${env}/argocd/01-application-overmind-${env}-nats.yaml`,
       `${env}/argocd/02-application-overmind-${env}-backbone.yaml`,
     ]);
@@ -42,7 +43,9 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('Argo CD objects of %s', (env) =>
     expect(project.spec.sourceRepos).toEqual([GITOPS.repoURL, 'https://nats-io.github.io/k8s/helm/charts/']);
     expect(project.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace }]);
     expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
-    for (const suffix of ['nats', 'backbone']) expect(app(env, suffix).spec.project).toBe(project.metadata.name);
+    for (const suffix of ['nats', 'nack', 'backbone']) {
+      expect(app(env, suffix).spec.project).toBe(project.metadata.name);
+    }
   });
 
   test('the NATS Application installs the chart from its Helm repository at the pinned version with our values ($values ref)', () => {
@@ -80,8 +83,22 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('Argo CD objects of %s', (env) =>
     }
   });
 
+  test('the NACK Application installs the nack chart at its pinned version with our values, never its CRDs', () => {
+    const nack = app(env, 'nack');
+    const [chart, values] = nack.spec.sources;
+    expect(chart).toMatchObject({ repoURL: 'https://nats-io.github.io/k8s/helm/charts/', chart: 'nack' });
+    expect(chart.targetRevision).toBe('0.33.2');
+    const valueFiles = [`$values/dist/${env}/helm/nack-values.yaml`];
+    expect(chart.helm).toEqual({ releaseName: 'nack', skipCrds: true, valueFiles });
+    expect(values).toEqual({ repoURL: GITOPS.repoURL, targetRevision: 'main', ref: 'values' });
+    expect(nack.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace });
+    const valuesFile = chart.helm.valueFiles[0].replace(/^\$values\/dist\//, '');
+    expect(files.some((f) => f.path === valuesFile)).toBe(true);
+    expect(valuesFile.startsWith(`${app(env, 'backbone').spec.source.path.replace(/^dist\//, '')}/`)).toBe(false);
+  });
+
   test('sync policies prune, retry, and apply large objects server-side', () => {
-    for (const suffix of ['nats', 'backbone']) {
+    for (const suffix of ['nats', 'nack', 'backbone']) {
       const policy = app(env, suffix).spec.syncPolicy;
       expect(policy.automated).toEqual({ prune: true, selfHeal: true });
       expect(policy.retry).toEqual({ limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } });
@@ -101,11 +118,13 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('Argo CD objects of %s', (env) =>
     }
   });
 
-  test('waves: project, then the NATS chart, then the manifests', () => {
+  test('waves: project, then the NATS and NACK charts, then the manifests', () => {
     const wave = (o: Obj) => Number(o.metadata.annotations![SYNC_WAVE_ANNOTATION]);
     const project = argoObjects(env).find((o) => o.kind === 'AppProject')!;
     expect(wave(project)).toBeLessThan(wave(app(env, 'nats')));
+    expect(wave(project)).toBeLessThan(wave(app(env, 'nack')));
     expect(wave(app(env, 'nats'))).toBeLessThan(wave(app(env, 'backbone')));
+    expect(wave(app(env, 'nack'))).toBeLessThan(wave(app(env, 'backbone')));
   });
 
   test('every manifest carries its sync wave (= its file prefix); CRs skip the dry run; Streams are never pruned', () => {
@@ -121,6 +140,7 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('Argo CD objects of %s', (env) =>
       else expect(options).not.toContain('Prune=false');
     }
     expect(waveOf('Service')).toBeLessThan(waveOf('Stream'));
+    expect(waveOf('Account')).toBeLessThan(waveOf('Stream')); // NACK reads the Account when it reconciles a Stream
     expect(waveOf('Stream')).toBeLessThan(waveOf('Consumer'));
     expect(waveOf('Consumer')).toBeLessThan(waveOf('ServiceMonitor'));
     expect(waveOf('ServiceMonitor')).toBeLessThan(waveOf('ScaledObject'));

@@ -148,8 +148,9 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('environment %s', (
     const service = findObject(objects, 'Service', 'nats-metrics');
     const monitor = findObject(objects, 'ServiceMonitor', 'nats-metrics');
     for (const [key, value] of Object.entries(monitor.spec.selector.matchLabels)) expect(service.metadata.labels![key]).toBe(value);
-    // component=metrics keeps the chart's own Services (component=nats) out of the selection.
-    expect(monitor.spec.selector.matchLabels['app.kubernetes.io/component']).toBe('metrics');
+    // Only labels we own (overmind.dev/): Argo CD label tracking overwrites app.kubernetes.io/instance
+    // with the Application name, and a selector on it would stop matching in silence.
+    expect(monitor.spec.selector.matchLabels).toEqual({ 'overmind.dev/metrics-service': 'nats-metrics' });
     expect(monitor.spec.endpoints.map((e: any) => e.port)).toEqual(service.spec.ports.map((p: any) => p.name));
   });
 
@@ -166,6 +167,20 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('environment %s', (
       expect(consumer.spec.streamName).toBe(meta.stream);
       expect(meta.natsServerMonitoringEndpoint).toBe(`nats-headless.${config.namespace}.svc.cluster.local:8222`);
     }
+  });
+
+  test('the ServiceMonitor still selects the metrics Service once Argo CD label tracking rewrites the instance label', () => {
+    const service = findObject(objects, 'Service', 'nats-metrics');
+    const monitor = findObject(objects, 'ServiceMonitor', 'nats-metrics');
+    const selects = (selector: Record<string, string>, labels: Record<string, string>) =>
+      Object.entries(selector).every(([k, v]) => labels[k] === v);
+    // What Argo CD with label tracking leaves on the Service: the instance label set to the Application's name.
+    const instance = { 'app.kubernetes.io/instance': `overmind-${config.name}-backbone` };
+    const tracked: Record<string, string> = { ...service.metadata.labels, ...instance };
+    expect(selects(monitor.spec.selector.matchLabels, tracked)).toBe(true);
+    // the check can fail: the former selector, on the chart's instance label, no longer matches
+    const former = { 'app.kubernetes.io/component': 'metrics', 'app.kubernetes.io/instance': 'nats' };
+    expect(selects(former, tracked)).toBe(false);
   });
 
   test('no object name carries a generated hash suffix', () => {
@@ -210,8 +225,9 @@ test('no token literal anywhere in the rendered output, only the $NATS_TOKEN ref
   const files = synthesize(ENVIRONMENTS);
   for (const file of files) {
     for (const line of file.content.split('\n')) {
-      // Any "token" key must be the env reference, the Secret key name, or the env var holding the reference.
-      if (/token\s*:/i.test(line) && !/^\s*#/.test(line)) expect(line.trim()).toMatch(/^(token: << \$NATS_TOKEN >>|key: token|NATS_TOKEN:)$/);
+      // Any "token" key must be the env reference, the Secret key name, the env var holding the reference,
+      // or the NACK Account's token block: `token:` opening it, `token: token` naming the Secret key.
+      if (/token\s*:/i.test(line) && !/^\s*#/.test(line)) expect(line.trim()).toMatch(/^(token: << \$NATS_TOKEN >>|key: token|NATS_TOKEN:|token:|token: token)$/);
     }
     expect(file.content).not.toMatch(/kind: Secret\b/);
   }

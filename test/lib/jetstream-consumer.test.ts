@@ -48,3 +48,13 @@ describe('JetStreamConsumer', () => {
     expect(() => render({ deliverPolicy: 'lastPerSubject' })).toThrow(/field "filterSubjects".*lastPerSubject/);
   });
 });
+
+test('a consumer connects through its stream\'s NACK Account (resolved in the consumer\'s own namespace)', () => {
+  const chart = Testing.chart();
+  const streamProps = { name: 'orders', subjects: ['orders.>'], maxBytes: '1GB', clusterSize: 3, account: 'nats' };
+  const stream = new JetStreamStream(chart, 'S', streamProps);
+  new JetStreamConsumer(chart, 'C', { name: 'worker', stream });
+  const objects = Testing.synth(chart);
+  expect(objects.find((o) => o.kind === 'Stream')!.spec.account).toBe('nats');
+  expect(objects.find((o) => o.kind === 'Consumer')!.spec.account).toBe('nats');
+});

@@ -13,6 +13,8 @@ describe('JetStreamStream', () => {
     expect(spec).toEqual({
       name: 'orders', subjects: ['orders.>'], retention: 'limits', maxAge: '0s', maxBytes: 1073741824,
       storage: 'file', replicas: 3, discard: 'old',
+      // NACK keeps the stream and its messages when the object is deleted (stream_controller.go:146)
+      preventDelete: true,
     });
     expect(stream.maxAge).toBeUndefined();
   });

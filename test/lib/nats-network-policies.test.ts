@@ -20,6 +20,16 @@ const KEDA_METRICS_APISERVER: Record<string, string> = { app: 'keda-operator-met
 /** prometheus-operator's Prometheus pods. */
 const PROMETHEUS: Record<string, string> = { 'app.kubernetes.io/name': 'prometheus', prometheus: 'kube-prometheus-stack-prometheus' };
 const WORKER: Record<string, string> = { app: 'overmind-api' };
+/**
+ * The NACK controller pod as the nack chart 0.33.2 renders it with our values (useLegacyNames
+ * false, global.labels); test/charts/nack-chart.test.ts checks these against the real chart.
+ */
+const NACK: Record<string, string> = {
+  'app.kubernetes.io/name': 'nack',
+  'app.kubernetes.io/instance': 'nack',
+  'app.kubernetes.io/part-of': 'overmind-nats',
+  'overmind.dev/component': 'nack',
+};
 
 function matches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
   if (!selector) return true;
@@ -69,7 +79,8 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('environment %s', (env) => {
   test.each([
     { what: 'a workload in the environment\'s namespace (default client namespace)', source: { namespace: ns, labels: WORKER }, ports: [4222] },
     { what: 'nats-box (in-namespace tools)', source: { namespace: ns, labels: NATS_BOX }, ports: [4222, 8222] },
-    { what: 'the NACK controller', source: { namespace: 'nack', labels: { 'app.kubernetes.io/name': 'nack' } }, ports: [4222] },
+    { what: 'the environment\'s NACK controller', source: { namespace: ns, labels: NACK }, ports: [4222] },
+    { what: 'a NACK installed elsewhere (another controller must not manage this namespace)', source: { namespace: 'nack', labels: NACK }, ports: [] },
     { what: 'the KEDA operator', source: { namespace: 'keda', labels: KEDA_OPERATOR }, ports: [8222] },
     { what: 'KEDA\'s metrics apiserver (asks the operator, never NATS)', source: { namespace: 'keda', labels: KEDA_METRICS_APISERVER }, ports: [] },
     { what: 'Prometheus', source: { namespace: 'monitoring', labels: PROMETHEUS }, ports: [7777] },
@@ -95,7 +106,6 @@ describe('configured client namespaces and pods, KEDA and Prometheus', () => {
     network: {
       clientNamespaces: ['overmind-workers'],
       clientPodSelectors: [{ namespace: 'analytics', podLabels: { app: 'analytics' } }, { podLabels: { app: 'overmind-api' } }],
-      nackNamespace: 'nats-system',
       kedaNamespace: 'autoscaling',
       prometheusNamespace: 'observability',
       prometheusPodLabels: { app: 'prom' },
@@ -113,8 +123,8 @@ describe('configured client namespaces and pods, KEDA and Prometheus', () => {
     { what: 'a selected pod in the NATS namespace', source: { namespace: 'overmind-prod', labels: { app: 'overmind-api' } }, ports: [4222] },
     { what: 'an unselected pod in the NATS namespace (no longer a client namespace)', source: { namespace: 'overmind-prod', labels: { app: 'other' } }, ports: [] },
     { what: 'nats-box still (tools)', source: { namespace: 'overmind-prod', labels: NATS_BOX }, ports: [4222, 8222] },
-    { what: 'NACK in its configured namespace', source: { namespace: 'nats-system', labels: { app: 'nack' } }, ports: [4222] },
-    { what: 'NACK-like pod in the default nack namespace', source: { namespace: 'nack', labels: { app: 'nack' } }, ports: [] },
+    { what: 'the environment\'s NACK controller (its namespace is no longer a client namespace)', source: { namespace: 'overmind-prod', labels: NACK }, ports: [4222] },
+    { what: 'a NACK pod in another namespace', source: { namespace: 'nack', labels: NACK }, ports: [] },
     { what: 'the KEDA operator in its configured namespace', source: { namespace: 'autoscaling', labels: KEDA_OPERATOR }, ports: [8222] },
     { what: 'the KEDA operator in the default keda namespace', source: { namespace: 'keda', labels: KEDA_OPERATOR }, ports: [] },
     { what: 'Prometheus with configured labels', source: { namespace: 'observability', labels: { app: 'prom' } }, ports: [7777] },

@@ -210,7 +210,7 @@ describe('streams', () => {
     blocking(planOf(resourcesOf(BASE), editSpec(BASE, 'Stream', 'llm-requests', { allowMsgCounter: true })), 'stream.allowMsgCounter');
   });
 
-  test('removing a stream: NACK deletes it and its messages', () => {
+  test('removing a stream: its object has preventDelete, so the stream stays on the server, unmanaged', () => {
     const p = plan({
       ...BASE,
       streams: BASE.streams!.filter((s) => s.name !== 'llm-requests'),
@@ -218,7 +218,8 @@ describe('streams', () => {
     });
     const f = blocking(p, 'stream.removed');
     expect(f.resource).toBe('prod/Stream/llm-requests');
-    expect(f.message).toMatch(/delete the JetStream stream and every message/);
+    expect(f.message).toMatch(/preventDelete, so deleting it leaves the JetStream stream and its messages on the server/);
+    expect(f.message).toContain('no longer managed by NACK');
     expect(sourceFile(f)).toMatch(/stream_controller\.go#L146-L157/);
     // Its consumer goes too: only a warning on a limits stream.
     expect(p.findings).toContainEqual(expect.objectContaining({ rule: 'consumer.removed', severity: 'warning', resource: 'prod/Consumer/metrics-consumer' }));
@@ -471,6 +472,29 @@ describe('plan lets harmless changes through', () => {
     const change = plan(withScaler(BASE, { lagThreshold: 20 })).changes.find((c) => c.after?.kind === 'ScaledObject');
     expect(change?.fields).toContainEqual({ path: 'spec.triggers[0].metadata.lagThreshold', before: '10', after: '20' });
   });
+
+  test('dropping preventDelete from a Stream, beside a harmless edit that passes on its own', () => {
+    const harmless = withStream(BASE, 'routing-decisions', { maxAge: '14d' });
+    expect(unacknowledgedBlocking(plan(harmless))).toEqual([]);
+    const dropped = resourcesOf(harmless).map((r) => {
+      if (r.kind !== 'Stream' || r.name !== 'llm-requests') return r;
+      const body = JSON.parse(JSON.stringify(r.body));
+      delete body.spec.preventDelete;
+      return { ...r, body };
+    });
+    const p = planChanges(resourcesOf(BASE), dropped);
+    const blockingFindings = unacknowledgedBlocking(p);
+    const ids = blockingFindings.map((f) => `${f.resource} ${f.rule}`);
+    expect(ids).toEqual(['prod/Stream/llm-requests stream.preventDelete']);
+    const { message } = blockingFindings[0];
+    expect(message).toMatch(/^spec\.preventDelete true → \(unset\): without it NACK deletes stream "llm-requests" and every message/);
+    expect(message).toMatch(/kubectl delete.*deleted namespace/);
+    expect(sourceFile(blockingFindings[0])).toMatch(/stream_controller\.go#L146-L157/);
+    // the harmless edit is still listed, as a change without a finding
+    const edited = p.changes.find((c) => c.after?.name === 'routing-decisions');
+    expect(edited?.fields).toContainEqual({ path: 'spec.maxAge', before: '168h', after: '336h' });
+  });
+
 });
 
 describe('acknowledgements let a deliberate change through', () => {
@@ -511,6 +535,20 @@ describe('rules on hand-made resources (fields and names our config never produc
   const consumer = (spec: Record<string, unknown>, name = 'worker'): PlanResource => ({
     env: 'prod', apiVersion: 'jetstream.nats.io/v1beta2', kind: 'Consumer', namespace: 'ns', name,
     body: { apiVersion: 'jetstream.nats.io/v1beta2', kind: 'Consumer', metadata: { name, namespace: 'ns' }, spec: { durableName: 'worker', streamName: 'ORDERS', ...spec } },
+  });
+
+  test('preventDelete: turning it off (false or absent) is blocking, turning it on or keeping it is not', () => {
+    const on = stream({ preventDelete: true });
+    expect(p([on], [stream({ preventDelete: false })])).toEqual(['stream.preventDelete']);
+    expect(p([on], [stream({})])).toEqual(['stream.preventDelete']);
+    expect(p([stream({})], [on])).toEqual([]);
+    expect(p([on], [on])).toEqual([]);
+  });
+
+  test('removing a stream without preventDelete: NACK deletes it with its messages', () => {
+    const removed = planOf([stream({})], []);
+    const message = expect.stringMatching(/makes NACK delete the JetStream stream and every message in it/);
+    expect(unacknowledgedBlocking(removed)).toEqual([expect.objectContaining({ rule: 'stream.removed', message })]);
   });
 
   test('an absent storage is the CRD default (memory): spelling it out as memory is no change', () => {

@@ -11,6 +11,9 @@ export const DIST_ROOT = path.join(REPO_ROOT, 'dist');
 /** The folder under dist/<env>/ that holds Helm values files rather than manifests. */
 export const HELM_VALUES_DIR = 'helm';
 
+/** dist/clusters/<cluster>/: what each cluster needs once (charts/nack-cluster-chart.ts), not an environment. */
+export const CLUSTERS_DIR = 'clusters';
+
 /** A Kubernetes object as read from dist/: the fields every object must have, the rest untyped. */
 export interface DistObject {
   readonly apiVersion: string;
@@ -29,10 +32,13 @@ export interface DistDocument<T = unknown> {
   readonly content: T;
 }
 
-/** Environments synthesized into dist/ (its sub-folders), sorted. Throws when there are none. */
+/** Environments synthesized into dist/ (its sub-folders but clusters/), sorted. Throws when there are none. */
 export function listEnvironments(distRoot = DIST_ROOT): string[] {
   const envs = fs.existsSync(distRoot)
-    ? fs.readdirSync(distRoot, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()
+    ? fs.readdirSync(distRoot, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && e.name !== CLUSTERS_DIR)
+      .map((e) => e.name)
+      .sort()
     : [];
   if (envs.length === 0) throw new Error(`no environment under ${distRoot}: run \`npm run synth\` first (dist/ is committed)`);
   return envs;
@@ -76,9 +82,19 @@ export function loadObjects(env: string, distRoot = DIST_ROOT): Array<DistDocume
     .flatMap((file) => loadDocuments(env, file)) as Array<DistDocument<DistObject>>;
 }
 
-/** Every object of every environment. */
+/** The cluster folders `clusters/<cluster>` of dist/, sorted (loadObjects takes them like an environment). */
+export function listClusterFolders(distRoot = DIST_ROOT): string[] {
+  const dir = path.join(distRoot, CLUSTERS_DIR);
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => `${CLUSTERS_DIR}/${e.name}`)
+    .sort();
+}
+
+/** Every object of every environment, and of every cluster folder. */
 export function loadAllObjects(distRoot = DIST_ROOT): Array<DistDocument<DistObject>> {
-  return listEnvironments(distRoot).flatMap((env) => loadObjects(env, distRoot));
+  return [...listEnvironments(distRoot), ...listClusterFolders(distRoot)].flatMap((env) => loadObjects(env, distRoot));
 }
 
 /** The Helm values files of dist/<env>/helm/ (repository-relative), sorted; empty when there are none. */

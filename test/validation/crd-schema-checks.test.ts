@@ -23,7 +23,24 @@ describeWithShared(CRD_FILES.map((f) => `crds/${f}`))('CRD schema validation (cr
   });
 
   test('the unbroken copies are valid (so every failure below is the one change)', () => {
-    for (const kind of ['Stream', 'Consumer', 'ScaledObject', 'ServiceMonitor', 'PrometheusRule']) expect(check(copyOf(kind))).toEqual([]);
+    for (const kind of ['Account', 'Stream', 'Consumer', 'ScaledObject', 'ServiceMonitor', 'PrometheusRule']) {
+      expect(check(copyOf(kind))).toEqual([]);
+    }
+  });
+
+  test('fails when an Account names its token key like a Secret ref usually does (token.key, not token.token)', () => {
+    const account = copyOf('Account');
+    account.spec.token.key = account.spec.token.token;
+    delete account.spec.token.token;
+    const unknownKey = new RegExp('^/spec/token/key: unknown field "key" '
+      + '\\(not in the Account jetstream\\.nats\\.io/v1beta2 \\(nack-crds\\.yaml\\) schema\\)$');
+    expect(check(account)).toEqual([expect.stringMatching(unknownKey)]);
+  });
+
+  test('fails when an Account lists its servers as one string', () => {
+    const account = copyOf('Account');
+    account.spec.servers = account.spec.servers[0];
+    expect(check(account)).toEqual([expect.stringContaining('/spec/servers: must be array')]);
   });
 
   test('fails when a Stream spec has an unknown field (the API server would prune it silently)', () => {

@@ -3,7 +3,10 @@
 // objects against their CRD version (crd-schemas.ts). Unknown fields fail; a kind with no schema
 // fails. Environments and files are discovered, never listed here.
 import { CrdSchemaCatalog, CRD_FILES } from '../support/crd-schemas';
-import { describeLocation, isKubernetesObject, listEnvironments, listHelmValuesFiles, listYamlFiles, loadAllObjects, loadDocuments } from '../support/dist';
+import {
+  describeLocation, isKubernetesObject, listClusterFolders, listEnvironments, listHelmValuesFiles, listYamlFiles, loadAllObjects,
+  loadDocuments,
+} from '../support/dist';
 import { CoreKubernetesValidator } from '../support/k8s-schemas';
 import { formatViolations } from '../support/schema-validation';
 import { describeWithShared } from '../support/shared';
@@ -74,6 +77,13 @@ describeWithShared(CRD_FILES.map((f) => `crds/${f}`))('every other object in dis
 
   test('every environment has custom resources', () => {
     for (const env of listEnvironments()) expect({ env, customResources: customResources.some((o) => o.env === env) }).toEqual({ env, customResources: true });
+  });
+
+  test('every cluster folder (dist/clusters/<cluster>/) is validated too', () => {
+    expect(listClusterFolders().length).toBeGreaterThan(0);
+    for (const folder of listClusterFolders()) {
+      expect({ folder, validated: customResources.some((o) => o.env === folder) }).toEqual({ folder, validated: true });
+    }
   });
 
   test('fails when a kind has no schema anywhere (routed to the CRDs, which do not know it either)', () => {

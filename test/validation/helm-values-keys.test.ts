@@ -1,6 +1,7 @@
-// Every key of our NATS Helm values (dist/<env>/helm/*.yaml) must exist in the chart's default
-// values (nats-chart-values.yaml, chart 2.14.2) with the same type: Helm ignores unknown keys and
-// the chart has no values.schema.json (helm.md §0), so a typo is a setting that never applies.
+// Every key of our Helm values (dist/<env>/helm/*.yaml) must exist in its chart's default values
+// with the same type: nats-values.yaml against nats-chart-values.yaml (chart 2.14.2), nack-values.yaml
+// against the nack chart 0.33.2's values.yaml. Helm ignores unknown keys and neither chart has a
+// values.schema.json (helm.md §0), so a typo is a setting that never applies.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
@@ -10,29 +11,54 @@ import { cloneJson, formatViolations } from '../support/schema-validation';
 import { describeWithShared, REPO_ROOT, requireSharedFile } from '../support/shared';
 
 const CHART_DEFAULTS = 'reference/nats-chart-values.yaml';
+const NACK_CHART_DEFAULTS = 'upstream/nack-chart-0.33.2/values.yaml';
+/** The chart defaults each values file is written for, by file name. */
+const DEFAULTS_BY_FILE: Readonly<Record<string, string>> = {
+  'nats-values.yaml': CHART_DEFAULTS,
+  'nack-values.yaml': NACK_CHART_DEFAULTS,
+};
 const valuesDocs: DistDocument[] = listEnvironments().flatMap((env) => listHelmValuesFiles(env).flatMap((file) => loadDocuments(env, file)));
+const natsValuesDocs = valuesDocs.filter((d) => path.basename(d.file) === 'nats-values.yaml');
 
-describeWithShared([CHART_DEFAULTS])('NATS Helm values keys against the chart defaults (nats-chart-values.yaml)', () => {
+describeWithShared([CHART_DEFAULTS, NACK_CHART_DEFAULTS])('Helm values keys against their chart\'s default values', () => {
+  let defaultsByFile: Map<string, Record<string, unknown>>;
   let defaults: Record<string, unknown>;
   beforeAll(() => {
-    defaults = yaml.load(fs.readFileSync(requireSharedFile(CHART_DEFAULTS), 'utf8')) as Record<string, unknown>;
+    const read = (file: string) => yaml.load(fs.readFileSync(requireSharedFile(file), 'utf8')) as Record<string, unknown>;
+    defaultsByFile = new Map(Object.entries(DEFAULTS_BY_FILE).map(([name, file]) => [name, read(file)]));
+    defaults = defaultsByFile.get('nats-values.yaml')!;
   });
   const check = (values: unknown) => formatViolations(checkValuesKeys(values, defaults));
 
-  test('every environment has Helm values to check', () => {
-    for (const env of listEnvironments()) expect({ env, values: valuesDocs.some((d) => d.env === env) }).toEqual({ env, values: true });
+  test('every environment has NATS and NACK Helm values to check, and no values file without its chart', () => {
+    for (const env of listEnvironments()) {
+      const names = valuesDocs.filter((d) => d.env === env).map((d) => path.basename(d.file)).sort();
+      expect({ env, names }).toEqual({ env, names: ['nack-values.yaml', 'nats-values.yaml'] });
+    }
     // the files are read, not assumed: they exist where the loader says
     for (const d of valuesDocs) expect(fs.existsSync(path.join(REPO_ROOT, d.file))).toBe(true);
   });
 
   test.each(valuesDocs.map((d) => [d.file, d] as const))('%s', (_file, doc) => {
-    expect(check(doc.content)).toEqual([]);
+    const chartDefaults = defaultsByFile.get(path.basename(doc.file));
+    if (!chartDefaults) throw new Error(`${doc.file}: no chart defaults known for this values file (DEFAULTS_BY_FILE)`);
+    expect(formatViolations(checkValuesKeys(doc.content, chartDefaults))).toEqual([]);
+  });
+
+  test('fails when a NACK values key is misspelled (jetstream.controlLop) or a NATS key is in the NACK values', () => {
+    const nack = cloneJson(valuesDocs.find((d) => path.basename(d.file) === 'nack-values.yaml')!.content) as any;
+    nack.jetstream.controlLop = true;
+    nack.promExporter = { enabled: true };
+    expect(formatViolations(checkValuesKeys(nack, defaultsByFile.get('nack-values.yaml')!))).toEqual([
+      expect.stringMatching(/^jetstream\.controlLop: unknown key.*did you mean "jetstream\.controlLoop"/),
+      expect.stringMatching(/^promExporter: unknown key/),
+    ]);
   });
 
   describe('fails when', () => {
     const ours = () => {
-      if (valuesDocs.length === 0) throw new Error('no Helm values in dist/ to break');
-      return cloneJson(valuesDocs[0].content) as any;
+      if (natsValuesDocs.length === 0) throw new Error('no NATS Helm values in dist/ to break');
+      return cloneJson(natsValuesDocs[0].content) as any;
     };
 
     test('(baseline) the unbroken values pass', () => {
