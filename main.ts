@@ -6,9 +6,9 @@ import { OvermindArgoCdChart } from './charts/overmind-argocd-chart';
 import { OvermindBackboneChart } from './charts/overmind-backbone-chart';
 import { ENVIRONMENTS } from './config';
 import { GITOPS } from './config/gitops';
-import { EnvironmentConfig } from './lib/config';
-import { DistFile, renderApp, writeDistAtomically } from './lib/dist-writer';
-import { ChartInfo, findHelmExecutable, findNatsChart } from './lib/helm-tools';
+import { EnvironmentConfig } from './lib/config/types';
+import { DistFile, renderApp, writeDistAtomically } from './tools/dist/dist-writer';
+import { ChartInfo, findHelmExecutable, findNatsChart } from './tools/helm/helm-tools';
 
 /** Inputs from outside the config: where the optional rendered-Helm path finds its chart and helm. */
 export interface SynthOptions {
@@ -18,7 +18,7 @@ export interface SynthOptions {
   readonly helmExecutable?: string;
 }
 
-/** Options from the machine: charts/vendor/nats when pulled, or $OVERMIND_NATS_CHART (lib/helm-tools.ts). */
+/** Options from the machine: charts/vendor/nats when pulled, or $OVERMIND_NATS_CHART (tools/helm/helm-tools.ts). */
 export function synthOptionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): SynthOptions {
   const natsChart = findNatsChart(env);
   return natsChart ? { natsChart, helmExecutable: findHelmExecutable(env) } : {};

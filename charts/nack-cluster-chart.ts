@@ -1,11 +1,11 @@
 import { createHash } from 'crypto';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ClusterAppProject } from '../lib/argocd-cluster-project';
-import { NackCrdsApplication, NACK_GIT_REPO_URL } from '../lib/argocd-nack-crds-application';
-import { HasDistFolder } from '../lib/dist-writer';
-import { fail } from '../lib/errors';
-import { NACK_VERSION } from '../lib/nack-helm-values';
+import { ClusterAppProject } from '../lib/constructs/argocd/argocd-cluster-project';
+import { NackCrdsApplication, NACK_GIT_REPO_URL } from '../lib/constructs/argocd/argocd-nack-crds-application';
+import { HasDistFolder } from '../tools/dist/dist-writer';
+import { fail } from '../lib/config/errors';
+import { NACK_VERSION } from '../lib/constructs/jetstream/nack-helm-values';
 import { IN_CLUSTER_SERVER, ResolvedGitOps } from './overmind-argocd-chart';
 
 /** dist/ folder of what each cluster needs once: dist/clusters/<cluster>/argocd/. Never an environment name. */
@@ -109,7 +109,7 @@ function withHash(name: string, server: string): string {
 /**
  * What one cluster needs once, whatever environments it runs, written to
  * dist/clusters/<cluster>/argocd/: an AppProject that may only create NACK's CRDs in that cluster,
- * and the Application that installs them (lib/argocd-nack-crds-application.ts). Apply the folder
+ * and the Application that installs them (lib/constructs/argocd/argocd-nack-crds-application.ts). Apply the folder
  * once per cluster, before the environments' folders (docs/gitops.md).
  */
 export class NackClusterChart extends Chart implements HasDistFolder {

@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Helm } from 'cdk8s';
 import { Construct } from 'constructs';
-import { HasDistFolder } from '../lib/dist-writer';
-import { ENVIRONMENT_CONTEXT_KEY, fail } from '../lib/errors';
-import { ChartInfo } from '../lib/helm-tools';
-import { NatsHelmValues } from '../lib/nats-helm-values';
+import { HasDistFolder } from '../tools/dist/dist-writer';
+import { ENVIRONMENT_CONTEXT_KEY, fail } from '../lib/config/errors';
+import { ChartInfo } from '../tools/helm/helm-tools';
+import { NatsHelmValues } from '../lib/constructs/nats/nats-helm-values';
 // The module object itself (not an import-star copy), so withPrivateTmpdir can swap tmpdir().
 import os = require('os');
 

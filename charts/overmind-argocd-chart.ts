@@ -1,15 +1,15 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkName, CheckTarget, literal } from '../lib/checks';
-import { checkKnownGitOpsFields } from '../lib/config-keys';
-import { GitOpsConfig } from '../lib/config';
-import { HasDistFolder } from '../lib/dist-writer';
-import { ENVIRONMENT_CONTEXT_KEY, fail } from '../lib/errors';
-import { ManifestsApplication, ScaledWorkload } from '../lib/argocd-manifests-application';
-import { NackChartApplication } from '../lib/argocd-nack-application';
-import { NatsChartApplication } from '../lib/argocd-nats-application';
-import { OvermindAppProject } from '../lib/argocd-project';
-import { KUBERNETES_NAME_RULES } from '../lib/names';
+import { checkName, CheckTarget, literal } from '../lib/config/checks';
+import { checkKnownGitOpsFields } from '../lib/config/config-keys';
+import { GitOpsConfig } from '../lib/config/types';
+import { HasDistFolder } from '../tools/dist/dist-writer';
+import { ENVIRONMENT_CONTEXT_KEY, fail } from '../lib/config/errors';
+import { ManifestsApplication, ScaledWorkload } from '../lib/constructs/argocd/argocd-manifests-application';
+import { NackChartApplication } from '../lib/constructs/argocd/argocd-nack-application';
+import { NatsChartApplication } from '../lib/constructs/argocd/argocd-nats-application';
+import { OvermindAppProject } from '../lib/constructs/argocd/argocd-project';
+import { KUBERNETES_NAME_RULES } from '../lib/config/names';
 import { commonLabels, OvermindBackboneChart } from './overmind-backbone-chart';
 
 export const DEFAULT_NATS_CHART_REPO_URL = 'https://nats-io.github.io/k8s/helm/charts/';

@@ -1,16 +1,16 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkLabels, checkName, CheckTarget, literal, toDuration } from '../lib/checks';
-import { checkKnownFields, closestField } from '../lib/config-keys';
-import { ConsumerConfig, EnvironmentConfig, MonitoringConfig, ScalerConfig, StreamConfig } from '../lib/config';
-import { DistFile, HasExtraFiles, toStableYaml } from '../lib/dist-writer';
-import { ENVIRONMENT_CONTEXT_KEY, fail } from '../lib/errors';
-import { JetStreamConsumer } from '../lib/jetstream-consumer';
-import { JetStreamScaledObject } from '../lib/jetstream-scaled-object';
-import { JetStreamStream } from '../lib/jetstream-stream';
-import { NackAccount, NACK_ACCOUNT_NAME } from '../lib/nack-account';
-import { NackHelmValues } from '../lib/nack-helm-values';
-import { checkClusterSize, NatsHelmValues } from '../lib/nats-helm-values';
+import { checkLabels, checkName, CheckTarget, literal, toDuration } from '../lib/config/checks';
+import { checkKnownFields, closestField } from '../lib/config/config-keys';
+import { ConsumerConfig, EnvironmentConfig, MonitoringConfig, ScalerConfig, StreamConfig } from '../lib/config/types';
+import { DistFile, HasExtraFiles, toStableYaml } from '../tools/dist/dist-writer';
+import { ENVIRONMENT_CONTEXT_KEY, fail } from '../lib/config/errors';
+import { JetStreamConsumer } from '../lib/constructs/jetstream/jetstream-consumer';
+import { JetStreamScaledObject } from '../lib/constructs/keda/jetstream-scaled-object';
+import { JetStreamStream } from '../lib/constructs/jetstream/jetstream-stream';
+import { NackAccount, NACK_ACCOUNT_NAME } from '../lib/constructs/jetstream/nack-account';
+import { NackHelmValues } from '../lib/constructs/jetstream/nack-helm-values';
+import { checkClusterSize, NatsHelmValues } from '../lib/constructs/nats/nats-helm-values';
 import {
   DNS1123_LABEL_RULE,
   KUBERNETES_NAME_RULES,
@@ -18,14 +18,14 @@ import {
   LABEL_VALUE_RULE,
   nameRuleOfKind,
   withMaxLength,
-} from '../lib/names';
-import { NatsMetricsService } from '../lib/nats-metrics-service';
-import { NatsServiceMonitor } from '../lib/nats-service-monitor';
-import { NatsAlertRules } from '../lib/alert-rules';
-import { GrafanaDashboard } from '../lib/grafana-dashboard';
-import { NatsNetworkPolicies } from '../lib/nats-network-policies';
-import { OVERMIND_CONSUMERS, OVERMIND_SCALERS, OVERMIND_STREAMS } from '../lib/overmind-topology';
-import { SubjectIndex, subjectIsSubsetOf, subjectsCollide } from '../lib/subjects';
+} from '../lib/config/names';
+import { NatsMetricsService } from '../lib/constructs/nats/nats-metrics-service';
+import { NatsServiceMonitor } from '../lib/constructs/monitoring/nats-service-monitor';
+import { NatsAlertRules } from '../lib/constructs/monitoring/alert-rules';
+import { GrafanaDashboard } from '../lib/constructs/monitoring/grafana-dashboard';
+import { NatsNetworkPolicies } from '../lib/constructs/nats/nats-network-policies';
+import { OVERMIND_CONSUMERS, OVERMIND_SCALERS, OVERMIND_STREAMS } from '../lib/config/overmind-topology';
+import { SubjectIndex, subjectIsSubsetOf, subjectsCollide } from '../lib/config/subjects';
 
 /**
  * An environment name: a DNS-1123 label (it is a label value on every object, the default namespace is
@@ -37,7 +37,7 @@ export const ENVIRONMENT_NAME_RULE = withMaxLength(DNS1123_LABEL_RULE, 26,
 
 /** Prometheus label names (https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels); `__` is reserved. */
 const PROMETHEUS_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-/** Labels every alert gets from us (lib/alert-rules.ts), which `monitoring.alerts.labels` must not try to set. */
+/** Labels every alert gets from us (lib/constructs/monitoring/alert-rules.ts), which `monitoring.alerts.labels` must not try to set. */
 const RESERVED_ALERT_LABELS = ['severity', 'environment', 'namespace'];
 
 /** Work-queue rules across the consumers of one stream (nats-server v2.14.2). */

@@ -1,5 +1,5 @@
-import { EnvironmentConfig } from '../lib/config';
-import { OVERMIND_STREAMS } from '../lib/overmind-topology';
+import { EnvironmentConfig } from '../lib/config/types';
+import { OVERMIND_STREAMS } from '../lib/config/overmind-topology';
 
 /** Development: one NATS server, R1 streams (the default on a single server), small stores. */
 export const dev: EnvironmentConfig = {

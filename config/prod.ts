@@ -1,4 +1,4 @@
-import { EnvironmentConfig } from '../lib/config';
+import { EnvironmentConfig } from '../lib/config/types';
 
 /** Production: the spec exactly (3 NATS servers, R3 streams, the spec's sizes and consumers). */
 export const prod: EnvironmentConfig = {

@@ -1,5 +1,5 @@
-import { EnvironmentConfig } from '../lib/config';
-import { OVERMIND_STREAMS } from '../lib/overmind-topology';
+import { EnvironmentConfig } from '../lib/config/types';
+import { OVERMIND_STREAMS } from '../lib/config/overmind-topology';
 
 /** Staging: clustered like prod (3 servers, R3) with a fifth of prod's stream sizes and fewer workers. */
 export const staging: EnvironmentConfig = {

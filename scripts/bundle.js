@@ -23,7 +23,7 @@ const vm = require('vm');
 const root = path.resolve(__dirname, '..');
 const buildDir = path.join(root, 'build');
 /** Folders whose TypeScript/JSON can be part of a bundle; every file in them is in the key. */
-const SOURCE_DIRS = ['lib', 'charts', 'config', 'imports'];
+const SOURCE_DIRS = ['lib', 'tools', 'charts', 'config', 'imports'];
 /** Files outside those folders that change what esbuild produces. */
 const ROOT_INPUTS = ['main.ts', 'tsconfig.json', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json'];
 /** Bumped when the layout of build/ or of a manifest changes. */

@@ -4,7 +4,7 @@
 // Compares the dist/ committed at a git ref (default origin/main, else HEAD) with a fresh
 // in-memory synth of the working tree, resource by resource, and prints a Markdown summary fit for
 // a pull-request comment. Fails (exit 1) on changes nats-server, NACK or Kubernetes would refuse,
-// that lose data, or that would not be applied (lib/plan-rules.ts), unless
+// that lose data, or that would not be applied (tools/plan/plan-rules.ts), unless
 // plan-acknowledgements.yaml lists them with a reason: the
 // acknowledgement is committed, so the reviewer sees it in the same diff. `--allow` does the same
 // for a local run only. Exit codes: 0 fine, 1 unacknowledged findings, 2 error.

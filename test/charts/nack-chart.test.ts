@@ -8,9 +8,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { ENVIRONMENTS } from '../../config';
-import { EnvironmentConfig } from '../../lib/config';
-import { DistFile } from '../../lib/dist-writer';
-import { NACK_CHART_VERSION } from '../../lib/nack-helm-values';
+import { EnvironmentConfig } from '../../lib/config/types';
+import { DistFile } from '../../tools/dist/dist-writer';
+import { NACK_CHART_VERSION } from '../../lib/constructs/jetstream/nack-helm-values';
 import { synthesize } from '../../main';
 import {
   describeWithCharts, helmTemplate as renderChart, RenderedObject as Obj, upstreamChartDir,
@@ -83,7 +83,7 @@ describeWithChart.each(environments)('the real nack chart with the values of env
     expect(deployment.metadata.namespace).toBe(namespace);
     expect(deployment.spec.replicas).toBe(1);
     const container = containerOf(rendered);
-    // The chart's appVersion; nack v0.22.2 and v0.22.4 have the same controller code (lib/nack-helm-values.ts).
+    // The chart's appVersion; nack v0.22.2 and v0.22.4 have the same controller code (lib/constructs/jetstream/nack-helm-values.ts).
     expect(container.image).toBe('natsio/jetstream-controller:0.22.2');
     expect(container.args).toContain('--control-loop');
     expect(container.args).toContain(`--namespace=${namespace}`);

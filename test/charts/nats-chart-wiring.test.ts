@@ -105,7 +105,7 @@ describeChart('the real NATS chart rendered with each environment\'s committed v
       expect(tokenProblems(chart, intended.tokenSecret)).toEqual([]);
     });
 
-    test('the PVC size, max_file_store and max_memory_store are what lib/nats-helm-values.ts intends', () => {
+    test('the PVC size, max_file_store and max_memory_store are what lib/constructs/nats/nats-helm-values.ts intends', () => {
       expect(storageProblems(chart, intended.storage)).toEqual([]);
     });
 

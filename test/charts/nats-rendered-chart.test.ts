@@ -8,8 +8,8 @@ import * as os from 'os';
 import * as yaml from 'js-yaml';
 import { dev } from '../../config/dev';
 import { prod } from '../../config/prod';
-import { DistFile } from '../../lib/dist-writer';
-import { readChartInfo } from '../../lib/helm-tools';
+import { DistFile } from '../../tools/dist/dist-writer';
+import { readChartInfo } from '../../tools/helm/helm-tools';
 import { synthesize } from '../../main';
 import { describeWithNatsChart, renderNatsChart, upstreamNatsChartDir } from '../support/nats-chart';
 

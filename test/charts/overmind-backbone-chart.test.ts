@@ -1,7 +1,7 @@
 import { ENVIRONMENTS } from '../../config';
-import { EnvironmentConfig } from '../../lib/config';
-import { goDurationToNanos } from '../../lib/go-duration';
-import { OVERMIND_STREAMS } from '../../lib/overmind-topology';
+import { EnvironmentConfig } from '../../lib/config/types';
+import { goDurationToNanos } from '../../lib/config/go-duration';
+import { OVERMIND_STREAMS } from '../../lib/config/overmind-topology';
 import { synthesize } from '../../main';
 import { findObject, objectsOfKind, synthEnvironment } from '../support/synth';
 

@@ -2,9 +2,9 @@
 // the synth with an error naming environment, resource, field, value, what is allowed and a fix. Each row
 // also carries the fix: the literal `field: value` (or `remove field`) the message must give, and the
 // config with that literal applied, which must then synthesize.
-import { ConsumerConfig, EnvironmentConfig, ScalerConfig, StreamConfig } from '../../lib/config';
-import { ConfigError } from '../../lib/errors';
-import { OVERMIND_CONSUMERS, OVERMIND_SCALERS, OVERMIND_STREAMS } from '../../lib/overmind-topology';
+import { ConsumerConfig, EnvironmentConfig, ScalerConfig, StreamConfig } from '../../lib/config/types';
+import { ConfigError } from '../../lib/config/errors';
+import { OVERMIND_CONSUMERS, OVERMIND_SCALERS, OVERMIND_STREAMS } from '../../lib/config/overmind-topology';
 import { synthEnvironment } from '../support/synth';
 
 type Config = Omit<EnvironmentConfig, 'name'>;

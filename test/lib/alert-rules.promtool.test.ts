@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { ENVIRONMENTS } from '../../config';
-import { EnvironmentConfig } from '../../lib/config';
+import { EnvironmentConfig } from '../../lib/config/types';
 import { describeWithPromtool, promtoolVersion, runPromtool } from '../support/promtool';
 import { KubeObject, objectsOfKind, synthEnvironment } from '../support/synth';
 

@@ -6,10 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ENVIRONMENTS } from '../../config';
-import { ConsumerConfig, EnvironmentConfig, StreamConfig } from '../../lib/config';
-import { ALERT_DEFAULTS } from '../../lib/alert-rules';
-import { ConfigError } from '../../lib/errors';
-import { OVERMIND_CONSUMERS, OVERMIND_STREAMS } from '../../lib/overmind-topology';
+import { ConsumerConfig, EnvironmentConfig, StreamConfig } from '../../lib/config/types';
+import { ALERT_DEFAULTS } from '../../lib/constructs/monitoring/alert-rules';
+import { ConfigError } from '../../lib/config/errors';
+import { OVERMIND_CONSUMERS, OVERMIND_STREAMS } from '../../lib/config/overmind-topology';
 import { EXPORTED_METRICS, selectorsIn } from '../support/exporter-metrics';
 import { REPO_ROOT } from '../support/shared';
 import { findObject, KubeObject, objectsOfKind, synthEnvironment } from '../support/synth';

@@ -1,4 +1,4 @@
-import { APPLY_ORDER } from '../../lib/apply-order';
+import { APPLY_ORDER } from '../../lib/constructs/argocd/apply-order';
 import {
   isCustomResource,
   KubernetesObjectLike,
@@ -7,7 +7,7 @@ import {
   SYNC_WAVE_ANNOTATION,
   syncWaveOf,
   withArgoCdAnnotations,
-} from '../../lib/argocd-sync';
+} from '../../lib/constructs/argocd/argocd-sync';
 
 const object = (apiVersion: string, kind: string, annotations?: Record<string, string>): KubernetesObjectLike => ({
   apiVersion, kind, metadata: { name: 'x', namespace: 'ns', ...(annotations ? { annotations } : {}) }, spec: {},

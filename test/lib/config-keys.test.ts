@@ -1,8 +1,8 @@
-// Unknown keys fail the synth (lib/config-keys.ts): typo distance, and every nested config object walked.
+// Unknown keys fail the synth (lib/config/config-keys.ts): typo distance, and every nested config object walked.
 import { Testing } from 'cdk8s';
-import { checkKnownFields, checkKnownGitOpsFields, closestField, editDistance } from '../../lib/config-keys';
-import { EnvironmentConfig } from '../../lib/config';
-import { literal } from '../../lib/checks';
+import { checkKnownFields, checkKnownGitOpsFields, closestField, editDistance } from '../../lib/config/config-keys';
+import { EnvironmentConfig } from '../../lib/config/types';
+import { literal } from '../../lib/config/checks';
 
 const check = (config: unknown) => () => checkKnownFields(Testing.chart(), config as EnvironmentConfig);
 

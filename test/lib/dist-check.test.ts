@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { compareDist, formatDriftReport, readDistFolder, unifiedExcerpt } from '../../lib/dist-check';
+import { compareDist, formatDriftReport, readDistFolder, unifiedExcerpt } from '../../tools/dist/dist-check';
 
 describe('compareDist', () => {
   test('missing, stale and changed files, sorted; identical trees have no difference', () => {

@@ -1,13 +1,13 @@
 // Synth is atomic: a failing synth or validation leaves the previous dist/ byte-for-byte intact
-// (lib/dist-writer.ts renders everything in memory, then swaps folders by rename).
+// (tools/dist/dist-writer.ts renders everything in memory, then swaps folders by rename).
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ENVIRONMENTS } from '../../config';
 import { prod } from '../../config/prod';
-import { readDistFolder } from '../../lib/dist-check';
-import { writeDistAtomically } from '../../lib/dist-writer';
+import { readDistFolder } from '../../tools/dist/dist-check';
+import { writeDistAtomically } from '../../tools/dist/dist-writer';
 import { main } from '../../main';
 import { REPO_ROOT } from '../support/shared';
 

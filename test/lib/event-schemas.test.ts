@@ -6,7 +6,7 @@ import {
   sampleEvent,
   sampleEvents,
   SCHEMA_GUARDS,
-} from '../../lib/event-schemas';
+} from '../support/event-schemas';
 import * as fs from 'fs';
 import { describeWithShared, sharedFile } from '../support/shared';
 

@@ -3,8 +3,8 @@
 // test/support/exporter-metrics.ts) or threshold series our rules record, and a stream row that
 // Grafana repeats for every configured stream (the `stream` variable) with panels per consumer.
 import { ENVIRONMENTS } from '../../config';
-import { EnvironmentConfig } from '../../lib/config';
-import { OVERMIND_CONSUMERS, OVERMIND_STREAMS } from '../../lib/overmind-topology';
+import { EnvironmentConfig } from '../../lib/config/types';
+import { OVERMIND_CONSUMERS, OVERMIND_STREAMS } from '../../lib/config/overmind-topology';
 import { EXPORTED_METRICS, selectorsIn } from '../support/exporter-metrics';
 import { KubeObject, objectsOfKind, synthEnvironment } from '../support/synth';
 
@@ -220,7 +220,7 @@ test('many streams: the repeated row starts collapsed (opened rows load their pa
 
 test('stream names with a comma stay one option (Grafana splits custom values at unescaped commas)', () => {
   const streams = [...OVERMIND_STREAMS.slice(0, 1), { name: 'a,b', subjects: ['ab.>'], maxBytes: '10MB' }];
-  // JetStream allows "," in names (lib/names.ts); the Kubernetes name becomes "a-b".
+  // JetStream allows "," in names (lib/config/names.ts); the Kubernetes name becomes "a-b".
   const { dashboard } = dashboardOf(synthEnvironment({ ...envConfig('prod'), streams, consumers: OVERMIND_CONSUMERS.slice(0, 2) }).objects);
   expect(variable(dashboard, 'stream').query).toBe('a\\,b,routing-decisions');
   expect(customValues(variable(dashboard, 'stream'))).toEqual(['a,b', 'routing-decisions']);

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { findHelmExecutable, findNatsChart, NATS_CHART_ENV, readChartInfo, REPO_ROOT, VENDORED_NATS_CHART } from '../../lib/helm-tools';
+import { findHelmExecutable, findNatsChart, NATS_CHART_ENV, readChartInfo, REPO_ROOT, VENDORED_NATS_CHART } from '../../tools/helm/helm-tools';
 import { describeWithNatsChart, upstreamNatsChartDir } from '../support/nats-chart';
 
 describeWithNatsChart()('findNatsChart with the real chart (../shared/upstream/nats-chart-2.14.2)', () => {

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
-import { JetStreamConsumer, JetStreamConsumerProps } from '../../lib/jetstream-consumer';
-import { JetStreamStream } from '../../lib/jetstream-stream';
+import { JetStreamConsumer, JetStreamConsumerProps } from '../../lib/constructs/jetstream/jetstream-consumer';
+import { JetStreamStream } from '../../lib/constructs/jetstream/jetstream-stream';
 
 function render(props: Partial<JetStreamConsumerProps> = {}, retention: 'limits' | 'workqueue' = 'limits') {
   const chart = Testing.chart();

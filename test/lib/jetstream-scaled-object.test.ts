@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
-import { JetStreamConsumer } from '../../lib/jetstream-consumer';
-import { JetStreamScaledObject, JetStreamScaledObjectProps } from '../../lib/jetstream-scaled-object';
-import { JetStreamStream } from '../../lib/jetstream-stream';
+import { JetStreamConsumer } from '../../lib/constructs/jetstream/jetstream-consumer';
+import { JetStreamScaledObject, JetStreamScaledObjectProps } from '../../lib/constructs/keda/jetstream-scaled-object';
+import { JetStreamStream } from '../../lib/constructs/jetstream/jetstream-stream';
 
 function render(props: Partial<JetStreamScaledObjectProps> = {}) {
   const chart = Testing.chart();

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { JetStreamStream } from '../../lib/jetstream-stream';
+import { JetStreamStream } from '../../lib/constructs/jetstream/jetstream-stream';
 
 function render(props: Partial<ConstructorParameters<typeof JetStreamStream>[2]> = {}) {
   const chart = Testing.chart();

@@ -2,8 +2,8 @@
 // release's client Service and the CA Secret. Each case changes one setting and checks the Account
 // moved with it.
 import { ENVIRONMENTS } from '../../config';
-import { EnvironmentConfig } from '../../lib/config';
-import { NACK_ACCOUNT_NAME } from '../../lib/nack-account';
+import { EnvironmentConfig } from '../../lib/config/types';
+import { NACK_ACCOUNT_NAME } from '../../lib/constructs/jetstream/nack-account';
 import { findObject, objectsOfKind, synthEnvironment } from '../support/synth';
 
 const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;

@@ -1,8 +1,8 @@
-// Name rules per kind (lib/names.ts), checked on the boundaries upstream sets.
+// Name rules per kind (lib/config/names.ts), checked on the boundaries upstream sets.
 import {
   DNS1035_LABEL_RULE, DNS1123_LABEL_RULE, DNS1123_SUBDOMAIN_RULE, HELM_RELEASE_NAME_RULE, jetStreamNameError, KUBERNETES_NAME_RULES,
   LABEL_KEY_RULE, LABEL_VALUE_RULE, nameRuleOfKind, SCALED_OBJECT_NAME_RULE, STATEFUL_SET_NAME_RULE, suggestName, toKubernetesName,
-} from '../../lib/names';
+} from '../../lib/config/names';
 import { ApiObject, Testing } from 'cdk8s';
 import { checkEmittedNames, ENVIRONMENT_NAME_RULE } from '../../charts/overmind-backbone-chart';
 

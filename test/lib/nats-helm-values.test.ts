@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
-import { JetStreamStream } from '../../lib/jetstream-stream';
-import { ConfigError, ConfigProblem } from '../../lib/errors';
-import { DEFAULT_FILE_STORAGE_SIZE, NatsHelmValues, NatsHelmValuesProps } from '../../lib/nats-helm-values';
+import { JetStreamStream } from '../../lib/constructs/jetstream/jetstream-stream';
+import { ConfigError, ConfigProblem } from '../../lib/config/errors';
+import { DEFAULT_FILE_STORAGE_SIZE, NatsHelmValues, NatsHelmValuesProps } from '../../lib/constructs/nats/nats-helm-values';
 
 function build(props: Partial<NatsHelmValuesProps> = {}, streamSizes: Array<[string, 'file' | 'memory']> = [['1GB', 'file'], ['5GB', 'file']]) {
   const chart = Testing.chart();

@@ -3,8 +3,8 @@
 // by an Ingress policy admits only what some rule allows; a peer without namespaceSelector is the
 // policy's own namespace) answers "may this pod reach that port?" for the people who need to.
 import { ENVIRONMENTS } from '../../config';
-import { EnvironmentConfig } from '../../lib/config';
-import { ConfigError } from '../../lib/errors';
+import { EnvironmentConfig } from '../../lib/config/types';
+import { ConfigError } from '../../lib/config/errors';
 import { KubeObject, objectsOfKind, synthEnvironment } from '../support/synth';
 
 interface LabelSelector { matchLabels?: Record<string, string>; matchExpressions?: unknown[] }

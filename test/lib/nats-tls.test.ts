@@ -3,8 +3,8 @@
 import * as fs from 'fs';
 import * as yaml from 'js-yaml';
 import { ENVIRONMENTS } from '../../config';
-import { EnvironmentConfig, NatsTlsConfig } from '../../lib/config';
-import { ConfigError } from '../../lib/errors';
+import { EnvironmentConfig, NatsTlsConfig } from '../../lib/config/types';
+import { ConfigError } from '../../lib/config/errors';
 import { describeWithShared, requireSharedFile } from '../support/shared';
 import { objectsOfKind, synthEnvironment } from '../support/synth';
 

@@ -1,4 +1,4 @@
-// The token rule (lib/nats-token.ts) and `npm run -s token [-- --check]`. The rule is checked
+// The token rule (lib/config/nats-token.ts) and `npm run -s token [-- --check]`. The rule is checked
 // against the real nats-server parser in test/live/nats-token.live.test.ts; here: its table of
 // cases (each branch both ways), the generator's shape and strength, and that the script prints
 // only the token and never echoes a checked one.
@@ -6,7 +6,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import {
   checkNatsToken, generateNatsToken, GENERATED_TOKEN_PATTERN, RECOMMENDED_MIN_TOKEN_LENGTH, TOKEN_RANDOM_BYTES,
-} from '../../lib/nats-token';
+} from '../../lib/config/nats-token';
 import { REPO_ROOT } from '../support/shared';
 
 const TOKEN_SCRIPT = path.join(REPO_ROOT, 'scripts', 'token.js');

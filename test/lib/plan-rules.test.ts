@@ -1,13 +1,13 @@
 // Every change `npm run plan` must flag, made on a copy of the prod config (or of its synthesized
 // manifests, for fields our config never writes) and synthesized for real, each beside a harmless
-// edit it must let through. What each rule follows upstream is cited in lib/upstream-sources.ts.
+// edit it must let through. What each rule follows upstream is cited in tools/plan/upstream-sources.ts.
 import { prod } from '../../config/prod';
-import { ConsumerConfig, EnvironmentConfig, ScalerConfig, StreamConfig } from '../../lib/config';
-import { OVERMIND_CONSUMERS, OVERMIND_STREAMS } from '../../lib/overmind-topology';
-import { Acknowledgement, Finding, Plan, planChanges, PlanResource, Severity, unacknowledgedBlocking } from '../../lib/plan';
-import { HELM_VALUES_API_VERSION, HELM_VALUES_KIND } from '../../lib/plan-rules';
-import { resourcesFromDistFiles } from '../../lib/plan-sources';
-import { KUBERNETES, UPSTREAM_QUOTES } from '../../lib/upstream-sources';
+import { ConsumerConfig, EnvironmentConfig, ScalerConfig, StreamConfig } from '../../lib/config/types';
+import { OVERMIND_CONSUMERS, OVERMIND_STREAMS } from '../../lib/config/overmind-topology';
+import { Acknowledgement, Finding, Plan, planChanges, PlanResource, Severity, unacknowledgedBlocking } from '../../tools/plan/plan';
+import { HELM_VALUES_API_VERSION, HELM_VALUES_KIND } from '../../tools/plan/plan-rules';
+import { resourcesFromDistFiles } from '../../tools/plan/plan-sources';
+import { KUBERNETES, UPSTREAM_QUOTES } from '../../tools/plan/upstream-sources';
 import { synthesize } from '../../main';
 
 /** prod with its topology spelled out, so tests can change one stream or consumer. */

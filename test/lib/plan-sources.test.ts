@@ -2,8 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { HELM_VALUES_API_VERSION, HELM_VALUES_KIND } from '../../lib/plan-rules';
-import { defaultBaseRef, distFilesAtRef, resourcesFromDistFiles } from '../../lib/plan-sources';
+import { HELM_VALUES_API_VERSION, HELM_VALUES_KIND } from '../../tools/plan/plan-rules';
+import { defaultBaseRef, distFilesAtRef, resourcesFromDistFiles } from '../../tools/plan/plan-sources';
 
 const stream = 'apiVersion: jetstream.nats.io/v1beta2\nkind: Stream\nmetadata:\n  name: orders\n  namespace: ns\nspec:\n  name: orders\n';
 

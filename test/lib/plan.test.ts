@@ -1,5 +1,5 @@
-import { diffFields, parseAcknowledgements, planChanges, PlanResource, resourceId, resourceKey, unacknowledgedBlocking } from '../../lib/plan';
-import { renderPlanMarkdown, sourceLabel } from '../../lib/plan-markdown';
+import { diffFields, parseAcknowledgements, planChanges, PlanResource, resourceId, resourceKey, unacknowledgedBlocking } from '../../tools/plan/plan';
+import { renderPlanMarkdown, sourceLabel } from '../../tools/plan/plan-markdown';
 
 const resource = (kind: string, name: string, spec: Record<string, unknown>, extra: Partial<PlanResource> = {}): PlanResource => {
   const apiVersion = kind === 'Stream' || kind === 'Consumer' ? 'jetstream.nats.io/v1beta2' : kind === 'ScaledObject' ? 'keda.sh/v1alpha1' : 'v1';

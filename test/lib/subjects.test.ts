@@ -1,4 +1,4 @@
-import { SubjectIndex, subjectIsSubsetOf, subjectsCollide, subjectSyntaxError } from '../../lib/subjects';
+import { SubjectIndex, subjectIsSubsetOf, subjectsCollide, subjectSyntaxError } from '../../lib/config/subjects';
 
 /** Reference definition: two subjects overlap when some concrete subject matches both. */
 function overlapsByDefinition(a: string, b: string): boolean {

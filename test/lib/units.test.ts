@@ -1,4 +1,4 @@
-import { ByteSize, Duration, goDuration, parseDuration, promDuration, wholeSeconds } from '../../lib/units';
+import { ByteSize, Duration, goDuration, parseDuration, promDuration, wholeSeconds } from '../../lib/config/units';
 
 describe('durations', () => {
   test.each([

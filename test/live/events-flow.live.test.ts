@@ -2,9 +2,9 @@
 // Every sample event of every subject is published with a msgID; each consumer must receive
 // exactly the events its filter selects, decodable against its schema, once.
 import { JetStreamClient, JetStreamManager, JsMsg, NatsConnection, StringCodec } from 'nats';
-import { SampleEvent, sampleEvents, SCHEMA_GUARDS } from '../../lib/event-schemas';
+import { SampleEvent, sampleEvents, SCHEMA_GUARDS } from '../support/event-schemas';
 import { consumerSpecToApiRequest } from '../support/nack-jetstream-api';
-import { subjectIsSubsetOf } from '../../lib/subjects';
+import { subjectIsSubsetOf } from '../../lib/config/subjects';
 import { EnvManifests, loadEnvironments } from '../support/dist-manifests';
 import { applyEnvironment, deleteStreams, LIVE_CLUSTER_CAPACITY, LIVE_CLUSTER_OPTIONS, whyEnvironmentDoesNotFit } from '../support/jetstream-apply';
 import { reportLiveChecks } from '../support/live-report';
@@ -17,7 +17,7 @@ const environments: EnvManifests[] = loadEnvironments().filter((env) => !whyEnvi
 const EVENTS_PER_SUBJECT = 3;
 const sc = StringCodec();
 
-/** A literal subject matches a filter when it is inside it (lib/subjects.ts). */
+/** A literal subject matches a filter when it is inside it (lib/config/subjects.ts). */
 const matches = (subject: string, filter: string) => subjectIsSubsetOf(subject, filter);
 
 /**

@@ -9,9 +9,9 @@
 // control, so a replica that has not caught up is reported as a stall (console and the LIVE line),
 // never a failure, while loss or duplication anywhere on the quorum fails the test.
 import { JetStreamClient, JetStreamManager, NatsConnection, PubAck, StringCodec } from 'nats';
-import { sampleEvent } from '../../lib/event-schemas';
+import { sampleEvent } from '../support/event-schemas';
 import { JetStreamStreamConfig, streamSpecToApiConfig } from '../support/nack-jetstream-api';
-import { subjectIsSubsetOf } from '../../lib/subjects';
+import { subjectIsSubsetOf } from '../../lib/config/subjects';
 import { loadEnvironments } from '../support/dist-manifests';
 import { createStream, LIVE_CLUSTER_OPTIONS } from '../support/jetstream-apply';
 import { reportLiveChecks } from '../support/live-report';

@@ -1,7 +1,7 @@
 // Issue #3 part 2: the Streams and Consumers we ship, created on a real 3-node JetStream cluster
 // the way NACK (control-loop) would create them, then read back from the server.
 import type { ConsumerConfig, JetStreamManager, NatsConnection } from 'nats';
-import { goDurationToNanos } from '../../lib/go-duration';
+import { goDurationToNanos } from '../../lib/config/go-duration';
 import { consumerSpecToApiRequest, streamSpecToApiConfig } from '../support/nack-jetstream-api';
 import { EnvManifests, loadEnvironments, SPEC_CONSUMERS, SPEC_REPLICAS, SPEC_STREAMS } from '../support/dist-manifests';
 import {

@@ -7,9 +7,9 @@
 // to the chart's host names (`nats-0.nats-headless.<ns>.svc.cluster.local:8222`) are answered by the
 // loopback servers. The advertised-URL branch runs on a second, small cluster at the end.
 import { AckPolicy, JetStreamClient, JetStreamManager, JsMsg, NatsConnection, StringCodec } from 'nats';
-import { ALL_EVENT_SUBJECTS, sampleEvent } from '../../lib/event-schemas';
+import { ALL_EVENT_SUBJECTS, sampleEvent } from '../support/event-schemas';
 import { consumerSpecToApiRequest } from '../support/nack-jetstream-api';
-import { subjectIsSubsetOf } from '../../lib/subjects';
+import { subjectIsSubsetOf } from '../../lib/config/subjects';
 import {
   advertisedOptions,
   ChartNames,

@@ -2,13 +2,13 @@
 // parser the way a pod reads it: `nats-server -t -c <nats.conf the real chart renders for prod>`
 // (authorization.token: $NATS_TOKEN), with the token in NATS_TOKEN and SERVER_NAME set as the chart
 // sets it. The generator must never produce a refused token; tokens of the bad shape must be refused
-// (so the first test can fail); and our rule (lib/nats-token.ts) must agree with the server on each.
+// (so the first test can fail); and our rule (lib/config/nats-token.ts) must agree with the server on each.
 import { spawn, spawnSync } from 'child_process';
 import { randomBytes, randomInt } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { checkNatsToken, generateNatsToken, GENERATED_TOKEN_PATTERN } from '../../lib/nats-token';
+import { checkNatsToken, generateNatsToken, GENERATED_TOKEN_PATTERN } from '../../lib/config/nats-token';
 import { reportLiveChecks } from '../support/live-report';
 import { renderNatsChart } from '../support/nats-chart';
 import { findNatsServer, NatsCluster, skipUnlessNatsServer } from '../support/nats-cluster';

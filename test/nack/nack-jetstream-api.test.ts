@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as yaml from 'js-yaml';
 // The NACK request oracle (test/support/nack-jetstream-api.ts) against NACK v0.22.4 and jsm.go
-// v0.3.0, line by line, and Go duration parsing (lib/go-duration.ts) against Go's own vectors.
-import { goDurationToNanos, parseGoDuration } from '../../lib/go-duration';
-import { NACK_CONSUMER_CRD_DEFAULTS, NACK_STREAM_CRD_DEFAULTS } from '../../lib/nack-control-loop';
+// v0.3.0, line by line, and Go duration parsing (lib/config/go-duration.ts) against Go's own vectors.
+import { goDurationToNanos, parseGoDuration } from '../../lib/config/go-duration';
+import { NACK_CONSUMER_CRD_DEFAULTS, NACK_STREAM_CRD_DEFAULTS } from '../../tools/plan/nack-control-loop';
 import {
   consumerSpecToApiRequest,
   NACK_CONNECTION_FIELDS,

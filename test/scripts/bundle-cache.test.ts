@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { REPO_ROOT } from '../support/shared';
 
-const COPIED = ['scripts', 'lib', 'charts', 'config', 'imports', 'main.ts', 'tsconfig.json', 'package.json', 'package-lock.json'];
+const COPIED = ['scripts', 'lib', 'tools', 'charts', 'config', 'imports', 'main.ts', 'tsconfig.json', 'package.json', 'package-lock.json'];
 const SCALED_OBJECT = path.join('dist', 'prod', 'manifests', '50-scaledobject-api-scaler-nats.yaml');
 
 describe('scripts/bundle.js caches', () => {

@@ -143,7 +143,7 @@ export function tokenProblems(chart: RenderedNatsChart, secret: { name: string; 
   return problems;
 }
 
-/** What lib/nats-helm-values.ts intends for each node's storage, in bytes. */
+/** What lib/constructs/nats/nats-helm-values.ts intends for each node's storage, in bytes. */
 export interface IntendedStorage {
   readonly pvcBytes: number;
   readonly maxFileStoreBytes: number;

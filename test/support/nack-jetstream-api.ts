@@ -5,7 +5,7 @@
 // Mode modelled: NACK v0.22.4 in **control-loop** mode (`--control-loop`, Helm
 // `jetstream.controlLoop: true`), on the **create** path:
 //   - the API server first applies the CRD defaults (storage `memory`, ackPolicy `none`, ackWait
-//     `1ns`, ...; lib/nack-control-loop.ts), so the controller never sees an absent field that
+//     `1ns`, ...; tools/plan/nack-control-loop.ts), so the controller never sees an absent field that
 //     has a default;
 //   - `streamSpecToConfig` (nats-io/nack v0.22.4 internal/controller/stream_controller.go:326) and
 //     `consumerSpecToConfig` (consumer_controller.go:338) turn the spec into jsm.go v0.3.0 options;
@@ -15,12 +15,12 @@
 //   - the request is jsm.go's api.StreamConfig / api.ConsumerConfig marshalled by encoding/json:
 //     the keys and `omitempty` rules below are those of jsm.go v0.3.0 api/streams.go:649-711 and
 //     api/consumers.go:551-593 (e.g. `sealed` has no omitempty and is always sent).
-// The update path (an overlay on the server's current config) is what lib/nack-control-loop.ts
+// The update path (an overlay on the server's current config) is what tools/plan/nack-control-loop.ts
 // describes for the plan; it is not modelled here.
 //
 // Durations are int64 nanoseconds (numbers here; see `goDurationToNanos`).
-import { goDurationToNanos } from '../../lib/go-duration';
-import { NACK_CONSUMER_CRD_DEFAULTS, NACK_STREAM_CRD_DEFAULTS } from '../../lib/nack-control-loop';
+import { goDurationToNanos } from '../../lib/config/go-duration';
+import { NACK_CONSUMER_CRD_DEFAULTS, NACK_STREAM_CRD_DEFAULTS } from '../../tools/plan/nack-control-loop';
 
 // ---------------------------------------------------------------------------------------------
 // Input: the CR specs as they appear in the YAML (NACK v1beta2 camelCase).

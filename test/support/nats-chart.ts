@@ -13,8 +13,8 @@ import * as yaml from 'js-yaml';
 import { App } from 'cdk8s';
 import { OvermindBackboneChart } from '../../charts/overmind-backbone-chart';
 import { ENVIRONMENTS } from '../../config';
-import { ChartInfo, findNatsChart, readChartInfo } from '../../lib/helm-tools';
-import { DEFAULT_NATS_CHART_VERSION } from '../../lib/nats-helm-values';
+import { ChartInfo, findNatsChart, readChartInfo } from '../../tools/helm/helm-tools';
+import { DEFAULT_NATS_CHART_VERSION } from '../../lib/constructs/nats/nats-helm-values';
 import { DIST_ROOT, HELM_VALUES_DIR } from './dist';
 import { sharedDir } from './shared';
 
@@ -170,7 +170,7 @@ export function renderNatsChart(environment: string, options: RenderOptions = {}
 
 /**
  * The chart for `npm run local`, which users run without ../shared: $OVERMIND_NATS_CHART or the
- * pulled charts/vendor/nats (lib/helm-tools.ts), else the upstream copy in ../shared.
+ * pulled charts/vendor/nats (tools/helm/helm-tools.ts), else the upstream copy in ../shared.
  */
 export function localNatsChart(): ChartInfo {
   const chart = findNatsChart() ?? readChartInfo(upstreamNatsChartDir());

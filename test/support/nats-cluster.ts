@@ -11,9 +11,9 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { connect, ConnectionOptions, JetStreamManager, NatsConnection } from 'nats';
-import { checkNatsToken, generateNatsToken } from '../../lib/nats-token';
+import { checkNatsToken, generateNatsToken } from '../../lib/config/nats-token';
 import { findExecutable } from './executables';
-import { ChartInfo } from '../../lib/helm-tools';
+import { ChartInfo } from '../../tools/helm/helm-tools';
 import { renderNatsChart, whyNatsChartUnavailable } from './nats-chart';
 import { describeIfAvailable } from './requirements';
 import {
@@ -149,7 +149,7 @@ export interface NatsClusterOptions {
   readonly advertise?: boolean;
   /** Base ports to try first (node i gets base+i); any taken port falls back to a free one. */
   readonly preferredPorts?: { readonly client: number; readonly cluster: number; readonly monitor: number };
-  /** Client token (checked with lib/nats-token.ts); a fresh `npm run -s token` one by default. */
+  /** Client token (checked with lib/config/nats-token.ts); a fresh `npm run -s token` one by default. */
   readonly token?: string;
   /** @default - the upstream chart in ../shared (test/support/nats-chart.ts) */
   readonly chart?: ChartInfo;

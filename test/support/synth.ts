@@ -1,7 +1,7 @@
 // In-process synthesis for tests: no subprocess, no files (tooling.md §6 "suggested test loop").
 import { App, Testing } from 'cdk8s';
 import { OvermindBackboneChart } from '../../charts/overmind-backbone-chart';
-import { EnvironmentConfig } from '../../lib/config';
+import { EnvironmentConfig } from '../../lib/config/types';
 
 export interface KubeObject {
   apiVersion: string;

@@ -6,7 +6,7 @@
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { ENVIRONMENTS } from '../../config';
-import { EnvironmentConfig } from '../../lib/config';
+import { EnvironmentConfig } from '../../lib/config/types';
 import { synthesize } from '../../main';
 import {
   describeLocation, DistDocument, DistObject, listEnvironments, listHelmValuesFiles, loadDocuments, loadObjects,
