@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { annotateForArgoCd } from '../lib/constructs/argocd/argocd-sync';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterAppProject } from '../lib/constructs/argocd/argocd-cluster-project';
@@ -152,5 +153,6 @@ export class NackClusterChart extends Chart implements HasDistFolder {
       // A person syncs CRD upgrades when any environment on the cluster wants manual syncs.
       automated: group.environments.every((e) => e.gitops.automatedSync),
     });
+    annotateForArgoCd(this);
   }
 }

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { annotateForArgoCd } from '../lib/constructs/argocd/argocd-sync';
 import * as path from 'path';
 import { Chart, Helm } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -60,6 +61,7 @@ export class NatsRenderedChart extends Chart implements HasDistFolder {
       helmExecutable: props.helmExecutable,
       helmFlags: ['--kube-version', props.kubeVersion ?? DEFAULT_RENDER_KUBE_VERSION, '--skip-tests'],
     }));
+    annotateForArgoCd(this);
   }
 }
 

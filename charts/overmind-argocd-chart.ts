@@ -1,4 +1,5 @@
 import { Chart } from 'cdk8s';
+import { annotateForArgoCd } from '../lib/constructs/argocd/argocd-sync';
 import { Construct } from 'constructs';
 import { checkName, CheckTarget, literal } from '../lib/config/checks';
 import { checkKnownGitOpsFields } from '../lib/config/config-keys';
@@ -118,6 +119,7 @@ export class OvermindArgoCdChart extends Chart implements HasDistFolder {
       automated: gitops.automatedSync,
       scaledWorkloads: backbone.scalers.map(scaledWorkloadOf),
     });
+    annotateForArgoCd(this);
   }
 }
 

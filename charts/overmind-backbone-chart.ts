@@ -1,4 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
+import { annotateForArgoCd } from '../lib/constructs/argocd/argocd-sync';
 import { Construct } from 'constructs';
 import { checkLabels, checkName, CheckTarget, literal, toDuration } from '../lib/config/checks';
 import { checkKnownFields, closestField } from '../lib/config/config-keys';
@@ -140,6 +141,7 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
       });
     }
     checkEmittedNames(this);
+    annotateForArgoCd(this);
   }
 
   /** The NATS and NACK Helm values, outside manifests/ so no directory source applies them. */

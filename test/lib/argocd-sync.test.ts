@@ -1,3 +1,9 @@
+import { App } from 'cdk8s';
+import { groupByCluster, NackClusterChart } from '../../charts/nack-cluster-chart';
+import { OvermindArgoCdChart } from '../../charts/overmind-argocd-chart';
+import { OvermindBackboneChart } from '../../charts/overmind-backbone-chart';
+import { ENVIRONMENTS } from '../../config';
+import { GITOPS } from '../../config/gitops';
 import { APPLY_ORDER } from '../../lib/constructs/argocd/apply-order';
 import {
   isCustomResource,
@@ -81,5 +87,30 @@ describe('withArgoCdAnnotations (keda-prom-argo.md (d))', () => {
 
   test('fails when a sync-wave annotation is not an integer', () => {
     expect(() => syncWaveOf(object('v1', 'Service', { [SYNC_WAVE_ANNOTATION]: 'early' }))).toThrow(/sync-wave="early" is not an integer/);
+  });
+});
+
+describe('the charts set sync waves and options where the objects are built', () => {
+  const unannotated = (objects: KubernetesObjectLike[]) =>
+    objects.filter((o) => JSON.stringify(withArgoCdAnnotations(o).metadata.annotations) !== JSON.stringify(sortedAnnotations(o)))
+      .map((o) => `${o.kind}/${o.metadata.name}`);
+  const sortedAnnotations = (o: KubernetesObjectLike) =>
+    o.metadata.annotations && Object.fromEntries(Object.entries(o.metadata.annotations).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+  test('what a test synthesizes already carries what dist/ carries', () => {
+    const app = new App();
+    const argoCharts = ENVIRONMENTS.map((environment) => {
+      const backbone = new OvermindBackboneChart(app, environment);
+      return new OvermindArgoCdChart(app, { backbone, gitops: { ...GITOPS, ...environment.gitops } });
+    });
+    const clusters = groupByCluster(argoCharts.map((a) => ({ environment: a.environment, namespace: a.namespace, gitops: a.gitops })));
+    for (const group of clusters) new NackClusterChart(app, group);
+    const objects: KubernetesObjectLike[] = app.charts.flatMap((chart) => chart.toJson());
+    expect(objects.length).toBeGreaterThan(50);
+    expect(unannotated(objects)).toEqual([]);
+  });
+
+  test('the check fails on an object built without them', () => {
+    expect(unannotated([object('jetstream.nats.io/v1beta2', 'Stream')])).toEqual(['Stream/x']);
   });
 });

@@ -1,6 +1,9 @@
-// Argo CD sync metadata for everything we emit, decided in one place (the dist writer calls
-// `withArgoCdAnnotations` on every object), so the file prefixes that order `kubectl apply -f`
-// and the Argo CD sync waves always agree: both are `syncWaveOf(object)`.
+// Argo CD sync metadata for everything we emit, decided in one place and set where the objects are built
+// (every chart ends with `annotateForArgoCd(this)`), so what a test synthesizes is what lands in dist/, and
+// the file prefixes that order `kubectl apply -f` and the Argo CD sync waves always agree: both are
+// `syncWaveOf(object)`.
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { applyOrderOf } from './apply-order';
 
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
@@ -93,6 +96,17 @@ export function withArgoCdAnnotations<T extends KubernetesObjectLike>(object: T)
   // Keys sorted, as cdk8s writes metadata, so the annotations do not wander in diffs.
   const metadata = sortedKeys({ ...object.metadata, annotations: sortedKeys(annotations) });
   return { ...object, metadata };
+}
+
+/** Sets the sync wave and sync options (withArgoCdAnnotations) on every object under `scope`. */
+export function annotateForArgoCd(scope: IConstruct): void {
+  for (const construct of scope.node.findAll()) {
+    if (!(construct instanceof ApiObject)) continue;
+    const { apiVersion, kind, name } = construct;
+    const annotations: Record<string, string> | undefined = construct.metadata.toJson().annotations;
+    const annotated = withArgoCdAnnotations({ apiVersion, kind, metadata: { name, ...(annotations ? { annotations } : {}) } });
+    for (const [key, value] of Object.entries(annotated.metadata.annotations ?? {})) construct.metadata.addAnnotation(key, value);
+  }
 }
 
 function sortedKeys<V>(record: Record<string, V>): Record<string, V> {
