@@ -1,45 +1,25 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { annotateForArgoCd } from '../lib/constructs/argocd/argocd-sync';
 import { Construct } from 'constructs';
-import { checkLabels, checkName, CheckTarget, literal, toDuration } from '../lib/config/checks';
-import { checkKnownFields, closestField } from '../lib/config/config-keys';
-import { ConsumerConfig, EnvironmentConfig, MonitoringConfig, ScalerConfig, StreamConfig } from '../lib/config/types';
-import { DistFile, HasExtraFiles, toStableYaml } from '../tools/dist/dist-writer';
-import { ENVIRONMENT_CONTEXT_KEY, fail } from '../lib/config/errors';
+import { literal } from '../lib/config/checks';
+import { closestField } from '../lib/config/config-keys';
+import { ENVIRONMENT_CONTEXT_KEY, fail, mapReportingAll } from '../lib/config/errors';
+import { LABEL_KEY_RULE, LABEL_VALUE_RULE, nameRuleOfKind } from '../lib/config/names';
+import { resolveEnvironment } from '../lib/config/resolve';
+import { SubjectIndex, subjectIsSubsetOf, subjectsCollide } from '../lib/config/subjects';
+import { ConsumerConfig, EnvironmentConfig, ScalerConfig, StreamConfig } from '../lib/config/types';
+import { annotateForArgoCd } from '../lib/constructs/argocd/argocd-sync';
 import { JetStreamConsumer } from '../lib/constructs/jetstream/jetstream-consumer';
-import { JetStreamScaledObject } from '../lib/constructs/keda/jetstream-scaled-object';
 import { JetStreamStream } from '../lib/constructs/jetstream/jetstream-stream';
 import { NackAccount, NACK_ACCOUNT_NAME } from '../lib/constructs/jetstream/nack-account';
 import { NackHelmValues } from '../lib/constructs/jetstream/nack-helm-values';
-import { checkClusterSize, NatsHelmValues } from '../lib/constructs/nats/nats-helm-values';
-import {
-  DNS1123_LABEL_RULE,
-  KUBERNETES_NAME_RULES,
-  LABEL_KEY_RULE,
-  LABEL_VALUE_RULE,
-  nameRuleOfKind,
-  withMaxLength,
-} from '../lib/config/names';
-import { NatsMetricsService } from '../lib/constructs/nats/nats-metrics-service';
-import { NatsServiceMonitor } from '../lib/constructs/monitoring/nats-service-monitor';
+import { JetStreamScaledObject } from '../lib/constructs/keda/jetstream-scaled-object';
 import { NatsAlertRules } from '../lib/constructs/monitoring/alert-rules';
 import { GrafanaDashboard } from '../lib/constructs/monitoring/grafana-dashboard';
+import { NatsServiceMonitor } from '../lib/constructs/monitoring/nats-service-monitor';
+import { NatsHelmValues } from '../lib/constructs/nats/nats-helm-values';
+import { NatsMetricsService } from '../lib/constructs/nats/nats-metrics-service';
 import { NatsNetworkPolicies } from '../lib/constructs/nats/nats-network-policies';
-import { OVERMIND_CONSUMERS, OVERMIND_SCALERS, OVERMIND_STREAMS } from '../lib/config/overmind-topology';
-import { SubjectIndex, subjectIsSubsetOf, subjectsCollide } from '../lib/config/subjects';
-
-/**
- * An environment name: a DNS-1123 label (it is a label value on every object, the default namespace is
- * `overmind-<name>`), short enough for the Grafana dashboard uid `overmind-nats-<name>` (at most 40).
- */
-export const ENVIRONMENT_NAME_RULE = withMaxLength(DNS1123_LABEL_RULE, 26,
-  'the Grafana dashboard uid "overmind-nats-<name>" may have at most 40 characters ' +
-  '(https://grafana.com/docs/grafana/latest/developers/http_api/dashboard/)');
-
-/** Prometheus label names (https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels); `__` is reserved. */
-const PROMETHEUS_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-/** Labels every alert gets from us (lib/constructs/monitoring/alert-rules.ts), which `monitoring.alerts.labels` must not try to set. */
-const RESERVED_ALERT_LABELS = ['severity', 'environment', 'namespace'];
+import { DistFile, HasExtraFiles, toStableYaml } from '../tools/dist/dist-writer';
 
 /** Work-queue rules across the consumers of one stream (nats-server v2.14.2). */
 const WQ_SOURCE = 'https://github.com/nats-io/nats-server/blob/v2.14.2/server/consumer.go';
@@ -75,52 +55,38 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
   public readonly networkPolicies?: NatsNetworkPolicies;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
-    const environment = config.name;
-    const namespace = config.namespace ?? `overmind-${environment}`;
+    // Defaults, units and environment-wide checks, once, before any object is built.
+    const env = resolveEnvironment(config);
+    const { name: environment, namespace, monitoring } = env;
     super(scope, environment, { namespace, labels: commonLabels(environment), disableResourceNameHashes: true });
     this.node.setContext(ENVIRONMENT_CONTEXT_KEY, environment);
     this.environment = environment;
-    const envTarget: CheckTarget = { scope: this, resource: `Environment "${environment}"` };
-    checkName(envTarget, 'name', environment, ENVIRONMENT_NAME_RULE, { fallback: 'staging', maxLength: 26 });
-    // A key the config types do not have fails here, before any value is read.
-    checkKnownFields(this, config);
-    checkName(envTarget, 'namespace', namespace, KUBERNETES_NAME_RULES.Namespace, { fallback: `overmind-${environment}` });
 
-    // The spec's topology wherever the config names none; resolved once, used by every part below.
-    const streamConfigs = config.streams ?? OVERMIND_STREAMS;
-    const consumerConfigs = config.consumers ?? OVERMIND_CONSUMERS;
-    // The environment first: the streams' replicas are checked against the cluster size, so a bad
-    // nats.replicas must be reported as itself.
-    const clusterSize = checkClusterSize(this, config.nats?.replicas);
-    this.streams = this.createStreams(streamConfigs, clusterSize, NACK_ACCOUNT_NAME);
-    const scalerConfigs = config.scalers ?? OVERMIND_SCALERS;
+    const streams = this.createStreams(env.streams, env.clusterSize, NACK_ACCOUNT_NAME);
+    this.streams = streams.map((s) => s.stream);
     this.nats = new NatsHelmValues(this, 'Nats', {
-      ...config.nats, namespace, streams: this.streams, kedaReadsMonitor: scalerConfigs.length > 0,
+      ...env.nats, namespace, streams: this.streams, kedaReadsMonitor: env.scalers.length > 0,
     });
     this.nackAccount = new NackAccount(this, 'NackAccount', { name: NACK_ACCOUNT_NAME, nats: this.nats });
     this.nack = new NackHelmValues(this, 'Nack', { namespace });
-    this.consumers = this.createConsumers(consumerConfigs);
+    const consumers = this.createConsumers(env.consumers);
+    this.consumers = consumers.map((c) => c.consumer);
     this.checkWorkQueues();
-    this.scalers = this.createScalers(scalerConfigs);
+    this.scalers = this.createScalers(env.scalers);
 
     this.metricsService = new NatsMetricsService(this, 'MetricsService', { nats: this.nats });
-    const monitoring = config.monitoring ?? {};
-    const prometheusSelectorLabels = this.checkMonitoringLabels(monitoring);
+    const { prometheusSelectorLabels } = monitoring;
     new NatsServiceMonitor(this, 'ServiceMonitor', {
-      service: this.metricsService,
-      prometheusSelectorLabels,
-      scrapeInterval: toDuration({ scope: this, resource: 'Monitoring (monitoring)' }, 'monitoring.scrapeInterval',
-        monitoring.scrapeInterval ?? '30s'),
+      service: this.metricsService, prometheusSelectorLabels, scrapeInterval: monitoring.scrapeInterval,
     });
 
     // Operators' view and hardening (docs/operations.md): alerts, dashboard, network policies.
-    // streams[i] and consumers[i] were built from streamConfigs[i] and consumerConfigs[i].
     this.alertRules = new NatsAlertRules(this, 'AlertRules', {
       environment,
       nats: this.nats,
       metricsService: this.metricsService,
-      streams: this.streams.map((stream, i) => ({ stream, alerts: streamConfigs[i].alerts })),
-      consumers: this.consumers.map((consumer, i) => ({ consumer, alerts: consumerConfigs[i].alerts })),
+      streams: streams.map(({ stream, config: c }) => ({ stream, alerts: c.alerts })),
+      consumers: consumers.map(({ consumer, config: c }) => ({ consumer, alerts: c.alerts })),
       scalers: this.scalers,
       prometheusSelectorLabels,
       alerts: monitoring.alerts,
@@ -133,9 +99,9 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
       alertRules: this.alertRules,
       labels: monitoring.grafanaDashboardLabels,
     });
-    if (config.network?.enabled ?? true) {
+    if (env.network) {
       this.networkPolicies = new NatsNetworkPolicies(this, 'NetworkPolicies', {
-        ...config.network,
+        ...env.network,
         nats: this.nats,
         nackPodLabels: this.nack.podLabels,
       });
@@ -181,10 +147,10 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
 
   private createStreams(
     streamConfigs: readonly StreamConfig[], clusterSize: number, account: string,
-  ): JetStreamStream[] {
+  ): { stream: JetStreamStream; config: StreamConfig }[] {
     const subjects = new SubjectIndex();
     const seen = new Map<string, string>();
-    return streamConfigs.map((streamConfig, i) => {
+    return mapReportingAll(streamConfigs, (streamConfig, i) => {
       const stream = new JetStreamStream(this, `Stream${i}`, { ...streamConfig, clusterSize, account });
       const clash = seen.get(stream.kubernetesName);
       if (clash !== undefined) {
@@ -212,14 +178,14 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
         }
         subjects.add(subject, stream.streamName);
       });
-      return stream;
+      return { stream, config: streamConfig };
     });
   }
 
-  private createConsumers(consumerConfigs: readonly ConsumerConfig[]): JetStreamConsumer[] {
+  private createConsumers(consumerConfigs: readonly ConsumerConfig[]): { consumer: JetStreamConsumer; config: ConsumerConfig }[] {
     const streamsByName = new Map(this.streams.map((s) => [s.streamName, s]));
     const seen = new Set<string>();
-    return consumerConfigs.map((consumerConfig, i) => {
+    return mapReportingAll(consumerConfigs, (consumerConfig, i) => {
       const stream = streamsByName.get(consumerConfig.stream);
       const resource = `Consumer "${consumerConfig.name}"`;
       if (!stream) {
@@ -240,14 +206,14 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
         });
       }
       seen.add(consumer.kubernetesName);
-      return consumer;
+      return { consumer, config: consumerConfig };
     });
   }
 
   private createScalers(scalerConfigs: readonly ScalerConfig[]): JetStreamScaledObject[] {
     const consumersByName = new Map(this.consumers.map((c) => [c.durableName, c]));
     const seen = new Set<string>();
-    return scalerConfigs.map((scalerConfig, i) => {
+    return mapReportingAll(scalerConfigs, (scalerConfig, i) => {
       const consumer = consumersByName.get(scalerConfig.consumer);
       const resource = `ScaledObject "${scalerConfig.name ?? `${scalerConfig.target}-nats-scaler`}" (scaler of "${scalerConfig.target}")`;
       if (!consumer) {
@@ -324,38 +290,6 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
         }
       });
     }
-  }
-
-  /** Labels on the ServiceMonitor, PrometheusRules and dashboard ConfigMap, and on every alert. */
-  private checkMonitoringLabels(monitoring: MonitoringConfig): Record<string, string> {
-    const t: CheckTarget = { scope: this, resource: 'Monitoring (monitoring)' };
-    const prometheusSelectorLabels = checkLabels(t, 'monitoring.prometheusSelectorLabels',
-      monitoring.prometheusSelectorLabels ?? { release: 'kube-prometheus-stack' }, { release: 'kube-prometheus-stack' });
-    if (monitoring.grafanaDashboardLabels !== undefined) {
-      checkLabels(t, 'monitoring.grafanaDashboardLabels', monitoring.grafanaDashboardLabels, { grafana_dashboard: '1' });
-    }
-    for (const [key, value] of Object.entries(monitoring.alerts?.labels ?? {})) {
-      const field = `monitoring.alerts.labels["${key}"]`;
-      if (!PROMETHEUS_LABEL_NAME.test(key) || key.startsWith('__') || RESERVED_ALERT_LABELS.includes(key)) {
-        fail(this, {
-          resource: t.resource, field, value: key,
-          allowed: 'a Prometheus label name (letters, digits and "_", not starting with a digit or "__"; ' +
-            'https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels), other than ' +
-            `${RESERVED_ALERT_LABELS.map((l) => `"${l}"`).join(', ')}, which every alert gets from this project`,
-          fix: `rename the label, e.g. ${literal('monitoring.alerts.labels', { team: typeof value === 'string' ? value : 'platform' })}`,
-        });
-      }
-      if (typeof value !== 'string') {
-        fail(this, {
-          resource: t.resource,
-          field,
-          value,
-          allowed: 'a string',
-          fix: `write it as text, e.g. ${literal('monitoring.alerts.labels', { [key]: String(value) })}`,
-        });
-      }
-    }
-    return prometheusSelectorLabels;
   }
 }
 

@@ -10,7 +10,7 @@ import { ByteSize, Duration, DurationInput, isDuration, parseDuration, SizeInput
 
 /** Identifies what is being checked: `scope` gives the environment, `resource` the object. */
 export interface CheckTarget {
-  readonly scope: IConstruct;
+  readonly scope: IConstruct | string;
   readonly resource: string;
 }
 

@@ -235,12 +235,12 @@ interface Place {
 }
 
 /** Fails on the first key of `config` (at any depth) that its type does not have. */
-export function checkKnownFields(scope: IConstruct, config: EnvironmentConfig): void {
+export function checkKnownFields(scope: IConstruct | string, config: EnvironmentConfig): void {
   walkObject(scope, ENVIRONMENT_TABLE, config, { resource: `Environment "${config.name}"`, path: '' });
 }
 
 /** The same for a GitOpsConfig on its own (config/gitops.ts merged with the environment's `gitops`). */
-export function checkKnownGitOpsFields(scope: IConstruct, gitops: GitOpsConfig): void {
+export function checkKnownGitOpsFields(scope: IConstruct | string, gitops: GitOpsConfig): void {
   walkObject(scope, GITOPS_TABLE, gitops, { resource: 'Argo CD settings (gitops)', path: '' }, 'gitops');
 }
 
@@ -248,7 +248,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function walkObject(scope: IConstruct, table: KeyTable, value: unknown, outer: Place, ownField?: string): void {
+function walkObject(scope: IConstruct | string, table: KeyTable, value: unknown, outer: Place, ownField?: string): void {
   if (value === undefined) return;
   if (!isPlainObject(value)) {
     const field = ownField ?? '(config)';
@@ -290,7 +290,7 @@ function fieldNameOf(field: string): string {
   return field.replace(/\[\d+\]$/, '');
 }
 
-function unknownField(scope: IConstruct, table: KeyTable, resource: string, field: string, key: string,
+function unknownField(scope: IConstruct | string, table: KeyTable, resource: string, field: string, key: string,
   value: unknown, known: string[]): never {
   const allowedFields = `the fields of ${table.type}: ${known.join(', ')}`;
   const unsupported = table.unsupported?.[key];

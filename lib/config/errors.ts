@@ -29,13 +29,37 @@ export interface ConfigProblem {
 
 /** A mistake in the typed config, caught at synth time before anything is written. */
 export class ConfigError extends Error {
+  /** The first problem (the only one, unless several were collected). */
   public readonly problem: ConfigProblem;
+  /** Every problem found, in config order. */
+  public readonly problems: readonly ConfigProblem[];
 
-  constructor(problem: ConfigProblem) {
-    super(formatProblem(problem));
+  constructor(problems: ConfigProblem | readonly ConfigProblem[]) {
+    const all: readonly ConfigProblem[] = Array.isArray(problems) ? problems : [problems as ConfigProblem];
+    super(all.length === 1 ? formatProblem(all[0]) : `${all.length} problems:\n${all.map((p) => `- ${formatProblem(p)}`).join('\n')}`);
     this.name = 'ConfigError';
-    this.problem = problem;
+    this.problem = all[0];
+    this.problems = all;
   }
+}
+
+/**
+ * `build` for every item, reporting the problems of all items together: one ConfigError listing each
+ * problem found, instead of stopping at the first bad item. Other errors pass through at once.
+ */
+export function mapReportingAll<T, R>(items: readonly T[], build: (item: T, index: number) => R): R[] {
+  const problems: ConfigProblem[] = [];
+  const results: R[] = [];
+  items.forEach((item, index) => {
+    try {
+      results.push(build(item, index));
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems.push(...e.problems);
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return results;
 }
 
 export function formatProblem(p: ConfigProblem): string {

@@ -3,13 +3,23 @@
 // (maxAge, ackWait, maxDeliver, ...) so they can be looked up in NACK's docs/api.md.
 import { DurationInput, SizeInput } from './units';
 
-export type Retention = 'limits' | 'interest' | 'workqueue';
-export type StorageType = 'file' | 'memory';
-export type DiscardPolicy = 'old' | 'new';
-export type AckPolicy = 'explicit' | 'all' | 'none';
-export type DeliverPolicy = 'all' | 'last' | 'new' | 'lastPerSubject';
-export type ReplayPolicy = 'instant' | 'original';
-export type AlertSeverity = 'critical' | 'warning' | 'info';
+// Each enum has one source: the array (checks list it in errors), and the type derived from it.
+export const RETENTIONS = ['limits', 'interest', 'workqueue'] as const;
+export type Retention = (typeof RETENTIONS)[number];
+export const STORAGE_TYPES = ['file', 'memory'] as const;
+export type StorageType = (typeof STORAGE_TYPES)[number];
+export const DISCARD_POLICIES = ['old', 'new'] as const;
+export type DiscardPolicy = (typeof DISCARD_POLICIES)[number];
+export const ACK_POLICIES = ['explicit', 'all', 'none'] as const;
+export type AckPolicy = (typeof ACK_POLICIES)[number];
+export const DELIVER_POLICIES = ['all', 'last', 'new', 'lastPerSubject'] as const;
+export type DeliverPolicy = (typeof DELIVER_POLICIES)[number];
+export const REPLAY_POLICIES = ['instant', 'original'] as const;
+export type ReplayPolicy = (typeof REPLAY_POLICIES)[number];
+export const ALERT_SEVERITIES = ['critical', 'warning', 'info'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+export const SCALE_TARGET_KINDS = ['Deployment', 'StatefulSet'] as const;
+export type ScaleTargetKind = (typeof SCALE_TARGET_KINDS)[number];
 
 export interface StreamConfig {
   /** JetStream stream name; also the Stream object's name in Kubernetes (lowercased if needed). */
@@ -118,7 +128,7 @@ export interface ScalerConfig {
   /** Workload to scale (a Deployment unless `targetKind` says otherwise). */
   readonly target: string;
   /** @default 'Deployment' */
-  readonly targetKind?: 'Deployment' | 'StatefulSet';
+  readonly targetKind?: ScaleTargetKind;
   /** Durable name of the pull consumer whose lag drives scaling. */
   readonly consumer: string;
   /** Lag per replica (HPA AverageValue target). @default 10 (the spec's) */

@@ -462,6 +462,25 @@ describe('fails at synth time with an actionable error', () => {
   });
 });
 
+describe('problems of one kind are reported together', () => {
+  test('two bad streams give one error listing both, each in its own format', () => {
+    const bad = streams((all) => all.map((s, i) => (i < 2 ? { ...s, retention: 'forever' as StreamConfig['retention'] } : s)));
+    const error = synthesizeError({ streams: bad, consumers: [], scalers: [] });
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems.map((p) => `${p.resource} ${p.field}`)).toEqual([
+      `Stream "${bad[0].name}" retention`, `Stream "${bad[1].name}" retention`,
+    ]);
+    expect((error as Error).message).toMatch(/^2 problems:\n- \[environment staging\] Stream .*\n- \[environment staging\] Stream /);
+  });
+
+  test('one bad stream gives exactly the one problem', () => {
+    const error = synthesizeError({ streams: withStream(OVERMIND_STREAMS[0].name, { retention: 'forever' as StreamConfig['retention'] }), ...noWorkers });
+    expect((error as ConfigError).problems).toHaveLength(1);
+    expect((error as Error).message).toMatch(/^\[environment staging\] Stream/);
+  });
+});
+
 describe('every fix is a literal the config accepts as written', () => {
   test.each(BAD_INPUTS.map((c) => [c.what, c] as const))('the fix for %s', (_what, bad) => {
     const message = (synthesizeError(bad.config) as Error).message;

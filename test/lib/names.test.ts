@@ -4,7 +4,8 @@ import {
   LABEL_KEY_RULE, LABEL_VALUE_RULE, nameRuleOfKind, SCALED_OBJECT_NAME_RULE, STATEFUL_SET_NAME_RULE, suggestName, toKubernetesName,
 } from '../../lib/config/names';
 import { ApiObject, Testing } from 'cdk8s';
-import { checkEmittedNames, ENVIRONMENT_NAME_RULE } from '../../charts/overmind-backbone-chart';
+import { checkEmittedNames } from '../../charts/overmind-backbone-chart';
+import { ENVIRONMENT_NAME_RULE } from '../../lib/config/resolve';
 
 const valid = (rule: { error: (n: string) => string | undefined }, name: string) => rule.error(name) === undefined;
 

@@ -9,7 +9,7 @@ import {
   literal,
   toPositiveDuration,
 } from '../../config/checks';
-import { AckPolicy, ConsumerConfig, DeliverPolicy, ReplayPolicy } from '../../config/types';
+import { ACK_POLICIES, AckPolicy, ConsumerConfig, DELIVER_POLICIES, DeliverPolicy, REPLAY_POLICIES, ReplayPolicy } from '../../config/types';
 import { fail } from '../../config/errors';
 import { checkDescription, JetStreamStream } from './jetstream-stream';
 import { KUBERNETES_NAME_RULES, toKubernetesName } from '../../config/names';
@@ -56,9 +56,9 @@ export class JetStreamConsumer extends Construct {
     this.stream = props.stream;
     this.durableName = checkJetStreamName(t, 'name', props.name);
     if (props.description !== undefined) checkDescription(t, props.description);
-    this.ackPolicy = checkOneOf(t, 'ackPolicy', props.ackPolicy ?? 'explicit', ['explicit', 'all', 'none']);
-    this.deliverPolicy = checkOneOf(t, 'deliverPolicy', props.deliverPolicy ?? 'all', ['all', 'last', 'new', 'lastPerSubject']);
-    this.replayPolicy = checkOneOf(t, 'replayPolicy', props.replayPolicy ?? 'instant', ['instant', 'original']);
+    this.ackPolicy = checkOneOf(t, 'ackPolicy', props.ackPolicy ?? 'explicit', ACK_POLICIES);
+    this.deliverPolicy = checkOneOf(t, 'deliverPolicy', props.deliverPolicy ?? 'all', DELIVER_POLICIES);
+    this.replayPolicy = checkOneOf(t, 'replayPolicy', props.replayPolicy ?? 'instant', REPLAY_POLICIES);
     // A negative ack wait is refused (consumer.go:750-751); 0 would be NACK's 1ns CRD default, not the server's 30s.
     this.ackWait = toPositiveDuration(t, 'ackWait', props.ackWait ?? '30s');
     // 0 or a negative value means "redeliver forever" to the server (consumer.go:586-591): a poison message then loops.

@@ -3,7 +3,7 @@ import { Stream, StreamSpecDiscard, StreamSpecRetention, StreamSpecStorage } fro
 import {
   checkInteger, checkJetStreamName, checkName, checkOneOf, CheckTarget, literal, toByteSize, toPositiveDuration,
 } from '../../config/checks';
-import { DiscardPolicy, Retention, StorageType, StreamConfig } from '../../config/types';
+import { DISCARD_POLICIES, DiscardPolicy, Retention, RETENTIONS, STORAGE_TYPES, StorageType, StreamConfig } from '../../config/types';
 import { fail } from '../../config/errors';
 import { KUBERNETES_NAME_RULES, toKubernetesName } from '../../config/names';
 import { subjectIsSubsetOf, subjectsCollide, subjectSyntaxError } from '../../config/subjects';
@@ -77,9 +77,9 @@ export class JetStreamStream extends Construct {
     this.streamName = checkJetStreamName(t, 'name', props.name);
     this.subjects = checkSubjects(t, props.subjects);
     if (props.description !== undefined) checkDescription(t, props.description);
-    this.retention = checkOneOf(t, 'retention', props.retention ?? 'limits', ['limits', 'interest', 'workqueue']);
-    this.storage = checkOneOf(t, 'storage', props.storage ?? 'file', ['file', 'memory']);
-    this.discard = checkOneOf(t, 'discard', props.discard ?? 'old', ['old', 'new']);
+    this.retention = checkOneOf(t, 'retention', props.retention ?? 'limits', RETENTIONS);
+    this.storage = checkOneOf(t, 'storage', props.storage ?? 'file', STORAGE_TYPES);
+    this.discard = checkOneOf(t, 'discard', props.discard ?? 'old', DISCARD_POLICIES);
 
     // nats.replicas is checked before the streams (checkClusterSize), so clusterSize is at least 1 here.
     const maxReplicas = Math.min(MAX_STREAM_REPLICAS, props.clusterSize);

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ScaledObject, ScaledObjectSpecFallbackBehavior } from '../../../imports/keda.sh';
 import { checkInteger, checkName, checkOneOf, CheckTarget, literal, toDuration } from '../../config/checks';
-import { ScalerConfig } from '../../config/types';
+import { SCALE_TARGET_KINDS, ScalerConfig } from '../../config/types';
 import { fail } from '../../config/errors';
 import { JetStreamConsumer } from '../jetstream/jetstream-consumer';
 import { KUBERNETES_NAME_RULES } from '../../config/names';
@@ -41,7 +41,7 @@ export class JetStreamScaledObject extends Construct {
     super(scope, id);
     const name = props.name ?? `${props.target}-nats-scaler`;
     const t: CheckTarget = { scope: this, resource: `ScaledObject "${name}" (scaler of "${props.target}")` };
-    const targetKind = checkOneOf(t, 'targetKind', props.targetKind ?? 'Deployment', ['Deployment', 'StatefulSet']);
+    const targetKind = checkOneOf(t, 'targetKind', props.targetKind ?? 'Deployment', SCALE_TARGET_KINDS);
     this.target = checkName(t, 'target', props.target, KUBERNETES_NAME_RULES[targetKind], { fallback: 'my-worker' });
     checkName(t, 'name', name, KUBERNETES_NAME_RULES.ScaledObject, {
       fallback: 'my-worker-nats-scaler',

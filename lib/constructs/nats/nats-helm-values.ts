@@ -1,11 +1,12 @@
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { isCertificateDnsName, uncoveredHosts } from '../../config/certificate-names';
-import { checkInteger, checkName, CheckTarget, literal, toByteSize } from '../../config/checks';
+import { checkName, CheckTarget, literal, toByteSize } from '../../config/checks';
 import { NatsClusterConfig, NatsTlsConfig } from '../../config/types';
 import { fail } from '../../config/errors';
 import { JetStreamStream } from '../jetstream/jetstream-stream';
 import { HELM_RELEASE_NAME_RULE, KUBERNETES_NAME_RULES, STATEFUL_SET_NAME_RULE } from '../../config/names';
 import { ByteSize, SizeInput } from '../../config/units';
+import { checkClusterSize } from '../../config/resolve';
 
 /** The chart version our values are written and checked against (helm.md §0). */
 export const DEFAULT_NATS_CHART_VERSION = '2.14.2';
@@ -23,23 +24,6 @@ const MIB = ByteSize.mebibytes(1);
 const SERVER_MEMORY = ByteSize.mebibytes(256);
 const NATS_RESOURCE = 'NATS cluster (nats)';
 
-/**
- * The number of NATS servers (`nats.replicas`), checked before anything that depends on it (stream
- * replicas), so a bad value is reported as `nats.replicas`, not as the streams' replicas.
- */
-export function checkClusterSize(scope: IConstruct, replicas: number | undefined): number {
-  const t: CheckTarget = { scope, resource: NATS_RESOURCE };
-  const size = checkInteger(t, 'nats.replicas', replicas ?? 3, { min: 1 },
-    `write ${literal('nats.replicas', 3)} (or 1 for a single server without clustering)`);
-  if (size === 2) {
-    // A JetStream meta group of 2 loses quorum when either node is down.
-    fail(scope, {
-      resource: NATS_RESOURCE, field: 'nats.replicas', value: 2, allowed: '1, or 3 or more (JetStream needs a majority of servers)',
-      fix: `write ${literal('nats.replicas', 3)}, or ${literal('nats.replicas', 1)} for a small environment`,
-    });
-  }
-  return size;
-}
 
 /**
  * JetStream file store capacity (PVC) per node when the config sets none: the chart's own default
