@@ -18,7 +18,6 @@ import {
   describeWithNatsChart, distValuesFile, natsReleaseOf, renderNatsChart, RenderedNatsChart,
 } from '../support/nats-chart';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const describeChart = describeWithNatsChart();
 
 function emittedObjects(env: string): EmittedObjects & { all: DistObject[] } {

@@ -13,8 +13,7 @@ import { readChartInfo } from '../../tools/helm/helm-tools';
 import { synthesize } from '../../main';
 import { describeWithNatsChart, renderNatsChart, upstreamNatsChartDir } from '../support/nats-chart';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { install } = require('../../scripts/install-helm.js') as { install: () => { target: string } };
+import { installHelm as install } from '../support/install-helm';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec: any };
 

@@ -40,8 +40,9 @@ const scrapeJob = (objects: KubeObject[]): string => {
   return selected[0].metadata.name;
 };
 
-const THRESHOLD_KINDS = ['consumer_max_lag', 'consumer_ack_pending_limit', 'consumer_max_redelivered', 'consumer_max_deliver_window_seconds', 'stream_near_limit_ratio'] as const;
-type ThresholdKind = typeof THRESHOLD_KINDS[number];
+type ThresholdKind =
+  | 'consumer_max_lag' | 'consumer_ack_pending_limit' | 'consumer_max_redelivered'
+  | 'consumer_max_deliver_window_seconds' | 'stream_near_limit_ratio';
 
 /**
  * What `overmind:<kind>:threshold` holds for one consumer/stream, read off the rules the way

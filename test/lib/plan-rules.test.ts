@@ -51,7 +51,7 @@ const withFileStorage = (fileStorageSize: string): EnvironmentConfig => ({
 });
 const VOLUME_RULE = 'helm.volume-claim-template';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 /** The synthesized manifests of `config` with one object's body edited (for fields our config never writes). */
 function edited(config: EnvironmentConfig, kind: string, name: string, edit: (body: Json) => void): PlanResource[] {

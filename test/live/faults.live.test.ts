@@ -124,7 +124,6 @@ describeLive('R3 stream under node faults (live, tooling.md §4)', () => {
     if (caughtUp) return Date.now() - t0;
     const stall = `${node} held ${lastSeen ?? 'no stream'} of ${total} messages ${CATCH_UP_BUDGET_MS / 1000} s after its restart`;
     stalls.push(stall);
-    // eslint-disable-next-line no-console
     console.warn(`faults: STALL (nats-server ${natsServerVersion()} replica catch-up, not a loss): ${stall}`);
     return undefined;
   };
@@ -175,7 +174,6 @@ describeLive('R3 stream under node faults (live, tooling.md §4)', () => {
 
     await cluster.startNode(follower);
     const catchUpMs = await awaitCatchUp(follower, published);
-    // eslint-disable-next-line no-console
     if (catchUpMs !== undefined) console.log(`faults: follower ${follower} caught up to ${published} in ${catchUpMs} ms after restart`);
   });
 
@@ -199,12 +197,10 @@ describeLive('R3 stream under node faults (live, tooling.md §4)', () => {
     const newLeader = await streamLeader();
     expect(newLeader).not.toBe(leader);
     const outageMs = ledger.lastFailureAt ? ledger.lastFailureAt - killedAt : 0;
-    // eslint-disable-next-line no-console
     console.log(`faults: leader ${leader} SIGKILLed; ${ledger.failures - failuresBefore} failed attempts, write outage about ${outageMs} ms; new leader ${newLeader}`);
 
     await cluster.startNode(leader);
     const catchUpMs = await awaitCatchUp(leader, published);
-    // eslint-disable-next-line no-console
     if (catchUpMs !== undefined) console.log(`faults: old leader ${leader} caught up to ${published} in ${catchUpMs} ms after restart`);
   });
 
@@ -230,7 +226,6 @@ describeLive('R3 stream under node faults (live, tooling.md §4)', () => {
     const leader = await streamLeader();
     expect({ leader, complete: complete.includes(leader) }).toEqual({ leader, complete: true });
     if (stalls.length > 0) {
-      // eslint-disable-next-line no-console
       console.warn(`faults: ${stalls.length} replica catch-up stall(s) this run, reported not failed: ${stalls.join('; ')}`);
     }
 

@@ -136,7 +136,6 @@ describeLive('client tokens through the real nats-server config parser, with the
     const refusedHex = verdicts.slice(0, hexTokens.length).filter((v) => !v.accepted).length;
     // About 1 in 18 hex tokens crashes the server (the issue measured 34 of 600); 0 of 400 would be a 1e-10 draw.
     expect(refusedHex).toBeGreaterThan(0);
-    // eslint-disable-next-line no-console
     console.log(`tokens: ${refusedHex} of ${hexTokens.length} random hex tokens refused by nats-server; ` +
       `rule agreed on all ${tokens.length}`);
   });

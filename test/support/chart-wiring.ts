@@ -6,7 +6,6 @@ import { DistObject } from './dist';
 import { ChartObject, RenderedNatsChart } from './nats-chart';
 import { NatsConfMap, natsSizeToBytes, parseChartNatsConf, RawValue } from './nats-conf';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyObject = ChartObject | DistObject;
 type Labels = Record<string, string>;
 

@@ -17,6 +17,10 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { createKubernetesAjv, OBJECT_META_SCHEMA, SchemaViolation, toViolations } from './schema-validation';
+import { createRequire } from 'module';
+
+/** Loads a module by a path computed at run time (a package's generated files). */
+const requireFile = createRequire(__filename);
 
 /** cdk8s-plus packages whose generated k8s types give the strict structure (layer 1). */
 export const STRUCTURE_SOURCES = ['cdk8s-plus-28', 'cdk8s-plus-33'] as const;
@@ -93,7 +97,7 @@ export class KubernetesStructureSchemas {
       if (type.kind === 'interface' && type.datatype) this.definitions[type.fqn] = this.structSchema(type);
     }
     // The Kube* classes carry apiVersion/kind as a static GVK; their props struct is the object.
-    const k8s = require(path.join(packageDir(sourcePackage), 'lib', 'imports', 'k8s.js')) as Record<string, { GVK?: { apiVersion: string; kind: string } }>;
+    const k8s = requireFile(path.join(packageDir(sourcePackage), 'lib', 'imports', 'k8s.js')) as Record<string, { GVK?: { apiVersion: string; kind: string } }>;
     for (const [className, cls] of Object.entries(k8s)) {
       const gvk = cls?.GVK;
       const propsFqn = `${sourcePackage}.k8s.${className}Props`;
@@ -186,7 +190,7 @@ export function valueValidatorFor(apiVersion: string, kind: string): ((data: unk
   const modulePath = `${VALUE_SOURCE.package}/${apiVersion}`;
   let mod: Record<string, unknown>;
   try {
-    mod = require(modulePath);
+    mod = requireFile(modulePath);
   } catch {
     return undefined;
   }
@@ -196,7 +200,7 @@ export function valueValidatorFor(apiVersion: string, kind: string): ((data: unk
   if (!cls || !schemaId) return undefined;
   // _schemas/ is not in the package's exports map: load the file by path (the package root holds index.js).
   const schemaFile = path.join(path.dirname(require.resolve(VALUE_SOURCE.package)), '_schemas', `${schemaId}.js`);
-  const { validate } = require(schemaFile) as { validate: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } };
+  const { validate } = requireFile(schemaFile) as { validate: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } };
   return (data) => (validate(data) ? [] : [...(validate.errors ?? [])]);
 }
 

@@ -18,8 +18,7 @@ import { DEFAULT_NATS_CHART_VERSION } from '../../lib/constructs/nats/nats-helm-
 import { DIST_ROOT, HELM_VALUES_DIR } from './dist';
 import { sharedDir } from './shared';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { install: installHelm } = require('../../scripts/install-helm.js') as { install: () => { target: string } };
+import { installHelm } from './install-helm';
 
 /** `.Capabilities.KubeVersion` for every render: fixed, so output never depends on the machine (as synth's). */
 export const RENDER_KUBE_VERSION = '1.31.0';
@@ -35,7 +34,7 @@ export interface ChartObject {
     readonly labels?: Record<string, string>;
     readonly [k: string]: unknown;
   };
-  readonly spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly spec?: any;
   readonly data?: Record<string, string>;
   readonly [field: string]: unknown;
 }
@@ -68,7 +67,6 @@ export function describeWithNatsChart(): jest.Describe {
   const why = whyNatsChartUnavailable();
   if (!why) return describe;
   if (process.env.CI === 'true') throw new Error(`CI=true: the real NATS chart must be rendered, but ${why}`);
-  // eslint-disable-next-line no-console
   console.warn(`SKIPPED: tests on the real NATS chart: ${why}`);
   return describe.skip;
 }

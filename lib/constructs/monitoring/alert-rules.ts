@@ -1,52 +1,26 @@
+// The thin PrometheusRule construct: the alert table (alert-table.ts) and the resolved per-object thresholds
+// (alert-thresholds.ts) become the environment's recording rules, one rule per alert, and threshold objects.
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/monitoring.coreos.com';
-import { CheckTarget, checkInteger, literal, toPositiveDuration } from '../../config/checks';
-import { AlertSeverity, AlertsConfig, ConsumerAlertConfig, StreamAlertConfig } from '../../config/types';
-import { fail } from '../../config/errors';
+import { AlertSeverity, AlertsConfig } from '../../config/types';
+import { Duration, promDuration } from '../../config/units';
+import { JetStreamConsumer } from '../jetstream/jetstream-consumer';
+import { JetStreamStream } from '../jetstream/jetstream-stream';
+import { JetStreamScaledObject } from '../keda/jetstream-scaled-object';
+import { NatsHelmValues, VOLUME_RESIZE_RUNBOOK } from '../nats/nats-helm-values';
+import { NatsMetricsService } from '../nats/nats-metrics-service';
+import { ALERT_DEFAULTS, alertRule, AlertText, RuleGroupJson, RuleJson } from './alert-table';
+import {
+  Baselines, ConsumerAlertTarget, ConsumerThresholds, resolveAlertThresholds, StreamAlertTarget, StreamThresholds,
+} from './alert-thresholds';
 import {
   CONFIG_SERIES as C, CONSUMER_KEY_LABELS, CONSUMER_THRESHOLD_KEYS, EXPORTER_METRIC as M, MatchOp, promSelector, RECORDED as R,
   scrapeJobOf, STREAM_KEY_LABELS, STREAM_THRESHOLD_KEYS,
 } from './exporter-metrics';
-import { JetStreamConsumer } from '../jetstream/jetstream-consumer';
-import { JetStreamScaledObject } from '../keda/jetstream-scaled-object';
-import { JetStreamStream } from '../jetstream/jetstream-stream';
-import { NatsHelmValues, VOLUME_RESIZE_RUNBOOK } from '../nats/nats-helm-values';
-import { NatsMetricsService } from '../nats/nats-metrics-service';
-import { Duration, DurationInput, parseDuration, promDuration } from '../../config/units';
 
-/**
- * Every alert with its default threshold, `for` and severity: the one table to review.
- * Thresholds marked "config" can be set per consumer/stream (`alerts`) or for the whole
- * environment (`monitoring.alerts`); `for` only for the whole environment (one rule per alert).
- * Queries and their reasons: keda-prom-argo.md (c).
- */
-export const ALERT_DEFAULTS = {
-  /** config `maxLag` (and environment-wide `for`): lag high AND still growing (deriv over `growthWindow`). */
-  consumerLag: { alert: 'NatsConsumerLagGrowing', severity: 'critical', for: '10m', growthWindow: '10m', maxLagWithoutScaler: 10_000, scalerCapacityMultiple: 10 },
-  /** lag above lagThreshold x maxReplicas: the HPA wants more than maxReplicas. Only for consumers a scaler targets. */
-  scalerSaturated: { alert: 'NatsConsumerScalerSaturated', severity: 'warning', for: '15m' },
-  /** config `ackPendingRatio` of the consumer's maxAckPending (delivery stops at 100%). */
-  ackPending: { alert: 'NatsConsumerAckPendingHigh', severity: 'warning', for: '10m', ratio: 0.9 },
-  /** config `maxRedelivered`: messages currently marked for redelivery (a gauge). */
-  redeliveries: { alert: 'NatsConsumerRedeliveriesHigh', severity: 'warning', for: '15m', maxRedelivered: 100 },
-  /** Proxy (no exporter metric exists): redeliveries never dropped to 0 for max(minWindow, maxDeliver x ackWait). */
-  maxDeliver: { alert: 'NatsConsumerMaxDeliverLikely', severity: 'warning', for: '5m', minWindow: '5m' },
-  /** config `nearLimitRatio` (and environment-wide `for`); critical with discard "new" (publishes are then rejected). */
-  streamBytes: { alert: 'NatsStreamNearMaxBytes', severity: 'warning', severityDiscardNew: 'critical', for: '15m', ratio: 0.85 },
-  /** As streamBytes, for streams with maxMsgs; ratio and `for` are the stream's (streamBytes defaults). */
-  streamMessages: { alert: 'NatsStreamNearMaxMessages', severity: 'warning', severityDiscardNew: 'critical', for: '15m' },
-  /** config `monitoring.alerts.fileStorageRatio` of a node's max_file_store. */
-  fileStorage: { alert: 'NatsServerFileStorageHigh', severity: 'warning', for: '15m', ratio: 0.85 },
-  noMetaLeader: { alert: 'NatsJetStreamNoMetaLeader', severity: 'critical', for: '2m' },
-  jetStreamDisabled: { alert: 'NatsJetStreamDisabled', severity: 'critical', for: '5m' },
-  /** Fewer servers report JetStream than nats.replicas; a clustered meta group survives one loss. */
-  serverMissing: { alert: 'NatsServerMissing', severity: 'warning', severitySingleServer: 'critical', for: '5m' },
-  exporterDown: { alert: 'NatsExporterDown', severity: 'warning', for: '5m' },
-  metricsAbsent: { alert: 'NatsMetricsAbsent', severity: 'warning', for: '10m' },
-} as const;
-
-/** Alert names in table order (for docs and tests). */
-export const ALERT_NAMES: readonly string[] = Object.values(ALERT_DEFAULTS).map((d) => d.alert);
+export { ALERT_DEFAULTS, ALERT_NAMES } from './alert-table';
+export type { RuleGroupJson, RuleJson } from './alert-table';
+export type { ConsumerAlertTarget, ConsumerThresholds, StreamAlertTarget, StreamThresholds } from './alert-thresholds';
 
 /**
  * Largest rule list (as JSON) in one threshold PrometheusRule. Far below Kubernetes' 1 MiB
@@ -55,38 +29,11 @@ export const ALERT_NAMES: readonly string[] = Object.values(ALERT_DEFAULTS).map(
  */
 export const MAX_THRESHOLD_RULES_JSON_BYTES = 150 * 1024;
 
-/** A rule as Prometheus reads it (the PrometheusRule's `spec.groups[].rules[]`). */
-export interface RuleJson {
-  readonly record?: string;
-  readonly alert?: string;
-  readonly expr: string;
-  readonly for?: string;
-  readonly labels?: Record<string, string>;
-  readonly annotations?: Record<string, string>;
-}
-
-export interface RuleGroupJson {
-  readonly name: string;
-  readonly rules: readonly RuleJson[];
-}
-
 /** One PrometheusRule object as rendered. */
 export interface RuleObject {
   readonly name: string;
   readonly groups: readonly RuleGroupJson[];
   readonly resource: PrometheusRule;
-}
-
-export interface StreamAlertTarget {
-  readonly stream: JetStreamStream;
-  /** The stream's own `alerts` from the config. @default - environment defaults */
-  readonly alerts?: StreamAlertConfig;
-}
-
-export interface ConsumerAlertTarget {
-  readonly consumer: JetStreamConsumer;
-  /** The consumer's own `alerts` from the config. @default - environment defaults */
-  readonly alerts?: ConsumerAlertConfig;
 }
 
 export interface NatsAlertRulesProps {
@@ -102,23 +49,6 @@ export interface NatsAlertRulesProps {
   readonly prometheusSelectorLabels: Record<string, string>;
   /** @default - see AlertsConfig */
   readonly alerts?: AlertsConfig;
-}
-
-/** Effective thresholds of one consumer after defaults, environment settings and its own. */
-export interface ConsumerThresholds {
-  readonly maxLag: number;
-  /** ceil(ackPendingRatio x maxAckPending); undefined without acks (ackPolicy none). */
-  readonly ackPendingLimit?: number;
-  /** undefined without acks. */
-  readonly maxRedelivered?: number;
-  /** max(5m, maxDeliver x ackWait) in whole seconds; undefined without acks. */
-  readonly maxDeliverWindowSeconds?: number;
-  /** lagThreshold x maxReplicas of the scaler on the consumer, if any. */
-  readonly scalerCapacity?: number;
-}
-
-export interface StreamThresholds {
-  readonly nearLimitRatio: number;
 }
 
 /** Names and thresholds as Prometheus' alert templates see them (docs: prometheus.io "Templating"). */
@@ -171,64 +101,18 @@ export class NatsAlertRules extends Construct {
     this.job = scrapeJobOf(props.metricsService);
     this.name = `${props.nats.fullname}-alerts`;
 
-    const envTarget: CheckTarget = { scope: this, resource: 'Monitoring (monitoring.alerts)' };
-    const alerts = props.alerts ?? {};
-    const envConsumer = checkConsumerAlerts(envTarget, 'monitoring.alerts.consumers', alerts.consumers ?? {});
-    const envStream = checkStreamAlerts(envTarget, 'monitoring.alerts.streams', alerts.streams ?? {});
-    this.lagFor = optionalDuration(envTarget, 'monitoring.alerts.consumers.for', alerts.consumers?.for) ?? parse(ALERT_DEFAULTS.consumerLag.for);
-    this.streamFor = optionalDuration(envTarget, 'monitoring.alerts.streams.for', alerts.streams?.for) ?? parse(ALERT_DEFAULTS.streamBytes.for);
-    const fileStorageRatio = checkRatio(envTarget, 'monitoring.alerts.fileStorageRatio', alerts.fileStorageRatio ?? ALERT_DEFAULTS.fileStorage.ratio);
-
-    const scalerByConsumer = new Map<JetStreamConsumer, JetStreamScaledObject>();
-    for (const scaler of props.scalers ?? []) scalerByConsumer.set(scaler.consumer, scaler);
-    const minWindowSeconds = parse(ALERT_DEFAULTS.maxDeliver.minWindow).toSeconds();
-
-    const consumerThresholds = new Map<string, ConsumerThresholds>();
-    for (const { consumer, alerts: own } of props.consumers) {
-      const t: CheckTarget = { scope: this, resource: `Consumer "${consumer.durableName}" (stream "${consumer.stream.streamName}")` };
-      rejectPerObjectFor(t, own, 'monitoring.alerts.consumers.for');
-      const mine = checkConsumerAlerts(t, 'alerts', own ?? {});
-      const scaler = scalerByConsumer.get(consumer);
-      const scalerCapacity = scaler ? scaler.lagThreshold * scaler.maxReplicas : undefined;
-      const acked = consumer.ackPolicy !== 'none';
-      const ackPendingRatio = mine.ackPendingRatio ?? envConsumer.ackPendingRatio ?? ALERT_DEFAULTS.ackPending.ratio;
-      consumerThresholds.set(consumer.durableName, {
-        maxLag: mine.maxLag ?? envConsumer.maxLag ??
-          (scalerCapacity !== undefined ? ALERT_DEFAULTS.consumerLag.scalerCapacityMultiple * scalerCapacity : ALERT_DEFAULTS.consumerLag.maxLagWithoutScaler),
-        ackPendingLimit: acked ? Math.ceil(ackPendingRatio * consumer.maxAckPending) : undefined,
-        maxRedelivered: acked ? mine.maxRedelivered ?? envConsumer.maxRedelivered ?? ALERT_DEFAULTS.redeliveries.maxRedelivered : undefined,
-        maxDeliverWindowSeconds: acked ? Math.max(minWindowSeconds, Math.ceil(consumer.maxDeliver * consumer.ackWait.toMilliseconds() / 1000)) : undefined,
-        scalerCapacity,
-      });
-    }
-
-    const streamThresholds = new Map<string, StreamThresholds>();
-    for (const { stream, alerts: own } of props.streams) {
-      const t: CheckTarget = { scope: this, resource: `Stream "${stream.streamName}"` };
-      rejectPerObjectFor(t, own, 'monitoring.alerts.streams.for');
-      const mine = checkStreamAlerts(t, 'alerts', own ?? {});
-      streamThresholds.set(stream.streamName, { nearLimitRatio: mine.nearLimitRatio ?? envStream.nearLimitRatio ?? ALERT_DEFAULTS.streamBytes.ratio });
-    }
-    this.consumerThresholds = consumerThresholds;
-    this.streamThresholds = streamThresholds;
-
-    const all = [...consumerThresholds.values()];
-    const baselines: Baselines = {
-      maxLag: mostCommon(all.map((c) => c.maxLag)),
-      ackPendingLimit: mostCommon(all.map((c) => c.ackPendingLimit)),
-      maxRedelivered: mostCommon(all.map((c) => c.maxRedelivered)),
-      maxDeliverWindowSeconds: mostCommon(all.map((c) => c.maxDeliverWindowSeconds)),
-      nearLimitRatio: mostCommon([...streamThresholds.values()].map((s) => s.nearLimitRatio)),
-    };
-    // Consumers with acks are exactly those with a max-deliver window.
-    const windows = all.map((c) => c.maxDeliverWindowSeconds).filter((w): w is number => w !== undefined);
-    const longestWindowSeconds = windows.reduce((a, b) => Math.max(a, b), minWindowSeconds);
+    const thresholds = resolveAlertThresholds(this, props);
+    const { scalerByConsumer, baselines, fileStorageRatio, longestWindowSeconds } = thresholds;
+    this.lagFor = thresholds.lagFor;
+    this.streamFor = thresholds.streamFor;
+    this.consumerThresholds = thresholds.consumerThresholds;
+    this.streamThresholds = thresholds.streamThresholds;
 
     const perObjectBundles = this.perObjectRuleBundles(baselines, scalerByConsumer);
     const overridden = new Set(perObjectBundles.flatMap((bundle) => bundle.map((r) => r.record!)));
     this.groups = [
       { name: 'overmind-nats.recording', rules: [...this.recordingRules(), ...this.thresholdRules(baselines, overridden)] },
-      { name: 'overmind-nats.consumers', rules: this.consumerAlerts(props.consumers.length > 0, scalerByConsumer.size > 0, windows.length > 0, longestWindowSeconds) },
+      { name: 'overmind-nats.consumers', rules: this.consumerAlerts(props.consumers.length > 0, scalerByConsumer.size > 0, thresholds.anyAcked, longestWindowSeconds) },
       { name: 'overmind-nats.streams', rules: this.streamAlerts(props.streams.map((s) => s.stream)) },
       { name: 'overmind-nats.servers', rules: this.serverAlerts(fileStorageRatio) },
     ].filter((g) => g.rules.length > 0);
@@ -574,28 +458,8 @@ export class NatsAlertRules extends Construct {
     ];
   }
 
-  private alert(
-    defaults: { readonly alert: string; readonly severity: AlertSeverity; readonly for: string },
-    rule: { expr: string; for?: Duration; severity?: AlertSeverity; summary: string; description: string; runbook: string },
-  ): RuleJson {
-    const base = this.props.alerts?.runbookBaseUrl;
-    return {
-      alert: defaults.alert,
-      expr: rule.expr,
-      for: promDuration(rule.for ?? parse(defaults.for)),
-      labels: {
-        ...this.props.alerts?.labels,
-        severity: rule.severity ?? defaults.severity,
-        environment: this.props.environment,
-        namespace: this.namespace,
-      },
-      annotations: {
-        summary: rule.summary,
-        description: rule.description,
-        runbook: rule.runbook,
-        ...(base ? { runbook_url: `${base}#${defaults.alert.toLowerCase()}` } : {}),
-      },
-    };
+  private alert(defaults: { readonly alert: string; readonly severity: AlertSeverity; readonly for: string }, rule: AlertText): RuleJson {
+    return alertRule(defaults, rule, { environment: this.props.environment, namespace: this.namespace, alerts: this.props.alerts });
   }
 
   /** A nats CLI command an operator can paste: through nats-box (which has the token), or a port-forward. */
@@ -607,29 +471,9 @@ export class NatsAlertRules extends Construct {
   }
 }
 
-interface Baselines {
-  readonly maxLag?: number;
-  readonly ackPendingLimit?: number;
-  readonly maxRedelivered?: number;
-  readonly maxDeliverWindowSeconds?: number;
-  readonly nearLimitRatio?: number;
-}
-
 /** The template expression `query "<series>{namespace=...,stream_name=...}"` for the alert's own labels. */
 function queryFor(series: string, keys: readonly string[]): string {
   return `printf "${series}{${keys.map((k) => `${k}=%q`).join(',')}}" ${keys.map((k) => `$labels.${k}`).join(' ')} | query`;
-}
-
-/** The most frequent value (the smallest among equals), undefined when there is none: the baseline that needs no per-object series. */
-function mostCommon(values: ReadonlyArray<number | undefined>): number | undefined {
-  const counts = new Map<number, number>();
-  for (const v of values) if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let best: number | undefined;
-  for (const [value, n] of counts) {
-    const bestCount = best === undefined ? 0 : counts.get(best)!;
-    if (n > bestCount || (n === bestCount && value < best!)) best = value;
-  }
-  return best;
 }
 
 /**
@@ -660,65 +504,3 @@ function packInChunks(bundles: readonly RuleJson[][], maxBytes: number): RuleJso
   return chunks;
 }
 
-/** A duration of ALERT_DEFAULTS (a literal of ours, so a bad one is a bug, not a config error). */
-function parse(text: string): Duration {
-  const d = parseDuration(text);
-  if (!d) throw new Error(`ALERT_DEFAULTS has an invalid duration "${text}"`);
-  return d;
-}
-
-/** `for` is one per alert rule, and there is one rule for all consumers (or streams). */
-function rejectPerObjectFor(t: CheckTarget, own: object | undefined, environmentField: string): void {
-  const value = (own as { for?: unknown } | undefined)?.for;
-  if (value === undefined) return;
-  fail(t.scope, {
-    resource: t.resource, field: 'alerts.for', value,
-    allowed: `no per-object for: one alert rule serves every object, so its for is environment-wide (${environmentField})`,
-    fix: `remove alerts.for here, and write ${literal(environmentField, value)}`,
-  });
-}
-
-interface CheckedConsumerAlerts { maxLag?: number; ackPendingRatio?: number; maxRedelivered?: number }
-interface CheckedStreamAlerts { nearLimitRatio?: number }
-
-function checkConsumerAlerts(t: CheckTarget, prefix: string, c: ConsumerAlertConfig): CheckedConsumerAlerts {
-  return {
-    maxLag: c.maxLag === undefined ? undefined : checkInteger(t, `${prefix}.maxLag`, c.maxLag, { min: 1 }, `write ${literal(`${prefix}.maxLag`, 1000)} (a whole number of messages)`),
-    ackPendingRatio: c.ackPendingRatio === undefined ? undefined : checkRatio(t, `${prefix}.ackPendingRatio`, c.ackPendingRatio),
-    maxRedelivered: c.maxRedelivered === undefined ? undefined : checkInteger(t, `${prefix}.maxRedelivered`, c.maxRedelivered, { min: 1 }, `write ${literal(`${prefix}.maxRedelivered`, 100)} (a whole number of messages)`),
-  };
-}
-
-function checkStreamAlerts(t: CheckTarget, prefix: string, s: StreamAlertConfig): CheckedStreamAlerts {
-  return {
-    nearLimitRatio: s.nearLimitRatio === undefined ? undefined : checkRatio(t, `${prefix}.nearLimitRatio`, s.nearLimitRatio),
-  };
-}
-
-function optionalDuration(t: CheckTarget, field: string, input: DurationInput | undefined): Duration | undefined {
-  if (input === undefined) return undefined;
-  const d = toPositiveDuration(t, field, input, undefined, '10m');
-  if (d.toMilliseconds() % 1000 !== 0) {
-    fail(t.scope, {
-      resource: t.resource,
-      field,
-      value: input,
-      allowed: 'whole seconds, e.g. "10m" (Prometheus evaluates rules every few seconds at best)',
-      fix: `write ${literal(field, '10m')}`,
-    });
-  }
-  return d;
-}
-
-function checkRatio(t: CheckTarget, field: string, value: number): number {
-  if (typeof value !== 'number' || !(value > 0 && value <= 1)) {
-    fail(t.scope, {
-      resource: t.resource,
-      field,
-      value,
-      allowed: 'a fraction greater than 0 and at most 1, e.g. 0.85 for 85%',
-      fix: `write ${literal(field, 0.85)}`,
-    });
-  }
-  return value;
-}
