@@ -25,14 +25,22 @@ export function synthOptionsFromEnvironment(env: NodeJS.ProcessEnv = process.env
 }
 
 /** Builds every environment's charts and renders the dist/ files in memory (throws on any bad input). */
-export function synthesize(environments: readonly EnvironmentConfig[] = ENVIRONMENTS, options: SynthOptions = synthOptionsFromEnvironment()): DistFile[] {
+export function synthesize(
+  environments: readonly EnvironmentConfig[] = ENVIRONMENTS,
+  options: SynthOptions = synthOptionsFromEnvironment(),
+): DistFile[] {
   const app = new App({ outdir: 'dist' });
   const argoCharts: OvermindArgoCdChart[] = [];
   for (const environment of environments) {
     const backbone = new OvermindBackboneChart(app, environment);
     argoCharts.push(new OvermindArgoCdChart(app, { backbone, gitops: { ...GITOPS, ...environment.gitops } }));
     if (options.natsChart) {
-      new NatsRenderedChart(app, { nats: backbone.nats, environment: backbone.environment, chart: options.natsChart, helmExecutable: options.helmExecutable ?? findHelmExecutable() });
+      new NatsRenderedChart(app, {
+        nats: backbone.nats,
+        environment: backbone.environment,
+        chart: options.natsChart,
+        helmExecutable: options.helmExecutable ?? findHelmExecutable(),
+      });
     }
   }
   // Cluster-wide objects (NACK's CRDs) once per destination cluster, however many environments share it.
@@ -46,7 +54,10 @@ export function synthesize(environments: readonly EnvironmentConfig[] = ENVIRONM
 }
 
 /** `npm run synth`: all environments into ./dist (or $OVERMIND_DIST), atomically: on any error dist/ is left as it was. */
-export function main(outdir = process.env.OVERMIND_DIST ?? 'dist', environments: readonly EnvironmentConfig[] = ENVIRONMENTS): DistFile[] {
+export function main(
+  outdir = process.env.OVERMIND_DIST ?? 'dist',
+  environments: readonly EnvironmentConfig[] = ENVIRONMENTS,
+): DistFile[] {
   const files = synthesize(environments);
   writeDistAtomically(outdir, files);
   return files;

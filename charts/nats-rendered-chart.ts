@@ -47,20 +47,25 @@ export class NatsRenderedChart extends Chart implements HasDistFolder {
     const { chart } = props;
     if (chart.name !== 'nats' || chart.version !== nats.chartVersion) {
       fail(this, {
-        resource: `NATS chart at ${chart.dir}`, field: 'nats.chartVersion', value: nats.chartVersion,
+        resource: `NATS chart at ${chart.dir}`,
+        field: 'nats.chartVersion',
+        value: nats.chartVersion,
         allowed: `the version of the chart on disk, which is "${chart.name}" ${chart.version}`,
         fix: `pull the pinned chart again (scripts/pull-chart.sh ${nats.chartVersion}), or set OVERMIND_NATS_CHART=none to skip rendering`,
       });
     }
-    this.helm = withPrivateTmpdir(() => new Helm(this, 'Nats', {
-      chart: chart.dir,
-      releaseName: nats.releaseName,
-      namespace: nats.namespace,
-      // JSON round trip drops undefined fields, which YAML would write as null and override chart defaults.
-      values: JSON.parse(JSON.stringify(nats.values)),
-      helmExecutable: props.helmExecutable,
-      helmFlags: ['--kube-version', props.kubeVersion ?? DEFAULT_RENDER_KUBE_VERSION, '--skip-tests'],
-    }));
+    this.helm = withPrivateTmpdir(
+      () =>
+        new Helm(this, 'Nats', {
+          chart: chart.dir,
+          releaseName: nats.releaseName,
+          namespace: nats.namespace,
+          // JSON round trip drops undefined fields, which YAML would write as null and override chart defaults.
+          values: JSON.parse(JSON.stringify(nats.values)),
+          helmExecutable: props.helmExecutable,
+          helmFlags: ['--kube-version', props.kubeVersion ?? DEFAULT_RENDER_KUBE_VERSION, '--skip-tests'],
+        }),
+    );
     annotateForArgoCd(this);
   }
 }

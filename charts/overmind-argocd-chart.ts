@@ -62,7 +62,11 @@ export class OvermindArgoCdChart extends Chart implements HasDistFolder {
     const backbone = props.backbone;
     const environment = backbone.environment;
     const argoNamespace = props.gitops.argoNamespace ?? DEFAULT_ARGOCD_NAMESPACE;
-    super(scope, `${environment}-argocd`, { namespace: argoNamespace, labels: commonLabels(environment), disableResourceNameHashes: true });
+    super(scope, `${environment}-argocd`, {
+      namespace: argoNamespace,
+      labels: commonLabels(environment),
+      disableResourceNameHashes: true,
+    });
     this.node.setContext(ENVIRONMENT_CONTEXT_KEY, environment);
     this.distFolder = `${environment}/argocd`;
     this.environment = environment;
@@ -151,16 +155,22 @@ export function resolveGitOps(scope: Construct, environment: string, config: Git
   const repoURL = config.repoURL;
   if (repoURL === undefined || !GIT_URL.test(repoURL)) {
     fail(scope, {
-      resource: t.resource, field: 'gitops.repoURL', value: repoURL,
-      allowed: 'a git URL Argo CD can clone: https://host/org/repo.git, ssh://git@host/org/repo.git or git@host:org/repo.git',
+      resource: t.resource,
+      field: 'gitops.repoURL',
+      value: repoURL,
+      allowed:
+        'a git URL Argo CD can clone: https://host/org/repo.git, ssh://git@host/org/repo.git or git@host:org/repo.git',
       fix: `write the repository that holds this project in config/gitops.ts, e.g. ${literal('repoURL', 'https://github.com/my-org/overmind-nats.git')}`,
     });
   }
   const natsChartRepoURL = config.natsChartRepoURL ?? DEFAULT_NATS_CHART_REPO_URL;
   if (!/^(https?|oci):\/\/\S+$/.test(natsChartRepoURL)) {
     fail(scope, {
-      resource: t.resource, field: 'gitops.natsChartRepoURL', value: natsChartRepoURL,
-      allowed: 'an https:// (or oci://) Helm repository URL', fix: `write ${literal('natsChartRepoURL', DEFAULT_NATS_CHART_REPO_URL)}, or a mirror of it`,
+      resource: t.resource,
+      field: 'gitops.natsChartRepoURL',
+      value: natsChartRepoURL,
+      allowed: 'an https:// (or oci://) Helm repository URL',
+      fix: `write ${literal('natsChartRepoURL', DEFAULT_NATS_CHART_REPO_URL)}, or a mirror of it`,
     });
   }
   const targetRevision = config.targetRevision ?? 'main';
@@ -174,7 +184,11 @@ export function resolveGitOps(scope: Construct, environment: string, config: Git
     });
   }
   const distPath = (config.distPath ?? 'dist').replace(/\/+$/, '');
-  if (distPath === '' || distPath.startsWith('/') || distPath.split('/').some((part) => part === '..' || part === '.' || part === '')) {
+  if (
+    distPath === '' ||
+    distPath.startsWith('/') ||
+    distPath.split('/').some((part) => part === '..' || part === '.' || part === '')
+  ) {
     fail(scope, {
       resource: t.resource,
       field: 'gitops.distPath',
@@ -197,10 +211,20 @@ export function resolveGitOps(scope: Construct, environment: string, config: Git
     repoURL,
     targetRevision,
     distPath,
-    argoNamespace: checkName(t, 'gitops.argoNamespace', config.argoNamespace ?? DEFAULT_ARGOCD_NAMESPACE, KUBERNETES_NAME_RULES.Namespace,
-      { fallback: DEFAULT_ARGOCD_NAMESPACE }),
-    project: checkName(t, 'gitops.project', config.project ?? `overmind-${environment}`, KUBERNETES_NAME_RULES.AppProject,
-      { fallback: `overmind-${environment}` }),
+    argoNamespace: checkName(
+      t,
+      'gitops.argoNamespace',
+      config.argoNamespace ?? DEFAULT_ARGOCD_NAMESPACE,
+      KUBERNETES_NAME_RULES.Namespace,
+      { fallback: DEFAULT_ARGOCD_NAMESPACE },
+    ),
+    project: checkName(
+      t,
+      'gitops.project',
+      config.project ?? `overmind-${environment}`,
+      KUBERNETES_NAME_RULES.AppProject,
+      { fallback: `overmind-${environment}` },
+    ),
     destinationServer,
     natsChartRepoURL,
     automatedSync: config.automatedSync ?? true,

@@ -65,7 +65,10 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
     const streams = this.createStreams(env.streams, env.clusterSize, NACK_ACCOUNT_NAME);
     this.streams = streams.map((s) => s.stream);
     this.nats = new NatsHelmValues(this, 'Nats', {
-      ...env.nats, namespace, streams: this.streams, kedaReadsMonitor: env.scalers.length > 0,
+      ...env.nats,
+      namespace,
+      streams: this.streams,
+      kedaReadsMonitor: env.scalers.length > 0,
     });
     this.nackAccount = new NackAccount(this, 'NackAccount', { name: NACK_ACCOUNT_NAME, nats: this.nats });
     this.nack = new NackHelmValues(this, 'Nack', { namespace });
@@ -77,7 +80,9 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
     this.metricsService = new NatsMetricsService(this, 'MetricsService', { nats: this.nats });
     const { prometheusSelectorLabels } = monitoring;
     new NatsServiceMonitor(this, 'ServiceMonitor', {
-      service: this.metricsService, prometheusSelectorLabels, scrapeInterval: monitoring.scrapeInterval,
+      service: this.metricsService,
+      prometheusSelectorLabels,
+      scrapeInterval: monitoring.scrapeInterval,
     });
 
     // Operators' view and hardening (docs/operations.md): alerts, dashboard, network policies.
@@ -146,7 +151,9 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
   }
 
   private createStreams(
-    streamConfigs: readonly StreamConfig[], clusterSize: number, account: string,
+    streamConfigs: readonly StreamConfig[],
+    clusterSize: number,
+    account: string,
   ): { stream: JetStreamStream; config: StreamConfig }[] {
     const subjects = new SubjectIndex();
     const seen = new Map<string, string>();
@@ -155,8 +162,10 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
       const clash = seen.get(stream.kubernetesName);
       if (clash !== undefined) {
         fail(this, {
-          resource: `Stream "${stream.streamName}"`, field: 'name', value: stream.streamName,
-          allowed: 'a name unique among the environment\'s streams (also after lowercasing for Kubernetes)',
+          resource: `Stream "${stream.streamName}"`,
+          field: 'name',
+          value: stream.streamName,
+          allowed: "a name unique among the environment's streams (also after lowercasing for Kubernetes)",
           fix: `rename it, e.g. ${literal('name', uniqueName(stream.streamName, seen))}: stream "${clash}" has the same name`,
         });
       }
@@ -168,11 +177,16 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
           const sameStream = overlap.owner === stream.streamName;
           const other = sameStream ? 'another subject of the same stream' : `stream "${overlap.owner}"`;
           fail(this, {
-            resource: `Stream "${stream.streamName}"`, field: `subjects[${j}]`, value: subject,
-            allowed: `subjects that no other stream captures; it overlaps "${overlap.subject}" of ${other} (nats-server refuses ` +
-              (sameStream ? 'overlapping subjects in one stream, error 10052, https://github.com/nats-io/nats-server/blob/v2.14.2/server/stream.go#L2161)'
+            resource: `Stream "${stream.streamName}"`,
+            field: `subjects[${j}]`,
+            value: subject,
+            allowed:
+              `subjects that no other stream captures; it overlaps "${overlap.subject}" of ${other} (nats-server refuses ` +
+              (sameStream
+                ? 'overlapping subjects in one stream, error 10052, https://github.com/nats-io/nats-server/blob/v2.14.2/server/stream.go#L2161)'
                 : 'streams whose subjects overlap, error 10065)'),
-            fix: sameStream ? `keep the broader subject: ${literal('subjects', withoutNarrower(stream.subjects))}`
+            fix: sameStream
+              ? `keep the broader subject: ${literal('subjects', withoutNarrower(stream.subjects))}`
               : `narrow the subjects so no message subject matches both, e.g. ${literal('subjects', [ownSubject(stream.streamName, subjects)])}`,
           });
         }
@@ -182,7 +196,9 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
     });
   }
 
-  private createConsumers(consumerConfigs: readonly ConsumerConfig[]): { consumer: JetStreamConsumer; config: ConsumerConfig }[] {
+  private createConsumers(
+    consumerConfigs: readonly ConsumerConfig[],
+  ): { consumer: JetStreamConsumer; config: ConsumerConfig }[] {
     const streamsByName = new Map(this.streams.map((s) => [s.streamName, s]));
     const seen = new Set<string>();
     return mapReportingAll(consumerConfigs, (consumerConfig, i) => {
@@ -192,7 +208,9 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
         const names = [...streamsByName.keys()];
         const closest = closestField(String(consumerConfig.stream), names) ?? names[0] ?? 'orders';
         fail(this, {
-          resource, field: 'stream', value: consumerConfig.stream,
+          resource,
+          field: 'stream',
+          value: consumerConfig.stream,
           allowed: `one of the environment's streams: ${names.map((n) => `"${n}"`).join(', ')}`,
           fix: `write ${literal('stream', closest)}, or add the stream to the config`,
         });
@@ -200,8 +218,10 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
       const consumer = new JetStreamConsumer(this, `Consumer${i}`, { ...consumerConfig, stream });
       if (seen.has(consumer.kubernetesName)) {
         fail(this, {
-          resource, field: 'name', value: consumerConfig.name,
-          allowed: 'a name unique among the environment\'s consumers (each becomes a Kubernetes object of that name)',
+          resource,
+          field: 'name',
+          value: consumerConfig.name,
+          allowed: "a name unique among the environment's consumers (each becomes a Kubernetes object of that name)",
           fix: `rename it, e.g. ${literal('name', uniqueName(consumer.durableName, seen))}`,
         });
       }
@@ -220,7 +240,9 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
         const pull = this.consumers.filter((c) => c.isPull).map((c) => c.durableName);
         const closest = closestField(String(scalerConfig.consumer), pull) ?? pull[0] ?? 'worker';
         fail(this, {
-          resource, field: 'consumer', value: scalerConfig.consumer,
+          resource,
+          field: 'consumer',
+          value: scalerConfig.consumer,
           allowed: `one of the environment's consumers: ${[...consumersByName.keys()].map((n) => `"${n}"`).join(', ')}`,
           fix: `write ${literal('consumer', closest)}, or add the consumer to the config`,
         });
@@ -235,13 +257,19 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
       });
       if (seen.has(scaler.resource.name)) {
         fail(this, {
-          resource, field: 'name', value: scaler.resource.name, allowed: 'a ScaledObject name unique in the environment',
+          resource,
+          field: 'name',
+          value: scaler.resource.name,
+          allowed: 'a ScaledObject name unique in the environment',
           fix: `rename it, e.g. ${literal('name', uniqueName(scaler.resource.name, seen))}`,
         });
       }
       if (seen.has(`target:${scaler.target}`)) {
         fail(this, {
-          resource, field: 'target', value: scaler.target, allowed: 'one ScaledObject per target workload (two HPAs on one workload fight)',
+          resource,
+          field: 'target',
+          value: scaler.target,
+          allowed: 'one ScaledObject per target workload (two HPAs on one workload fight)',
           fix: `remove this scaler or merge it into the other one on "${scaler.target}", or scale another workload, e.g. ${literal('target', `${scaler.target}-2`)}`,
         });
       }
@@ -265,13 +293,18 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
         const resource = `Consumer "${consumer.durableName}" (stream "${stream.streamName}")`;
         // A filter of its own when one is free; otherwise the other consumers' filters cover the stream and must narrow too.
         const ownFilter = partitionFilter(stream, consumer.durableName, others);
-        const fix = ownFilter !== undefined ? `give it its own subjects, e.g. ${literal('filterSubjects', [ownFilter])}`
-          : `narrow the filters of ${others.map((c) => `Consumer "${c.durableName}"`).join(', ')} so each consumer has its own ` +
-            `subjects, e.g. ${literal('filterSubjects', [partitionFilter(stream, consumer.durableName, []) ?? stream.subjects[0]])} here`;
+        const fix =
+          ownFilter !== undefined
+            ? `give it its own subjects, e.g. ${literal('filterSubjects', [ownFilter])}`
+            : `narrow the filters of ${others.map((c) => `Consumer "${c.durableName}"`).join(', ')} so each consumer has its own ` +
+              `subjects, e.g. ${literal('filterSubjects', [partitionFilter(stream, consumer.durableName, []) ?? stream.subjects[0]])} here`;
         if (consumer.filterSubjects.length === 0) {
           fail(this, {
-            resource, field: 'filterSubjects', value: undefined,
-            allowed: `a filter on a workqueue stream with other consumers (${others.map((c) => `"${c.durableName}"`).join(', ')}): ` +
+            resource,
+            field: 'filterSubjects',
+            value: undefined,
+            allowed:
+              `a filter on a workqueue stream with other consumers (${others.map((c) => `"${c.durableName}"`).join(', ')}): ` +
               `an unfiltered consumer takes every message (server error 10099, ${WQ_SOURCE}#L1152)`,
             fix,
           });
@@ -281,8 +314,11 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
             const clash = other.filterSubjects.find((f) => subjectsCollide(filter, f));
             if (clash === undefined) continue;
             fail(this, {
-              resource, field: `filterSubjects[${consumer.filterSubjects.indexOf(filter)}]`, value: filter,
-              allowed: `a filter no other consumer of the workqueue stream matches; "${filter}" and "${clash}" of Consumer ` +
+              resource,
+              field: `filterSubjects[${consumer.filterSubjects.indexOf(filter)}]`,
+              value: filter,
+              allowed:
+                `a filter no other consumer of the workqueue stream matches; "${filter}" and "${clash}" of Consumer ` +
                 `"${other.durableName}" match common subjects, and each message goes to one consumer (server error 10100, ${WQ_SOURCE}#L1171)`,
               fix,
             });
@@ -302,8 +338,10 @@ function uniqueName(name: string, taken: ReadonlySet<string> | ReadonlyMap<strin
 
 /** A stream's subjects without those another of its subjects already covers. */
 function withoutNarrower(subjects: readonly string[]): string[] {
-  return subjects.filter((s, i) => subjects.indexOf(s) === i &&
-    !subjects.some((other, j) => j !== i && other !== s && subjectIsSubsetOf(s, other)));
+  return subjects.filter(
+    (s, i) =>
+      subjects.indexOf(s) === i && !subjects.some((other, j) => j !== i && other !== s && subjectIsSubsetOf(s, other)),
+  );
 }
 
 /** `<stream name>.>` as a subject prefix of its own, for a fix's example, unless another stream has it. */
@@ -319,7 +357,11 @@ function ownSubject(streamName: string, index: SubjectIndex): string {
  * A filter for one consumer of a workqueue stream that no other consumer's filter matches: the stream's
  * first subject with the consumer's name in place of its wildcard tail, e.g. `llm.metrics-consumer.>`.
  */
-function partitionFilter(stream: JetStreamStream, consumerName: string, others: readonly JetStreamConsumer[]): string | undefined {
+function partitionFilter(
+  stream: JetStreamStream,
+  consumerName: string,
+  others: readonly JetStreamConsumer[],
+): string | undefined {
   const free = (candidate: string) => !others.some((c) => c.filterSubjects.some((f) => subjectsCollide(candidate, f)));
   const token = consumerName.replace(/[^A-Za-z0-9_-]+/g, '-') || 'consumer';
   for (const subject of stream.subjects) {
@@ -345,11 +387,14 @@ export function checkEmittedNames(chart: Chart): void {
     if (!(child instanceof ApiObject)) continue;
     const metadata = child.metadata.toJson() as { name?: string; labels?: Record<string, string> };
     const why = nameRuleOfKind(child.kind).error(metadata.name ?? '');
-    const labelProblem = Object.entries(metadata.labels ?? {}).map(([key, value]) =>
-      LABEL_KEY_RULE.error(key) ?? LABEL_VALUE_RULE.error(value)).find((p) => p !== undefined);
+    const labelProblem = Object.entries(metadata.labels ?? {})
+      .map(([key, value]) => LABEL_KEY_RULE.error(key) ?? LABEL_VALUE_RULE.error(value))
+      .find((p) => p !== undefined);
     if (why || labelProblem) {
-      throw new Error(`internal error: the emitted ${child.kind} "${metadata.name}" breaks the Kubernetes rules ` +
-        `(${why ?? `a label: ${labelProblem}`}); a check of the config field it comes from is missing`);
+      throw new Error(
+        `internal error: the emitted ${child.kind} "${metadata.name}" breaks the Kubernetes rules ` +
+          `(${why ?? `a label: ${labelProblem}`}); a check of the config field it comes from is missing`,
+      );
     }
   }
 }

@@ -15,9 +15,17 @@ export const staging: EnvironmentConfig = {
   },
   streams: OVERMIND_STREAMS.map((stream) => ({
     ...stream,
-    maxBytes: { 'routing-decisions': '200MB', 'memory-events': '1GB', 'llm-requests': '100MB' }[stream.name] ?? stream.maxBytes,
+    maxBytes:
+      { 'routing-decisions': '200MB', 'memory-events': '1GB', 'llm-requests': '100MB' }[stream.name] ?? stream.maxBytes,
   })),
   scalers: [
-    { name: 'api-scaler-nats', target: 'overmind-api', consumer: 'api-consumer', lagThreshold: 10, minReplicas: 1, maxReplicas: 5 },
+    {
+      name: 'api-scaler-nats',
+      target: 'overmind-api',
+      consumer: 'api-consumer',
+      lagThreshold: 10,
+      minReplicas: 1,
+      maxReplicas: 5,
+    },
   ],
 };

@@ -14,7 +14,9 @@ const USAGE = `usage: npm run -s token                 print a new token (only t
          | npm run -s token -- --check`;
 
 function loadTokenRule() {
-  return loadBundle('token', "export { checkNatsToken, generateNatsToken } from './lib/config/nats-token';", [__filename]);
+  return loadBundle('token', "export { checkNatsToken, generateNatsToken } from './lib/config/nats-token';", [
+    __filename,
+  ]);
 }
 
 function check() {

@@ -29,7 +29,12 @@ function differences(committed: Map<string, string>, fresh: Map<string, string>)
   return out;
 }
 
-describeWithShared(['crds/nack-crds.yaml', 'crds/keda-crds.yaml', 'crds/prometheus-operator-crds.yaml', 'crds/argocd-crds.yaml'])('imports/', () => {
+describeWithShared([
+  'crds/nack-crds.yaml',
+  'crds/keda-crds.yaml',
+  'crds/prometheus-operator-crds.yaml',
+  'crds/argocd-crds.yaml',
+])('imports/', () => {
   test('equals a fresh `npm run import` from the pinned CRDs (never hand-edited)', () => {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'overmind-imports-'));
     try {

@@ -7,9 +7,22 @@
 import { IConstruct } from 'constructs';
 import { formatLiteral, literal } from './checks';
 import {
-  AlertsConfig, ConsumerAlertConfig, ConsumerAlertDefaults, ConsumerConfig, EnvironmentConfig, GitOpsConfig,
-  MonitoringConfig, NatsClusterConfig, NatsResources, NatsTlsConfig, NetworkConfig, NetworkPeerConfig, ScalerConfig,
-  StreamAlertConfig, StreamAlertDefaults, StreamConfig,
+  AlertsConfig,
+  ConsumerAlertConfig,
+  ConsumerAlertDefaults,
+  ConsumerConfig,
+  EnvironmentConfig,
+  GitOpsConfig,
+  MonitoringConfig,
+  NatsClusterConfig,
+  NatsResources,
+  NatsTlsConfig,
+  NetworkConfig,
+  NetworkPeerConfig,
+  ScalerConfig,
+  StreamAlertConfig,
+  StreamAlertDefaults,
+  StreamConfig,
 } from './types';
 import { fail } from './errors';
 
@@ -39,22 +52,44 @@ interface KeyTable {
   readonly resource?: (value: Record<string, unknown>) => string;
 }
 
-const NACK_CONNECTION = 'a NACK connection setting: NACK reaches this environment\'s NATS through its own install ' +
+const NACK_CONNECTION =
+  "a NACK connection setting: NACK reaches this environment's NATS through its own install " +
   '(docs/gitops.md), so a per-object connection is not emitted';
 const NACK_CONNECTION_FIELDS = ['account', 'creds', 'nkey', 'servers', 'tls', 'tlsFirst', 'jsDomain'];
 const NACK_NOT_MODELLED = 'a NACK field this project does not model: it would not be emitted, so it would not apply';
 
-const ONE_WAY_SWITCH = 'a one-way switch on the server (it cannot be turned off again): not emitted, so a ' +
+const ONE_WAY_SWITCH =
+  'a one-way switch on the server (it cannot be turned off again): not emitted, so a ' +
   'config edit cannot lock a stream';
 
 /** NACK `jetstream.nats.io/v1beta2` Stream fields that StreamConfig does not support (imports/jetstream.nats.io.ts). */
 const UNSUPPORTED_STREAM_FIELDS: Record<string, string> = {
-  ...Object.fromEntries(['maxConsumers', 'discardPerSubject', 'maxMsgsPerSubject', 'placement', 'compression',
-    'firstSequence', 'subjectTransform', 'republish', 'allowDirect', 'mirrorDirect', 'allowMsgTtl',
-    'subjectDeleteMarkerTtl', 'allowMsgCounter', 'allowAtomicPublish', 'allowMsgSchedules', 'persistMode',
-    'consumerLimits', 'metadata', 'preventUpdate'].map((f) => [f, NACK_NOT_MODELLED])),
+  ...Object.fromEntries(
+    [
+      'maxConsumers',
+      'discardPerSubject',
+      'maxMsgsPerSubject',
+      'placement',
+      'compression',
+      'firstSequence',
+      'subjectTransform',
+      'republish',
+      'allowDirect',
+      'mirrorDirect',
+      'allowMsgTtl',
+      'subjectDeleteMarkerTtl',
+      'allowMsgCounter',
+      'allowAtomicPublish',
+      'allowMsgSchedules',
+      'persistMode',
+      'consumerLimits',
+      'metadata',
+      'preventUpdate',
+    ].map((f) => [f, NACK_NOT_MODELLED]),
+  ),
   ...Object.fromEntries(NACK_CONNECTION_FIELDS.map((f) => [f, NACK_CONNECTION])),
-  noAck: 'a stream without publish acks drops messages in silence; every stream here acks (and nats-server ' +
+  noAck:
+    'a stream without publish acks drops messages in silence; every stream here acks (and nats-server ' +
     'requires noAck only for subjects this config refuses anyway: ">" and the $JS/$SYS API subjects)',
   mirror: 'mirrors are not modelled: their subjects, sizes and replicas would go unchecked here',
   sources: 'sourced streams are not modelled: their subjects, sizes and replicas would go unchecked here',
@@ -67,30 +102,54 @@ const UNSUPPORTED_STREAM_FIELDS: Record<string, string> = {
 
 /** NACK Consumer fields that ConsumerConfig does not support. */
 const UNSUPPORTED_CONSUMER_FIELDS: Record<string, string> = {
-  ...Object.fromEntries(['optStartSeq', 'optStartTime', 'backoff', 'sampleFreq', 'maxWaiting', 'rateLimitBps',
-    'deliverGroup', 'flowControl', 'headersOnly', 'heartbeatInterval', 'maxRequestExpires', 'maxRequestMaxBytes',
-    'inactiveThreshold', 'pauseUntil', 'priorityPolicy', 'pinnedTtl', 'priorityGroups', 'metadata', 'preventDelete',
-    'preventUpdate'].map((f) => [f, NACK_NOT_MODELLED])),
+  ...Object.fromEntries(
+    [
+      'optStartSeq',
+      'optStartTime',
+      'backoff',
+      'sampleFreq',
+      'maxWaiting',
+      'rateLimitBps',
+      'deliverGroup',
+      'flowControl',
+      'headersOnly',
+      'heartbeatInterval',
+      'maxRequestExpires',
+      'maxRequestMaxBytes',
+      'inactiveThreshold',
+      'pauseUntil',
+      'priorityPolicy',
+      'pinnedTtl',
+      'priorityGroups',
+      'metadata',
+      'preventDelete',
+      'preventUpdate',
+    ].map((f) => [f, NACK_NOT_MODELLED]),
+  ),
   ...Object.fromEntries(NACK_CONNECTION_FIELDS.map((f) => [f, NACK_CONNECTION])),
-  memStorage: 'nats-server 2.14.2 picks a consumer\'s store only when it creates the consumer ' +
+  memStorage:
+    "nats-server 2.14.2 picks a consumer's store only when it creates the consumer " +
     '(https://github.com/nats-io/nats-server/blob/v2.14.2/server/jetstream_cluster.go#L9245) and accepts a changed ' +
     'memStorage on update without moving the store (checkNewConsumerConfig does not compare it, ' +
     'https://github.com/nats-io/nats-server/blob/v2.14.2/server/consumer.go#L2443), so the config and the ' +
     'server would disagree in silence; and its memory is not in the NATS memory budget this project sizes. ' +
-    'A consumer\'s state ' +
-    'follows its stream\'s storage',
+    "A consumer's state " +
+    "follows its stream's storage",
 };
 
 const STREAM_ALERT_FIELDS = { nearLimitRatio: 'value' } satisfies Fields<StreamAlertConfig>;
 const CONSUMER_ALERT_FIELDS = {
-  maxLag: 'value', ackPendingRatio: 'value', maxRedelivered: 'value',
+  maxLag: 'value',
+  ackPendingRatio: 'value',
+  maxRedelivered: 'value',
 } satisfies Fields<ConsumerAlertConfig>;
 
 /** `for` is one per alert rule, and one rule serves every stream (or consumer): it is set environment-wide. */
 function environmentWideFor(kind: 'streams' | 'consumers') {
   return {
     for: {
-      reason: 'environment-wide only: one alert rule serves every object, so its for is set in ' +
+      reason:
+        'environment-wide only: one alert rule serves every object, so its for is set in ' +
         `monitoring.alerts.${kind}.for`,
       fix: (value: unknown) => `remove for here, and write ${literal(`monitoring.alerts.${kind}.for`, value)}`,
     },
@@ -101,9 +160,18 @@ const STREAM_TABLE: KeyTable = {
   type: 'StreamConfig',
   resource: (s) => `Stream "${s.name}"`,
   fields: {
-    name: 'value', subjects: 'value', description: 'value', retention: 'value', maxAge: 'value',
-    maxBytes: 'value', maxMsgs: 'value', maxMsgSize: 'value', storage: 'value', replicas: 'value',
-    discard: 'value', duplicateWindow: 'value',
+    name: 'value',
+    subjects: 'value',
+    description: 'value',
+    retention: 'value',
+    maxAge: 'value',
+    maxBytes: 'value',
+    maxMsgs: 'value',
+    maxMsgSize: 'value',
+    storage: 'value',
+    replicas: 'value',
+    discard: 'value',
+    duplicateWindow: 'value',
     alerts: { type: 'StreamAlertConfig', fields: STREAM_ALERT_FIELDS, unsupported: environmentWideFor('streams') },
   } satisfies Fields<StreamConfig>,
   unsupported: UNSUPPORTED_STREAM_FIELDS,
@@ -113,11 +181,23 @@ const CONSUMER_TABLE: KeyTable = {
   type: 'ConsumerConfig',
   resource: (c) => `Consumer "${c.name}"`,
   fields: {
-    name: 'value', stream: 'value', description: 'value', filterSubjects: 'value', ackPolicy: 'value',
-    ackWait: 'value', maxDeliver: 'value', maxAckPending: 'value', maxRequestBatch: 'value',
-    deliverPolicy: 'value', replayPolicy: 'value', replicas: 'value', deliverSubject: 'value',
+    name: 'value',
+    stream: 'value',
+    description: 'value',
+    filterSubjects: 'value',
+    ackPolicy: 'value',
+    ackWait: 'value',
+    maxDeliver: 'value',
+    maxAckPending: 'value',
+    maxRequestBatch: 'value',
+    deliverPolicy: 'value',
+    replayPolicy: 'value',
+    replicas: 'value',
+    deliverSubject: 'value',
     alerts: {
-      type: 'ConsumerAlertConfig', fields: CONSUMER_ALERT_FIELDS, unsupported: environmentWideFor('consumers'),
+      type: 'ConsumerAlertConfig',
+      fields: CONSUMER_ALERT_FIELDS,
+      unsupported: environmentWideFor('consumers'),
     },
   } satisfies Fields<ConsumerConfig>,
   unsupported: UNSUPPORTED_CONSUMER_FIELDS,
@@ -132,18 +212,26 @@ const SCALER_TABLE: KeyTable = {
   type: 'ScalerConfig',
   resource: (s) => `ScaledObject "${s.name ?? `${s.target}-nats-scaler`}" (scaler of "${s.target}")`,
   fields: {
-    target: 'value', targetKind: 'value', consumer: 'value', lagThreshold: 'value',
-    activationLagThreshold: 'value', minReplicas: 'value', maxReplicas: 'value', pollingInterval: 'value',
-    cooldownPeriod: 'value', fallbackReplicas: 'value', name: 'value',
+    target: 'value',
+    targetKind: 'value',
+    consumer: 'value',
+    lagThreshold: 'value',
+    activationLagThreshold: 'value',
+    minReplicas: 'value',
+    maxReplicas: 'value',
+    pollingInterval: 'value',
+    cooldownPeriod: 'value',
+    fallbackReplicas: 'value',
+    name: 'value',
   } satisfies Fields<ScalerConfig>,
   aliases: {
     minReplicaCount: { to: 'minReplicas' },
     maxReplicaCount: { to: 'maxReplicas' },
   },
   unsupported: {
-    idleReplicaCount: 'KEDA\'s idle replica count is not modelled: set minReplicas: 0 to scale to zero when ' +
-      'there is no lag',
-    advanced: 'KEDA\'s advanced HPA settings are not modelled here',
+    idleReplicaCount:
+      "KEDA's idle replica count is not modelled: set minReplicas: 0 to scale to zero when " + 'there is no lag',
+    advanced: "KEDA's advanced HPA settings are not modelled here",
     triggers: 'the trigger is made from consumer, lagThreshold and activationLagThreshold',
     fallback: 'the fallback is made from fallbackReplicas',
   },
@@ -153,8 +241,13 @@ const NATS_TABLE: KeyTable = {
   type: 'NatsClusterConfig',
   resource: () => 'NATS cluster (nats)',
   fields: {
-    releaseName: 'value', chartVersion: 'value', replicas: 'value', fileStorageSize: 'value', memoryStoreHeadroom: 'value',
-    storageClassName: 'value', natsBox: 'value',
+    releaseName: 'value',
+    chartVersion: 'value',
+    replicas: 'value',
+    fileStorageSize: 'value',
+    memoryStoreHeadroom: 'value',
+    storageClassName: 'value',
+    natsBox: 'value',
     resources: { type: 'NatsResources', fields: { cpu: 'value', memory: 'value' } satisfies Fields<NatsResources> },
     tokenSecret: {
       type: 'tokenSecret',
@@ -163,8 +256,13 @@ const NATS_TABLE: KeyTable = {
     tls: {
       type: 'NatsTlsConfig',
       fields: {
-        enabled: 'value', clientSecretName: 'value', routeSecretName: 'value', caSecretName: 'value', monitor: 'value',
-        monitorDomain: 'value', clientCertificateDnsNames: 'value',
+        enabled: 'value',
+        clientSecretName: 'value',
+        routeSecretName: 'value',
+        caSecretName: 'value',
+        monitor: 'value',
+        monitorDomain: 'value',
+        clientCertificateDnsNames: 'value',
       } satisfies Fields<NatsTlsConfig>,
     },
   } satisfies Fields<NatsClusterConfig>,
@@ -181,7 +279,9 @@ const ALERTS_TABLE: KeyTable = {
       type: 'StreamAlertDefaults',
       fields: { ...STREAM_ALERT_FIELDS, for: 'value' } satisfies Fields<StreamAlertDefaults>,
     },
-    fileStorageRatio: 'value', runbookBaseUrl: 'value', labels: 'labels',
+    fileStorageRatio: 'value',
+    runbookBaseUrl: 'value',
+    labels: 'labels',
   } satisfies Fields<AlertsConfig>,
 };
 
@@ -189,7 +289,10 @@ const MONITORING_TABLE: KeyTable = {
   type: 'MonitoringConfig',
   resource: () => 'Monitoring (monitoring)',
   fields: {
-    prometheusSelectorLabels: 'labels', scrapeInterval: 'value', alerts: ALERTS_TABLE, grafanaDashboardLabels: 'labels',
+    prometheusSelectorLabels: 'labels',
+    scrapeInterval: 'value',
+    alerts: ALERTS_TABLE,
+    grafanaDashboardLabels: 'labels',
   } satisfies Fields<MonitoringConfig>,
 };
 
@@ -197,15 +300,19 @@ const NETWORK_TABLE: KeyTable = {
   type: 'NetworkConfig',
   resource: () => 'Network policies (network)',
   fields: {
-    enabled: 'value', clientNamespaces: 'value',
+    enabled: 'value',
+    clientNamespaces: 'value',
     clientPodSelectors: {
       each: {
         type: 'NetworkPeerConfig',
         fields: { namespace: 'value', podLabels: 'labels' } satisfies Fields<NetworkPeerConfig>,
       },
     },
-    kedaNamespace: 'value', kedaPodLabels: 'labels', prometheusNamespace: 'value',
-    prometheusPodLabels: 'labels', toolPodLabels: 'value',
+    kedaNamespace: 'value',
+    kedaPodLabels: 'labels',
+    prometheusNamespace: 'value',
+    prometheusPodLabels: 'labels',
+    toolPodLabels: 'value',
   } satisfies Fields<NetworkConfig>,
 };
 
@@ -213,8 +320,14 @@ export const GITOPS_TABLE: KeyTable = {
   type: 'GitOpsConfig',
   resource: () => 'Argo CD settings (gitops)',
   fields: {
-    repoURL: 'value', targetRevision: 'value', distPath: 'value', argoNamespace: 'value', project: 'value',
-    destinationServer: 'value', natsChartRepoURL: 'value', automatedSync: 'value',
+    repoURL: 'value',
+    targetRevision: 'value',
+    distPath: 'value',
+    argoNamespace: 'value',
+    project: 'value',
+    destinationServer: 'value',
+    natsChartRepoURL: 'value',
+    automatedSync: 'value',
   } satisfies Fields<GitOpsConfig>,
 };
 
@@ -222,9 +335,15 @@ const ENVIRONMENT_TABLE: KeyTable = {
   type: 'EnvironmentConfig',
   resource: (e) => `Environment "${e.name}"`,
   fields: {
-    name: 'value', namespace: 'value', nats: NATS_TABLE, streams: { each: STREAM_TABLE },
-    consumers: { each: CONSUMER_TABLE }, scalers: { each: SCALER_TABLE }, monitoring: MONITORING_TABLE,
-    network: NETWORK_TABLE, gitops: GITOPS_TABLE,
+    name: 'value',
+    namespace: 'value',
+    nats: NATS_TABLE,
+    streams: { each: STREAM_TABLE },
+    consumers: { each: CONSUMER_TABLE },
+    scalers: { each: SCALER_TABLE },
+    monitoring: MONITORING_TABLE,
+    network: NETWORK_TABLE,
+    gitops: GITOPS_TABLE,
   } satisfies Fields<EnvironmentConfig>,
 };
 
@@ -248,12 +367,21 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function walkObject(scope: IConstruct | string, table: KeyTable, value: unknown, outer: Place, ownField?: string): void {
+function walkObject(
+  scope: IConstruct | string,
+  table: KeyTable,
+  value: unknown,
+  outer: Place,
+  ownField?: string,
+): void {
   if (value === undefined) return;
   if (!isPlainObject(value)) {
     const field = ownField ?? '(config)';
     fail(scope, {
-      resource: outer.resource, field, value, allowed: `an object with the fields of ${table.type}`,
+      resource: outer.resource,
+      field,
+      value,
+      allowed: `an object with the fields of ${table.type}`,
       fix: `write it as an object, e.g. ${literal(fieldNameOf(field), {})}`,
     });
   }
@@ -275,7 +403,10 @@ function walkObject(scope: IConstruct | string, table: KeyTable, value: unknown,
     } else if ('each' in shape) {
       if (!Array.isArray(fieldValue)) {
         fail(scope, {
-          resource: place.resource, field, value: fieldValue, allowed: `a list of ${shape.each.type}`,
+          resource: place.resource,
+          field,
+          value: fieldValue,
+          allowed: `a list of ${shape.each.type}`,
           fix: `write it as a list, e.g. ${literal(field, [])}`,
         });
       }
@@ -290,14 +421,24 @@ function fieldNameOf(field: string): string {
   return field.replace(/\[\d+\]$/, '');
 }
 
-function unknownField(scope: IConstruct | string, table: KeyTable, resource: string, field: string, key: string,
-  value: unknown, known: string[]): never {
+function unknownField(
+  scope: IConstruct | string,
+  table: KeyTable,
+  resource: string,
+  field: string,
+  key: string,
+  value: unknown,
+  known: string[],
+): never {
   const allowedFields = `the fields of ${table.type}: ${known.join(', ')}`;
   const unsupported = table.unsupported?.[key];
   if (unsupported !== undefined) {
     const reason = typeof unsupported === 'string' ? unsupported : unsupported.reason;
     fail(scope, {
-      resource, field, value, complaint: 'is not supported',
+      resource,
+      field,
+      value,
+      complaint: 'is not supported',
       allowed: `${allowedFields}. "${key}" is ${/^an? /.test(reason) ? '' : 'not supported: '}${reason}`,
       fix: typeof unsupported === 'string' ? `remove ${key}` : unsupported.fix(value),
     });
@@ -307,16 +448,23 @@ function unknownField(scope: IConstruct | string, table: KeyTable, resource: str
   if (alias) {
     const renamed = alias.value ? alias.value(value) : value;
     fail(scope, {
-      resource, field, value, complaint: `is not a known field (this config calls it "${alias.to}")`,
+      resource,
+      field,
+      value,
+      complaint: `is not a known field (this config calls it "${alias.to}")`,
       allowed: allowedFields,
       fix: `write ${literal(`${parent}${alias.to}`, renamed)} instead of ${key}: ${formatLiteral(value)}`,
     });
   }
   const closest = closestField(key, known);
   fail(scope, {
-    resource, field, value, complaint: 'is not a known field',
+    resource,
+    field,
+    value,
+    complaint: 'is not a known field',
     allowed: closest ? `${allowedFields}; closest known field "${closest}"` : allowedFields,
-    fix: closest ? `write ${literal(`${parent}${closest}`, value)} instead of ${key}: ${formatLiteral(value)}`
+    fix: closest
+      ? `write ${literal(`${parent}${closest}`, value)} instead of ${key}: ${formatLiteral(value)}`
       : `remove ${key}`,
   });
 }

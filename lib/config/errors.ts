@@ -36,7 +36,11 @@ export class ConfigError extends Error {
 
   constructor(problems: ConfigProblem | readonly ConfigProblem[]) {
     const all: readonly ConfigProblem[] = Array.isArray(problems) ? problems : [problems as ConfigProblem];
-    super(all.length === 1 ? formatProblem(all[0]) : `${all.length} problems:\n${all.map((p) => `- ${formatProblem(p)}`).join('\n')}`);
+    super(
+      all.length === 1
+        ? formatProblem(all[0])
+        : `${all.length} problems:\n${all.map((p) => `- ${formatProblem(p)}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
     this.problem = all[0];
     this.problems = all;
@@ -64,7 +68,9 @@ export function mapReportingAll<T, R>(items: readonly T[], build: (item: T, inde
 
 export function formatProblem(p: ConfigProblem): string {
   const env = p.environment ?? 'unknown';
-  const what = p.complaint ? `${p.complaint} (value ${formatValue(p.value)})` : `has invalid value ${formatValue(p.value)}`;
+  const what = p.complaint
+    ? `${p.complaint} (value ${formatValue(p.value)})`
+    : `has invalid value ${formatValue(p.value)}`;
   return `[environment ${env}] ${p.resource}: field "${p.field}" ${what}. Allowed: ${p.allowed}. Fix: ${p.fix}`;
 }
 
@@ -85,7 +91,7 @@ export function environmentOf(scope: IConstruct): string | undefined {
 
 /** Throws a ConfigError that names the environment of `scope`. */
 export function fail(scope: IConstruct | string | undefined, problem: ConfigProblem): never {
-  const environment = problem.environment ??
-    (typeof scope === 'string' ? scope : scope ? environmentOf(scope) : undefined);
+  const environment =
+    problem.environment ?? (typeof scope === 'string' ? scope : scope ? environmentOf(scope) : undefined);
   throw new ConfigError({ ...problem, environment });
 }

@@ -32,33 +32,38 @@ function patternError(name: string, pattern: RegExp, what: string): string | und
 
 /** Namespaces and other DNS-1123 labels: at most 63 characters, no dots (validation.go:187). */
 export const DNS1123_LABEL_RULE: NameRule = {
-  allowed: `a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit, ` +
+  allowed:
+    `a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit, ` +
     `at most 63 characters, no dots (${K8S_VALIDATION}#L187)`,
-  error: (name) => patternError(name, DNS1123_LABEL, 'a DNS-1123 label (lowercase letters, digits, "-"; no dots)') ??
+  error: (name) =>
+    patternError(name, DNS1123_LABEL, 'a DNS-1123 label (lowercase letters, digits, "-"; no dots)') ??
     tooLong(name, 63),
 };
 
 /** Most object names, and every custom resource's: at most 253 characters (validation.go:214). */
 export const DNS1123_SUBDOMAIN_RULE: NameRule = {
-  allowed: 'a DNS-1123 subdomain: dot-separated lowercase labels of letters, digits and "-", each starting and ' +
+  allowed:
+    'a DNS-1123 subdomain: dot-separated lowercase labels of letters, digits and "-", each starting and ' +
     `ending with a letter or digit, at most 253 characters (${K8S_VALIDATION}#L214)`,
-  error: (name) => patternError(name, DNS1123_SUBDOMAIN,
-    'a DNS-1123 subdomain (lowercase letters, digits, "-" and ".")') ??
+  error: (name) =>
+    patternError(name, DNS1123_SUBDOMAIN, 'a DNS-1123 subdomain (lowercase letters, digits, "-" and ".")') ??
     tooLong(name, 253),
 };
 
 /** Service names: a DNS-1035 label, which must start with a letter (validation.go:235). */
 export const DNS1035_LABEL_RULE: NameRule = {
-  allowed: 'a DNS-1035 label (Service names): lowercase letters, digits and "-", starting with a letter, ending ' +
+  allowed:
+    'a DNS-1035 label (Service names): lowercase letters, digits and "-", starting with a letter, ending ' +
     `with a letter or digit, at most 63 characters (${K8S_VALIDATION}#L235)`,
-  error: (name) => patternError(name, DNS1035_LABEL,
-    'a DNS-1035 label (starts with a letter; lowercase letters, digits, "-")') ??
+  error: (name) =>
+    patternError(name, DNS1035_LABEL, 'a DNS-1035 label (starts with a letter; lowercase letters, digits, "-")') ??
     tooLong(name, 63),
 };
 
 /** Label values: empty, or at most 63 characters of letters, digits, "-", "_", "." (validation.go:166). */
 export const LABEL_VALUE_RULE: NameRule = {
-  allowed: 'a label value: empty, or letters, digits, "-", "_" and ".", starting and ending with a letter or digit, ' +
+  allowed:
+    'a label value: empty, or letters, digits, "-", "_" and ".", starting and ending with a letter or digit, ' +
     `at most 63 characters (${K8S_VALIDATION}#L166)`,
   error: (value) => {
     if (typeof value !== 'string') return 'it is not a string';
@@ -69,7 +74,8 @@ export const LABEL_VALUE_RULE: NameRule = {
 
 /** Label keys: an optional DNS-1123 subdomain prefix and "/", then a name of at most 63 (validation.go:42). */
 export const LABEL_KEY_RULE: NameRule = {
-  allowed: 'a label key: an optional DNS subdomain prefix and "/", then at most 63 letters, digits, "-", "_" ' +
+  allowed:
+    'a label key: an optional DNS subdomain prefix and "/", then at most 63 letters, digits, "-", "_" ' +
     `and ".", starting and ending with a letter or digit, e.g. "app.kubernetes.io/name" (${K8S_VALIDATION}#L42)`,
   error: (key) => {
     const parts = key.split('/');
@@ -88,10 +94,11 @@ export const LABEL_KEY_RULE: NameRule = {
  * characters (helm v3 pkg/chartutil/validate_name.go, `maxReleaseNameLen`).
  */
 export const HELM_RELEASE_NAME_RULE: NameRule = {
-  allowed: 'a Helm release name: lowercase letters, digits, "-" and ".", at most 53 characters ' +
+  allowed:
+    'a Helm release name: lowercase letters, digits, "-" and ".", at most 53 characters ' +
     '(https://github.com/helm/helm/blob/v3.17.3/pkg/chartutil/validate_name.go)',
-  error: (name) => patternError(name, DNS1123_SUBDOMAIN,
-    'a Helm release name (lowercase letters, digits, "-" and ".")') ??
+  error: (name) =>
+    patternError(name, DNS1123_SUBDOMAIN, 'a Helm release name (lowercase letters, digits, "-" and ".")') ??
     tooLong(name, 53),
 };
 
@@ -99,7 +106,8 @@ export const HELM_RELEASE_NAME_RULE: NameRule = {
 export function withMaxLength(base: NameRule, max: number, why: string): NameRule {
   return {
     allowed: `${base.allowed}; and at most ${max} characters: ${why}`,
-    error: (name) => base.error(name) ??
+    error: (name) =>
+      base.error(name) ??
       (name.length > max ? `it is ${name.length} characters long, more than ${max} (${why})` : undefined),
   };
 }
@@ -109,17 +117,23 @@ export function withMaxLength(base: NameRule, max: number, why: string): NameRul
  * `scaledobject.keda.sh/name` label value) and one whose HPA name `keda-hpa-<name>` is longer than 63
  * (apis/keda/v1alpha1/scaledobject_webhook.go:203-216, getHpaName :680).
  */
-export const SCALED_OBJECT_NAME_RULE = withMaxLength(DNS1123_SUBDOMAIN_RULE, 54,
+export const SCALED_OBJECT_NAME_RULE = withMaxLength(
+  DNS1123_SUBDOMAIN_RULE,
+  54,
   'KEDA names the HPA "keda-hpa-<name>" and refuses HPA names over 63 characters ' +
-  '(https://github.com/kedacore/keda/blob/v2.20.2/apis/keda/v1alpha1/scaledobject_webhook.go#L203)');
+    '(https://github.com/kedacore/keda/blob/v2.20.2/apis/keda/v1alpha1/scaledobject_webhook.go#L203)',
+);
 
 /**
  * A StatefulSet name: its pods carry `controller-revision-hash: <name>-<10-character hash>`, a label value
  * of at most 63 characters, so a longer name than 52 creates no pods (kubernetes/kubernetes#64023, open).
  */
-export const STATEFUL_SET_NAME_RULE = withMaxLength(DNS1035_LABEL_RULE, 52,
+export const STATEFUL_SET_NAME_RULE = withMaxLength(
+  DNS1035_LABEL_RULE,
+  52,
   'its pods get the label controller-revision-hash "<name>-<10-character hash>", at most 63 characters, ' +
-  'and no pod is created otherwise (https://github.com/kubernetes/kubernetes/issues/64023)');
+    'and no pod is created otherwise (https://github.com/kubernetes/kubernetes/issues/64023)',
+);
 
 /** The Kubernetes rule for each kind of object we emit or name in the config. */
 export const KUBERNETES_NAME_RULES = {
@@ -153,7 +167,8 @@ const JETSTREAM_FORBIDDEN = /[ \t\r\n\f.*>/\\]/;
 export const JETSTREAM_MAX_NAME_LENGTH = 255;
 
 /** JetStream asset names (streams, durable consumers). */
-export const JETSTREAM_NAME_RULE = 'a non-empty name of at most 255 characters without spaces, tabs, line breaks, ' +
+export const JETSTREAM_NAME_RULE =
+  'a non-empty name of at most 255 characters without spaces, tabs, line breaks, ' +
   '".", "*", ">", "/" or "\\" ' +
   '(https://github.com/nats-io/nats-server/blob/v2.14.2/server/jetstream.go#L2787)';
 
@@ -179,8 +194,11 @@ export function toKubernetesName(name: string): string {
 }
 
 /** A name close to `name` that `rule` accepts (for a fix's example), or undefined when none is obvious. */
-export function suggestName(name: string, rule: NameRule,
-  options: { startWithLetter?: boolean; maxLength?: number } = {}): string | undefined {
+export function suggestName(
+  name: string,
+  rule: NameRule,
+  options: { startWithLetter?: boolean; maxLength?: number } = {},
+): string | undefined {
   let candidate = toKubernetesName(typeof name === 'string' ? name : '');
   if (options.startWithLetter) candidate = candidate.replace(/^[^a-z]+/, '');
   if (options.maxLength !== undefined) candidate = candidate.slice(0, options.maxLength).replace(/-+$/, '');

@@ -67,38 +67,49 @@ export function checkNatsToken(token: string): NatsTokenVerdict {
     return refused(`the token is empty: nats-server reads it as "" and then asks clients for no token at all; ${fix}`);
   }
   if (/[\r\n]$/.test(token)) {
-    return refused('the token ends with a line break: nats-server stops reading at it, but clients that read the ' +
-      'same Secret send it along, so they fail to authenticate. If you echoed it into this check, use ' +
-      "`printf '%s'`; if it came from the Secret, recreate the Secret with `--from-literal`");
+    return refused(
+      'the token ends with a line break: nats-server stops reading at it, but clients that read the ' +
+        'same Secret send it along, so they fail to authenticate. If you echoed it into this check, use ' +
+        "`printf '%s'`; if it came from the Secret, recreate the Secret with `--from-literal`",
+    );
   }
   const other = /[^A-Za-z0-9]/.exec(token);
   if (other) {
     const shown = /\s/.test(other[0]) ? 'whitespace' : `"${other[0]}"`;
-    return refused(`the token contains ${shown} at position ${other.index + 1}: only letters and digits are ` +
-      `known to reach nats-server unchanged through $NATS_TOKEN (${NATS_TOKEN_RULE_SOURCE}); ${fix}`);
+    return refused(
+      `the token contains ${shown} at position ${other.index + 1}: only letters and digits are ` +
+        `known to reach nats-server unchanged through $NATS_TOKEN (${NATS_TOKEN_RULE_SOURCE}); ${fix}`,
+    );
   }
   if (/^[0-9]+$/.test(token)) {
-    return refused('the token is all digits: nats-server reads it as a number, not a string, ' +
-      `and refuses to start; ${fix}`);
+    return refused(
+      'the token is all digits: nats-server reads it as a number, not a string, ' + `and refuses to start; ${fix}`,
+    );
   }
   const number = NUMBER_WITH_SUFFIX.exec(token);
   if (number) {
     const suffix = /[kmgtpe]/i.exec(number[0])![0];
     const then = /[0-9]$/.test(number[0]) ? 'a digit' : 'nothing more';
-    return refused(`the token starts with digits followed by "${suffix}" and then ${then}: ` +
-      `nats-server reads that as a number with a size suffix (${LEX_GO}#L1092) and refuses to start; ${fix}`);
+    return refused(
+      `the token starts with digits followed by "${suffix}" and then ${then}: ` +
+        `nats-server reads that as a number with a size suffix (${LEX_GO}#L1092) and refuses to start; ${fix}`,
+    );
   }
   if (BOOLEAN_WORDS.has(token.toLowerCase())) {
     return refused(`the token is a word nats-server reads as a boolean; ${fix}`);
   }
   const notes: string[] = [];
   if (/^[0-9]/.test(token)) {
-    notes.push('it starts with a digit: accepted because of the letters after the digits, but a token that starts ' +
-      'with a letter is read as a string whatever follows');
+    notes.push(
+      'it starts with a digit: accepted because of the letters after the digits, but a token that starts ' +
+        'with a letter is read as a string whatever follows',
+    );
   }
   if (token.length < RECOMMENDED_MIN_TOKEN_LENGTH) {
-    notes.push(`it has ${token.length} characters: fewer than ${RECOMMENDED_MIN_TOKEN_LENGTH} letters and digits ` +
-      'hold less than 256 random bits');
+    notes.push(
+      `it has ${token.length} characters: fewer than ${RECOMMENDED_MIN_TOKEN_LENGTH} letters and digits ` +
+        'hold less than 256 random bits',
+    );
   }
   return { accepted: true, reason: 'nats-server reads this token as a string', notes };
 }

@@ -10,7 +10,13 @@ import { fail } from './errors';
 import { DNS1123_LABEL_RULE, KUBERNETES_NAME_RULES, withMaxLength } from './names';
 import { OVERMIND_CONSUMERS, OVERMIND_SCALERS, OVERMIND_STREAMS } from './overmind-topology';
 import {
-  AlertsConfig, ConsumerConfig, EnvironmentConfig, NatsClusterConfig, NetworkConfig, ScalerConfig, StreamConfig,
+  AlertsConfig,
+  ConsumerConfig,
+  EnvironmentConfig,
+  NatsClusterConfig,
+  NetworkConfig,
+  ScalerConfig,
+  StreamConfig,
 } from './types';
 import { Duration } from './units';
 
@@ -18,9 +24,12 @@ import { Duration } from './units';
  * An environment name: a DNS-1123 label (it is a label value on every object, the default namespace is
  * `overmind-<name>`), short enough for the Grafana dashboard uid `overmind-nats-<name>` (at most 40).
  */
-export const ENVIRONMENT_NAME_RULE = withMaxLength(DNS1123_LABEL_RULE, 26,
+export const ENVIRONMENT_NAME_RULE = withMaxLength(
+  DNS1123_LABEL_RULE,
+  26,
   'the Grafana dashboard uid "overmind-nats-<name>" may have at most 40 characters ' +
-  '(https://grafana.com/docs/grafana/latest/developers/http_api/dashboard/)');
+    '(https://grafana.com/docs/grafana/latest/developers/http_api/dashboard/)',
+);
 
 /** Prometheus label names (https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels); `__` is reserved. */
 const PROMETHEUS_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -70,7 +79,7 @@ export function resolveEnvironment(config: EnvironmentConfig): ResolvedEnvironme
     consumers: config.consumers ?? OVERMIND_CONSUMERS,
     scalers: config.scalers ?? OVERMIND_SCALERS,
     monitoring: resolveMonitoring(name, config),
-    network: config.network?.enabled ?? true ? { ...config.network } : undefined,
+    network: (config.network?.enabled ?? true) ? { ...config.network } : undefined,
   };
 }
 
@@ -82,12 +91,20 @@ const NATS_RESOURCE = 'NATS cluster (nats)';
  */
 export function checkClusterSize(scope: IConstruct | string, replicas: number | undefined): number {
   const t: CheckTarget = { scope, resource: NATS_RESOURCE };
-  const size = checkInteger(t, 'nats.replicas', replicas ?? 3, { min: 1 },
-    `write ${literal('nats.replicas', 3)} (or 1 for a single server without clustering)`);
+  const size = checkInteger(
+    t,
+    'nats.replicas',
+    replicas ?? 3,
+    { min: 1 },
+    `write ${literal('nats.replicas', 3)} (or 1 for a single server without clustering)`,
+  );
   if (size === 2) {
     // A JetStream meta group of 2 loses quorum when either node is down.
     fail(scope, {
-      resource: NATS_RESOURCE, field: 'nats.replicas', value: 2, allowed: '1, or 3 or more (JetStream needs a majority of servers)',
+      resource: NATS_RESOURCE,
+      field: 'nats.replicas',
+      value: 2,
+      allowed: '1, or 3 or more (JetStream needs a majority of servers)',
       fix: `write ${literal('nats.replicas', 3)}, or ${literal('nats.replicas', 1)} for a small environment`,
     });
   }
@@ -98,8 +115,12 @@ export function checkClusterSize(scope: IConstruct | string, replicas: number | 
 function resolveMonitoring(environment: string, config: EnvironmentConfig): ResolvedMonitoring {
   const monitoring = config.monitoring ?? {};
   const t: CheckTarget = { scope: environment, resource: 'Monitoring (monitoring)' };
-  const prometheusSelectorLabels = checkLabels(t, 'monitoring.prometheusSelectorLabels',
-    monitoring.prometheusSelectorLabels ?? { release: 'kube-prometheus-stack' }, { release: 'kube-prometheus-stack' });
+  const prometheusSelectorLabels = checkLabels(
+    t,
+    'monitoring.prometheusSelectorLabels',
+    monitoring.prometheusSelectorLabels ?? { release: 'kube-prometheus-stack' },
+    { release: 'kube-prometheus-stack' },
+  );
   if (monitoring.grafanaDashboardLabels !== undefined) {
     checkLabels(t, 'monitoring.grafanaDashboardLabels', monitoring.grafanaDashboardLabels, { grafana_dashboard: '1' });
   }
@@ -107,8 +128,11 @@ function resolveMonitoring(environment: string, config: EnvironmentConfig): Reso
     const field = `monitoring.alerts.labels["${key}"]`;
     if (!PROMETHEUS_LABEL_NAME.test(key) || key.startsWith('__') || RESERVED_ALERT_LABELS.includes(key)) {
       fail(environment, {
-        resource: t.resource, field, value: key,
-        allowed: 'a Prometheus label name (letters, digits and "_", not starting with a digit or "__"; ' +
+        resource: t.resource,
+        field,
+        value: key,
+        allowed:
+          'a Prometheus label name (letters, digits and "_", not starting with a digit or "__"; ' +
           'https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels), other than ' +
           `${RESERVED_ALERT_LABELS.map((l) => `"${l}"`).join(', ')}, which every alert gets from this project`,
         fix: `rename the label, e.g. ${literal('monitoring.alerts.labels', { team: typeof value === 'string' ? value : 'platform' })}`,
@@ -116,7 +140,10 @@ function resolveMonitoring(environment: string, config: EnvironmentConfig): Reso
     }
     if (typeof value !== 'string') {
       fail(environment, {
-        resource: t.resource, field, value, allowed: 'a string',
+        resource: t.resource,
+        field,
+        value,
+        allowed: 'a string',
         fix: `write it as text, e.g. ${literal('monitoring.alerts.labels', { [key]: String(value) })}`,
       });
     }

@@ -88,7 +88,14 @@ export class SubjectIndex {
     node.owners.push(owner);
   }
 
-  private walk(node: TrieNode, tokens: string[], i: number, path: string[], found: Array<{ owner: string; subject: string }>, limit: number): void {
+  private walk(
+    node: TrieNode,
+    tokens: string[],
+    i: number,
+    path: string[],
+    found: Array<{ owner: string; subject: string }>,
+    limit: number,
+  ): void {
     if (found.length >= limit) return;
     if (i === tokens.length) {
       for (const owner of node.owners) found.push({ owner, subject: path.join('.') });
@@ -115,7 +122,12 @@ export class SubjectIndex {
     if (literal) this.walk(literal, tokens, i + 1, [...path, token], found, limit);
   }
 
-  private collectAll(node: TrieNode, path: string[], found: Array<{ owner: string; subject: string }>, limit: number): void {
+  private collectAll(
+    node: TrieNode,
+    path: string[],
+    found: Array<{ owner: string; subject: string }>,
+    limit: number,
+  ): void {
     if (found.length >= limit) return;
     for (const owner of node.owners) found.push({ owner, subject: path.join('.') });
     for (const [childToken, child] of node.children) this.collectAll(child, [...path, childToken], found, limit);

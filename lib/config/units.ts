@@ -167,7 +167,12 @@ export class ByteSize {
    * unit that divides the size exactly, so nothing is rounded.
    */
   toQuantity(): string {
-    for (const [suffix, size] of [['Ti', KIB ** 4], ['Gi', KIB ** 3], ['Mi', KIB ** 2], ['Ki', KIB]] as const) {
+    for (const [suffix, size] of [
+      ['Ti', KIB ** 4],
+      ['Gi', KIB ** 3],
+      ['Mi', KIB ** 2],
+      ['Ki', KIB],
+    ] as const) {
       if (this.bytes >= size && this.bytes % size === 0) return `${this.bytes / size}${suffix}`;
     }
     return `${this.bytes}`;

@@ -16,7 +16,10 @@ import {
 } from '../../lib/constructs/argocd/argocd-sync';
 
 const object = (apiVersion: string, kind: string, annotations?: Record<string, string>): KubernetesObjectLike => ({
-  apiVersion, kind, metadata: { name: 'x', namespace: 'ns', ...(annotations ? { annotations } : {}) }, spec: {},
+  apiVersion,
+  kind,
+  metadata: { name: 'x', namespace: 'ns', ...(annotations ? { annotations } : {}) },
+  spec: {},
 });
 
 describe('isCustomResource', () => {
@@ -74,7 +77,11 @@ describe('withArgoCdAnnotations (keda-prom-argo.md (d))', () => {
   });
 
   test('keeps an explicit wave and existing options, adding ours once', () => {
-    const input = object('jetstream.nats.io/v1beta2', 'Stream', { [SYNC_WAVE_ANNOTATION]: '7', [SYNC_OPTIONS_ANNOTATION]: 'Replace=true, Prune=false', team: 'a' });
+    const input = object('jetstream.nats.io/v1beta2', 'Stream', {
+      [SYNC_WAVE_ANNOTATION]: '7',
+      [SYNC_OPTIONS_ANNOTATION]: 'Replace=true, Prune=false',
+      team: 'a',
+    });
     const once = withArgoCdAnnotations(input);
     expect(withArgoCdAnnotations(once)).toEqual(once);
     expect(once.metadata.annotations).toEqual({
@@ -86,16 +93,22 @@ describe('withArgoCdAnnotations (keda-prom-argo.md (d))', () => {
   });
 
   test('fails when a sync-wave annotation is not an integer', () => {
-    expect(() => syncWaveOf(object('v1', 'Service', { [SYNC_WAVE_ANNOTATION]: 'early' }))).toThrow(/sync-wave="early" is not an integer/);
+    expect(() => syncWaveOf(object('v1', 'Service', { [SYNC_WAVE_ANNOTATION]: 'early' }))).toThrow(
+      /sync-wave="early" is not an integer/,
+    );
   });
 });
 
 describe('the charts set sync waves and options where the objects are built', () => {
   const unannotated = (objects: KubernetesObjectLike[]) =>
-    objects.filter((o) => JSON.stringify(withArgoCdAnnotations(o).metadata.annotations) !== JSON.stringify(sortedAnnotations(o)))
+    objects
+      .filter(
+        (o) => JSON.stringify(withArgoCdAnnotations(o).metadata.annotations) !== JSON.stringify(sortedAnnotations(o)),
+      )
       .map((o) => `${o.kind}/${o.metadata.name}`);
   const sortedAnnotations = (o: KubernetesObjectLike) =>
-    o.metadata.annotations && Object.fromEntries(Object.entries(o.metadata.annotations).sort(([a], [b]) => (a < b ? -1 : 1)));
+    o.metadata.annotations &&
+    Object.fromEntries(Object.entries(o.metadata.annotations).sort(([a], [b]) => (a < b ? -1 : 1)));
 
   test('what a test synthesizes already carries what dist/ carries', () => {
     const app = new App();
@@ -103,7 +116,9 @@ describe('the charts set sync waves and options where the objects are built', ()
       const backbone = new OvermindBackboneChart(app, environment);
       return new OvermindArgoCdChart(app, { backbone, gitops: { ...GITOPS, ...environment.gitops } });
     });
-    const clusters = groupByCluster(argoCharts.map((a) => ({ environment: a.environment, namespace: a.namespace, gitops: a.gitops })));
+    const clusters = groupByCluster(
+      argoCharts.map((a) => ({ environment: a.environment, namespace: a.namespace, gitops: a.gitops })),
+    );
     for (const group of clusters) new NackClusterChart(app, group);
     const objects: KubernetesObjectLike[] = app.charts.flatMap((chart) => chart.toJson());
     expect(objects.length).toBeGreaterThan(50);

@@ -26,7 +26,10 @@ describe('isCertificateDnsName', () => {
     expect(isCertificateDnsName(name)).toBe(true);
   });
 
-  test.each([['nats:8222'], ['https://nats'], ['nats-*.ns'], ['*'], ['a..b'], ['-a.b'], ['a.*.b']])('refuses %s', (name) => {
-    expect(isCertificateDnsName(name)).toBe(false);
-  });
+  test.each([['nats:8222'], ['https://nats'], ['nats-*.ns'], ['*'], ['a..b'], ['-a.b'], ['a.*.b']])(
+    'refuses %s',
+    (name) => {
+      expect(isCertificateDnsName(name)).toBe(false);
+    },
+  );
 });

@@ -20,12 +20,12 @@ describe('NackAccount', () => {
     expect(serverToken).toEqual({ name: 'nats-client-token', key: 'value' });
   });
 
-  test('another release name: the Account points at that release\'s client Service', () => {
+  test("another release name: the Account points at that release's client Service", () => {
     const servers = accountOf(withNats({ releaseName: 'events' })).spec.servers;
     expect(servers).toEqual(['nats://events-nats.overmind-prod.svc.cluster.local:4222']);
   });
 
-  test('TLS with the CA in the client Secret (the default): NACK trusts that Secret\'s ca.crt', () => {
+  test("TLS with the CA in the client Secret (the default): NACK trusts that Secret's ca.crt", () => {
     const tls = accountOf(withNats({ tls: { enabled: true } })).spec.tls;
     expect(tls).toEqual({ secret: { name: 'nats-client-tls' }, ca: 'ca.crt' });
   });

@@ -1,7 +1,18 @@
 // Name rules per kind (lib/config/names.ts), checked on the boundaries upstream sets.
 import {
-  DNS1035_LABEL_RULE, DNS1123_LABEL_RULE, DNS1123_SUBDOMAIN_RULE, HELM_RELEASE_NAME_RULE, jetStreamNameError, KUBERNETES_NAME_RULES,
-  LABEL_KEY_RULE, LABEL_VALUE_RULE, nameRuleOfKind, SCALED_OBJECT_NAME_RULE, STATEFUL_SET_NAME_RULE, suggestName, toKubernetesName,
+  DNS1035_LABEL_RULE,
+  DNS1123_LABEL_RULE,
+  DNS1123_SUBDOMAIN_RULE,
+  HELM_RELEASE_NAME_RULE,
+  jetStreamNameError,
+  KUBERNETES_NAME_RULES,
+  LABEL_KEY_RULE,
+  LABEL_VALUE_RULE,
+  nameRuleOfKind,
+  SCALED_OBJECT_NAME_RULE,
+  STATEFUL_SET_NAME_RULE,
+  suggestName,
+  toKubernetesName,
 } from '../../lib/config/names';
 import { ApiObject, Testing } from 'cdk8s';
 import { checkEmittedNames } from '../../charts/overmind-backbone-chart';
@@ -15,12 +26,15 @@ describe('Kubernetes name rules (k8s.io/apimachinery validation.go)', () => {
     expect(valid(DNS1123_LABEL_RULE, '1-prod')).toBe(true);
     expect(valid(DNS1123_LABEL_RULE, 'a'.repeat(63))).toBe(true);
     expect(DNS1123_LABEL_RULE.error('a'.repeat(64))).toContain('more than 63');
-    for (const bad of ['overmind.prod', 'Prod', '-prod', 'prod-', '', 'pr_od']) expect(valid(DNS1123_LABEL_RULE, bad)).toBe(false);
+    for (const bad of ['overmind.prod', 'Prod', '-prod', 'prod-', '', 'pr_od'])
+      expect(valid(DNS1123_LABEL_RULE, bad)).toBe(false);
   });
 
   test('a DNS-1123 subdomain: dot-separated labels, at most 253', () => {
     expect(valid(DNS1123_SUBDOMAIN_RULE, 'nats.metrics-1')).toBe(true);
-    expect(valid(DNS1123_SUBDOMAIN_RULE, `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`)).toBe(true);
+    expect(
+      valid(DNS1123_SUBDOMAIN_RULE, `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`),
+    ).toBe(true);
     expect(valid(DNS1123_SUBDOMAIN_RULE, 'a'.repeat(254))).toBe(false);
     for (const bad of ['a..b', 'a.-b', 'a-.b', '.a', 'A']) expect(valid(DNS1123_SUBDOMAIN_RULE, bad)).toBe(false);
   });
@@ -32,10 +46,14 @@ describe('Kubernetes name rules (k8s.io/apimachinery validation.go)', () => {
   });
 
   test('label values: empty, or at most 63 of letters, digits, "-", "_", "."; keys may have a subdomain prefix', () => {
-    for (const ok of ['', 'kube-prometheus-stack', 'My_Value.1', 'a'.repeat(63)]) expect(valid(LABEL_VALUE_RULE, ok)).toBe(true);
-    for (const bad of ['kube prometheus', '-a', 'a-', 'a'.repeat(64), 'a/b']) expect(valid(LABEL_VALUE_RULE, bad)).toBe(false);
-    for (const ok of ['release', 'app.kubernetes.io/name', 'grafana_dashboard']) expect(valid(LABEL_KEY_RULE, ok)).toBe(true);
-    for (const bad of ['a/b/c', '/name', 'Example.com/name', 'name-', `${'a'.repeat(64)}`]) expect(valid(LABEL_KEY_RULE, bad)).toBe(false);
+    for (const ok of ['', 'kube-prometheus-stack', 'My_Value.1', 'a'.repeat(63)])
+      expect(valid(LABEL_VALUE_RULE, ok)).toBe(true);
+    for (const bad of ['kube prometheus', '-a', 'a-', 'a'.repeat(64), 'a/b'])
+      expect(valid(LABEL_VALUE_RULE, bad)).toBe(false);
+    for (const ok of ['release', 'app.kubernetes.io/name', 'grafana_dashboard'])
+      expect(valid(LABEL_KEY_RULE, ok)).toBe(true);
+    for (const bad of ['a/b/c', '/name', 'Example.com/name', 'name-', `${'a'.repeat(64)}`])
+      expect(valid(LABEL_KEY_RULE, bad)).toBe(false);
   });
 
   test('Helm release names: at most 53 characters', () => {
@@ -59,8 +77,18 @@ describe('Kubernetes name rules (k8s.io/apimachinery validation.go)', () => {
     expect(nameRuleOfKind('Service')).toBe(DNS1035_LABEL_RULE);
     expect(nameRuleOfKind('ScaledObject')).toBe(SCALED_OBJECT_NAME_RULE);
     expect(nameRuleOfKind('SomethingNew')).toBe(DNS1123_SUBDOMAIN_RULE);
-    expect(Object.keys(KUBERNETES_NAME_RULES)).toEqual(expect.arrayContaining(['ConfigMap', 'NetworkPolicy', 'ServiceMonitor',
-      'PrometheusRule', 'Stream', 'Consumer', 'Application', 'AppProject']));
+    expect(Object.keys(KUBERNETES_NAME_RULES)).toEqual(
+      expect.arrayContaining([
+        'ConfigMap',
+        'NetworkPolicy',
+        'ServiceMonitor',
+        'PrometheusRule',
+        'Stream',
+        'Consumer',
+        'Application',
+        'AppProject',
+      ]),
+    );
   });
 
   test('suggestions are valid names of the rule', () => {
@@ -75,8 +103,17 @@ describe('JetStream names (nats-server v2.14.2 isValidAssetName, JSMaxNameLen)',
   test.each(['orders', 'ORDERS_v2', 'a-b', 'x'.repeat(255), 'ünïcode'])('accepts %j', (name) => {
     expect(jetStreamNameError(name)).toBeUndefined();
   });
-  test.each([['', 'empty'], ['a.b', '"."'], ['a*', '"*"'], ['a>', '">"'], ['a/b', '"/"'], ['a\\b', '"\\\\"'], ['a b', '" "'],
-    ['a\tb', '"\\t"'], ['x'.repeat(256), 'more than 255']])('refuses %j (%s)', (name, why) => {
+  test.each([
+    ['', 'empty'],
+    ['a.b', '"."'],
+    ['a*', '"*"'],
+    ['a>', '">"'],
+    ['a/b', '"/"'],
+    ['a\\b', '"\\\\"'],
+    ['a b', '" "'],
+    ['a\tb', '"\\t"'],
+    ['x'.repeat(256), 'more than 255'],
+  ])('refuses %j (%s)', (name, why) => {
     expect(jetStreamNameError(name)).toContain(why);
   });
 });
@@ -88,7 +125,9 @@ describe('the net under the config checks: every emitted object by its kind', ()
     return chart;
   };
   test('a Service named like a subdomain, or a bad label value, is a bug, not a config error', () => {
-    expect(() => checkEmittedNames(chartWith('Service', 'nats.metrics'))).toThrow(/internal error: the emitted Service "nats.metrics"/);
+    expect(() => checkEmittedNames(chartWith('Service', 'nats.metrics'))).toThrow(
+      /internal error: the emitted Service "nats.metrics"/,
+    );
     expect(() => checkEmittedNames(chartWith('ConfigMap', 'ok', { a: 'not ok' }))).toThrow(/a label/);
     expect(() => checkEmittedNames(chartWith('ConfigMap', 'nats.dashboard', { a: 'ok' }))).not.toThrow();
   });

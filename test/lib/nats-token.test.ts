@@ -5,7 +5,11 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import {
-  checkNatsToken, generateNatsToken, GENERATED_TOKEN_PATTERN, RECOMMENDED_MIN_TOKEN_LENGTH, TOKEN_RANDOM_BYTES,
+  checkNatsToken,
+  generateNatsToken,
+  GENERATED_TOKEN_PATTERN,
+  RECOMMENDED_MIN_TOKEN_LENGTH,
+  TOKEN_RANDOM_BYTES,
 } from '../../lib/config/nats-token';
 import { REPO_ROOT } from '../support/shared';
 
@@ -55,8 +59,10 @@ describe('checkNatsToken', () => {
   });
 
   test('notes on accepted tokens: a leading digit, fewer than 43 characters', () => {
-    expect(checkNatsToken('0a62ee1f').notes)
-      .toEqual([expect.stringMatching(/starts with a digit/), expect.stringMatching(/8 characters/)]);
+    expect(checkNatsToken('0a62ee1f').notes).toEqual([
+      expect.stringMatching(/starts with a digit/),
+      expect.stringMatching(/8 characters/),
+    ]);
     expect(checkNatsToken(generateNatsToken()).notes).toEqual([]);
   });
 });

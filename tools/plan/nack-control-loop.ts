@@ -99,16 +99,24 @@ function durationMeaning(field: string, otherwise: bigint) {
 
 function durationField(field: string, unsetMeans: string, otherwise: bigint, source: string): ConditionalField {
   return {
-    field, sent: isNonEmpty(field), meaning: durationMeaning(field, otherwise),
-    show: (s) => (isNonEmpty(field)(s) ? `"${String(s[field])}"` : '(unset)'), unsetMeans, source,
+    field,
+    sent: isNonEmpty(field),
+    meaning: durationMeaning(field, otherwise),
+    show: (s) => (isNonEmpty(field)(s) ? `"${String(s[field])}"` : '(unset)'),
+    unsetMeans,
+    source,
   };
 }
 
 function objectField(field: string, unsetMeans: string, source: string): ConditionalField {
   const set = isSet(field);
   return {
-    field, sent: set, meaning: (s) => s[field] ?? null,
-    show: (s) => (set(s) ? JSON.stringify(s[field]) : '(unset)'), unsetMeans, source,
+    field,
+    sent: set,
+    meaning: (s) => s[field] ?? null,
+    show: (s) => (set(s) ? JSON.stringify(s[field]) : '(unset)'),
+    unsetMeans,
+    source,
   };
 }
 
@@ -122,13 +130,20 @@ const SECOND_NANOS = 1_000_000_000n;
  */
 export const STREAM_CONDITIONAL_FIELDS: readonly ConditionalField[] = [
   {
-    field: 'maxMsgsPerSubject', sent: (s) => Number(s.maxMsgsPerSubject) > 0,
+    field: 'maxMsgsPerSubject',
+    sent: (s) => Number(s.maxMsgsPerSubject) > 0,
     meaning: (s) => (Number(s.maxMsgsPerSubject) > 0 ? Number(s.maxMsgsPerSubject) : 'unlimited'),
-    show: (s) => String(s.maxMsgsPerSubject), unsetMeans: 'unlimited', source: NACK.stream.maxMsgsPerSubject,
+    show: (s) => String(s.maxMsgsPerSubject),
+    unsetMeans: 'unlimited',
+    source: NACK.stream.maxMsgsPerSubject,
   },
   // jsm.go's DefaultStream gives a new stream without maxAge one year (streams.go:39).
-  durationField('maxAge', 'a new stream gets jsm.go\'s one-year max age; "0s" is unlimited',
-    8760n * HOUR_NANOS, NACK.stream.maxAge),
+  durationField(
+    'maxAge',
+    'a new stream gets jsm.go\'s one-year max age; "0s" is unlimited',
+    8760n * HOUR_NANOS,
+    NACK.stream.maxAge,
+  ),
   switchField('noAck', NACK.stream.noAck),
   // nats-server's default duplicate window is 2m (server/stream.go:1619).
   durationField('duplicateWindow', 'the server default of 2m', 120n * SECOND_NANOS, NACK.stream.duplicateWindow),
@@ -136,22 +151,30 @@ export const STREAM_CONDITIONAL_FIELDS: readonly ConditionalField[] = [
     // Cluster: set when non-empty; cleared only when placement is left out altogether (:398-410).
     field: 'placement.cluster',
     sent: (s) => s.placement === undefined || s.placement === null || placementOf(s).cluster !== '',
-    meaning: (s) => placementOf(s).cluster, show: (s) => JSON.stringify(placementOf(s).cluster),
-    unsetMeans: 'no cluster constraint', source: NACK.stream.placement,
+    meaning: (s) => placementOf(s).cluster,
+    show: (s) => JSON.stringify(placementOf(s).cluster),
+    unsetMeans: 'no cluster constraint',
+    source: NACK.stream.placement,
   },
   {
     // Tags: set whenever the spec lists them; never cleared (:402-404).
-    field: 'placement.tags', sent: (s) => Array.isArray((s.placement as { tags?: unknown } | undefined)?.tags),
-    meaning: (s) => placementOf(s).tags, show: (s) => JSON.stringify(placementOf(s).tags),
-    unsetMeans: 'no tags', source: NACK.stream.placement,
+    field: 'placement.tags',
+    sent: (s) => Array.isArray((s.placement as { tags?: unknown } | undefined)?.tags),
+    meaning: (s) => placementOf(s).tags,
+    show: (s) => JSON.stringify(placementOf(s).tags),
+    unsetMeans: 'no tags',
+    source: NACK.stream.placement,
   },
   objectField('mirror', 'not a mirror', NACK.stream.mirror),
   // `spec.Sources != nil`: an empty list is sent (and clears the sources), an absent one is not.
   objectField('sources', 'no sources', NACK.stream.sources),
   {
-    field: 'compression', sent: (s) => s.compression === 's2' || s.compression === 'none',
-    meaning: (s) => (s.compression === 's2' ? 's2' : 'none'), show: (s) => JSON.stringify(s.compression ?? ''),
-    unsetMeans: 'no compression', source: NACK.stream.compression,
+    field: 'compression',
+    sent: (s) => s.compression === 's2' || s.compression === 'none',
+    meaning: (s) => (s.compression === 's2' ? 's2' : 'none'),
+    show: (s) => JSON.stringify(s.compression ?? ''),
+    unsetMeans: 'no compression',
+    source: NACK.stream.compression,
   },
   objectField('subjectTransform', 'no subject transform', NACK.stream.subjectTransform),
   objectField('republish', 'no republish', NACK.stream.republish),
@@ -169,9 +192,12 @@ export const STREAM_CONDITIONAL_FIELDS: readonly ConditionalField[] = [
   switchField('allowAtomicPublish', NACK.stream.allowAtomicPublish),
   switchField('allowMsgSchedules', NACK.stream.allowMsgSchedules),
   {
-    field: 'persistMode', sent: (s) => s.persistMode === 'async' || s.persistMode === 'default',
-    meaning: (s) => (s.persistMode === 'async' ? 'async' : 'default'), show: (s) => JSON.stringify(s.persistMode ?? ''),
-    unsetMeans: 'the default persist mode', source: NACK.stream.persistMode,
+    field: 'persistMode',
+    sent: (s) => s.persistMode === 'async' || s.persistMode === 'default',
+    meaning: (s) => (s.persistMode === 'async' ? 'async' : 'default'),
+    show: (s) => JSON.stringify(s.persistMode ?? ''),
+    unsetMeans: 'the default persist mode',
+    source: NACK.stream.persistMode,
   },
 ];
 
@@ -183,50 +209,63 @@ export const STREAM_CONDITIONAL_FIELDS: readonly ConditionalField[] = [
  */
 export const CONSUMER_CONDITIONAL_FIELDS: readonly ConditionalField[] = [
   // jsm.go's DefaultConsumer has a 30s ack wait (consumers.go:36); the CRD default is 1ns.
-  durationField('ackWait', 'jsm.go\'s 30s', 30n * SECOND_NANOS, NACK.consumer.ackWait),
+  durationField('ackWait', "jsm.go's 30s", 30n * SECOND_NANOS, NACK.consumer.ackWait),
   {
-    field: 'filterSubject/filterSubjects', sent: (s) => filtersOf(s).length > 0,
+    field: 'filterSubject/filterSubjects',
+    sent: (s) => filtersOf(s).length > 0,
     meaning: (s) => [...filtersOf(s)].sort(),
     show: (s) => (filtersOf(s).length > 0 ? JSON.stringify(filtersOf(s)) : '(unset)'),
-    unsetMeans: 'every subject of the stream', source: NACK.consumer.filterSubjects,
+    unsetMeans: 'every subject of the stream',
+    source: NACK.consumer.filterSubjects,
   },
   switchField('flowControl', NACK.consumer.flowControl),
   durationField('heartbeatInterval', 'no heartbeats', 0n, NACK.consumer.heartbeatInterval),
   {
     // The server reads 0 (and anything below -1) as -1, unlimited (server/consumer.go:585-591).
-    field: 'maxDeliver', sent: (s) => s.maxDeliver !== undefined && Number(s.maxDeliver) !== 0,
+    field: 'maxDeliver',
+    sent: (s) => s.maxDeliver !== undefined && Number(s.maxDeliver) !== 0,
     meaning: (s) => (Number(s.maxDeliver) > 0 ? Number(s.maxDeliver) : -1),
     show: (s) => String(s.maxDeliver ?? '(unset)'),
-    unsetMeans: 'unlimited deliveries', source: NACK.consumer.maxDeliver,
+    unsetMeans: 'unlimited deliveries',
+    source: NACK.consumer.maxDeliver,
   },
   {
-    field: 'backoff', sent: (s) => Array.isArray(s.backoff) && s.backoff.length > 0,
+    field: 'backoff',
+    sent: (s) => Array.isArray(s.backoff) && s.backoff.length > 0,
     meaning: (s) => (Array.isArray(s.backoff) ? s.backoff.map(String) : []),
     show: (s) => JSON.stringify(s.backoff ?? []),
-    unsetMeans: 'no backoff', source: NACK.consumer.backoff,
+    unsetMeans: 'no backoff',
+    source: NACK.consumer.backoff,
   },
   {
-    field: 'sampleFreq', sent: isNonEmpty('sampleFreq'),
+    field: 'sampleFreq',
+    sent: isNonEmpty('sampleFreq'),
     meaning: (s) => (isNonEmpty('sampleFreq')(s) ? Number(String(s.sampleFreq).replace(/%$/, '')) : 0),
-    show: (s) => JSON.stringify(s.sampleFreq ?? ''), unsetMeans: 'no sampling', source: NACK.consumer.sampleFreq,
+    show: (s) => JSON.stringify(s.sampleFreq ?? ''),
+    unsetMeans: 'no sampling',
+    source: NACK.consumer.sampleFreq,
   },
   switchField('headersOnly', NACK.consumer.headersOnly),
   durationField('maxRequestExpires', 'no limit', 0n, NACK.consumer.maxRequestExpires),
   durationField('inactiveThreshold', 'never removed for inactivity (durable)', 0n, NACK.consumer.inactiveThreshold),
   switchField('memStorage', NACK.consumer.memStorage),
   {
-    field: 'pauseUntil', sent: isNonEmpty('pauseUntil'),
+    field: 'pauseUntil',
+    sent: isNonEmpty('pauseUntil'),
     meaning: (s) => (isNonEmpty('pauseUntil')(s) ? Date.parse(String(s.pauseUntil)) : 0),
-    show: (s) => JSON.stringify(s.pauseUntil ?? ''), unsetMeans: 'not paused', source: NACK.consumer.pauseUntil,
+    show: (s) => JSON.stringify(s.pauseUntil ?? ''),
+    unsetMeans: 'not paused',
+    source: NACK.consumer.pauseUntil,
   },
   {
     // `pinned_client` is only applied with a pinnedTtl (consumer_controller.go:505-512).
-    field: 'priorityPolicy/priorityGroups/pinnedTtl', sent: prioritySent,
-    meaning: (s) => (prioritySent(s)
-      ? { policy: s.priorityPolicy, groups: s.priorityGroups ?? [], ttl: s.pinnedTtl ?? '' }
-      : 'none'),
+    field: 'priorityPolicy/priorityGroups/pinnedTtl',
+    sent: prioritySent,
+    meaning: (s) =>
+      prioritySent(s) ? { policy: s.priorityPolicy, groups: s.priorityGroups ?? [], ttl: s.pinnedTtl ?? '' } : 'none',
     show: (s) => JSON.stringify({ priorityPolicy: s.priorityPolicy ?? '', priorityGroups: s.priorityGroups ?? [] }),
-    unsetMeans: 'no priority groups', source: NACK.consumer.priorityPolicy,
+    unsetMeans: 'no priority groups',
+    source: NACK.consumer.priorityPolicy,
   },
 ];
 

@@ -30,12 +30,19 @@ export function renderPlanMarkdown(plan: Plan, labels: PlanLabels): string {
   if (plan.changes.length === 0) {
     lines.push(`No changes: ${plan.unchanged} resources identical.`, '');
   } else {
-    lines.push(`**${count('added')} added, ${count('removed')} removed, ${count('renamed')} renamed, ${count('changed')} changed**, ${plan.unchanged} unchanged.`, '');
+    lines.push(
+      `**${count('added')} added, ${count('removed')} removed, ${count('renamed')} renamed, ${count('changed')} changed**, ${plan.unchanged} unchanged.`,
+      '',
+    );
   }
   if (blocking.length > 0) {
     const changes = `${blocking.length} change${blocking.length === 1 ? '' : 's'}`;
-    lines.push('> [!CAUTION]', `> ${changes} would be refused, lose data or not be applied. ` +
-      `The plan fails until each is reverted, fixed or acknowledged in \`${ackFile}\` with a reason.`, '');
+    lines.push(
+      '> [!CAUTION]',
+      `> ${changes} would be refused, lose data or not be applied. ` +
+        `The plan fails until each is reverted, fixed or acknowledged in \`${ackFile}\` with a reason.`,
+      '',
+    );
   }
 
   for (const [severity, heading] of SECTIONS) {
@@ -53,8 +60,14 @@ export function renderPlanMarkdown(plan: Plan, labels: PlanLabels): string {
     lines.push('```', '', '</details>', '');
   }
   if (plan.unusedAcknowledgements.length > 0) {
-    lines.push(`### Unused acknowledgements`, '', `These entries of \`${ackFile}\` match no change any more; remove them:`, '');
-    for (const a of plan.unusedAcknowledgements) lines.push(`- \`${a.resource}\`${a.rule ? ` (${a.rule})` : ''}: ${a.reason}`);
+    lines.push(
+      `### Unused acknowledgements`,
+      '',
+      `These entries of \`${ackFile}\` match no change any more; remove them:`,
+      '',
+    );
+    for (const a of plan.unusedAcknowledgements)
+      lines.push(`- \`${a.resource}\`${a.rule ? ` (${a.rule})` : ''}: ${a.reason}`);
     lines.push('');
   }
 
@@ -64,7 +77,9 @@ export function renderPlanMarkdown(plan: Plan, labels: PlanLabels): string {
     const ofEnv = plan.changes.filter((c) => (c.after ?? c.before)!.env === env);
     const summary = (['added', 'removed', 'renamed', 'changed'] as const)
       .map((type) => [type, ofEnv.filter((c) => c.type === type).length] as const)
-      .filter(([, n]) => n > 0).map(([type, n]) => `${n} ${type}`).join(', ');
+      .filter(([, n]) => n > 0)
+      .map(([type, n]) => `${n} ${type}`)
+      .join(', ');
     lines.push(`### ${env}`, '', `<details><summary>${summary}</summary>`, '');
     for (const type of ['added', 'removed', 'renamed', 'changed'] as const) {
       const group = ofEnv.filter((c) => c.type === type);
@@ -75,7 +90,12 @@ export function renderPlanMarkdown(plan: Plan, labels: PlanLabels): string {
     }
     lines.push('</details>', '');
   }
-  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return (
+    lines
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }
 
 const MARKS: Readonly<Record<Severity, string>> = { blocking: '⛔', 'not-applied': '🚫', warning: '⚠️' };
@@ -103,14 +123,14 @@ export function sourceLabel(url: string): string {
 
 function changeLines(change: ResourceChange): string[] {
   const r = (change.after ?? change.before)!;
-  const head = change.type === 'renamed'
-    ? `- ${title(change.before!)} → \`${change.after!.name}\``
-    : `- ${title(r)}`;
+  const head = change.type === 'renamed' ? `- ${title(change.before!)} → \`${change.after!.name}\`` : `- ${title(r)}`;
   const out = [head];
   if (change.fields.length > 0) {
     out.push('', '  | field | before | after |', '  | --- | --- | --- |');
-    for (const field of change.fields.slice(0, MAX_FIELDS_PER_RESOURCE)) out.push(`  | \`${field.path}\` | ${cell(field, 'before')} | ${cell(field, 'after')} |`);
-    if (change.fields.length > MAX_FIELDS_PER_RESOURCE) out.push(`  | … | ${change.fields.length - MAX_FIELDS_PER_RESOURCE} more fields | |`);
+    for (const field of change.fields.slice(0, MAX_FIELDS_PER_RESOURCE))
+      out.push(`  | \`${field.path}\` | ${cell(field, 'before')} | ${cell(field, 'after')} |`);
+    if (change.fields.length > MAX_FIELDS_PER_RESOURCE)
+      out.push(`  | … | ${change.fields.length - MAX_FIELDS_PER_RESOURCE} more fields | |`);
     out.push('');
   }
   return out;

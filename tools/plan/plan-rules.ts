@@ -37,8 +37,13 @@ export interface RuleContext {
 
 type RawFinding = Omit<Finding, 'acknowledgement'>;
 type Spec = Record<string, unknown>;
-type Add = (severity: Severity, rule: string, resource: PlanResource, message: string, sources: readonly string[]) =>
-  void;
+type Add = (
+  severity: Severity,
+  rule: string,
+  resource: PlanResource,
+  message: string,
+  sources: readonly string[],
+) => void;
 
 const isStream = (r: PlanResource) => r.apiVersion === NACK_API_VERSION && r.kind === 'Stream';
 const isConsumer = (r: PlanResource) => r.apiVersion === NACK_API_VERSION && r.kind === 'Consumer';
@@ -98,36 +103,40 @@ const SERVER_ONE_WAY: Readonly<Record<string, string>> = {
 const KEPT_FIX: Readonly<Record<string, string>> = {
   maxAge: 'set maxAge explicitly: "0s" for no age limit, or the age you want',
   duplicateWindow: 'set duplicateWindow explicitly, e.g. "2m" (the server default)',
-  maxMsgsPerSubject: 'set maxMsgsPerSubject to the limit you want; NACK cannot return a stream to unlimited, ' +
+  maxMsgsPerSubject:
+    'set maxMsgsPerSubject to the limit you want; NACK cannot return a stream to unlimited, ' +
     'so for that edit the stream on the server (`nats stream edit <stream> --max-msgs-per-subject=-1`) ' +
     'and then drop the field',
-  'filterSubject/filterSubjects': 'list the subjects you want in filterSubjects (the stream\'s own subjects for all ' +
+  'filterSubject/filterSubjects':
+    "list the subjects you want in filterSubjects (the stream's own subjects for all " +
     'of them), or delete and re-create the consumer, which resets its position',
   maxDeliver: 'set maxDeliver to the number you want (-1 for unlimited)',
   ackWait: 'set ackWait to the wait you want, e.g. "30s"',
-  mirror: 'a mirror can only be removed on the server (promoting it to a normal stream); do that with the nats CLI, ' +
+  mirror:
+    'a mirror can only be removed on the server (promoting it to a normal stream); do that with the nats CLI, ' +
     'then drop the field',
 };
 
 function keptMessage(kind: 'stream' | 'consumer', field: ConditionalField, a: Spec, b: Spec): string {
   const oneWay = SERVER_ONE_WAY[field.field];
   const lost = kind === 'stream' ? 'messages' : 'position';
-  const explicit = `set ${field.field} explicitly to the value you want ` +
-    `(left out, a new ${kind} would get ${field.unsetMeans})`;
+  const explicit =
+    `set ${field.field} explicitly to the value you want ` + `(left out, a new ${kind} would get ${field.unsetMeans})`;
   const fix = oneWay
     ? `Fix: keep ${field.field} as it was; nats-server refuses to undo it anyway, so only a new ${kind} ` +
       `(delete and re-create, losing its ${lost}) drops it.`
     : `Fix: ${KEPT_FIX[field.field] ?? explicit}.`;
-  return `Not applied: spec.${field.field} ${field.show(a)} → ${field.show(b)}, ` +
+  return (
+    `Not applied: spec.${field.field} ${field.show(a)} → ${field.show(b)}, ` +
     `but NACK only sends ${field.field} when it is set, ` +
     `and it updates a ${kind} by applying the spec on top of the ${kind}'s current config on the server, ` +
-    `so the server keeps ${field.show(a)}. ${fix}`;
+    `so the server keeps ${field.show(a)}. ${fix}`
+  );
 }
 
 function keptSources(kind: 'stream' | 'consumer', field: ConditionalField): string[] {
-  const update = kind === 'stream'
-    ? [NACK.streamUpdate, JSM.streamUpdateOverlay]
-    : [NACK.consumerUpdate, JSM.consumerUpdateOverlay];
+  const update =
+    kind === 'stream' ? [NACK.streamUpdate, JSM.streamUpdateOverlay] : [NACK.consumerUpdate, JSM.consumerUpdateOverlay];
   const oneWay = SERVER_ONE_WAY[field.field];
   return [field.source, ...update, ...(oneWay ? [oneWay] : [])];
 }
@@ -154,16 +163,26 @@ function streamFindings(change: ResourceChange, context: RuleContext): RawFindin
   if (change.type === 'removed' && before) {
     const name = specOf(before).name;
     if (specOf(before).preventDelete === true) {
-      add('blocking', 'stream.removed', before,
+      add(
+        'blocking',
+        'stream.removed',
+        before,
         `Removing Stream "${name}": its object has preventDelete, so deleting it leaves the JetStream stream and ` +
-        'its messages on the server, no longer managed by NACK: it keeps capturing its subjects and holding its ' +
-        'storage. Argo CD will not prune the object (Prune=false). To drop the data, back it up if it matters ' +
-        '(`nats stream backup`), then `nats stream rm`.', [NACK.streamDelete]);
+          'its messages on the server, no longer managed by NACK: it keeps capturing its subjects and holding its ' +
+          'storage. Argo CD will not prune the object (Prune=false). To drop the data, back it up if it matters ' +
+          '(`nats stream backup`), then `nats stream rm`.',
+        [NACK.streamDelete],
+      );
     } else {
-      add('blocking', 'stream.removed', before,
+      add(
+        'blocking',
+        'stream.removed',
+        before,
         `Removing Stream "${name}" makes NACK delete the JetStream stream and every message in it. ` +
-        'Argo CD will not prune it (the CR carries Prune=false), but `kubectl apply --prune` or deleting the CR would. ' +
-        'Back the stream up first (`nats stream backup`) if its messages matter.', [NACK.streamDelete]);
+          'Argo CD will not prune it (the CR carries Prune=false), but `kubectl apply --prune` or deleting the CR would. ' +
+          'Back the stream up first (`nats stream backup`) if its messages matter.',
+        [NACK.streamDelete],
+      );
     }
     return out;
   }
@@ -172,37 +191,57 @@ function streamFindings(change: ResourceChange, context: RuleContext): RawFindin
   const b = withStreamDefaults(specOf(after));
 
   if (a.preventDelete === true && b.preventDelete !== true) {
-    add('blocking', 'stream.preventDelete', after,
+    add(
+      'blocking',
+      'stream.preventDelete',
+      after,
       `spec.preventDelete true → ${show(specOf(after).preventDelete)}: without it NACK deletes stream "${b.name}" ` +
-      'and every message in it as soon as the Stream object is deleted, by `kubectl delete`, a deleted namespace ' +
-      'or any prune; Argo CD\'s Prune=false and Delete=false stop only Argo CD. Keep preventDelete: true.',
-      [NACK.streamDelete, KUBERNETES.argoCdSyncOptions]);
+        'and every message in it as soon as the Stream object is deleted, by `kubectl delete`, a deleted namespace ' +
+        "or any prune; Argo CD's Prune=false and Delete=false stop only Argo CD. Keep preventDelete: true.",
+      [NACK.streamDelete, KUBERNETES.argoCdSyncOptions],
+    );
   }
 
   if (a.name !== b.name) {
-    add('blocking', 'stream.renamed', after,
+    add(
+      'blocking',
+      'stream.renamed',
+      after,
       `Stream name "${a.name}" → "${b.name}": JetStream cannot rename a stream, so NACK creates a new, empty stream "${b.name}" ` +
-      `and "${a.name}" stays on the server with its messages${change.type === 'renamed' && a.preventDelete !== true
-        ? ' until its CR is deleted, which deletes them' : ', orphaned'}. ` +
-      'While both exist they capture the same subjects, which nats-server refuses (10065).',
-      [NACK.streamCreate, NACK.streamDelete, SERVER.subjectOverlap]);
+        `and "${a.name}" stays on the server with its messages${
+          change.type === 'renamed' && a.preventDelete !== true
+            ? ' until its CR is deleted, which deletes them'
+            : ', orphaned'
+        }. ` +
+        'While both exist they capture the same subjects, which nats-server refuses (10065).',
+      [NACK.streamCreate, NACK.streamDelete, SERVER.subjectOverlap],
+    );
     return out; // a new stream: nothing below concerns the old one
   }
   if (change.type === 'renamed' || before.namespace !== after.namespace) {
-    add('blocking', 'stream.object-renamed', after,
+    add(
+      'blocking',
+      'stream.object-renamed',
+      after,
       `Stream "${a.name}" moves from object ${before.namespace ?? ''}/${before.name} to ${after.namespace ?? ''}/${after.name}: ` +
-      (a.preventDelete === true
-        ? `both objects manage stream "${a.name}" until the old one is deleted (its preventDelete keeps the ` +
-          'messages then); should the old object lose preventDelete first, deleting it deletes the stream the new ' +
-          'one manages. Keep the object name.'
-        : `deleting the old CR makes NACK delete stream "${a.name}" (NACK deletes by stream name), the very stream ` +
-          'the new CR manages, with its messages. Keep the object name.'), [NACK.streamDelete]);
+        (a.preventDelete === true
+          ? `both objects manage stream "${a.name}" until the old one is deleted (its preventDelete keeps the ` +
+            'messages then); should the old object lose preventDelete first, deleting it deletes the stream the new ' +
+            'one manages. Keep the object name.'
+          : `deleting the old CR makes NACK delete stream "${a.name}" (NACK deletes by stream name), the very stream ` +
+            'the new CR manages, with its messages. Keep the object name.'),
+      [NACK.streamDelete],
+    );
   }
   if (a.storage !== b.storage) {
-    add('blocking', 'stream.storage', after,
+    add(
+      'blocking',
+      'stream.storage',
+      after,
       `spec.storage ${show(a.storage)} → ${show(b.storage)}: nats-server cannot change a stream's storage type (error 10052). ` +
-      'NACK marks the CR Errored and retries while the stream keeps its old storage; applying it means deleting and re-creating the stream, losing its messages.',
-      [SERVER.stream.storageImmutable, NACK.streamErrored]);
+        'NACK marks the CR Errored and retries while the stream keeps its old storage; applying it means deleting and re-creating the stream, losing its messages.',
+      [SERVER.stream.storageImmutable, NACK.streamErrored],
+    );
   }
   retentionFindings(add, after, a, b, context);
   for (const { field, unit } of STREAM_LIMITS) {
@@ -213,37 +252,55 @@ function streamFindings(change: ResourceChange, context: RuleContext): RawFindin
     const newLimit = limitOf(field, requested);
     if (oldLimit === undefined || newLimit === undefined) continue; // unparsable: the synth validation reports it
     if (newLimit < oldLimit) {
-      add('blocking', `stream.${field}-shrink`, after,
+      add(
+        'blocking',
+        `stream.${field}-shrink`,
+        after,
         `spec.${field} ${show(a[field] === '' ? '8760h (jsm.go default)' : a[field])} → ${show(b[field])}: ` +
-        'JetStream applies a lower limit at once and deletes the oldest stored messages beyond it. ' +
-        `How much is stored cannot be known offline, so any lower ${unit} limit is treated as losing data; raising or removing a limit is safe.`,
-        [SERVER.stream.storeUpdate, SERVER.fileStoreLimits]);
+          'JetStream applies a lower limit at once and deletes the oldest stored messages beyond it. ' +
+          `How much is stored cannot be known offline, so any lower ${unit} limit is treated as losing data; raising or removing a limit is safe.`,
+        [SERVER.stream.storeUpdate, SERVER.fileStoreLimits],
+      );
     }
   }
   const mirror = conditionalField(STREAM_CONDITIONAL_FIELDS, 'mirror');
   if (mirror.sent(b) && !sameValue(mirror.meaning(a), mirror.meaning(b))) {
-    add('blocking', 'stream.mirror', after, `spec.mirror ${show(a.mirror)} → ${show(b.mirror)}: ` +
-      'nats-server does not allow changing the mirror of an existing stream (10055).',
-      [SERVER.stream.mirror, NACK.stream.mirror]);
+    add(
+      'blocking',
+      'stream.mirror',
+      after,
+      `spec.mirror ${show(a.mirror)} → ${show(b.mirror)}: ` +
+        'nats-server does not allow changing the mirror of an existing stream (10055).',
+      [SERVER.stream.mirror, NACK.stream.mirror],
+    );
   }
   const persist = conditionalField(STREAM_CONDITIONAL_FIELDS, 'persistMode');
   if (persist.sent(b) && persist.meaning(a) !== persist.meaning(b)) {
-    add('blocking', 'stream.persistMode', after,
+    add(
+      'blocking',
+      'stream.persistMode',
+      after,
       `spec.persistMode ${show(a.persistMode)} → ${show(b.persistMode)}: ` +
-      'nats-server does not allow changing the persist mode of an existing stream.',
-      [SERVER.stream.persistMode, NACK.stream.persistMode]);
+        'nats-server does not allow changing the persist mode of an existing stream.',
+      [SERVER.stream.persistMode, NACK.stream.persistMode],
+    );
   }
   if (b.allowMsgCounter === true && a.allowMsgCounter !== true) {
-    add('blocking', 'stream.allowMsgCounter', after,
+    add(
+      'blocking',
+      'stream.allowMsgCounter',
+      after,
       'spec.allowMsgCounter false → true: nats-server does not allow turning message counters on ' +
-      'for an existing stream.',
-      [SERVER.stream.allowMsgCounter, NACK.stream.allowMsgCounter]);
+        'for an existing stream.',
+      [SERVER.stream.allowMsgCounter, NACK.stream.allowMsgCounter],
+    );
   }
   for (const field of fieldsKeptOnUpdate(STREAM_CONDITIONAL_FIELDS, a, b)) {
     let message = keptMessage('stream', field, a, b);
     const sources = keptSources('stream', field);
     if (field.field === 'discardPerSubject' && b.discard !== 'new') {
-      message += ' Worse: with discard "old" and the kept discard_new_per_subject, nats-server refuses ' +
+      message +=
+        ' Worse: with discard "old" and the kept discard_new_per_subject, nats-server refuses ' +
         'the whole update, ' +
         'so nothing else in it applies either.';
       sources.push(SERVER.stream.discardNewPerSubject);
@@ -252,9 +309,14 @@ function streamFindings(change: ResourceChange, context: RuleContext): RawFindin
   }
   const dropped = asStrings(a.subjects).filter((s) => !asStrings(b.subjects).includes(s));
   if (dropped.length > 0) {
-    add('warning', 'stream.subjects-removed', after,
+    add(
+      'warning',
+      'stream.subjects-removed',
+      after,
       `Subjects ${dropped.map((s) => `"${s}"`).join(', ')} leave the stream: publishes to them are no longer stored (publishers get no ack), ` +
-      'while messages already stored stay until they age out.', [SERVER.stream.subjectsRemoved]);
+        'while messages already stored stay until they age out.',
+      [SERVER.stream.subjectsRemoved],
+    );
   }
   return out;
 }
@@ -262,24 +324,33 @@ function streamFindings(change: ResourceChange, context: RuleContext): RawFindin
 function retentionFindings(add: Add, after: PlanResource, a: Spec, b: Spec, context: RuleContext): void {
   if (a.retention === b.retention) return;
   if (a.retention === 'workqueue' || b.retention === 'workqueue') {
-    add('blocking', 'stream.retention', after,
+    add(
+      'blocking',
+      'stream.retention',
+      after,
       `spec.retention ${show(a.retention)} → ${show(b.retention)}: nats-server refuses to change retention to or from workqueue; ` +
-      'NACK marks the CR Errored and retries. Only deleting and re-creating the stream applies it, losing its messages.',
-      [SERVER.stream.retentionWorkqueue, NACK.streamErrored]);
+        'NACK marks the CR Errored and retries. Only deleting and re-creating the stream applies it, losing its messages.',
+      [SERVER.stream.retentionWorkqueue, NACK.streamErrored],
+    );
     return;
   }
   if (b.retention !== 'interest') return; // interest → limits keeps every message
-  add('blocking', 'stream.retention', after,
+  add(
+    'blocking',
+    'stream.retention',
+    after,
     `spec.retention ${show(a.retention)} → "interest": on the update nats-server walks every consumer's ` +
-    'acknowledged messages and deletes at once those no other consumer still needs, and from then on removes each ' +
-    'message as soon as every consumer has acknowledged it. Messages kept for replay or for consumers added ' +
-    'later are gone. Back the stream up first (`nats stream backup`) if they matter.',
-    [SERVER.stream.interestSwitch, SERVER.consumer.ackFloorRemoval]);
+      'acknowledged messages and deletes at once those no other consumer still needs, and from then on removes each ' +
+      'message as soon as every consumer has acknowledged it. Messages kept for replay or for consumers added ' +
+      'later are gone. Back the stream up first (`nats stream backup`) if they matter.',
+    [SERVER.stream.interestSwitch, SERVER.consumer.ackFloorRemoval],
+  );
   // The server refuses the switch while a consumer has replicas set to another count than the stream's.
   const replicasOf = (r: PlanResource) => (typeof specOf(r).replicas === 'number' ? (specOf(r).replicas as number) : 0);
-  const mismatched = (resources: readonly PlanResource[]) => resources
-    .filter((r) => r.env === after.env && isConsumer(r) && specOf(r).streamName === b.name)
-    .filter((r) => replicasOf(r) > 0 && replicasOf(r) !== b.replicas);
+  const mismatched = (resources: readonly PlanResource[]) =>
+    resources
+      .filter((r) => r.env === after.env && isConsumer(r) && specOf(r).streamName === b.name)
+      .filter((r) => replicasOf(r) > 0 && replicasOf(r) !== b.replicas);
   const stillMismatched = mismatched(context.after);
   const durables = new Set(stillMismatched.map((r) => specOf(r).durableName));
   const untilUpdated = mismatched(context.before).filter((r) => !durables.has(specOf(r).durableName));
@@ -287,16 +358,25 @@ function retentionFindings(add: Add, after: PlanResource, a: Spec, b: Spec, cont
     rs.map((r) => `"${specOf(r).durableName}" (replicas ${replicasOf(r)})`).join(', ');
   const sources = [SERVER.stream.interestConsumerReplicas, NACK.streamErrored];
   if (stillMismatched.length > 0) {
-    add('blocking', 'stream.retention-consumer-replicas', after,
+    add(
+      'blocking',
+      'stream.retention-consumer-replicas',
+      after,
       `nats-server refuses the switch to interest while consumer ${list(stillMismatched)} has replicas set ` +
-      `to another count than the stream's ${b.replicas}: NACK marks the Stream Errored and retries for ever. ` +
-      `Remove replicas from the consumer (it then follows the stream) or set it to ${b.replicas}.`,
-      sources);
+        `to another count than the stream's ${b.replicas}: NACK marks the Stream Errored and retries for ever. ` +
+        `Remove replicas from the consumer (it then follows the stream) or set it to ${b.replicas}.`,
+      sources,
+    );
   } else if (untilUpdated.length > 0) {
-    add('warning', 'stream.retention-consumer-replicas', after,
+    add(
+      'warning',
+      'stream.retention-consumer-replicas',
+      after,
       `nats-server refuses the switch to interest until consumer ${list(untilUpdated)} is updated to the stream's ` +
-      `${b.replicas} replicas ` +
-      '(Streams sync before Consumers): NACK marks the Stream Errored and applies it on a later retry.', sources);
+        `${b.replicas} replicas ` +
+        '(Streams sync before Consumers): NACK marks the Stream Errored and applies it on a later retry.',
+      sources,
+    );
   }
 }
 
@@ -337,7 +417,8 @@ function consumerFindings(change: ResourceChange, context: RuleContext): RawFind
   const out: RawFinding[] = [];
   const add = collector(out);
   const { before, after } = change;
-  const recreate = 'NACK marks the CR Errored and keeps the old consumer; applying it means deleting and re-creating the consumer, ' +
+  const recreate =
+    'NACK marks the CR Errored and keeps the old consumer; applying it means deleting and re-creating the consumer, ' +
     'which loses its delivery position and pending acks.';
 
   if (change.type === 'removed' && before) {
@@ -345,14 +426,24 @@ function consumerFindings(change: ResourceChange, context: RuleContext): RawFind
     const retention = retentionOf(String(spec.streamName), before.env, context.before);
     const durable = `"${String(spec.durableName)}" on stream "${String(spec.streamName)}"`;
     if (retention === 'interest') {
-      add('blocking', 'consumer.removed', before,
+      add(
+        'blocking',
+        'consumer.removed',
+        before,
         `Removing durable consumer ${durable} deletes it; on an interest stream, messages only it still needed are deleted with it.`,
-        [NACK.consumerDelete, SERVER.consumer.deleteInterestCleanup]);
+        [NACK.consumerDelete, SERVER.consumer.deleteInterestCleanup],
+      );
     } else {
-      add('warning', 'consumer.removed', before,
+      add(
+        'warning',
+        'consumer.removed',
+        before,
         `Removing durable consumer ${durable} deletes it with its delivery position and pending acks` +
-        (retention === 'workqueue' ? '; its share of the work queue is left unconsumed.' : '; adding it back replays from its deliverPolicy.'),
-        [NACK.consumerDelete]);
+          (retention === 'workqueue'
+            ? '; its share of the work queue is left unconsumed.'
+            : '; adding it back replays from its deliverPolicy.'),
+        [NACK.consumerDelete],
+      );
     }
     return out;
   }
@@ -361,77 +452,122 @@ function consumerFindings(change: ResourceChange, context: RuleContext): RawFind
   const b = withConsumerDefaults(specOf(after));
 
   if (a.durableName !== b.durableName) {
-    add('blocking', 'consumer.renamed', after,
+    add(
+      'blocking',
+      'consumer.renamed',
+      after,
       `Durable name "${a.durableName}" → "${b.durableName}": NACK creates a new consumer "${b.durableName}" that starts from its deliverPolicy ` +
-      `(${show(b.deliverPolicy)}: the workers see the stream again from there) and ` +
-      (change.type === 'renamed' ? `deletes "${a.durableName}" with its position when the old CR goes.` : `leaves "${a.durableName}" orphaned on the server.`),
-      [NACK.consumerCreate, NACK.consumerDelete]);
+        `(${show(b.deliverPolicy)}: the workers see the stream again from there) and ` +
+        (change.type === 'renamed'
+          ? `deletes "${a.durableName}" with its position when the old CR goes.`
+          : `leaves "${a.durableName}" orphaned on the server.`),
+      [NACK.consumerCreate, NACK.consumerDelete],
+    );
     return out;
   }
   if (change.type === 'renamed' || before.namespace !== after.namespace) {
-    add('blocking', 'consumer.object-renamed', after,
+    add(
+      'blocking',
+      'consumer.object-renamed',
+      after,
       `Consumer "${a.durableName}" moves from object ${before.namespace ?? ''}/${before.name} to ${after.namespace ?? ''}/${after.name}: deleting the old CR makes NACK ` +
-      'delete the durable the new CR manages (NACK deletes by name); it comes back empty, from its deliverPolicy. Keep the object name.',
-      [NACK.consumerDelete]);
+        'delete the durable the new CR manages (NACK deletes by name); it comes back empty, from its deliverPolicy. Keep the object name.',
+      [NACK.consumerDelete],
+    );
   }
   if (a.streamName !== b.streamName) {
-    add('blocking', 'consumer.streamName', after,
+    add(
+      'blocking',
+      'consumer.streamName',
+      after,
       `spec.streamName ${show(a.streamName)} → ${show(b.streamName)}: a consumer belongs to its stream; NACK creates a new consumer on "${b.streamName}" ` +
-      `and the one on "${a.streamName}" stays behind.`, [NACK.consumerCreate]);
+        `and the one on "${a.streamName}" stays behind.`,
+      [NACK.consumerCreate],
+    );
     return out;
   }
   for (const { field, source } of CONSUMER_ALWAYS_SENT_IMMUTABLE) {
     if (!sameValue(a[field], b[field])) {
-      add('blocking', `consumer.${field}`, after,
+      add(
+        'blocking',
+        `consumer.${field}`,
+        after,
         `spec.${field} ${show(a[field])} → ${show(b[field])}: nats-server cannot change a consumer's ${field}. ${recreate}`,
-        [source, NACK.consumerErrored]);
+        [source, NACK.consumerErrored],
+      );
     }
   }
   if (a.deliverPolicy === b.deliverPolicy) {
     // NACK sends the start options with their deliver policy (consumer_controller.go:383-393).
     if (b.deliverPolicy === 'byStartSequence' && Number(a.optStartSeq ?? 0) !== Number(b.optStartSeq ?? 0)) {
-      add('blocking', 'consumer.optStartSeq', after, `spec.optStartSeq ${show(a.optStartSeq)} → ${show(b.optStartSeq)}: ` +
-        `nats-server cannot change a consumer's start sequence. ${recreate}`,
-        [SERVER.consumer.optStartSeq, NACK.consumerDeliverPolicy]);
+      add(
+        'blocking',
+        'consumer.optStartSeq',
+        after,
+        `spec.optStartSeq ${show(a.optStartSeq)} → ${show(b.optStartSeq)}: ` +
+          `nats-server cannot change a consumer's start sequence. ${recreate}`,
+        [SERVER.consumer.optStartSeq, NACK.consumerDeliverPolicy],
+      );
     }
     const startTime = (spec: Spec) => Date.parse(String(spec.optStartTime));
     if (b.deliverPolicy === 'byStartTime' && startTime(a) !== startTime(b)) {
-      add('blocking', 'consumer.optStartTime', after, `spec.optStartTime ${show(a.optStartTime)} → ${show(b.optStartTime)}: ` +
-        `nats-server cannot change a consumer's start time. ${recreate}`,
-        [SERVER.consumer.optStartTime, NACK.consumerDeliverPolicy]);
+      add(
+        'blocking',
+        'consumer.optStartTime',
+        after,
+        `spec.optStartTime ${show(a.optStartTime)} → ${show(b.optStartTime)}: ` +
+          `nats-server cannot change a consumer's start time. ${recreate}`,
+        [SERVER.consumer.optStartTime, NACK.consumerDeliverPolicy],
+      );
     }
   }
   for (const { field, source } of CONSUMER_CONDITIONAL_IMMUTABLE) {
     const f = conditionalField(CONSUMER_CONDITIONAL_FIELDS, field);
     if (f.sent(b) && !sameValue(f.meaning(a), f.meaning(b))) {
-      add('blocking', `consumer.${field}`, after,
+      add(
+        'blocking',
+        `consumer.${field}`,
+        after,
         `spec.${field} ${f.show(a)} → ${f.show(b)}: nats-server cannot change a consumer's ${field}. ${recreate}`,
-        [source, f.source, NACK.consumerErrored]);
+        [source, f.source, NACK.consumerErrored],
+      );
     }
   }
   if (maxWaitingOf(a) !== maxWaitingOf(b)) {
     // NACK always sends maxWaiting (consumer_controller.go:345); unset on a pull consumer means 512.
-    add('blocking', 'consumer.maxWaiting', after,
+    add(
+      'blocking',
+      'consumer.maxWaiting',
+      after,
       `spec.maxWaiting ${show(a.maxWaiting)} → ${show(b.maxWaiting)} (the server reads ${maxWaitingOf(a)} → ` +
-      `${maxWaitingOf(b)}): nats-server cannot change a consumer's max waiting. ${recreate}`,
-      [SERVER.consumer.maxWaiting, SERVER.consumer.maxWaitingDefault, NACK.consumerAlwaysSent]);
+        `${maxWaitingOf(b)}): nats-server cannot change a consumer's max waiting. ${recreate}`,
+      [SERVER.consumer.maxWaiting, SERVER.consumer.maxWaitingDefault, NACK.consumerAlwaysSent],
+    );
   }
   if (Boolean(a.deliverSubject) !== Boolean(b.deliverSubject)) {
-    add('blocking', 'consumer.push-pull', after,
+    add(
+      'blocking',
+      'consumer.push-pull',
+      after,
       `${a.deliverSubject ? 'push → pull' : 'pull → push'} (spec.deliverSubject ${show(a.deliverSubject)} → ${show(b.deliverSubject)}): ` +
-      `nats-server cannot turn a pull consumer into a push consumer or back. ${recreate}`,
-      [SERVER.consumer.pushPull, NACK.consumerAlwaysSent]);
+        `nats-server cannot turn a pull consumer into a push consumer or back. ${recreate}`,
+      [SERVER.consumer.pushPull, NACK.consumerAlwaysSent],
+    );
   }
   const memStorage = conditionalField(CONSUMER_CONDITIONAL_FIELDS, 'memStorage');
   if (memStorage.meaning(a) !== memStorage.meaning(b)) {
-    add('not-applied', 'consumer.memStorage-not-applied', after,
+    add(
+      'not-applied',
+      'consumer.memStorage-not-applied',
+      after,
       `Not applied: spec.memStorage ${memStorage.show(a)} → ${memStorage.show(b)}. ` +
-      (b.memStorage === true
-        ? 'nats-server 2.14.2 accepts the update and records mem_storage, but a consumer\'s storage is chosen once, ' +
-          'when it is created, so its state stays where it is. '
-        : 'NACK only sends memStorage when true, so the consumer keeps memory storage. ') +
-      'Fix: keep memStorage as it was, or delete and re-create the consumer (which resets its position) to change it.',
-      [memStorage.source, SERVER.consumer.updateCheck, SERVER.consumer.recordConfig, SERVER.consumerStorageAtCreate]);
+        (b.memStorage === true
+          ? "nats-server 2.14.2 accepts the update and records mem_storage, but a consumer's storage is chosen once, " +
+            'when it is created, so its state stays where it is. '
+          : 'NACK only sends memStorage when true, so the consumer keeps memory storage. ') +
+        'Fix: keep memStorage as it was, or delete and re-create the consumer (which resets its position) to change it.',
+      [memStorage.source, SERVER.consumer.updateCheck, SERVER.consumer.recordConfig, SERVER.consumerStorageAtCreate],
+    );
   }
   const kept = fieldsKeptOnUpdate(CONSUMER_CONDITIONAL_FIELDS, a, b).filter((f) => f.field !== 'memStorage');
   for (const field of kept) {
@@ -450,12 +586,16 @@ function filterOnInterestFindings(add: Add, after: PlanResource, a: Spec, b: Spe
   const oldFilters = filtersOf(a).length > 0 ? filtersOf(a) : ['>'];
   const lost = oldFilters.filter((old) => !filtersOf(b).some((f) => subjectIsSubsetOf(old, f)));
   if (lost.length === 0) return; // only wider: nothing loses interest
-  add('blocking', 'consumer.filter-interest', after,
+  add(
+    'blocking',
+    'consumer.filter-interest',
+    after,
     `The filter of "${b.durableName}" narrows (${lost.map((s) => `"${s}"`).join(', ')} no longer covered) ` +
-    `on interest stream "${b.streamName}": ` +
-    'right after the update nats-server deletes the stored messages no consumer is interested in any more. ' +
-    'Back them up first, or add the consumer that should keep them before narrowing this one.',
-    [SERVER.consumer.filterInterestCleanup, NACK.consumer.filterSubjects]);
+      `on interest stream "${b.streamName}": ` +
+      'right after the update nats-server deletes the stored messages no consumer is interested in any more. ' +
+      'Back them up first, or add the consumer that should keep them before narrowing this one.',
+    [SERVER.consumer.filterInterestCleanup, NACK.consumer.filterSubjects],
+  );
 }
 
 /** Max waiting as the server reads it: NACK sends 0 for unset, which a pull consumer turns into 512. */
@@ -479,7 +619,8 @@ const PVC_STORAGE_CLASS_VALUE = 'config.jetstream.fileStore.pvc.storageClassName
 const K8S_EXPAND_PVC_DOCS = KUBERNETES.expandPvc;
 const K8S_DELETE_STATEFULSET_DOCS = KUBERNETES.deleteStatefulSet;
 const VOLUME_RUNBOOK = 'docs/operations.md#growing-the-jetstream-file-store';
-const STATEFULSET_REFUSES = 'the chart writes it into the NATS StatefulSet\'s volumeClaimTemplates, which Kubernetes ' +
+const STATEFULSET_REFUSES =
+  "the chart writes it into the NATS StatefulSet's volumeClaimTemplates, which Kubernetes " +
   'refuses to update ("updates to statefulset spec for fields other than ... are forbidden"), so the Helm upgrade or ' +
   'Argo CD sync fails until the StatefulSet is recreated';
 
@@ -489,9 +630,20 @@ const STATEFULSET_REFUSES = 'the chart writes it into the NATS StatefulSet\'s vo
  */
 function volumeFindings(change: ResourceChange, a: Record<string, unknown>, b: Record<string, unknown>): RawFinding[] {
   const out: RawFinding[] = [];
-  const sources = [CHART.volumeClaimTemplates, KUBERNETES.statefulSetStorage, KUBERNETES.expandPvc, KUBERNETES.deleteStatefulSet];
+  const sources = [
+    CHART.volumeClaimTemplates,
+    KUBERNETES.statefulSetStorage,
+    KUBERNETES.expandPvc,
+    KUBERNETES.deleteStatefulSet,
+  ];
   const add = (message: string) => {
-    out.push({ severity: 'blocking', rule: 'helm.volume-claim-template', resource: id(change.after!), message, sources });
+    out.push({
+      severity: 'blocking',
+      rule: 'helm.volume-claim-template',
+      resource: id(change.after!),
+      message,
+      sources,
+    });
   };
   const oldSize = getPath(a, PVC_SIZE_VALUE);
   const newSize = getPath(b, PVC_SIZE_VALUE);
@@ -499,24 +651,30 @@ function volumeFindings(change: ResourceChange, a: Record<string, unknown>, b: R
     const oldBytes = quantityBytes(oldSize);
     const newBytes = quantityBytes(newSize);
     if (oldBytes !== undefined && newBytes !== undefined && newBytes < oldBytes) {
-      add(`${PVC_SIZE_VALUE} ${show(oldSize)} → ${show(newSize)}: a smaller JetStream volume. Kubernetes never ` +
-        `shrinks a PVC (${K8S_EXPAND_PVC_DOCS}), and ${STATEFULSET_REFUSES}. The servers keep their larger volumes; ` +
-        'only new ones would be smaller. Keep the size unless you mean to migrate the data to new volumes.');
+      add(
+        `${PVC_SIZE_VALUE} ${show(oldSize)} → ${show(newSize)}: a smaller JetStream volume. Kubernetes never ` +
+          `shrinks a PVC (${K8S_EXPAND_PVC_DOCS}), and ${STATEFULSET_REFUSES}. The servers keep their larger volumes; ` +
+          'only new ones would be smaller. Keep the size unless you mean to migrate the data to new volumes.',
+      );
     } else {
-      add(`${PVC_SIZE_VALUE} ${show(oldSize)} → ${show(newSize)}: the JetStream file store capacity ` +
-        `(nats.fileStorageSize) changes; ${STATEFULSET_REFUSES}. Follow the runbook ${VOLUME_RUNBOOK}: expand ` +
-        `each existing PVC in place (\`kubectl patch pvc\` to ${show(newSize)}; the StorageClass needs ` +
-        `allowVolumeExpansion, ${K8S_EXPAND_PVC_DOCS}), then \`kubectl delete statefulset <name> --cascade=orphan\` ` +
-        `so the pods keep running (${K8S_DELETE_STATEFULSET_DOCS}) and let Argo CD or helm recreate it, then verify. ` +
-        'Acknowledge this finding once that is planned.');
+      add(
+        `${PVC_SIZE_VALUE} ${show(oldSize)} → ${show(newSize)}: the JetStream file store capacity ` +
+          `(nats.fileStorageSize) changes; ${STATEFULSET_REFUSES}. Follow the runbook ${VOLUME_RUNBOOK}: expand ` +
+          `each existing PVC in place (\`kubectl patch pvc\` to ${show(newSize)}; the StorageClass needs ` +
+          `allowVolumeExpansion, ${K8S_EXPAND_PVC_DOCS}), then \`kubectl delete statefulset <name> --cascade=orphan\` ` +
+          `so the pods keep running (${K8S_DELETE_STATEFULSET_DOCS}) and let Argo CD or helm recreate it, then verify. ` +
+          'Acknowledge this finding once that is planned.',
+      );
     }
   }
   const oldClass = getPath(a, PVC_STORAGE_CLASS_VALUE);
   const newClass = getPath(b, PVC_STORAGE_CLASS_VALUE);
   if (!sameValue(oldClass, newClass)) {
-    add(`${PVC_STORAGE_CLASS_VALUE} ${show(oldClass)} → ${show(newClass)}: ${STATEFULSET_REFUSES}. Existing PVCs ` +
-      'keep their StorageClass (a PVC\'s class cannot change); only volumes created afterwards get the new one, so ' +
-      'moving the data means new volumes.');
+    add(
+      `${PVC_STORAGE_CLASS_VALUE} ${show(oldClass)} → ${show(newClass)}: ${STATEFULSET_REFUSES}. Existing PVCs ` +
+        "keep their StorageClass (a PVC's class cannot change); only volumes created afterwards get the new one, so " +
+        'moving the data means new volumes.',
+    );
   }
   return out;
 }
@@ -535,12 +693,17 @@ function helmValuesFindings(change: ResourceChange, context: RuleContext): RawFi
   const out = volumeFindings(change, a, b);
   const add = collector(out);
   const oldReplicas = getPath(a, 'config.cluster.replicas');
-  const newReplicas = getPath(b, 'config.cluster.replicas') ?? (getPath(b, 'config.cluster.enabled') === false ? 1 : undefined);
+  const newReplicas =
+    getPath(b, 'config.cluster.replicas') ?? (getPath(b, 'config.cluster.enabled') === false ? 1 : undefined);
   if (typeof oldReplicas === 'number' && typeof newReplicas === 'number' && newReplicas < oldReplicas) {
-    add('warning', 'helm.cluster-shrink', change.after,
+    add(
+      'warning',
+      'helm.cluster-shrink',
+      change.after,
       `NATS servers ${oldReplicas} → ${newReplicas}: the removed servers' JetStream data goes with their pods; move stream replicas off them ` +
-      '(lower stream replicas or `nats server raft peer-remove`) before the StatefulSet shrinks.',
-      [CHART.clusterReplicas, KUBERNETES.statefulSetPvcRetention]);
+        '(lower stream replicas or `nats server raft peer-remove`) before the StatefulSet shrinks.',
+      [CHART.clusterReplicas, KUBERNETES.statefulSetPvcRetention],
+    );
   }
   statefulSetIdentityFindings(add, change.after, context);
   return out;
@@ -579,26 +742,37 @@ function statefulSetIdentityFindings(add: Add, reportOn: PlanResource, context: 
   const a = natsIdentity(reportOn.env, context.before);
   const b = natsIdentity(reportOn.env, context.after);
   if (!a || !b) return;
-  const changed = (Object.keys(IDENTITY_LABELS) as Array<keyof NatsStatefulSetIdentity>)
-    .filter((k) => k !== 'releaseName' && a[k] !== undefined && b[k] !== undefined && a[k] !== b[k]);
+  const changed = (Object.keys(IDENTITY_LABELS) as Array<keyof NatsStatefulSetIdentity>).filter(
+    (k) => k !== 'releaseName' && a[k] !== undefined && b[k] !== undefined && a[k] !== b[k],
+  );
   if (changed.length === 0) return;
   const what = changed.map((k) => `${IDENTITY_LABELS[k]} ${show(a[k])} → ${show(b[k])}`).join(', ');
   const release = ` (Helm release ${show(a.releaseName)} → ${show(b.releaseName)})`;
   const cause = a.releaseName === b.releaseName ? '' : release;
   const storeOnly = changed.length === 1 && changed[0] === 'storeDir';
-  add('blocking', 'helm.statefulset-replaced', reportOn,
+  add(
+    'blocking',
+    'helm.statefulset-replaced',
+    reportOn,
     (storeOnly
       ? `JetStream store_dir ${show(a.storeDir)} → ${show(b.storeDir)}: the NATS servers look for their ` +
         'JetStream data in a new, empty directory, '
       : `The NATS StatefulSet changes identity: ${what}${cause}. Kubernetes binds volumes by StatefulSet and claim ` +
         'template name (<claim template>-<StatefulSet>-<ordinal>), so the new StatefulSet starts on new, ' +
         'empty volumes, ') +
-    'and every JetStream stream and message is gone (NACK re-creates the streams empty) while the old data ' +
-    'stays behind unused. Keep the release name, namespace and chart names; to move for real, back up every stream ' +
-    '(`nats stream backup`) and restore it after.',
-    [CHART.fullname, CHART.defaultNames, CHART.namespace, CHART.statefulSet,
-      storeOnly ? CHART.storeDir : CHART.volumeClaimTemplates, KUBERNETES.statefulSetStorage,
-      ...(cause ? [KUBERNETES.argoCdReleaseName] : [])]);
+      'and every JetStream stream and message is gone (NACK re-creates the streams empty) while the old data ' +
+      'stays behind unused. Keep the release name, namespace and chart names; to move for real, back up every stream ' +
+      '(`nats stream backup`) and restore it after.',
+    [
+      CHART.fullname,
+      CHART.defaultNames,
+      CHART.namespace,
+      CHART.statefulSet,
+      storeOnly ? CHART.storeDir : CHART.volumeClaimTemplates,
+      KUBERNETES.statefulSetStorage,
+      ...(cause ? [KUBERNETES.argoCdReleaseName] : []),
+    ],
+  );
 }
 
 /**
@@ -622,8 +796,12 @@ function natsIdentity(env: string, resources: readonly PlanResource[]): NatsStat
   const name = trimName(str('nameOverride') ?? NATS_CHART_NAME);
   const fullnameOverride = str('fullnameOverride');
   const fromRelease = (release: string) => trimName(release.includes(name) ? release : `${release}-${name}`);
-  const fullname = fullnameOverride !== undefined ? trimName(fullnameOverride)
-    : releaseName === undefined ? undefined : fromRelease(releaseName);
+  const fullname =
+    fullnameOverride !== undefined
+      ? trimName(fullnameOverride)
+      : releaseName === undefined
+        ? undefined
+        : fromRelease(releaseName);
   const jetstream = getPath(values, 'config.jetstream.enabled') === true;
   const fileStore = jetstream && getPath(values, 'config.jetstream.fileStore.enabled') !== false;
   const pvc = fileStore && getPath(values, 'config.jetstream.fileStore.pvc.enabled') !== false;
@@ -631,9 +809,10 @@ function natsIdentity(env: string, resources: readonly PlanResource[]): NatsStat
     releaseName,
     namespace: str('namespaceOverride') ?? releaseNamespace,
     statefulSet: str('statefulSet.name') ?? fullname,
-    volumeClaimTemplate: !pvc ? '(none)'
-      : str('config.jetstream.fileStore.pvc.name') ?? (fullname === undefined ? undefined : `${fullname}-js`),
-    storeDir: fileStore ? str('config.jetstream.fileStore.dir') ?? '/data' : '(none)',
+    volumeClaimTemplate: !pvc
+      ? '(none)'
+      : (str('config.jetstream.fileStore.pvc.name') ?? (fullname === undefined ? undefined : `${fullname}-js`)),
+    storeDir: fileStore ? (str('config.jetstream.fileStore.dir') ?? '/data') : '(none)',
   };
 }
 

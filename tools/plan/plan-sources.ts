@@ -27,13 +27,30 @@ export function resourcesFromDistFiles(files: readonly DistFile[]): PlanResource
     }
     if (folder === 'helm') {
       const name = parts[parts.length - 1].replace(/\.ya?ml$/, '');
-      resources.push({ env, apiVersion: HELM_VALUES_API_VERSION, kind: HELM_VALUES_KIND, name, body: (docs[0] ?? {}) as Record<string, unknown>, file: file.path });
+      resources.push({
+        env,
+        apiVersion: HELM_VALUES_API_VERSION,
+        kind: HELM_VALUES_KIND,
+        name,
+        body: (docs[0] ?? {}) as Record<string, unknown>,
+        file: file.path,
+      });
       continue;
     }
     for (const doc of docs) {
-      const object = doc as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
-      if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string' || typeof object.metadata?.name !== 'string') {
-        throw new Error(`${file.path}: a document without apiVersion, kind and metadata.name; only Kubernetes objects belong in ${env}/${folder}/`);
+      const object = doc as {
+        apiVersion?: unknown;
+        kind?: unknown;
+        metadata?: { name?: unknown; namespace?: unknown };
+      };
+      if (
+        typeof object.apiVersion !== 'string' ||
+        typeof object.kind !== 'string' ||
+        typeof object.metadata?.name !== 'string'
+      ) {
+        throw new Error(
+          `${file.path}: a document without apiVersion, kind and metadata.name; only Kubernetes objects belong in ${env}/${folder}/`,
+        );
       }
       resources.push({
         env,
@@ -51,7 +68,11 @@ export function resourcesFromDistFiles(files: readonly DistFile[]): PlanResource
 
 function git(args: string[], cwd: string): { ok: boolean; stdout: string; stderr: string } {
   const result = spawnSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60000 });
-  return { ok: !result.error && result.status === 0, stdout: result.stdout ?? '', stderr: (result.stderr ?? '') + (result.error ? String(result.error) : '') };
+  return {
+    ok: !result.error && result.status === 0,
+    stdout: result.stdout ?? '',
+    stderr: (result.stderr ?? '') + (result.error ? String(result.error) : ''),
+  };
 }
 
 /** `origin/main` when the clone has it, else `HEAD` (which compares the last commit with the working tree). */
@@ -62,7 +83,10 @@ export function defaultBaseRef(cwd: string): string {
 /** The files of `<distDir>/` at a git ref, paths relative to it (like a synth's DistFiles). */
 export function distFilesAtRef(ref: string, cwd: string, distDir = 'dist'): DistFile[] {
   const commit = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd);
-  if (!commit.ok) throw new Error(`git: "${ref}" is not a commit here (fetch it first, e.g. \`git fetch origin main\`, or pass --base <ref>)`);
+  if (!commit.ok)
+    throw new Error(
+      `git: "${ref}" is not a commit here (fetch it first, e.g. \`git fetch origin main\`, or pass --base <ref>)`,
+    );
   const listing = git(['ls-tree', '-r', '-z', '--name-only', commit.stdout.trim(), '--', `${distDir}/`], cwd);
   if (!listing.ok) throw new Error(`git ls-tree ${ref} ${distDir}/ failed: ${listing.stderr.trim()}`);
   const paths = listing.stdout.split('\0').filter((p) => p !== '');

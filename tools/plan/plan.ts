@@ -7,7 +7,6 @@ import type { Acknowledgement, FieldChange, Finding, Plan, PlanResource, Resourc
 
 export type * from './plan-types';
 
-
 /** Identity of a resource across the two sides: env, apiVersion, kind, namespace, name. */
 export function resourceKey(r: PlanResource): string {
   return [r.env, r.apiVersion, r.kind, r.namespace ?? '', r.name].join('/');
@@ -62,7 +61,9 @@ export function planChanges(
   const raw = changes.flatMap((change) => findingsFor(change, { before, after }));
   const used = new Set<Acknowledgement>();
   const findings = raw.map((finding) => {
-    const ack = acknowledgements.find((a) => a.resource === finding.resource && (a.rule === undefined || a.rule === finding.rule));
+    const ack = acknowledgements.find(
+      (a) => a.resource === finding.resource && (a.rule === undefined || a.rule === finding.rule),
+    );
     if (!ack) return finding;
     used.add(ack);
     return { ...finding, acknowledgement: ack };
@@ -84,7 +85,10 @@ function indexByKey(resources: readonly PlanResource[], side: string): Map<strin
   const map = new Map<string, PlanResource>();
   for (const r of resources) {
     const key = resourceKey(r);
-    if (map.has(key)) throw new Error(`${side}: two objects with the same identity ${key} (${map.get(key)!.file ?? '?'} and ${r.file ?? '?'})`);
+    if (map.has(key))
+      throw new Error(
+        `${side}: two objects with the same identity ${key} (${map.get(key)!.file ?? '?'} and ${r.file ?? '?'})`,
+      );
     map.set(key, r);
   }
   return map;
@@ -148,9 +152,12 @@ export function parseAcknowledgements(doc: unknown, source: string): Acknowledge
     const e = entry as Partial<Acknowledgement> | null;
     const where = `${source}: acknowledgements[${i}]`;
     if (!e || typeof e.resource !== 'string' || !/^[^/\s]+\/[^/\s]+\/[^/\s]+$/.test(e.resource)) {
-      throw new Error(`${where}.resource must be "<env>/<Kind>/<name>" as the plan prints it, e.g. "prod/Stream/routing-decisions"`);
+      throw new Error(
+        `${where}.resource must be "<env>/<Kind>/<name>" as the plan prints it, e.g. "prod/Stream/routing-decisions"`,
+      );
     }
-    if (e.rule !== undefined && (typeof e.rule !== 'string' || e.rule.trim() === '')) throw new Error(`${where}.rule must be a rule id such as "stream.storage", or left out`);
+    if (e.rule !== undefined && (typeof e.rule !== 'string' || e.rule.trim() === ''))
+      throw new Error(`${where}.rule must be a rule id such as "stream.storage", or left out`);
     if (typeof e.reason !== 'string' || e.reason.trim().length < 10) {
       throw new Error(`${where}.reason is required: say in a sentence why losing or re-creating this is fine`);
     }

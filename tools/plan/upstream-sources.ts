@@ -33,7 +33,10 @@ function github(pin: Pin, path: string, line: number, quote: string, endLine?: n
 }
 
 type Cite = (path: string, line: number, quote: string, endLine?: number) => string;
-const pinned = (pin: Pin): Cite => (path, line, quote, endLine) => github(pin, path, line, quote, endLine);
+const pinned =
+  (pin: Pin): Cite =>
+  (path, line, quote, endLine) =>
+    github(pin, path, line, quote, endLine);
 const nack = pinned(PINNED.nack);
 const jsm = pinned(PINNED.jsm);
 const server = pinned(PINNED.server);

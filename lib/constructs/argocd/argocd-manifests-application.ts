@@ -70,7 +70,12 @@ export class ManifestsApplication extends Construct {
         ignoreDifferences: replicaIgnores(props.scaledWorkloads ?? [], props.destination.namespace),
         syncPolicy: {
           automated: props.automated ? { prune: true, selfHeal: true } : undefined,
-          syncOptions: ['CreateNamespace=true', 'ServerSideApply=true', 'PruneLast=true', 'RespectIgnoreDifferences=true'],
+          syncOptions: [
+            'CreateNamespace=true',
+            'ServerSideApply=true',
+            'PruneLast=true',
+            'RespectIgnoreDifferences=true',
+          ],
           retry: { limit: SYNC_RETRY.limit, backoff: { ...SYNC_RETRY.backoff } },
         },
       },
@@ -79,9 +84,19 @@ export class ManifestsApplication extends Construct {
 }
 
 /** `ignoreDifferences` entries that leave each scaled workload's replica count to KEDA. */
-export function replicaIgnores(workloads: readonly ScaledWorkload[], namespace: string): ApplicationSpecIgnoreDifferences[] | undefined {
+export function replicaIgnores(
+  workloads: readonly ScaledWorkload[],
+  namespace: string,
+): ApplicationSpecIgnoreDifferences[] | undefined {
   if (workloads.length === 0) return undefined;
-  const unique = [...new Map(workloads.map((w) => [`${w.kind}/${w.name}`, w])).values()]
-    .sort((a, b) => `${a.kind}/${a.name}`.localeCompare(`${b.kind}/${b.name}`));
-  return unique.map((w) => ({ group: 'apps', kind: w.kind, name: w.name, namespace, jsonPointers: ['/spec/replicas'] }));
+  const unique = [...new Map(workloads.map((w) => [`${w.kind}/${w.name}`, w])).values()].sort((a, b) =>
+    `${a.kind}/${a.name}`.localeCompare(`${b.kind}/${b.name}`),
+  );
+  return unique.map((w) => ({
+    group: 'apps',
+    kind: w.kind,
+    name: w.name,
+    namespace,
+    jsonPointers: ['/spec/replicas'],
+  }));
 }

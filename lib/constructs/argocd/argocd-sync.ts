@@ -42,7 +42,12 @@ const PROTECTED_KINDS = new Set(['jetstream.nats.io/Stream']);
 export interface KubernetesObjectLike {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly annotations?: Record<string, string>; readonly [k: string]: unknown };
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly annotations?: Record<string, string>;
+    readonly [k: string]: unknown;
+  };
   readonly [k: string]: unknown;
 }
 
@@ -67,7 +72,9 @@ export function syncWaveOf(object: KubernetesObjectLike): number {
   if (explicit !== undefined) {
     const wave = Number(explicit);
     if (!Number.isInteger(wave)) {
-      throw new Error(`${object.kind} "${object.metadata.name}": annotation ${SYNC_WAVE_ANNOTATION}="${explicit}" is not an integer`);
+      throw new Error(
+        `${object.kind} "${object.metadata.name}": annotation ${SYNC_WAVE_ANNOTATION}="${explicit}" is not an integer`,
+      );
     }
     return wave;
   }
@@ -77,7 +84,8 @@ export function syncWaveOf(object: KubernetesObjectLike): number {
 /** The sync options an object needs in its annotation, or undefined when it needs none. */
 export function syncOptionsFor(object: KubernetesObjectLike): string[] {
   const options: string[] = [];
-  if (isCustomResource(object) && !ALWAYS_INSTALLED_CRD_GROUPS.has(apiGroupOf(object.apiVersion))) options.push(SKIP_DRY_RUN);
+  if (isCustomResource(object) && !ALWAYS_INSTALLED_CRD_GROUPS.has(apiGroupOf(object.apiVersion)))
+    options.push(SKIP_DRY_RUN);
   if (PROTECTED_KINDS.has(`${apiGroupOf(object.apiVersion)}/${object.kind}`)) options.push(...KEEP_ON_PRUNE_AND_DELETE);
   return options;
 }
@@ -89,7 +97,10 @@ export function syncOptionsFor(object: KubernetesObjectLike): string[] {
 export function withArgoCdAnnotations<T extends KubernetesObjectLike>(object: T): T {
   const annotations: Record<string, string> = { ...(object.metadata.annotations ?? {}) };
   annotations[SYNC_WAVE_ANNOTATION] = String(syncWaveOf(object));
-  const existing = (annotations[SYNC_OPTIONS_ANNOTATION] ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
+  const existing = (annotations[SYNC_OPTIONS_ANNOTATION] ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
   const options = [...existing];
   for (const option of syncOptionsFor(object)) if (!options.includes(option)) options.push(option);
   if (options.length > 0) annotations[SYNC_OPTIONS_ANNOTATION] = options.join(',');
@@ -104,13 +115,22 @@ export function annotateForArgoCd(scope: IConstruct): void {
     if (!(construct instanceof ApiObject)) continue;
     const { apiVersion, kind, name } = construct;
     const annotations: Record<string, string> | undefined = construct.metadata.toJson().annotations;
-    const annotated = withArgoCdAnnotations({ apiVersion, kind, metadata: { name, ...(annotations ? { annotations } : {}) } });
-    for (const [key, value] of Object.entries(annotated.metadata.annotations ?? {})) construct.metadata.addAnnotation(key, value);
+    const annotated = withArgoCdAnnotations({
+      apiVersion,
+      kind,
+      metadata: { name, ...(annotations ? { annotations } : {}) },
+    });
+    for (const [key, value] of Object.entries(annotated.metadata.annotations ?? {}))
+      construct.metadata.addAnnotation(key, value);
   }
 }
 
 function sortedKeys<V>(record: Record<string, V>): Record<string, V> {
-  return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]]));
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((k) => [k, record[k]]),
+  );
 }
 
 /**

@@ -1,9 +1,24 @@
 import { Construct } from 'constructs';
 import { Stream, StreamSpecDiscard, StreamSpecRetention, StreamSpecStorage } from '../../../imports/jetstream.nats.io';
 import {
-  checkInteger, checkJetStreamName, checkName, checkOneOf, CheckTarget, literal, toByteSize, toPositiveDuration,
+  checkInteger,
+  checkJetStreamName,
+  checkName,
+  checkOneOf,
+  CheckTarget,
+  literal,
+  toByteSize,
+  toPositiveDuration,
 } from '../../config/checks';
-import { DISCARD_POLICIES, DiscardPolicy, Retention, RETENTIONS, STORAGE_TYPES, StorageType, StreamConfig } from '../../config/types';
+import {
+  DISCARD_POLICIES,
+  DiscardPolicy,
+  Retention,
+  RETENTIONS,
+  STORAGE_TYPES,
+  StorageType,
+  StreamConfig,
+} from '../../config/types';
 import { fail } from '../../config/errors';
 import { KUBERNETES_NAME_RULES, toKubernetesName } from '../../config/names';
 import { subjectIsSubsetOf, subjectsCollide, subjectSyntaxError } from '../../config/subjects';
@@ -83,19 +98,32 @@ export class JetStreamStream extends Construct {
 
     // nats.replicas is checked before the streams (checkClusterSize), so clusterSize is at least 1 here.
     const maxReplicas = Math.min(MAX_STREAM_REPLICAS, props.clusterSize);
-    this.replicas = checkInteger(t, 'replicas', props.replicas ?? Math.min(3, props.clusterSize), { min: 1, max: maxReplicas },
+    this.replicas = checkInteger(
+      t,
+      'replicas',
+      props.replicas ?? Math.min(3, props.clusterSize),
+      { min: 1, max: maxReplicas },
       `write ${literal('replicas', maxReplicas)} or fewer: nats-server allows ${MAX_STREAM_REPLICAS} replicas ` +
-      `(${SERVER}/stream.go#L1668) and this environment runs ${props.clusterSize} NATS server(s) (nats.replicas), ` +
-      'so a larger value needs more servers');
+        `(${SERVER}/stream.go#L1668) and this environment runs ${props.clusterSize} NATS server(s) (nats.replicas), ` +
+        'so a larger value needs more servers',
+    );
 
     if (props.maxAge !== undefined) {
       // nats-server refuses a max age under 100ms (stream.go:1707-1708, error 10052).
-      this.maxAge = toPositiveDuration(t, 'maxAge', props.maxAge,
-        { duration: Duration.millis(100), why: `nats-server minimum, error 10052, ${SERVER}/stream.go#L1708` }, '7d');
+      this.maxAge = toPositiveDuration(
+        t,
+        'maxAge',
+        props.maxAge,
+        { duration: Duration.millis(100), why: `nats-server minimum, error 10052, ${SERVER}/stream.go#L1708` },
+        '7d',
+      );
     }
     if (props.maxBytes === undefined) {
       fail(this, {
-        resource: t.resource, field: 'maxBytes', value: undefined, allowed: 'a size such as "1GB"',
+        resource: t.resource,
+        field: 'maxBytes',
+        value: undefined,
+        allowed: 'a size such as "1GB"',
         fix: `write ${literal('maxBytes', '1GB')}: every NATS node reserves it in its file store, which must hold the sum of all streams (nats.fileStorageSize)`,
       });
     }
@@ -112,13 +140,24 @@ export class JetStreamStream extends Construct {
     }
     if (props.maxMsgs !== undefined) {
       // 0 and negative values mean "no limit" to the server (stream.go:1674-1679): leave the field out for that.
-      this.maxMsgs = checkInteger(t, 'maxMsgs', props.maxMsgs, { min: 1 }, `write ${literal('maxMsgs', 1000000)}, or leave maxMsgs out for no limit`);
+      this.maxMsgs = checkInteger(
+        t,
+        'maxMsgs',
+        props.maxMsgs,
+        { min: 1 },
+        `write ${literal('maxMsgs', 1000000)}, or leave maxMsgs out for no limit`,
+      );
     }
     this.duplicateWindow = this.checkDuplicateWindow(t, props.duplicateWindow);
     const maxMsgSize = this.checkMaxMsgSize(t, props.maxMsgSize);
 
-    const kubernetesName = checkName(t, 'name (as a Kubernetes name)', toKubernetesName(this.streamName), KUBERNETES_NAME_RULES.Stream,
-      { fallback: 'orders' });
+    const kubernetesName = checkName(
+      t,
+      'name (as a Kubernetes name)',
+      toKubernetesName(this.streamName),
+      KUBERNETES_NAME_RULES.Stream,
+      { fallback: 'orders' },
+    );
     this.account = props.account;
     this.resource = new Stream(this, 'Resource', {
       metadata: { name: kubernetesName },
@@ -154,21 +193,35 @@ export class JetStreamStream extends Construct {
   private checkDuplicateWindow(t: CheckTarget, input: StreamConfig['duplicateWindow']): Duration | undefined {
     const maxAge = this.maxAge;
     if (input === undefined) {
-      if (maxAge && maxAge.toMilliseconds() > 0 && maxAge.toMilliseconds() < DEFAULT_DUPLICATE_WINDOW.toMilliseconds()) {
+      if (
+        maxAge &&
+        maxAge.toMilliseconds() > 0 &&
+        maxAge.toMilliseconds() < DEFAULT_DUPLICATE_WINDOW.toMilliseconds()
+      ) {
         fail(this, {
-          resource: t.resource, field: 'duplicateWindow', value: undefined,
-          allowed: `a window of at most maxAge (${goDuration(maxAge)}): unset, nats-server uses 2 minutes, and NACK's pedantic ` +
+          resource: t.resource,
+          field: 'duplicateWindow',
+          value: undefined,
+          allowed:
+            `a window of at most maxAge (${goDuration(maxAge)}): unset, nats-server uses 2 minutes, and NACK's pedantic ` +
             `requests make that an error (error 10157, ${SERVER}/stream.go#L1721)`,
           fix: `write ${literal('duplicateWindow', goDuration(maxAge))}`,
         });
       }
       return undefined;
     }
-    const window = toPositiveDuration(t, 'duplicateWindow', input,
-      { duration: Duration.millis(100), why: `nats-server minimum, error 10052, ${SERVER}/stream.go#L1740` }, '2m');
+    const window = toPositiveDuration(
+      t,
+      'duplicateWindow',
+      input,
+      { duration: Duration.millis(100), why: `nats-server minimum, error 10052, ${SERVER}/stream.go#L1740` },
+      '2m',
+    );
     if (maxAge && maxAge.toMilliseconds() > 0 && window.toMilliseconds() > maxAge.toMilliseconds()) {
       fail(this, {
-        resource: t.resource, field: 'duplicateWindow', value: input,
+        resource: t.resource,
+        field: 'duplicateWindow',
+        value: input,
         allowed: `at most maxAge (${goDuration(maxAge)}; error 10052, ${SERVER}/stream.go#L1733)`,
         fix: `write ${literal('duplicateWindow', goDuration(maxAge))}, or a longer maxAge`,
       });
@@ -186,8 +239,11 @@ export class JetStreamStream extends Construct {
     const size = toByteSize(t, 'maxMsgSize', input, '1MB');
     if (size.bytes < 1 || size.bytes > MAX_PAYLOAD.bytes) {
       fail(this, {
-        resource: t.resource, field: 'maxMsgSize', value: input,
-        allowed: `from 1 byte to ${MAX_PAYLOAD}: nats-server's max_payload, which refuses larger messages at publish ` +
+        resource: t.resource,
+        field: 'maxMsgSize',
+        value: input,
+        allowed:
+          `from 1 byte to ${MAX_PAYLOAD}: nats-server's max_payload, which refuses larger messages at publish ` +
           `(${SERVER}/const.go#L94; the chart values here do not raise it)`,
         fix: `write ${literal('maxMsgSize', '1MB')} or less, or leave maxMsgSize out`,
       });
@@ -200,7 +256,9 @@ export class JetStreamStream extends Construct {
 export function checkDescription(t: CheckTarget, description: string): void {
   if (typeof description !== 'string' || Buffer.byteLength(description) > MAX_DESCRIPTION_LENGTH) {
     fail(t.scope, {
-      resource: t.resource, field: 'description', value: typeof description === 'string' ? `${description.slice(0, 40)}...` : description,
+      resource: t.resource,
+      field: 'description',
+      value: typeof description === 'string' ? `${description.slice(0, 40)}...` : description,
       allowed: `text of at most ${MAX_DESCRIPTION_LENGTH} bytes (${SERVER}/jetstream_api.go#L355)`,
       fix: `write a shorter one, e.g. ${literal('description', 'What the stream carries')}`,
     });
@@ -210,7 +268,10 @@ export function checkDescription(t: CheckTarget, description: string): void {
 function checkSubjects(t: CheckTarget, subjects: string[] | undefined): string[] {
   if (!Array.isArray(subjects) || subjects.length === 0) {
     fail(t.scope, {
-      resource: t.resource, field: 'subjects', value: subjects, allowed: 'a non-empty list of NATS subjects',
+      resource: t.resource,
+      field: 'subjects',
+      value: subjects,
+      allowed: 'a non-empty list of NATS subjects',
       fix: `list the subjects the stream captures, e.g. ${literal('subjects', ['orders.>'])} (without subjects the server would use the stream name)`,
     });
   }
@@ -218,11 +279,15 @@ function checkSubjects(t: CheckTarget, subjects: string[] | undefined): string[]
     const why = typeof subject === 'string' ? subjectSyntaxError(subject) : 'it is not a string';
     if (why) {
       const others = subjects.filter((s, j) => j !== i && typeof s === 'string' && !subjectSyntaxError(s));
-      const repaired = typeof subject === 'string' ? subject.replace(/\s+/g, '').split('.').filter(Boolean).join('.') : '';
+      const repaired =
+        typeof subject === 'string' ? subject.replace(/\s+/g, '').split('.').filter(Boolean).join('.') : '';
       const example = repaired && !subjectSyntaxError(repaired) && repaired !== '>' ? repaired : 'orders.>';
       fail(t.scope, {
-        resource: t.resource, field: `subjects[${i}]`, value: subject,
-        allowed: 'dot-separated tokens without whitespace; "*" for one token; ">" as the last token only ' +
+        resource: t.resource,
+        field: `subjects[${i}]`,
+        value: subject,
+        allowed:
+          'dot-separated tokens without whitespace; "*" for one token; ">" as the last token only ' +
           `(${SERVER}/sublist.go#L1209, error 10052)`,
         fix: `correct the subject (${why}), e.g. ${literal('subjects', [...others.slice(0, i), example, ...others.slice(i)])}`,
       });
@@ -230,7 +295,9 @@ function checkSubjects(t: CheckTarget, subjects: string[] | undefined): string[]
     if (subject === '>') {
       // stream.go:2132-2139: capturing everything needs no_ack and R1.
       fail(t.scope, {
-        resource: t.resource, field: `subjects[${i}]`, value: subject,
+        resource: t.resource,
+        field: `subjects[${i}]`,
+        value: subject,
         allowed: `a subject narrower than ">" (a stream on ">" needs noAck and R1 and captures its own API traffic; ${SERVER}/stream.go#L2134)`,
         fix: `give the stream a subject prefix, e.g. ${literal('subjects', ['orders.>'])}`,
       });
@@ -238,8 +305,11 @@ function checkSubjects(t: CheckTarget, subjects: string[] | undefined): string[]
     for (const api of API_SUBJECTS) {
       if (subjectsCollide(subject, api.space) && !(api.except && subjectIsSubsetOf(subject, api.except))) {
         fail(t.scope, {
-          resource: t.resource, field: `subjects[${i}]`, value: subject,
-          allowed: `a subject outside the NATS API subjects ${api.space}: nats-server requires noAck for those, which this config ` +
+          resource: t.resource,
+          field: `subjects[${i}]`,
+          value: subject,
+          allowed:
+            `a subject outside the NATS API subjects ${api.space}: nats-server requires noAck for those, which this config ` +
             `does not offer (error 10052, ${SERVER}/stream.go#L2147)`,
           fix: `use an application subject, e.g. ${literal('subjects', ['orders.>'])}`,
         });

@@ -50,24 +50,51 @@ export class JetStreamScaledObject extends Construct {
     this.consumer = props.consumer;
     if (!this.consumer.isPull) {
       fail(this, {
-        resource: t.resource, field: 'consumer', value: this.consumer.durableName,
-        allowed: `a pull consumer (no deliverSubject): "${this.consumer.durableName}" pushes to "${this.consumer.deliverSubject}", ` +
+        resource: t.resource,
+        field: 'consumer',
+        value: this.consumer.durableName,
+        allowed:
+          `a pull consumer (no deliverSubject): "${this.consumer.durableName}" pushes to "${this.consumer.deliverSubject}", ` +
           'so its workers do not pull from a shared backlog that KEDA could measure',
         fix: `remove deliverSubject from Consumer "${this.consumer.durableName}", or scale on another pull consumer`,
       });
     }
-    this.lagThreshold = checkInteger(t, 'lagThreshold', props.lagThreshold ?? 10, { min: 1 },
-      `write ${literal('lagThreshold', 10)} (a whole number of pending messages per replica)`);
-    this.activationLagThreshold = checkInteger(t, 'activationLagThreshold', props.activationLagThreshold ?? 0, { min: 0 },
-      `write ${literal('activationLagThreshold', 0)} (or another whole number of messages)`);
-    this.minReplicas = checkInteger(t, 'minReplicas', props.minReplicas ?? 1, { min: 0 }, `write ${literal('minReplicas', 1)} (or 0 to scale to zero)`);
-    this.maxReplicas = checkInteger(t, 'maxReplicas', props.maxReplicas ?? 10, { min: Math.max(1, this.minReplicas) },
-      `write ${literal('maxReplicas', Math.max(1, this.minReplicas))} or more: at least minReplicas (${this.minReplicas}) and at least 1`);
-    this.fallbackReplicas = checkInteger(t, 'fallbackReplicas',
+    this.lagThreshold = checkInteger(
+      t,
+      'lagThreshold',
+      props.lagThreshold ?? 10,
+      { min: 1 },
+      `write ${literal('lagThreshold', 10)} (a whole number of pending messages per replica)`,
+    );
+    this.activationLagThreshold = checkInteger(
+      t,
+      'activationLagThreshold',
+      props.activationLagThreshold ?? 0,
+      { min: 0 },
+      `write ${literal('activationLagThreshold', 0)} (or another whole number of messages)`,
+    );
+    this.minReplicas = checkInteger(
+      t,
+      'minReplicas',
+      props.minReplicas ?? 1,
+      { min: 0 },
+      `write ${literal('minReplicas', 1)} (or 0 to scale to zero)`,
+    );
+    this.maxReplicas = checkInteger(
+      t,
+      'maxReplicas',
+      props.maxReplicas ?? 10,
+      { min: Math.max(1, this.minReplicas) },
+      `write ${literal('maxReplicas', Math.max(1, this.minReplicas))} or more: at least minReplicas (${this.minReplicas}) and at least 1`,
+    );
+    this.fallbackReplicas = checkInteger(
+      t,
+      'fallbackReplicas',
       props.fallbackReplicas ?? Math.min(this.maxReplicas, Math.max(this.minReplicas, 2)),
       { min: this.minReplicas, max: this.maxReplicas },
       `write ${literal('fallbackReplicas', Math.min(this.maxReplicas, Math.max(this.minReplicas, 2)))}: a value from minReplicas ` +
-      `(${this.minReplicas}) to maxReplicas (${this.maxReplicas})`);
+        `(${this.minReplicas}) to maxReplicas (${this.maxReplicas})`,
+    );
     const pollingInterval = this.seconds(t, 'pollingInterval', props.pollingInterval ?? '15s', 1);
     const cooldownPeriod = this.seconds(t, 'cooldownPeriod', props.cooldownPeriod ?? '300s', 0);
 
@@ -80,24 +107,35 @@ export class JetStreamScaledObject extends Construct {
         pollingInterval,
         cooldownPeriod,
         // While the lag cannot be read (NATS down, leader moving), hold a safe size instead of freezing.
-        fallback: { failureThreshold: 3, replicas: this.fallbackReplicas, behavior: ScaledObjectSpecFallbackBehavior.CURRENT_REPLICAS_IF_HIGHER },
-        triggers: [{
-          type: 'nats-jetstream',
-          metadata: {
-            natsServerMonitoringEndpoint: props.monitoringEndpoint,
-            account: props.account,
-            stream: this.consumer.stream.streamName,
-            consumer: this.consumer.durableName,
-            lagThreshold: String(this.lagThreshold),
-            activationLagThreshold: String(this.activationLagThreshold),
-            useHttps: String(props.useHttps ?? false),
+        fallback: {
+          failureThreshold: 3,
+          replicas: this.fallbackReplicas,
+          behavior: ScaledObjectSpecFallbackBehavior.CURRENT_REPLICAS_IF_HIGHER,
+        },
+        triggers: [
+          {
+            type: 'nats-jetstream',
+            metadata: {
+              natsServerMonitoringEndpoint: props.monitoringEndpoint,
+              account: props.account,
+              stream: this.consumer.stream.streamName,
+              consumer: this.consumer.durableName,
+              lagThreshold: String(this.lagThreshold),
+              activationLagThreshold: String(this.activationLagThreshold),
+              useHttps: String(props.useHttps ?? false),
+            },
           },
-        }],
+        ],
       },
     });
   }
 
-  private seconds(t: CheckTarget, field: string, input: NonNullable<ScalerConfig['pollingInterval']>, min: number): number {
+  private seconds(
+    t: CheckTarget,
+    field: string,
+    input: NonNullable<ScalerConfig['pollingInterval']>,
+    min: number,
+  ): number {
     const secs = wholeSeconds(toDuration(t, field, input));
     if (secs === undefined || secs < min) {
       fail(this, {

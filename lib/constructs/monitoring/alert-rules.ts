@@ -11,11 +11,24 @@ import { NatsHelmValues, VOLUME_RESIZE_RUNBOOK } from '../nats/nats-helm-values'
 import { NatsMetricsService } from '../nats/nats-metrics-service';
 import { ALERT_DEFAULTS, alertRule, AlertText, RuleGroupJson, RuleJson } from './alert-table';
 import {
-  Baselines, ConsumerAlertTarget, ConsumerThresholds, resolveAlertThresholds, StreamAlertTarget, StreamThresholds,
+  Baselines,
+  ConsumerAlertTarget,
+  ConsumerThresholds,
+  resolveAlertThresholds,
+  StreamAlertTarget,
+  StreamThresholds,
 } from './alert-thresholds';
 import {
-  CONFIG_SERIES as C, CONSUMER_KEY_LABELS, CONSUMER_THRESHOLD_KEYS, EXPORTER_METRIC as M, MatchOp, promSelector, RECORDED as R,
-  scrapeJobOf, STREAM_KEY_LABELS, STREAM_THRESHOLD_KEYS,
+  CONFIG_SERIES as C,
+  CONSUMER_KEY_LABELS,
+  CONSUMER_THRESHOLD_KEYS,
+  EXPORTER_METRIC as M,
+  MatchOp,
+  promSelector,
+  RECORDED as R,
+  scrapeJobOf,
+  STREAM_KEY_LABELS,
+  STREAM_THRESHOLD_KEYS,
 } from './exporter-metrics';
 
 export { ALERT_DEFAULTS, ALERT_NAMES } from './alert-table';
@@ -111,8 +124,19 @@ export class NatsAlertRules extends Construct {
     const perObjectBundles = this.perObjectRuleBundles(baselines, scalerByConsumer);
     const overridden = new Set(perObjectBundles.flatMap((bundle) => bundle.map((r) => r.record!)));
     this.groups = [
-      { name: 'overmind-nats.recording', rules: [...this.recordingRules(), ...this.thresholdRules(baselines, overridden)] },
-      { name: 'overmind-nats.consumers', rules: this.consumerAlerts(props.consumers.length > 0, scalerByConsumer.size > 0, thresholds.anyAcked, longestWindowSeconds) },
+      {
+        name: 'overmind-nats.recording',
+        rules: [...this.recordingRules(), ...this.thresholdRules(baselines, overridden)],
+      },
+      {
+        name: 'overmind-nats.consumers',
+        rules: this.consumerAlerts(
+          props.consumers.length > 0,
+          scalerByConsumer.size > 0,
+          thresholds.anyAcked,
+          longestWindowSeconds,
+        ),
+      },
       { name: 'overmind-nats.streams', rules: this.streamAlerts(props.streams.map((s) => s.stream)) },
       { name: 'overmind-nats.servers', rules: this.serverAlerts(fileStorageRatio) },
     ].filter((g) => g.rules.length > 0);
@@ -158,7 +182,10 @@ export class NatsAlertRules extends Construct {
       { record: R.consumerNumPending, expr: `${consumerBy} (${M.consumerNumPending}${consumerLeader})` },
       { record: R.consumerNumAckPending, expr: `${consumerBy} (${M.consumerNumAckPending}${consumerLeader})` },
       { record: R.consumerNumRedelivered, expr: `${consumerBy} (${M.consumerNumRedelivered}${consumerLeader})` },
-      { record: R.consumerDeliveredStreamSeq, expr: `${consumerBy} (${M.consumerDeliveredStreamSeq}${consumerLeader})` },
+      {
+        record: R.consumerDeliveredStreamSeq,
+        expr: `${consumerBy} (${M.consumerDeliveredStreamSeq}${consumerLeader})`,
+      },
       // KEDA's lag (keda-prom-argo.md (a)): what the scaler divides by lagThreshold.
       { record: R.consumerLag, expr: `${R.consumerNumPending}${ns} + ${R.consumerNumAckPending}${ns}` },
       // When the leader last had nothing to redeliver: the max-deliver proxy compares it with each
@@ -184,18 +211,33 @@ export class NatsAlertRules extends Construct {
     const onStream = `on (${STREAM_THRESHOLD_KEYS.join(', ')})`;
     const everyConsumer = `${consumerBy} (${C.consumerInfo}${this.ns()})`;
     const ackedConsumer = `${consumerBy} (${C.consumerInfo}${this.ns(['ack_policy', 'none', '!='])})`;
-    const effective = (series: { threshold: string; override: string }, baseline: number | undefined, on: string, objects: string): RuleJson[] => {
+    const effective = (
+      series: { threshold: string; override: string },
+      baseline: number | undefined,
+      on: string,
+      objects: string,
+    ): RuleJson[] => {
       // No baseline: no object has this threshold (e.g. no consumer with acks), so neither has an override.
       if (baseline === undefined) return [];
       const fallback = `${baseline} * ${objects}`;
-      return [{ record: series.threshold, expr: overridden.has(series.override) ? `${series.override}${this.ns()} or ${on} ${fallback}` : fallback }];
+      return [
+        {
+          record: series.threshold,
+          expr: overridden.has(series.override) ? `${series.override}${this.ns()} or ${on} ${fallback}` : fallback,
+        },
+      ];
     };
     return [
       ...effective(C.consumerMaxLag, b.maxLag, onConsumer, everyConsumer),
       ...effective(C.consumerAckPendingLimit, b.ackPendingLimit, onConsumer, ackedConsumer),
       ...effective(C.consumerMaxRedelivered, b.maxRedelivered, onConsumer, ackedConsumer),
       ...effective(C.consumerMaxDeliverWindow, b.maxDeliverWindowSeconds, onConsumer, ackedConsumer),
-      ...effective(C.streamNearLimitRatio, b.nearLimitRatio, onStream, `max by (${STREAM_THRESHOLD_KEYS.join(', ')}) (${C.streamInfo}${this.ns()})`),
+      ...effective(
+        C.streamNearLimitRatio,
+        b.nearLimitRatio,
+        onStream,
+        `max by (${STREAM_THRESHOLD_KEYS.join(', ')}) (${C.streamInfo}${this.ns()})`,
+      ),
     ];
   }
 
@@ -203,21 +245,37 @@ export class NatsAlertRules extends Construct {
    * Per stream, in config order: its `:info` and overrides, then those of its consumers (info,
    * overrides, scaler capacity). These are the only rules that grow with the config.
    */
-  private perObjectRuleBundles(b: Baselines, scalerByConsumer: ReadonlyMap<JetStreamConsumer, JetStreamScaledObject>): RuleJson[][] {
+  private perObjectRuleBundles(
+    b: Baselines,
+    scalerByConsumer: ReadonlyMap<JetStreamConsumer, JetStreamScaledObject>,
+  ): RuleJson[][] {
     const consumersByStream = new Map<JetStreamStream, JetStreamConsumer[]>();
     for (const { consumer } of this.props.consumers) {
       const list = consumersByStream.get(consumer.stream) ?? [];
       list.push(consumer);
       consumersByStream.set(consumer.stream, list);
     }
-    const series = (record: string, value: number, labels: Record<string, string>): RuleJson => ({ record, expr: `vector(${value})`, labels });
-    const override = (s: { override: string }, value: number | undefined, baseline: number | undefined, labels: Record<string, string>): RuleJson[] =>
-      (value === undefined || value === baseline ? [] : [series(s.override, value, labels)]);
+    const series = (record: string, value: number, labels: Record<string, string>): RuleJson => ({
+      record,
+      expr: `vector(${value})`,
+      labels,
+    });
+    const override = (
+      s: { override: string },
+      value: number | undefined,
+      baseline: number | undefined,
+      labels: Record<string, string>,
+    ): RuleJson[] => (value === undefined || value === baseline ? [] : [series(s.override, value, labels)]);
     return this.props.streams.map(({ stream }) => {
       const streamLabels = { namespace: this.namespace, stream_name: stream.streamName };
       const rules: RuleJson[] = [
         series(C.streamInfo, 1, { ...streamLabels, discard: stream.discard }),
-        ...override(C.streamNearLimitRatio, this.streamThresholds.get(stream.streamName)!.nearLimitRatio, b.nearLimitRatio, streamLabels),
+        ...override(
+          C.streamNearLimitRatio,
+          this.streamThresholds.get(stream.streamName)!.nearLimitRatio,
+          b.nearLimitRatio,
+          streamLabels,
+        ),
       ];
       for (const consumer of consumersByStream.get(stream) ?? []) {
         const th = this.consumerThresholds.get(consumer.durableName)!;
@@ -229,7 +287,15 @@ export class NatsAlertRules extends Construct {
           ...override(C.consumerAckPendingLimit, th.ackPendingLimit, b.ackPendingLimit, labels),
           ...override(C.consumerMaxRedelivered, th.maxRedelivered, b.maxRedelivered, labels),
           ...override(C.consumerMaxDeliverWindow, th.maxDeliverWindowSeconds, b.maxDeliverWindowSeconds, labels),
-          ...(scaler ? [series(C.consumerScalerCapacity, th.scalerCapacity!, { ...labels, scaledobject: scaler.resource.name, workload: scaler.target })] : []),
+          ...(scaler
+            ? [
+                series(C.consumerScalerCapacity, th.scalerCapacity!, {
+                  ...labels,
+                  scaledobject: scaler.resource.name,
+                  workload: scaler.target,
+                }),
+              ]
+            : []),
         );
       }
       return rules;
@@ -241,7 +307,12 @@ export class NatsAlertRules extends Construct {
     return `{{ with ${queryFor(series, keys)} }}{{ . | first | value | ${format} }}{{ end }}`;
   }
 
-  private consumerAlerts(anyConsumer: boolean, anyScaler: boolean, anyAcked: boolean, longestWindowSeconds: number): RuleJson[] {
+  private consumerAlerts(
+    anyConsumer: boolean,
+    anyScaler: boolean,
+    anyAcked: boolean,
+    longestWindowSeconds: number,
+  ): RuleJson[] {
     if (!anyConsumer) return [];
     const ns = this.ns();
     const on = `on (${CONSUMER_THRESHOLD_KEYS.join(', ')})`;
@@ -264,7 +335,7 @@ export class NatsAlertRules extends Construct {
           `3. Scale its workers by hand if needed (kubectl scale deployment <workers> --replicas=5 -n ${this.namespace}), or add a scaler to the config.`,
         ].join('\n'),
       ),
-      '4. Look at the workers\' logs for slow or failing processing (every failure is redelivered after ackWait).',
+      "4. Look at the workers' logs for slow or failing processing (every failure is redelivered after ackWait).",
     ].join('\n');
     const lagWindow = ALERT_DEFAULTS.consumerLag.growthWindow;
     const rules: RuleJson[] = [
@@ -272,7 +343,8 @@ export class NatsAlertRules extends Construct {
         expr: `${R.consumerLag}${ns} > ${on} group_left () ${C.consumerMaxLag.threshold}${ns} and deriv(${R.consumerLag}${ns}[${lagWindow}]) > 0`,
         for: this.lagFor,
         summary: `NATS ${what}: lag ${T_VALUE_COUNT} above ${maxLag} and still growing`,
-        description: `Pending plus ack-pending messages on the consumer leader (the lag KEDA scales on) have been above the consumer's threshold of ${maxLag} ` +
+        description:
+          `Pending plus ack-pending messages on the consumer leader (the lag KEDA scales on) have been above the consumer's threshold of ${maxLag} ` +
           `and rising (deriv over ${lagWindow}) for ${promDuration(this.lagFor)}: the workers are not keeping up. ` +
           withScaler(
             `KEDA scales "{{ .Labels.workload }}" (ScaledObject {{ .Labels.scaledobject }}) on this lag and absorbs up to {{ printf "%.0f" .Value }} (lagThreshold x maxReplicas).`,
@@ -282,14 +354,17 @@ export class NatsAlertRules extends Construct {
       }),
     ];
     if (anyScaler) {
-      rules.push(this.alert(ALERT_DEFAULTS.scalerSaturated, {
-        // group_left copies the scaler's names onto the alert, for routing and the runbook.
-        expr: `${R.consumerLag}${ns} > ${on} group_left (scaledobject, workload) ${C.consumerScalerCapacity}${ns}`,
-        summary: `NATS ${what}: lag beyond what KEDA absorbs at maxReplicas of "{{ $labels.workload }}"`,
-        description: `Lag (${T_VALUE_COUNT}) has stayed above ${count(C.consumerScalerCapacity)}, lagThreshold x maxReplicas of ScaledObject {{ $labels.scaledobject }}: ` +
-          'the HPA asks for more than maxReplicas replicas of "{{ $labels.workload }}" and is capped, so the backlog drains only as fast as maxReplicas workers allow.',
-        runbook: lagRunbook,
-      }));
+      rules.push(
+        this.alert(ALERT_DEFAULTS.scalerSaturated, {
+          // group_left copies the scaler's names onto the alert, for routing and the runbook.
+          expr: `${R.consumerLag}${ns} > ${on} group_left (scaledobject, workload) ${C.consumerScalerCapacity}${ns}`,
+          summary: `NATS ${what}: lag beyond what KEDA absorbs at maxReplicas of "{{ $labels.workload }}"`,
+          description:
+            `Lag (${T_VALUE_COUNT}) has stayed above ${count(C.consumerScalerCapacity)}, lagThreshold x maxReplicas of ScaledObject {{ $labels.scaledobject }}: ` +
+            'the HPA asks for more than maxReplicas replicas of "{{ $labels.workload }}" and is capped, so the backlog drains only as fast as maxReplicas workers allow.',
+          runbook: lagRunbook,
+        }),
+      );
     }
     if (anyAcked) {
       const window = this.lookup(C.consumerMaxDeliverWindow.threshold, CONSUMER_THRESHOLD_KEYS, 'humanizeDuration');
@@ -301,7 +376,8 @@ export class NatsAlertRules extends Construct {
         this.alert(ALERT_DEFAULTS.ackPending, {
           expr: `${R.consumerNumAckPending}${ns} >= ${on} group_left () ${C.consumerAckPendingLimit.threshold}${ns}`,
           summary: `NATS ${what}: ack pending ${T_VALUE_COUNT} near maxAckPending`,
-          description: `${T_VALUE_COUNT} messages are delivered but not acked, at or above the consumer's threshold of ${count(C.consumerAckPendingLimit.threshold)} (its ackPendingRatio of maxAckPending). ` +
+          description:
+            `${T_VALUE_COUNT} messages are delivered but not acked, at or above the consumer's threshold of ${count(C.consumerAckPendingLimit.threshold)} (its ackPendingRatio of maxAckPending). ` +
             'At maxAckPending the server stops delivering to this consumer, so the backlog grows while workers hold messages.',
           runbook: [
             `1. ${info}: compare Outstanding Acks with Max Ack Pending.`,
@@ -312,19 +388,22 @@ export class NatsAlertRules extends Construct {
         this.alert(ALERT_DEFAULTS.redeliveries, {
           expr: `${R.consumerNumRedelivered}${ns} > ${on} group_left () ${C.consumerMaxRedelivered.threshold}${ns}`,
           summary: `NATS ${what}: ${T_VALUE_COUNT} messages awaiting redelivery, more than ${count(C.consumerMaxRedelivered.threshold)}`,
-          description: `${T_VALUE_COUNT} messages are currently marked for redelivery (a gauge, not a rate), more than the consumer's threshold of ${count(C.consumerMaxRedelivered.threshold)}: ` +
+          description:
+            `${T_VALUE_COUNT} messages are currently marked for redelivery (a gauge, not a rate), more than the consumer's threshold of ${count(C.consumerMaxRedelivered.threshold)}: ` +
             'workers fail, nak, or miss the ackWait. Each message is tried at most maxDeliver times.',
           runbook: [
             `1. ${info}: Redelivered Messages, the ack floor, ackWait and maxDeliver.`,
-            '2. Look for poison messages or timeouts in the workers\' logs; a handler slower than ackWait is redelivered while still working.',
+            "2. Look for poison messages or timeouts in the workers' logs; a handler slower than ackWait is redelivered while still working.",
             '3. Raise ackWait in the config if processing legitimately takes longer.',
           ].join('\n'),
         }),
         this.alert(ALERT_DEFAULTS.maxDeliver, {
-          expr: `(${R.consumerNumRedelivered}${ns} > 0 and ${on} ${C.consumerMaxDeliverWindow.threshold}${ns}) ` +
+          expr:
+            `(${R.consumerNumRedelivered}${ns} > 0 and ${on} ${C.consumerMaxDeliverWindow.threshold}${ns}) ` +
             `unless ${on} (max_over_time(${R.consumerRedeliveredZeroAt}${ns}[${longest}]) + ${on} group_left () ${C.consumerMaxDeliverWindow.threshold}${ns} > time())`,
           summary: `NATS ${what}: messages are probably reaching maxDeliver and being dropped`,
-          description: `Redeliveries have not dropped to zero for ${window} (the consumer's maxDeliver x ackWait, at least ${ALERT_DEFAULTS.maxDeliver.minWindow}), ` +
+          description:
+            `Redeliveries have not dropped to zero for ${window} (the consumer's maxDeliver x ackWait, at least ${ALERT_DEFAULTS.maxDeliver.minWindow}), ` +
             'long enough for a message to use all its attempts; after the last one the server gives it up for this consumer. ' +
             'This is a proxy: the exporter has no metric for terminated deliveries. The exact signal is the advisory ' +
             `${advisory}, which Prometheus does not see. It can also fire when different messages keep failing in turn.`,
@@ -345,21 +424,24 @@ export class NatsAlertRules extends Construct {
     const on = `on (${STREAM_THRESHOLD_KEYS.join(', ')})`;
     const what = `stream "${T_STREAM}" (${this.props.environment})`;
     const ratio = this.lookup(C.streamNearLimitRatio.threshold, STREAM_THRESHOLD_KEYS, 'humanizePercentage');
-    const fileStoreNote = ' (all file streams\' maxBytes must fit nats.fileStorageSize)';
-    const runbook = (limit: string) => [
-      `1. ${this.natsCli(`stream info ${T_STREAM}`)}: State (messages, bytes) against ${limit}.`,
-      '2. Check that the consumers keep up (consumer lag alerts) and that publishers are not flooding the stream.',
-      `3. Raise the stream's ${limit} in the config${limit === 'maxBytes' ? fileStoreNote : ''} or shorten maxAge.`,
-    ].join('\n');
+    const fileStoreNote = " (all file streams' maxBytes must fit nats.fileStorageSize)";
+    const runbook = (limit: string) =>
+      [
+        `1. ${this.natsCli(`stream info ${T_STREAM}`)}: State (messages, bytes) against ${limit}.`,
+        '2. Check that the consumers keep up (consumer lag alerts) and that publishers are not flooding the stream.',
+        `3. Raise the stream's ${limit} in the config${limit === 'maxBytes' ? fileStoreNote : ''} or shorten maxAge.`,
+      ].join('\n');
     const rules: RuleJson[] = [];
     for (const discard of ['old', 'new'] as const) {
       if (!streams.some((s) => s.discard === discard)) continue;
       const discardSelector = this.ns(['discard', 'new', discard === 'new' ? '=' : '!=']);
       const onlyThese = `and ${on} ${C.streamInfo}${discardSelector}`;
-      const effect = discard === 'new'
-        ? 'With discard "new" the server then rejects publishes to the stream.'
-        : 'With discard "old" the server then drops the oldest messages, so the stream keeps less than its maxAge promises.';
-      const severity = (d: { severity: AlertSeverity; severityDiscardNew: AlertSeverity }) => (discard === 'new' ? d.severityDiscardNew : d.severity);
+      const effect =
+        discard === 'new'
+          ? 'With discard "new" the server then rejects publishes to the stream.'
+          : 'With discard "old" the server then drops the oldest messages, so the stream keeps less than its maxAge promises.';
+      const severity = (d: { severity: AlertSeverity; severityDiscardNew: AlertSeverity }) =>
+        discard === 'new' ? d.severityDiscardNew : d.severity;
       const limitOf = (series: string, format: string) => this.lookup(series, STREAM_THRESHOLD_KEYS, format);
       rules.push(
         this.alert(ALERT_DEFAULTS.streamBytes, {
@@ -400,19 +482,21 @@ export class NatsAlertRules extends Construct {
       this.alert(ALERT_DEFAULTS.fileStorage, {
         expr: `${M.varzJetStreamStatsStorage}${sel} / (${M.varzJetStreamConfigMaxStorage}${sel} > 0) > ${fileStorageRatio}`,
         summary: `NATS (${env}): a server's JetStream file storage is above ${pct} of max_file_store`,
-        description: `A NATS server uses more than ${pct} of its JetStream file store (max_file_store ${nats.fileStoreMax}, PVC ${nats.fileStoragePvc.toQuantity()}). ` +
+        description:
+          `A NATS server uses more than ${pct} of its JetStream file store (max_file_store ${nats.fileStoreMax}, PVC ${nats.fileStoragePvc.toQuantity()}). ` +
           'When it is full, streams placed on it stop accepting messages.',
         runbook: [
           `1. ${this.natsCli('server report jetstream')}: storage per server.`,
           `2. ${this.natsCli('stream report')}: which streams hold the bytes.`,
-          '3. Lower streams\' maxBytes, or raise nats.fileStorageSize in the config after expanding the PVCs ' +
+          "3. Lower streams' maxBytes, or raise nats.fileStorageSize in the config after expanding the PVCs " +
             `(the StatefulSet's volumeClaimTemplates cannot change in place; runbook: ${VOLUME_RESIZE_RUNBOOK}).`,
         ].join('\n'),
       }),
       this.alert(ALERT_DEFAULTS.noMetaLeader, {
         expr: `count by (namespace) (${M.serverJetStreamDisabled}${sel} == 0) unless count by (namespace) (${M.serverJetStreamDisabled}${this.exporterSelector(['is_meta_leader', 'true'])})`,
         summary: `NATS (${env}): no JetStream meta leader`,
-        description: 'JetStream servers are up but none claims meta leadership: the meta group has no quorum. ' +
+        description:
+          'JetStream servers are up but none claims meta leadership: the meta group has no quorum. ' +
           'Streams and consumers cannot be created, updated or deleted (NACK fails), and placement stops.',
         runbook: [
           `1. ${this.natsCli('server report jetstream')}: the meta group, its leader and lagging peers.`,
@@ -423,16 +507,21 @@ export class NatsAlertRules extends Construct {
       this.alert(ALERT_DEFAULTS.jetStreamDisabled, {
         expr: `${M.serverJetStreamDisabled}${sel} == 1`,
         summary: `NATS (${env}): JetStream is disabled on a server`,
-        description: 'A NATS server runs without JetStream, usually after a storage problem (full or unwritable /data).',
+        description:
+          'A NATS server runs without JetStream, usually after a storage problem (full or unwritable /data).',
         runbook: `${connectionRunbook}\n5. Check the JetStream PVC: kubectl get pvc -n ${this.namespace}.`,
       }),
       this.alert(ALERT_DEFAULTS.serverMissing, {
         expr: `count by (namespace) (${M.serverJetStreamDisabled}${sel} == 0) < ${nats.replicas} or absent(${M.serverJetStreamDisabled}${sel})`,
-        severity: nats.replicas > 1 ? ALERT_DEFAULTS.serverMissing.severity : ALERT_DEFAULTS.serverMissing.severitySingleServer,
+        severity:
+          nats.replicas > 1 ? ALERT_DEFAULTS.serverMissing.severity : ALERT_DEFAULTS.serverMissing.severitySingleServer,
         summary: `NATS (${env}): fewer than ${nats.replicas} NATS servers report JetStream`,
-        description: `The environment runs ${nats.replicas} NATS server(s) but fewer report metrics with JetStream enabled: a server is down, ` +
+        description:
+          `The environment runs ${nats.replicas} NATS server(s) but fewer report metrics with JetStream enabled: a server is down, ` +
           'not ready, or its exporter cannot reach it (the exporter then drops its samples and `up` stays 1).' +
-          (nats.replicas > 1 ? ` JetStream keeps quorum while ${Math.floor(nats.replicas / 2) + 1} are up.` : ' This is the only server: clients are cut off.'),
+          (nats.replicas > 1
+            ? ` JetStream keeps quorum while ${Math.floor(nats.replicas / 2) + 1} are up.`
+            : ' This is the only server: clients are cut off.'),
         runbook: connectionRunbook,
       }),
       this.alert(ALERT_DEFAULTS.exporterDown, {
@@ -458,8 +547,15 @@ export class NatsAlertRules extends Construct {
     ];
   }
 
-  private alert(defaults: { readonly alert: string; readonly severity: AlertSeverity; readonly for: string }, rule: AlertText): RuleJson {
-    return alertRule(defaults, rule, { environment: this.props.environment, namespace: this.namespace, alerts: this.props.alerts });
+  private alert(
+    defaults: { readonly alert: string; readonly severity: AlertSeverity; readonly for: string },
+    rule: AlertText,
+  ): RuleJson {
+    return alertRule(defaults, rule, {
+      environment: this.props.environment,
+      namespace: this.namespace,
+      alerts: this.props.alerts,
+    });
   }
 
   /** A nats CLI command an operator can paste: through nats-box (which has the token), or a port-forward. */
@@ -503,4 +599,3 @@ function packInChunks(bundles: readonly RuleJson[][], maxBytes: number): RuleJso
   flush();
   return chunks;
 }
-

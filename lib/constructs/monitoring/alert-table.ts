@@ -13,7 +13,14 @@ import { Duration, parseDuration, promDuration } from '../../config/units';
  */
 export const ALERT_DEFAULTS = {
   /** config `maxLag` (and environment-wide `for`): lag high AND still growing (deriv over `growthWindow`). */
-  consumerLag: { alert: 'NatsConsumerLagGrowing', severity: 'critical', for: '10m', growthWindow: '10m', maxLagWithoutScaler: 10_000, scalerCapacityMultiple: 10 },
+  consumerLag: {
+    alert: 'NatsConsumerLagGrowing',
+    severity: 'critical',
+    for: '10m',
+    growthWindow: '10m',
+    maxLagWithoutScaler: 10_000,
+    scalerCapacityMultiple: 10,
+  },
   /** lag above lagThreshold x maxReplicas: the HPA wants more than maxReplicas. Only for consumers a scaler targets. */
   scalerSaturated: { alert: 'NatsConsumerScalerSaturated', severity: 'warning', for: '15m' },
   /** config `ackPendingRatio` of the consumer's maxAckPending (delivery stops at 100%). */
@@ -23,9 +30,20 @@ export const ALERT_DEFAULTS = {
   /** Proxy (no exporter metric exists): redeliveries never dropped to 0 for max(minWindow, maxDeliver x ackWait). */
   maxDeliver: { alert: 'NatsConsumerMaxDeliverLikely', severity: 'warning', for: '5m', minWindow: '5m' },
   /** config `nearLimitRatio` (and environment-wide `for`); critical with discard "new" (publishes are then rejected). */
-  streamBytes: { alert: 'NatsStreamNearMaxBytes', severity: 'warning', severityDiscardNew: 'critical', for: '15m', ratio: 0.85 },
+  streamBytes: {
+    alert: 'NatsStreamNearMaxBytes',
+    severity: 'warning',
+    severityDiscardNew: 'critical',
+    for: '15m',
+    ratio: 0.85,
+  },
   /** As streamBytes, for streams with maxMsgs; ratio and `for` are the stream's (streamBytes defaults). */
-  streamMessages: { alert: 'NatsStreamNearMaxMessages', severity: 'warning', severityDiscardNew: 'critical', for: '15m' },
+  streamMessages: {
+    alert: 'NatsStreamNearMaxMessages',
+    severity: 'warning',
+    severityDiscardNew: 'critical',
+    for: '15m',
+  },
   /** config `monitoring.alerts.fileStorageRatio` of a node's max_file_store. */
   fileStorage: { alert: 'NatsServerFileStorageHigh', severity: 'warning', for: '15m', ratio: 0.85 },
   noMetaLeader: { alert: 'NatsJetStreamNoMetaLeader', severity: 'critical', for: '2m' },
@@ -53,7 +71,6 @@ export interface RuleGroupJson {
   readonly name: string;
   readonly rules: readonly RuleJson[];
 }
-
 
 /** What an alert says, and when: its expression, texts and, where they differ from the table, `for` and severity. */
 export interface AlertText {

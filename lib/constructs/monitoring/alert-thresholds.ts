@@ -67,9 +67,17 @@ export function resolveAlertThresholds(scope: IConstruct, inputs: AlertThreshold
   const alerts = inputs.alerts ?? {};
   const envConsumer = checkConsumerAlerts(envTarget, 'monitoring.alerts.consumers', alerts.consumers ?? {});
   const envStream = checkStreamAlerts(envTarget, 'monitoring.alerts.streams', alerts.streams ?? {});
-  const lagFor = optionalDuration(envTarget, 'monitoring.alerts.consumers.for', alerts.consumers?.for) ?? parse(ALERT_DEFAULTS.consumerLag.for);
-  const streamFor = optionalDuration(envTarget, 'monitoring.alerts.streams.for', alerts.streams?.for) ?? parse(ALERT_DEFAULTS.streamBytes.for);
-  const fileStorageRatio = checkRatio(envTarget, 'monitoring.alerts.fileStorageRatio', alerts.fileStorageRatio ?? ALERT_DEFAULTS.fileStorage.ratio);
+  const lagFor =
+    optionalDuration(envTarget, 'monitoring.alerts.consumers.for', alerts.consumers?.for) ??
+    parse(ALERT_DEFAULTS.consumerLag.for);
+  const streamFor =
+    optionalDuration(envTarget, 'monitoring.alerts.streams.for', alerts.streams?.for) ??
+    parse(ALERT_DEFAULTS.streamBytes.for);
+  const fileStorageRatio = checkRatio(
+    envTarget,
+    'monitoring.alerts.fileStorageRatio',
+    alerts.fileStorageRatio ?? ALERT_DEFAULTS.fileStorage.ratio,
+  );
 
   const scalerByConsumer = new Map<JetStreamConsumer, JetStreamScaledObject>();
   for (const scaler of inputs.scalers ?? []) scalerByConsumer.set(scaler.consumer, scaler);
@@ -77,7 +85,10 @@ export function resolveAlertThresholds(scope: IConstruct, inputs: AlertThreshold
 
   const consumerThresholds = new Map<string, ConsumerThresholds>();
   for (const { consumer, alerts: own } of inputs.consumers) {
-    const t: CheckTarget = { scope, resource: `Consumer "${consumer.durableName}" (stream "${consumer.stream.streamName}")` };
+    const t: CheckTarget = {
+      scope,
+      resource: `Consumer "${consumer.durableName}" (stream "${consumer.stream.streamName}")`,
+    };
     rejectPerObjectFor(t, own, 'monitoring.alerts.consumers.for');
     const mine = checkConsumerAlerts(t, 'alerts', own ?? {});
     const scaler = scalerByConsumer.get(consumer);
@@ -85,11 +96,19 @@ export function resolveAlertThresholds(scope: IConstruct, inputs: AlertThreshold
     const acked = consumer.ackPolicy !== 'none';
     const ackPendingRatio = mine.ackPendingRatio ?? envConsumer.ackPendingRatio ?? ALERT_DEFAULTS.ackPending.ratio;
     consumerThresholds.set(consumer.durableName, {
-      maxLag: mine.maxLag ?? envConsumer.maxLag ??
-        (scalerCapacity !== undefined ? ALERT_DEFAULTS.consumerLag.scalerCapacityMultiple * scalerCapacity : ALERT_DEFAULTS.consumerLag.maxLagWithoutScaler),
+      maxLag:
+        mine.maxLag ??
+        envConsumer.maxLag ??
+        (scalerCapacity !== undefined
+          ? ALERT_DEFAULTS.consumerLag.scalerCapacityMultiple * scalerCapacity
+          : ALERT_DEFAULTS.consumerLag.maxLagWithoutScaler),
       ackPendingLimit: acked ? Math.ceil(ackPendingRatio * consumer.maxAckPending) : undefined,
-      maxRedelivered: acked ? mine.maxRedelivered ?? envConsumer.maxRedelivered ?? ALERT_DEFAULTS.redeliveries.maxRedelivered : undefined,
-      maxDeliverWindowSeconds: acked ? Math.max(minWindowSeconds, Math.ceil(consumer.maxDeliver * consumer.ackWait.toMilliseconds() / 1000)) : undefined,
+      maxRedelivered: acked
+        ? (mine.maxRedelivered ?? envConsumer.maxRedelivered ?? ALERT_DEFAULTS.redeliveries.maxRedelivered)
+        : undefined,
+      maxDeliverWindowSeconds: acked
+        ? Math.max(minWindowSeconds, Math.ceil((consumer.maxDeliver * consumer.ackWait.toMilliseconds()) / 1000))
+        : undefined,
       scalerCapacity,
     });
   }
@@ -99,7 +118,9 @@ export function resolveAlertThresholds(scope: IConstruct, inputs: AlertThreshold
     const t: CheckTarget = { scope, resource: `Stream "${stream.streamName}"` };
     rejectPerObjectFor(t, own, 'monitoring.alerts.streams.for');
     const mine = checkStreamAlerts(t, 'alerts', own ?? {});
-    streamThresholds.set(stream.streamName, { nearLimitRatio: mine.nearLimitRatio ?? envStream.nearLimitRatio ?? ALERT_DEFAULTS.streamBytes.ratio });
+    streamThresholds.set(stream.streamName, {
+      nearLimitRatio: mine.nearLimitRatio ?? envStream.nearLimitRatio ?? ALERT_DEFAULTS.streamBytes.ratio,
+    });
   }
 
   const all = [...consumerThresholds.values()];
@@ -114,8 +135,15 @@ export function resolveAlertThresholds(scope: IConstruct, inputs: AlertThreshold
   const windows = all.map((c) => c.maxDeliverWindowSeconds).filter((w): w is number => w !== undefined);
   const longestWindowSeconds = windows.reduce((a, b) => Math.max(a, b), minWindowSeconds);
   return {
-    lagFor, streamFor, fileStorageRatio, scalerByConsumer, consumerThresholds, streamThresholds, baselines,
-    anyAcked: windows.length > 0, longestWindowSeconds,
+    lagFor,
+    streamFor,
+    fileStorageRatio,
+    scalerByConsumer,
+    consumerThresholds,
+    streamThresholds,
+    baselines,
+    anyAcked: windows.length > 0,
+    longestWindowSeconds,
   };
 }
 
@@ -144,26 +172,54 @@ function rejectPerObjectFor(t: CheckTarget, own: object | undefined, environment
   const value = (own as { for?: unknown } | undefined)?.for;
   if (value === undefined) return;
   fail(t.scope, {
-    resource: t.resource, field: 'alerts.for', value,
+    resource: t.resource,
+    field: 'alerts.for',
+    value,
     allowed: `no per-object for: one alert rule serves every object, so its for is environment-wide (${environmentField})`,
     fix: `remove alerts.for here, and write ${literal(environmentField, value)}`,
   });
 }
 
-interface CheckedConsumerAlerts { maxLag?: number; ackPendingRatio?: number; maxRedelivered?: number }
-interface CheckedStreamAlerts { nearLimitRatio?: number }
+interface CheckedConsumerAlerts {
+  maxLag?: number;
+  ackPendingRatio?: number;
+  maxRedelivered?: number;
+}
+interface CheckedStreamAlerts {
+  nearLimitRatio?: number;
+}
 
 function checkConsumerAlerts(t: CheckTarget, prefix: string, c: ConsumerAlertConfig): CheckedConsumerAlerts {
   return {
-    maxLag: c.maxLag === undefined ? undefined : checkInteger(t, `${prefix}.maxLag`, c.maxLag, { min: 1 }, `write ${literal(`${prefix}.maxLag`, 1000)} (a whole number of messages)`),
-    ackPendingRatio: c.ackPendingRatio === undefined ? undefined : checkRatio(t, `${prefix}.ackPendingRatio`, c.ackPendingRatio),
-    maxRedelivered: c.maxRedelivered === undefined ? undefined : checkInteger(t, `${prefix}.maxRedelivered`, c.maxRedelivered, { min: 1 }, `write ${literal(`${prefix}.maxRedelivered`, 100)} (a whole number of messages)`),
+    maxLag:
+      c.maxLag === undefined
+        ? undefined
+        : checkInteger(
+            t,
+            `${prefix}.maxLag`,
+            c.maxLag,
+            { min: 1 },
+            `write ${literal(`${prefix}.maxLag`, 1000)} (a whole number of messages)`,
+          ),
+    ackPendingRatio:
+      c.ackPendingRatio === undefined ? undefined : checkRatio(t, `${prefix}.ackPendingRatio`, c.ackPendingRatio),
+    maxRedelivered:
+      c.maxRedelivered === undefined
+        ? undefined
+        : checkInteger(
+            t,
+            `${prefix}.maxRedelivered`,
+            c.maxRedelivered,
+            { min: 1 },
+            `write ${literal(`${prefix}.maxRedelivered`, 100)} (a whole number of messages)`,
+          ),
   };
 }
 
 function checkStreamAlerts(t: CheckTarget, prefix: string, s: StreamAlertConfig): CheckedStreamAlerts {
   return {
-    nearLimitRatio: s.nearLimitRatio === undefined ? undefined : checkRatio(t, `${prefix}.nearLimitRatio`, s.nearLimitRatio),
+    nearLimitRatio:
+      s.nearLimitRatio === undefined ? undefined : checkRatio(t, `${prefix}.nearLimitRatio`, s.nearLimitRatio),
   };
 }
 

@@ -75,13 +75,25 @@ export const CONFIG_SERIES = {
   /** Pending + ack pending above which "lag growing" fires. */
   consumerMaxLag: { threshold: 'overmind:consumer_max_lag:threshold', override: 'overmind:consumer_max_lag:override' },
   /** ceil(ackPendingRatio x maxAckPending); consumers with acks only. */
-  consumerAckPendingLimit: { threshold: 'overmind:consumer_ack_pending_limit:threshold', override: 'overmind:consumer_ack_pending_limit:override' },
+  consumerAckPendingLimit: {
+    threshold: 'overmind:consumer_ack_pending_limit:threshold',
+    override: 'overmind:consumer_ack_pending_limit:override',
+  },
   /** Messages awaiting redelivery above which "redeliveries high" fires; consumers with acks only. */
-  consumerMaxRedelivered: { threshold: 'overmind:consumer_max_redelivered:threshold', override: 'overmind:consumer_max_redelivered:override' },
+  consumerMaxRedelivered: {
+    threshold: 'overmind:consumer_max_redelivered:threshold',
+    override: 'overmind:consumer_max_redelivered:override',
+  },
   /** max(5m, maxDeliver x ackWait) in seconds; consumers with acks only. */
-  consumerMaxDeliverWindow: { threshold: 'overmind:consumer_max_deliver_window_seconds:threshold', override: 'overmind:consumer_max_deliver_window_seconds:override' },
+  consumerMaxDeliverWindow: {
+    threshold: 'overmind:consumer_max_deliver_window_seconds:threshold',
+    override: 'overmind:consumer_max_deliver_window_seconds:override',
+  },
   /** Fraction of maxBytes/maxMsgs at which "near its limit" fires. */
-  streamNearLimitRatio: { threshold: 'overmind:stream_near_limit_ratio:threshold', override: 'overmind:stream_near_limit_ratio:override' },
+  streamNearLimitRatio: {
+    threshold: 'overmind:stream_near_limit_ratio:threshold',
+    override: 'overmind:stream_near_limit_ratio:override',
+  },
   /** lagThreshold x maxReplicas of the KEDA scaler, labels + `scaledobject`, `workload`; scaled consumers only (no baseline). */
   consumerScalerCapacity: 'overmind:consumer_scaler_capacity:threshold',
 } as const;
@@ -99,6 +111,8 @@ export function scrapeJobOf(service: NatsMetricsService): string {
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
 /** `{a="x",b!="y"}` with keys in the given order (operator `=` unless given); values escaped for PromQL strings. */
-export function promSelector(labels: ReadonlyArray<readonly [string, string] | readonly [string, string, MatchOp]>): string {
+export function promSelector(
+  labels: ReadonlyArray<readonly [string, string] | readonly [string, string, MatchOp]>,
+): string {
   return `{${labels.map(([k, v, op]) => `${k}${op ?? '='}"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 }

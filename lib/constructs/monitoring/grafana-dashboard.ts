@@ -87,7 +87,10 @@ export class GrafanaDashboard extends Construct {
     this.fileName = `${this.uid}.json`;
     this.dashboard = this.build(props);
     this.resource = new k8s.KubeConfigMap(this, 'Resource', {
-      metadata: { name: `${props.nats.fullname}-dashboard`, labels: { ...(props.labels ?? DEFAULT_GRAFANA_DASHBOARD_LABELS) } },
+      metadata: {
+        name: `${props.nats.fullname}-dashboard`,
+        labels: { ...(props.labels ?? DEFAULT_GRAFANA_DASHBOARD_LABELS) },
+      },
       data: { [this.fileName]: `${JSON.stringify(sortKeysDeep(this.dashboard), null, 2)}\n` },
     });
   }
@@ -105,7 +108,8 @@ export class GrafanaDashboard extends Construct {
     const selectedConsumers = ['consumer_name', '$consumer', '=~'] as const;
     const leaderStream = this.sel(selectedStreams, ['is_stream_leader', 'true']);
     const leaderConsumer = this.sel(selectedStreams, selectedConsumers, ['is_consumer_leader', 'true']);
-    const thresholdOf = (series: string) => `max by (consumer_name) (${series}${promSelector([['namespace', this.namespace], selectedStreams, selectedConsumers])})`;
+    const thresholdOf = (series: string) =>
+      `max by (consumer_name) (${series}${promSelector([['namespace', this.namespace], selectedStreams, selectedConsumers])})`;
     const perConsumer = (metric: string) => `max by (consumer_name) (${metric}${leaderConsumer})`;
     const lines = props.alertRules !== undefined;
 
@@ -113,13 +117,77 @@ export class GrafanaDashboard extends Construct {
       {
         title: 'JetStream overview',
         panels: [
-          { title: 'Servers with JetStream', type: 'stat', width: 6, height: 4, targets: [{ expr: `count(${M.serverJetStreamDisabled}${js} == 0)`, legendFormat: 'servers' }], okFrom: props.nats.replicas, description: `Expected ${props.nats.replicas}.` },
-          { title: 'Meta leader', type: 'stat', width: 6, height: 4, targets: [{ expr: `max by (meta_leader) (${M.serverJetStreamDisabled}${this.sel(['is_meta_leader', 'true'])} == 0)`, legendFormat: '{{meta_leader}}' }], showName: true, description: 'Empty: no meta leader (NatsJetStreamNoMetaLeader).' },
-          { title: 'Streams', type: 'stat', width: 6, height: 4, targets: [{ expr: `max(${M.serverTotalStreams}${js})`, legendFormat: 'streams' }], description: 'Streams JetStream reports; the configured ones are the options of the stream variable.' },
-          { title: 'Consumers', type: 'stat', width: 6, height: 4, targets: [{ expr: `max(${M.serverTotalConsumers}${js})`, legendFormat: 'consumers' }] },
-          { title: 'Messages per stream', type: 'timeseries', width: 8, unit: 'short', targets: [{ expr: `max by (stream_name) (${M.streamTotalMessages}${leaderStream})`, legendFormat: '{{stream_name}}' }] },
-          { title: 'Bytes per stream', type: 'timeseries', width: 8, unit: 'bytes', targets: [{ expr: `max by (stream_name) (${M.streamTotalBytes}${leaderStream})`, legendFormat: '{{stream_name}}' }] },
-          { title: 'File storage used per server', type: 'timeseries', width: 8, unit: 'percentunit', targets: [{ expr: `${M.varzJetStreamStatsStorage}${js} / (${M.varzJetStreamConfigMaxStorage}${js} > 0)`, legendFormat: '{{pod}}' }] },
+          {
+            title: 'Servers with JetStream',
+            type: 'stat',
+            width: 6,
+            height: 4,
+            targets: [{ expr: `count(${M.serverJetStreamDisabled}${js} == 0)`, legendFormat: 'servers' }],
+            okFrom: props.nats.replicas,
+            description: `Expected ${props.nats.replicas}.`,
+          },
+          {
+            title: 'Meta leader',
+            type: 'stat',
+            width: 6,
+            height: 4,
+            targets: [
+              {
+                expr: `max by (meta_leader) (${M.serverJetStreamDisabled}${this.sel(['is_meta_leader', 'true'])} == 0)`,
+                legendFormat: '{{meta_leader}}',
+              },
+            ],
+            showName: true,
+            description: 'Empty: no meta leader (NatsJetStreamNoMetaLeader).',
+          },
+          {
+            title: 'Streams',
+            type: 'stat',
+            width: 6,
+            height: 4,
+            targets: [{ expr: `max(${M.serverTotalStreams}${js})`, legendFormat: 'streams' }],
+            description: 'Streams JetStream reports; the configured ones are the options of the stream variable.',
+          },
+          {
+            title: 'Consumers',
+            type: 'stat',
+            width: 6,
+            height: 4,
+            targets: [{ expr: `max(${M.serverTotalConsumers}${js})`, legendFormat: 'consumers' }],
+          },
+          {
+            title: 'Messages per stream',
+            type: 'timeseries',
+            width: 8,
+            unit: 'short',
+            targets: [
+              {
+                expr: `max by (stream_name) (${M.streamTotalMessages}${leaderStream})`,
+                legendFormat: '{{stream_name}}',
+              },
+            ],
+          },
+          {
+            title: 'Bytes per stream',
+            type: 'timeseries',
+            width: 8,
+            unit: 'bytes',
+            targets: [
+              { expr: `max by (stream_name) (${M.streamTotalBytes}${leaderStream})`, legendFormat: '{{stream_name}}' },
+            ],
+          },
+          {
+            title: 'File storage used per server',
+            type: 'timeseries',
+            width: 8,
+            unit: 'percentunit',
+            targets: [
+              {
+                expr: `${M.varzJetStreamStatsStorage}${js} / (${M.varzJetStreamConfigMaxStorage}${js} > 0)`,
+                legendFormat: '{{pod}}',
+              },
+            ],
+          },
         ],
       },
       {
@@ -128,46 +196,106 @@ export class GrafanaDashboard extends Construct {
         collapsed: streamNames.length > EXPANDED_STREAM_ROWS_MAX,
         panels: [
           {
-            title: '$stream: messages and maxMsgs', type: 'timeseries', width: 12, unit: 'short',
+            title: '$stream: messages and maxMsgs',
+            type: 'timeseries',
+            width: 12,
+            unit: 'short',
             targets: [
               { expr: `max by (stream_name) (${M.streamTotalMessages}${leaderStream})`, legendFormat: 'messages' },
-              { expr: `max by (stream_name) (${M.streamLimitMessages}${leaderStream} > 0)`, legendFormat: 'maxMsgs', line: true },
+              {
+                expr: `max by (stream_name) (${M.streamLimitMessages}${leaderStream} > 0)`,
+                legendFormat: 'maxMsgs',
+                line: true,
+              },
             ],
           },
           {
-            title: '$stream: bytes and maxBytes', type: 'timeseries', width: 12, unit: 'bytes',
+            title: '$stream: bytes and maxBytes',
+            type: 'timeseries',
+            width: 12,
+            unit: 'bytes',
             targets: [
               { expr: `max by (stream_name) (${M.streamTotalBytes}${leaderStream})`, legendFormat: 'bytes' },
-              { expr: `max by (stream_name) (${M.streamLimitBytes}${leaderStream} > 0)`, legendFormat: 'maxBytes', line: true },
+              {
+                expr: `max by (stream_name) (${M.streamLimitBytes}${leaderStream} > 0)`,
+                legendFormat: 'maxBytes',
+                line: true,
+              },
             ],
           },
           {
-            title: '$stream: lag per consumer (pending + ack pending)', type: 'timeseries', width: 24, unit: 'short',
-            description: 'The lag KEDA scales on, from each consumer leader.' +
-              (lines ? ' Dashed: the alert threshold (NatsConsumerLagGrowing) and, for consumers a KEDA scaler targets, its capacity lagThreshold x maxReplicas.' : ''),
+            title: '$stream: lag per consumer (pending + ack pending)',
+            type: 'timeseries',
+            width: 24,
+            unit: 'short',
+            description:
+              'The lag KEDA scales on, from each consumer leader.' +
+              (lines
+                ? ' Dashed: the alert threshold (NatsConsumerLagGrowing) and, for consumers a KEDA scaler targets, its capacity lagThreshold x maxReplicas.'
+                : ''),
             targets: [
-              { expr: `${perConsumer(M.consumerNumPending)} + ${perConsumer(M.consumerNumAckPending)}`, legendFormat: '{{consumer_name}}' },
-              ...(lines ? [
-                { expr: thresholdOf(C.consumerMaxLag.threshold), legendFormat: '{{consumer_name}} alert threshold', line: true },
-                { expr: thresholdOf(C.consumerScalerCapacity), legendFormat: '{{consumer_name}} scaler capacity', line: true },
-              ] : []),
+              {
+                expr: `${perConsumer(M.consumerNumPending)} + ${perConsumer(M.consumerNumAckPending)}`,
+                legendFormat: '{{consumer_name}}',
+              },
+              ...(lines
+                ? [
+                    {
+                      expr: thresholdOf(C.consumerMaxLag.threshold),
+                      legendFormat: '{{consumer_name}} alert threshold',
+                      line: true,
+                    },
+                    {
+                      expr: thresholdOf(C.consumerScalerCapacity),
+                      legendFormat: '{{consumer_name}} scaler capacity',
+                      line: true,
+                    },
+                  ]
+                : []),
             ],
           },
           {
-            title: '$stream: ack pending per consumer', type: 'timeseries', width: 12, unit: 'short',
-            description: 'Delivered, not yet acked. Delivery stops at the consumer\'s maxAckPending.' +
-              (lines ? ' Dashed: the alert threshold (NatsConsumerAckPendingHigh), ackPendingRatio of maxAckPending.' : ''),
+            title: '$stream: ack pending per consumer',
+            type: 'timeseries',
+            width: 12,
+            unit: 'short',
+            description:
+              "Delivered, not yet acked. Delivery stops at the consumer's maxAckPending." +
+              (lines
+                ? ' Dashed: the alert threshold (NatsConsumerAckPendingHigh), ackPendingRatio of maxAckPending.'
+                : ''),
             targets: [
               { expr: perConsumer(M.consumerNumAckPending), legendFormat: '{{consumer_name}}' },
-              ...(lines ? [{ expr: thresholdOf(C.consumerAckPendingLimit.threshold), legendFormat: '{{consumer_name}} alert threshold', line: true }] : []),
+              ...(lines
+                ? [
+                    {
+                      expr: thresholdOf(C.consumerAckPendingLimit.threshold),
+                      legendFormat: '{{consumer_name}} alert threshold',
+                      line: true,
+                    },
+                  ]
+                : []),
             ],
           },
           {
-            title: '$stream: messages awaiting redelivery per consumer', type: 'timeseries', width: 12, unit: 'short',
-            description: 'Messages currently marked for redelivery (a gauge).' + (lines ? ' Dashed: the alert threshold (NatsConsumerRedeliveriesHigh).' : ''),
+            title: '$stream: messages awaiting redelivery per consumer',
+            type: 'timeseries',
+            width: 12,
+            unit: 'short',
+            description:
+              'Messages currently marked for redelivery (a gauge).' +
+              (lines ? ' Dashed: the alert threshold (NatsConsumerRedeliveriesHigh).' : ''),
             targets: [
               { expr: perConsumer(M.consumerNumRedelivered), legendFormat: '{{consumer_name}}' },
-              ...(lines ? [{ expr: thresholdOf(C.consumerMaxRedelivered.threshold), legendFormat: '{{consumer_name}} alert threshold', line: true }] : []),
+              ...(lines
+                ? [
+                    {
+                      expr: thresholdOf(C.consumerMaxRedelivered.threshold),
+                      legendFormat: '{{consumer_name}} alert threshold',
+                      line: true,
+                    },
+                  ]
+                : []),
             ],
           },
         ],
@@ -175,13 +303,58 @@ export class GrafanaDashboard extends Construct {
       {
         title: 'Server health',
         panels: [
-          { title: 'Exporter scraped (up)', type: 'timeseries', width: 8, unit: 'short', targets: [{ expr: `up${js}`, legendFormat: '{{pod}}' }] },
-          { title: 'Client connections', type: 'timeseries', width: 8, unit: 'short', targets: [{ expr: `${M.varzConnections}${js}`, legendFormat: '{{pod}}' }] },
-          { title: 'Routes', type: 'timeseries', width: 8, unit: 'short', targets: [{ expr: `${M.varzRoutes}${js}`, legendFormat: '{{pod}}' }] },
-          { title: 'Memory', type: 'timeseries', width: 8, unit: 'bytes', targets: [{ expr: `${M.varzMem}${js}`, legendFormat: '{{pod}}' }] },
-          { title: 'CPU (% of one core)', type: 'timeseries', width: 8, unit: 'percent', targets: [{ expr: `${M.varzCpu}${js}`, legendFormat: '{{pod}}' }] },
-          { title: 'Slow consumers (cumulative)', type: 'timeseries', width: 8, unit: 'short', targets: [{ expr: `${M.varzSlowConsumers}${js}`, legendFormat: '{{pod}}' }] },
-          { title: 'Messages in/out per second', type: 'timeseries', width: 24, unit: 'short', targets: [{ expr: `sum(rate(${M.varzInMsgs}${js}[5m]))`, legendFormat: 'in' }, { expr: `sum(rate(${M.varzOutMsgs}${js}[5m]))`, legendFormat: 'out' }] },
+          {
+            title: 'Exporter scraped (up)',
+            type: 'timeseries',
+            width: 8,
+            unit: 'short',
+            targets: [{ expr: `up${js}`, legendFormat: '{{pod}}' }],
+          },
+          {
+            title: 'Client connections',
+            type: 'timeseries',
+            width: 8,
+            unit: 'short',
+            targets: [{ expr: `${M.varzConnections}${js}`, legendFormat: '{{pod}}' }],
+          },
+          {
+            title: 'Routes',
+            type: 'timeseries',
+            width: 8,
+            unit: 'short',
+            targets: [{ expr: `${M.varzRoutes}${js}`, legendFormat: '{{pod}}' }],
+          },
+          {
+            title: 'Memory',
+            type: 'timeseries',
+            width: 8,
+            unit: 'bytes',
+            targets: [{ expr: `${M.varzMem}${js}`, legendFormat: '{{pod}}' }],
+          },
+          {
+            title: 'CPU (% of one core)',
+            type: 'timeseries',
+            width: 8,
+            unit: 'percent',
+            targets: [{ expr: `${M.varzCpu}${js}`, legendFormat: '{{pod}}' }],
+          },
+          {
+            title: 'Slow consumers (cumulative)',
+            type: 'timeseries',
+            width: 8,
+            unit: 'short',
+            targets: [{ expr: `${M.varzSlowConsumers}${js}`, legendFormat: '{{pod}}' }],
+          },
+          {
+            title: 'Messages in/out per second',
+            type: 'timeseries',
+            width: 24,
+            unit: 'short',
+            targets: [
+              { expr: `sum(rate(${M.varzInMsgs}${js}[5m]))`, legendFormat: 'in' },
+              { expr: `sum(rate(${M.varzOutMsgs}${js}[5m]))`, legendFormat: 'out' },
+            ],
+          },
         ],
       },
     ];
@@ -201,22 +374,54 @@ export class GrafanaDashboard extends Construct {
       tags: ['nats', 'jetstream', 'overmind', props.environment],
       templating: {
         list: [
-          { name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', current: {}, hide: 0, refresh: 1, options: [], regex: '' },
+          {
+            name: 'datasource',
+            label: 'Data source',
+            type: 'datasource',
+            query: 'prometheus',
+            current: {},
+            hide: 0,
+            refresh: 1,
+            options: [],
+            regex: '',
+          },
           {
             // Custom, not a Prometheus query: a configured stream has its row even before it has metrics.
-            name: 'stream', label: 'Stream', type: 'custom', description: 'The streams of the config (config/).',
+            name: 'stream',
+            label: 'Stream',
+            type: 'custom',
+            description: 'The streams of the config (config/).',
             // Grafana splits a custom variable's query at commas; `\,` keeps one in a value.
             query: streamNames.map((n) => n.replace(/,/g, '\\,')).join(','),
-            multi: true, includeAll: true, allValue: '.*', current: all, hide: 0, skipUrlSync: false,
+            multi: true,
+            includeAll: true,
+            allValue: '.*',
+            current: all,
+            hide: 0,
+            skipUrlSync: false,
             // Grafana builds a custom variable's options from `query` on load (legacy `processVariable` ->
             // updateCustomVariableOptions; Scenes' CustomVariable), so saved options would only repeat it.
             options: [],
           },
           {
             // The consumers Prometheus sees on the selected streams, so a new consumer needs no dashboard change.
-            name: 'consumer', label: 'Consumer', type: 'query', datasource: DATASOURCE, description: 'Consumers of the selected streams, as the exporter reports them.',
-            definition: consumerQuery, query: consumerQuery, refresh: 2, sort: 1, regex: '',
-            multi: true, includeAll: true, allValue: '.*', current: all, hide: 0, skipUrlSync: false, options: [],
+            name: 'consumer',
+            label: 'Consumer',
+            type: 'query',
+            datasource: DATASOURCE,
+            description: 'Consumers of the selected streams, as the exporter reports them.',
+            definition: consumerQuery,
+            query: consumerQuery,
+            refresh: 2,
+            sort: 1,
+            regex: '',
+            multi: true,
+            includeAll: true,
+            allValue: '.*',
+            current: all,
+            hide: 0,
+            skipUrlSync: false,
+            options: [],
           },
         ],
       },
@@ -241,7 +446,14 @@ function layout(rows: RowSpec[]): unknown[] {
   let id = 1;
   let y = 0;
   for (const row of rows) {
-    const rowPanel: Record<string, unknown> = { collapsed: row.collapsed ?? false, gridPos: { h: 1, w: 24, x: 0, y }, id: id++, panels: [], title: row.title, type: 'row' };
+    const rowPanel: Record<string, unknown> = {
+      collapsed: row.collapsed ?? false,
+      gridPos: { h: 1, w: 24, x: 0, y },
+      id: id++,
+      panels: [],
+      title: row.title,
+      type: 'row',
+    };
     if (row.repeat) rowPanel.repeat = row.repeat;
     out.push(rowPanel);
     y += 1;
@@ -271,14 +483,33 @@ function layout(rows: RowSpec[]): unknown[] {
   return out;
 }
 
-function panel(p: PanelSpec, id: number, gridPos: { h: number; w: number; x: number; y: number }): Record<string, unknown> {
-  const steps = p.okFrom !== undefined ? [{ color: 'red', value: null }, { color: 'green', value: p.okFrom }] : [{ color: 'green', value: null }];
+function panel(
+  p: PanelSpec,
+  id: number,
+  gridPos: { h: number; w: number; x: number; y: number },
+): Record<string, unknown> {
+  const steps =
+    p.okFrom !== undefined
+      ? [
+          { color: 'red', value: null },
+          { color: 'green', value: p.okFrom },
+        ]
+      : [{ color: 'green', value: null }];
   const isStat = p.type === 'stat';
   const refId = (i: number) => String.fromCharCode(65 + i);
-  const lineOverrides = p.targets.flatMap((t, i) => (t.line ? [{
-    matcher: { id: 'byFrameRefID', options: refId(i) },
-    properties: [{ id: 'custom.lineStyle', value: { dash: [10, 10], fill: 'dash' } }, { id: 'custom.fillOpacity', value: 0 }],
-  }] : []));
+  const lineOverrides = p.targets.flatMap((t, i) =>
+    t.line
+      ? [
+          {
+            matcher: { id: 'byFrameRefID', options: refId(i) },
+            properties: [
+              { id: 'custom.lineStyle', value: { dash: [10, 10], fill: 'dash' } },
+              { id: 'custom.fillOpacity', value: 0 },
+            ],
+          },
+        ]
+      : [],
+  );
   return {
     datasource: DATASOURCE,
     description: p.description ?? '',
@@ -293,9 +524,22 @@ function panel(p: PanelSpec, id: number, gridPos: { h: number; w: number; x: num
     gridPos,
     id,
     options: isStat
-      ? { colorMode: 'value', graphMode: 'none', reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, textMode: p.showName ? 'name' : 'auto' }
-      : { legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'none' } },
-    targets: p.targets.map((t, i) => ({ datasource: DATASOURCE, expr: t.expr, legendFormat: t.legendFormat, refId: refId(i) })),
+      ? {
+          colorMode: 'value',
+          graphMode: 'none',
+          reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+          textMode: p.showName ? 'name' : 'auto',
+        }
+      : {
+          legend: { displayMode: 'list', placement: 'bottom', showLegend: true },
+          tooltip: { mode: 'multi', sort: 'none' },
+        },
+    targets: p.targets.map((t, i) => ({
+      datasource: DATASOURCE,
+      expr: t.expr,
+      legendFormat: t.legendFormat,
+      refId: refId(i),
+    })),
     title: p.title,
     type: p.type,
   };

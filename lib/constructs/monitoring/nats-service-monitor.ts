@@ -26,7 +26,14 @@ export class NatsServiceMonitor extends Construct {
       spec: {
         // Only labels we own: Argo CD label tracking rewrites app.kubernetes.io/instance (nats-metrics-service.ts).
         selector: { matchLabels: props.service.monitorSelectorLabels },
-        endpoints: [{ port: EXPORTER_PORT_NAME, interval: promDuration(props.scrapeInterval), path: '/metrics', scheme: ServiceMonitorSpecEndpointsScheme.HTTP }],
+        endpoints: [
+          {
+            port: EXPORTER_PORT_NAME,
+            interval: promDuration(props.scrapeInterval),
+            path: '/metrics',
+            scheme: ServiceMonitorSpecEndpointsScheme.HTTP,
+          },
+        ],
       },
     });
   }

@@ -24,7 +24,6 @@ const MIB = ByteSize.mebibytes(1);
 const SERVER_MEMORY = ByteSize.mebibytes(256);
 const NATS_RESOURCE = 'NATS cluster (nats)';
 
-
 /**
  * JetStream file store capacity (PVC) per node when the config sets none: the chart's own default
  * (`config.jetstream.fileStore.pvc.size: 10Gi`, ../shared/upstream/nats-chart-2.14.2/values.yaml:101).
@@ -40,7 +39,8 @@ const KEDA_SCALER_SOURCE = 'https://github.com/kedacore/keda/blob/v2.20.2/pkg/sc
 /** Where the runbook for growing the volume lives (docs/operations.md). */
 export const VOLUME_RESIZE_RUNBOOK = 'docs/operations.md#growing-the-jetstream-file-store';
 
-const sumOf = (streams: readonly JetStreamStream[]) => streams.reduce((acc, s) => acc.plus(s.maxBytes), ByteSize.bytes(0));
+const sumOf = (streams: readonly JetStreamStream[]) =>
+  streams.reduce((acc, s) => acc.plus(s.maxBytes), ByteSize.bytes(0));
 
 /** `the client URL (a), each pod (b, c)`: hosts grouped by why they are needed, in first-seen order. */
 function describeByReason(names: ReadonlyArray<{ host: string; why: string }>): string {
@@ -51,7 +51,12 @@ function describeByReason(names: ReadonlyArray<{ host: string; why: string }>): 
 
 /** `8.5GiB`, `500MiB`: short sizes for messages (ByteSize#toString adds the byte count). */
 export function shortSize(size: ByteSize): string {
-  for (const [unit, bytes] of [['TiB', 1024 ** 4], ['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
+  for (const [unit, bytes] of [
+    ['TiB', 1024 ** 4],
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024],
+  ] as const) {
     if (size.bytes >= bytes) return `${Number((size.bytes / bytes).toFixed(2))}${unit}`;
   }
   return `${size.bytes}B`;
@@ -118,8 +123,11 @@ export class NatsHelmValues extends Construct {
     const memoryHeadroom = props.memoryStoreHeadroom ?? 0.25;
     if (!(memoryHeadroom >= 0 && memoryHeadroom <= 10)) {
       fail(this, {
-        resource: t.resource, field: 'nats.memoryStoreHeadroom', value: memoryHeadroom,
-        allowed: 'a fraction from 0 to 10, e.g. 0.25 for 25%', fix: `write ${literal('nats.memoryStoreHeadroom', 0.25)}`,
+        resource: t.resource,
+        field: 'nats.memoryStoreHeadroom',
+        value: memoryHeadroom,
+        allowed: 'a fraction from 0 to 10, e.g. 0.25 for 25%',
+        fix: `write ${literal('nats.memoryStoreHeadroom', 0.25)}`,
       });
     }
     // Each node reserves the full maxBytes of every stream it hosts (tooling.md §2: 6.5 GiB per
@@ -128,13 +136,17 @@ export class NatsHelmValues extends Construct {
     const fileStreams = props.streams.filter((s) => s.storage === 'file');
     const memoryStreams = props.streams.filter((s) => s.storage === 'memory');
     this.fileStoreRequired = sumOf(fileStreams);
-    this.memoryStoreMax = sumOf(memoryStreams).times(1 + memoryHeadroom).roundUpTo(MIB);
+    this.memoryStoreMax = sumOf(memoryStreams)
+      .times(1 + memoryHeadroom)
+      .roundUpTo(MIB);
 
     // The file store is a fixed, per-environment capacity, never derived from the streams: the chart
     // writes it into the StatefulSet's volumeClaimTemplates, which Kubernetes never updates
     // (helm.md §6, nats-io/k8s#723), so a derived size would break the sync whenever a stream is added.
     this.fileStoragePvc = toByteSize(t, 'nats.fileStorageSize', props.fileStorageSize ?? DEFAULT_FILE_STORAGE_SIZE);
-    this.fileStoreMax = ByteSize.bytes(Math.floor(this.fileStoragePvc.bytes * FILE_STORE_SHARE_OF_PVC / MIB.bytes) * MIB.bytes);
+    this.fileStoreMax = ByteSize.bytes(
+      Math.floor((this.fileStoragePvc.bytes * FILE_STORE_SHARE_OF_PVC) / MIB.bytes) * MIB.bytes,
+    );
     if (this.fileStoreRequired.bytes > this.fileStoreMax.bytes) {
       this.failFileStoreTooSmall(t, fileStreams, props.fileStorageSize);
     }
@@ -150,7 +162,9 @@ export class NatsHelmValues extends Construct {
   private checkMemory(t: CheckTarget, props: NatsHelmValuesProps, headroom: number): void {
     const available = this.memoryLimit.bytes - SERVER_MEMORY.bytes;
     if (this.memoryStoreMax.bytes <= available) return;
-    const memoryStreams = props.streams.filter((s) => s.storage === 'memory').sort((a, b) => b.maxBytes.bytes - a.maxBytes.bytes);
+    const memoryStreams = props.streams
+      .filter((s) => s.storage === 'memory')
+      .sort((a, b) => b.maxBytes.bytes - a.maxBytes.bytes);
     const largest = memoryStreams[0];
     const limitText = props.resources?.memory ?? '2GiB';
     // Enough memory for the store as configured (with headroom) and the server, rounded up to whole GiB.
@@ -158,17 +172,24 @@ export class NatsHelmValues extends Construct {
     if (largest && largest.maxBytes.times(1 + headroom).roundUpTo(MIB).bytes > available) {
       const fits = ByteSize.bytes(Math.max(MIB.bytes, Math.floor(available / (1 + headroom) / MIB.bytes) * MIB.bytes));
       fail(this, {
-        resource: `Stream "${largest.streamName}"`, field: 'maxBytes', value: largest.maxBytes.toString(),
-        allowed: `at most ${fits} for a memory stream: every NATS server holds it in memory (plus ${Math.round(headroom * 100)}% ` +
+        resource: `Stream "${largest.streamName}"`,
+        field: 'maxBytes',
+        value: largest.maxBytes.toString(),
+        allowed:
+          `at most ${fits} for a memory stream: every NATS server holds it in memory (plus ${Math.round(headroom * 100)}% ` +
           `headroom) within nats.resources.memory (${limitText}), of which ${SERVER_MEMORY} is kept for the server itself`,
-        fix: `write ${literal('maxBytes', `${fits.toQuantity()}B`)}, or ${literal('storage', 'file')}, ` +
+        fix:
+          `write ${literal('maxBytes', `${fits.toQuantity()}B`)}, or ${literal('storage', 'file')}, ` +
           `or more memory for NATS: ${literal('nats.resources.memory', `${needed.toQuantity()}B`)}`,
       });
     }
     const listed = memoryStreams.map((s) => `"${s.streamName}" ${s.maxBytes.toQuantity()}B`).join(', ');
     fail(this, {
-      resource: t.resource, field: 'nats.resources.memory', value: limitText,
-      allowed: `more than the memory streams' store (${this.memoryStoreMax}: ${listed}, plus ` +
+      resource: t.resource,
+      field: 'nats.resources.memory',
+      value: limitText,
+      allowed:
+        `more than the memory streams' store (${this.memoryStoreMax}: ${listed}, plus ` +
         `${Math.round(headroom * 100)}% headroom) plus ${SERVER_MEMORY} for the server`,
       fix: `write ${literal('nats.resources.memory', `${needed.toQuantity()}B`)}, or lower the maxBytes of the memory streams (${listed})`,
     });
@@ -183,10 +204,18 @@ export class NatsHelmValues extends Construct {
     const fullname = fullnameOf(releaseName);
     const why = STATEFUL_SET_NAME_RULE.error(fullname);
     if (why) {
-      const shorter = releaseName.replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').slice(0, 40).replace(/-+$/, '') || 'nats';
+      const shorter =
+        releaseName
+          .replace(/[^a-z0-9-]+/g, '-')
+          .replace(/^[^a-z]+/, '')
+          .slice(0, 40)
+          .replace(/-+$/, '') || 'nats';
       fail(this, {
-        resource: t.resource, field: 'nats.releaseName', value: releaseName,
-        allowed: `a name whose chart fullname ("${fullname}": the release name, with "-nats" appended unless it contains "nats") ` +
+        resource: t.resource,
+        field: 'nats.releaseName',
+        value: releaseName,
+        allowed:
+          `a name whose chart fullname ("${fullname}": the release name, with "-nats" appended unless it contains "nats") ` +
           `names the StatefulSet and the Services: ${STATEFUL_SET_NAME_RULE.allowed}`,
         fix: `rename it (the fullname ${why}), e.g. ${literal('nats.releaseName', shorter)}`,
       });
@@ -198,22 +227,32 @@ export class NatsHelmValues extends Construct {
    * The streams do not fit the file store. Names the field, a size to set as the config writes it,
    * and the streams that fill it, largest first.
    */
-  private failFileStoreTooSmall(t: CheckTarget, fileStreams: readonly JetStreamStream[], given: SizeInput | undefined): never {
+  private failFileStoreTooSmall(
+    t: CheckTarget,
+    fileStreams: readonly JetStreamStream[],
+    given: SizeInput | undefined,
+  ): never {
     const share = FILE_STORE_SHARE_OF_PVC;
     const minimum = this.fileStoreRequired.times(1 / share).roundUpTo(GIB);
     const suggested = this.fileStoreRequired.times((1 + SUGGESTED_FILE_STORE_ROOM) / share).roundUpTo(GIB);
     const largestFirst = [...fileStreams].sort((a, b) => b.maxBytes.bytes - a.maxBytes.bytes);
-    const named = largestFirst.slice(0, STREAMS_NAMED_IN_ERRORS).map((s) => `"${s.streamName}" ${shortSize(s.maxBytes)}`);
+    const named = largestFirst
+      .slice(0, STREAMS_NAMED_IN_ERRORS)
+      .map((s) => `"${s.streamName}" ${shortSize(s.maxBytes)}`);
     const more = largestFirst.length - named.length;
     const suggestedLiteral = `${suggested.bytes / GIB.bytes}GiB`;
     fail(this, {
-      resource: t.resource, field: 'nats.fileStorageSize', value: given ?? DEFAULT_FILE_STORAGE_SIZE,
-      allowed: `a file store that holds every file stream's maxBytes on each node (placement is the server's choice): ` +
+      resource: t.resource,
+      field: 'nats.fileStorageSize',
+      value: given ?? DEFAULT_FILE_STORAGE_SIZE,
+      allowed:
+        `a file store that holds every file stream's maxBytes on each node (placement is the server's choice): ` +
         `the file streams reserve ${shortSize(this.fileStoreRequired)} (${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}), ` +
         `but max_file_store is ${Math.round(share * 100)}% of ${shortSize(this.fileStoragePvc)} = ${shortSize(this.fileStoreMax)}` +
         `${given === undefined ? ` (${DEFAULT_FILE_STORAGE_SIZE} is the default when fileStorageSize is not set)` : ''}; ` +
         `at least ${minimum.bytes / GIB.bytes}GiB is needed`,
-      fix: `write ${literal('nats.fileStorageSize', suggestedLiteral)} in the environment's config (${Math.round(SUGGESTED_FILE_STORE_ROOM * 100)}% room ` +
+      fix:
+        `write ${literal('nats.fileStorageSize', suggestedLiteral)} in the environment's config (${Math.round(SUGGESTED_FILE_STORE_ROOM * 100)}% room ` +
         `for further streams), or lower the streams' maxBytes. On a running cluster a larger volume means expanding the PVCs ` +
         `first: ${VOLUME_RESIZE_RUNBOOK}`,
     });
@@ -239,7 +278,9 @@ export class NatsHelmValues extends Construct {
       if (tls?.monitor) {
         // The chart's monitor TLS reuses config.nats.tls (helm.md §1(e)).
         fail(this, {
-          resource: t.resource, field: 'nats.tls.monitor', value: true,
+          resource: t.resource,
+          field: 'nats.tls.monitor',
+          value: true,
           allowed: 'true only with nats.tls.enabled (the monitor port reuses the client certificate)',
           fix: `write ${literal('nats.tls.enabled', true)}, or ${literal('nats.tls.monitor', false)}`,
         });
@@ -273,9 +314,9 @@ export class NatsHelmValues extends Construct {
   private requiredCertificateNames(tls: NatsTls): Array<{ host: string; why: string }> {
     const names = [{ host: this.clientHost, why: 'the client URL workloads use' }];
     if (!tls.monitor) return names;
-    names.push({ host: tls.monitorDomain, why: 'the exporter sidecar\'s monitorDomain' });
+    names.push({ host: tls.monitorDomain, why: "the exporter sidecar's monitorDomain" });
     if (this.kedaReadsMonitor) {
-      names.push({ host: this.headlessServiceHost, why: 'KEDA\'s natsServerMonitoringEndpoint' });
+      names.push({ host: this.headlessServiceHost, why: "KEDA's natsServerMonitoringEndpoint" });
       // A single server is never walked: KEDA stops at cluster_size <= 1 (nats_jetstream_scaler.go:185).
       const pods = this.replicas > 1 ? this.replicas : 0;
       for (let i = 0; i < pods; i++) {
@@ -297,7 +338,10 @@ export class NatsHelmValues extends Construct {
     const headless = this.headlessServiceHost;
     const suggested = [
       ...new Set([
-        this.fullname, `${this.fullname}.${this.namespace}`, `${this.fullname}.${this.namespace}.svc`, this.clientHost,
+        this.fullname,
+        `${this.fullname}.${this.namespace}`,
+        `${this.fullname}.${this.namespace}.svc`,
+        this.clientHost,
         ...(tls.monitor ? [tls.monitorDomain] : []),
         ...(tls.monitor && this.kedaReadsMonitor ? [headless, `*.${headless}`] : []),
       ]),
@@ -307,29 +351,41 @@ export class NatsHelmValues extends Construct {
     const malformed = (given ?? []).find((name) => !isCertificateDnsName(name));
     if (malformed !== undefined) {
       fail(this, {
-        resource: t.resource, field, value: given,
-        allowed: 'DNS names as the certificate lists them (no scheme, port or path; a wildcard only as the whole ' +
+        resource: t.resource,
+        field,
+        value: given,
+        allowed:
+          'DNS names as the certificate lists them (no scheme, port or path; a wildcard only as the whole ' +
           `first label), not "${malformed}"`,
         fix: `write the names as in the certificate's dnsNames, e.g. ${literal}`,
       });
     }
-    const missing = uncoveredHosts(given ?? [], required.map((r) => r.host));
+    const missing = uncoveredHosts(
+      given ?? [],
+      required.map((r) => r.host),
+    );
     if (given !== undefined && missing.length === 0) return;
     const servesMonitor = tls.monitor ? ', which nats.tls.monitor also serves on port 8222' : '';
     const orDropMonitor = tls.monitor ? ', or drop nats.tls.monitor (KEDA then reads the monitor port over http)' : '';
-    const kedaReason = tls.monitor && this.kedaReadsMonitor
-      ? 'KEDA verifies the monitor certificate and has no option to skip that ' +
-        `(${KEDA_SCALER_SOURCE}#L134); it reads /jsz and /varz at the headless Service, then /jsz at each pod ` +
-        'under it ' +
-        `(${KEDA_SCALER_SOURCE}#L405-L420). `
-      : '';
+    const kedaReason =
+      tls.monitor && this.kedaReadsMonitor
+        ? 'KEDA verifies the monitor certificate and has no option to skip that ' +
+          `(${KEDA_SCALER_SOURCE}#L134); it reads /jsz and /varz at the headless Service, then /jsz at each pod ` +
+          'under it ' +
+          `(${KEDA_SCALER_SOURCE}#L405-L420). `
+        : '';
     fail(this, {
-      resource: t.resource, field, value: given,
-      allowed: `the DNS names of the certificate in ${secret}${servesMonitor}; ` +
+      resource: t.resource,
+      field,
+      value: given,
+      allowed:
+        `the DNS names of the certificate in ${secret}${servesMonitor}; ` +
         `they must cover ${describeByReason(required)}. ${kedaReason}` +
-        (given === undefined ? 'Synth cannot read the certificate, so the config states its names'
+        (given === undefined
+          ? 'Synth cannot read the certificate, so the config states its names'
           : `Not covered: ${missing.join(', ')}`),
-      fix: 'issue the certificate with these names (cert-manager: the Certificate\'s dnsNames, docs/operations.md#tls) ' +
+      fix:
+        "issue the certificate with these names (cert-manager: the Certificate's dnsNames, docs/operations.md#tls) " +
         `and list them: ${literal}${orDropMonitor}`,
     });
   }
@@ -386,7 +442,11 @@ export class NatsHelmValues extends Construct {
       global: { labels: { 'app.kubernetes.io/part-of': 'overmind-nats' } },
       config: {
         cluster: clustered
-          ? { enabled: true, replicas: this.replicas, tls: tls ? { enabled: true, secretName: tls.routeSecretName } : undefined }
+          ? {
+              enabled: true,
+              replicas: this.replicas,
+              tls: tls ? { enabled: true, secretName: tls.routeSecretName } : undefined,
+            }
           : { enabled: false },
         nats: tls ? { tls: { enabled: true, secretName: tls.clientSecretName } } : undefined,
         jetstream: {
@@ -397,7 +457,10 @@ export class NatsHelmValues extends Construct {
             pvc: { enabled: true, size: this.fileStoragePvc.toQuantity(), storageClassName: props.storageClassName },
             maxSize: this.fileStoreMax.toQuantity(),
           },
-          memoryStore: this.memoryStoreMax.bytes > 0 ? { enabled: true, maxSize: this.memoryStoreMax.toQuantity() } : { enabled: false },
+          memoryStore:
+            this.memoryStoreMax.bytes > 0
+              ? { enabled: true, maxSize: this.memoryStoreMax.toQuantity() }
+              : { enabled: false },
         },
         monitor: { enabled: true, port: MONITOR_PORT, tls: tls?.monitor ? { enabled: true } : undefined },
         // nats-server reads $NATS_TOKEN from its environment at start; the token never reaches git. It parses
@@ -408,7 +471,7 @@ export class NatsHelmValues extends Construct {
         env: {
           NATS_TOKEN: tokenEnv,
           // About 80% of the memory limit, as the chart README advises.
-          GOMEMLIMIT: `${Math.floor(memory.bytes * 0.8 / MIB.bytes)}MiB`,
+          GOMEMLIMIT: `${Math.floor((memory.bytes * 0.8) / MIB.bytes)}MiB`,
         },
         resources: {
           requests: { cpu, memory: memory.toQuantity() },
@@ -431,7 +494,8 @@ export class NatsHelmValues extends Construct {
           'kubernetes.io/hostname': { maxSkew: 1, whenUnsatisfiable: clustered ? 'DoNotSchedule' : 'ScheduleAnyway' },
         },
       },
-      natsBox: (props.natsBox ?? true) ? { enabled: true, container: { env: { NATS_TOKEN: tokenEnv } } } : { enabled: false },
+      natsBox:
+        (props.natsBox ?? true) ? { enabled: true, container: { env: { NATS_TOKEN: tokenEnv } } } : { enabled: false },
     };
   }
 }

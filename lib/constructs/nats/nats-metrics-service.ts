@@ -46,7 +46,15 @@ export class NatsMetricsService extends Construct {
         // Headless: Prometheus scrapes each pod's exporter, not a load-balanced one.
         clusterIp: 'None',
         selector: props.nats.serverSelectorLabels,
-        ports: [{ name: EXPORTER_PORT_NAME, port: EXPORTER_PORT, targetPort: k8s.IntOrString.fromString(EXPORTER_PORT_NAME), protocol: 'TCP', appProtocol: 'http' }],
+        ports: [
+          {
+            name: EXPORTER_PORT_NAME,
+            port: EXPORTER_PORT,
+            targetPort: k8s.IntOrString.fromString(EXPORTER_PORT_NAME),
+            protocol: 'TCP',
+            appProtocol: 'http',
+          },
+        ],
       },
     });
   }

@@ -9,7 +9,9 @@ import { CLIENT_PORT, CLUSTER_PORT, EXPORTER_PORT, MONITOR_PORT, NatsHelmValues 
 /** KEDA operator pods: the only KEDA component that runs scalers, so the one that reads `/jsz` (kedacore/charts keda/templates/manager/deployment.yaml). */
 export const DEFAULT_KEDA_POD_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/name': 'keda-operator' };
 /** Pods of a prometheus-operator managed Prometheus (`app.kubernetes.io/name: prometheus`, prometheus-operator statefulset labels). */
-export const DEFAULT_PROMETHEUS_POD_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/name': 'prometheus' };
+export const DEFAULT_PROMETHEUS_POD_LABELS: Readonly<Record<string, string>> = {
+  'app.kubernetes.io/name': 'prometheus',
+};
 
 export interface NatsNetworkPoliciesProps extends NetworkConfig {
   readonly nats: NatsHelmValues;
@@ -53,21 +55,40 @@ export class NatsNetworkPolicies extends Construct {
     const nats = props.nats;
     const ns = nats.namespace;
     const t: CheckTarget = { scope: this, resource: 'Network policies (network)' };
-    const namespaceField = (field: string, value: string) => checkName(t, field, value, KUBERNETES_NAME_RULES.Namespace, { fallback: ns });
+    const namespaceField = (field: string, value: string) =>
+      checkName(t, field, value, KUBERNETES_NAME_RULES.Namespace, { fallback: ns });
 
-    const clientNamespaces = (props.clientNamespaces ?? [ns]).map((n, i) => namespaceField(`network.clientNamespaces[${i}]`, n));
-    const clientPods = (props.clientPodSelectors ?? []).map((p, i) => checkPeer(t, `network.clientPodSelectors[${i}]`, p, ns));
+    const clientNamespaces = (props.clientNamespaces ?? [ns]).map((n, i) =>
+      namespaceField(`network.clientNamespaces[${i}]`, n),
+    );
+    const clientPods = (props.clientPodSelectors ?? []).map((p, i) =>
+      checkPeer(t, `network.clientPodSelectors[${i}]`, p, ns),
+    );
     const nack: AllowedPeer = { namespace: ns, podLabels: { ...props.nackPodLabels } };
     const defaultTools = nats.natsBoxDeployment ? [nats.natsBoxSelectorLabels] : [];
-    const tools = (props.toolPodLabels ?? defaultTools).map((labels, i) => checkPeer(t, `network.toolPodLabels[${i}]`, { podLabels: labels }, ns, `network.toolPodLabels[${i}]`));
-    const keda = checkPeer(t, 'network.kedaPodLabels', {
-      namespace: namespaceField('network.kedaNamespace', props.kedaNamespace ?? 'keda'),
-      podLabels: props.kedaPodLabels ?? { ...DEFAULT_KEDA_POD_LABELS },
-    }, ns, 'network.kedaPodLabels');
-    const prometheus = checkPeer(t, 'network.prometheusPodLabels', {
-      namespace: namespaceField('network.prometheusNamespace', props.prometheusNamespace ?? 'monitoring'),
-      podLabels: props.prometheusPodLabels ?? { ...DEFAULT_PROMETHEUS_POD_LABELS },
-    }, ns, 'network.prometheusPodLabels');
+    const tools = (props.toolPodLabels ?? defaultTools).map((labels, i) =>
+      checkPeer(t, `network.toolPodLabels[${i}]`, { podLabels: labels }, ns, `network.toolPodLabels[${i}]`),
+    );
+    const keda = checkPeer(
+      t,
+      'network.kedaPodLabels',
+      {
+        namespace: namespaceField('network.kedaNamespace', props.kedaNamespace ?? 'keda'),
+        podLabels: props.kedaPodLabels ?? { ...DEFAULT_KEDA_POD_LABELS },
+      },
+      ns,
+      'network.kedaPodLabels',
+    );
+    const prometheus = checkPeer(
+      t,
+      'network.prometheusPodLabels',
+      {
+        namespace: namespaceField('network.prometheusNamespace', props.prometheusNamespace ?? 'monitoring'),
+        podLabels: props.prometheusPodLabels ?? { ...DEFAULT_PROMETHEUS_POD_LABELS },
+      },
+      ns,
+      'network.prometheusPodLabels',
+    );
     const natsServers: AllowedPeer = { namespace: ns, podLabels: nats.serverSelectorLabels };
 
     const allowed = new Map<number, AllowedPeer[]>();
@@ -79,21 +100,31 @@ export class NatsNetworkPolicies extends Construct {
     this.allowed = allowed;
 
     const servers = kplus.Pods.select(this, 'NatsServers', { labels: nats.serverSelectorLabels });
-    const names: Record<number, string> = { [CLIENT_PORT]: 'clients', [CLUSTER_PORT]: 'routes', [MONITOR_PORT]: 'monitor', [EXPORTER_PORT]: 'metrics' };
+    const names: Record<number, string> = {
+      [CLIENT_PORT]: 'clients',
+      [CLUSTER_PORT]: 'routes',
+      [MONITOR_PORT]: 'monitor',
+      [EXPORTER_PORT]: 'metrics',
+    };
     this.policies = [...allowed.entries()].map(([port, peers]) => {
       const policy = new kplus.NetworkPolicy(this, `Allow${names[port]}`, {
         metadata: { name: `${nats.fullname}-allow-${names[port]}` },
         selector: servers,
         ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
       });
-      peers.forEach((peer, i) => policy.addIngressRule(this.peer(`${names[port]}${i}`, peer, ns), [kplus.NetworkPolicyPort.tcp(port)]));
+      peers.forEach((peer, i) =>
+        policy.addIngressRule(this.peer(`${names[port]}${i}`, peer, ns), [kplus.NetworkPolicyPort.tcp(port)]),
+      );
       return policy;
     });
   }
 
   /** A peer in the policy's own namespace renders without a namespaceSelector (same namespace). */
   private peer(id: string, peer: AllowedPeer, ownNamespace: string): kplus.INetworkPolicyPeer {
-    const namespaces = peer.namespace === ownNamespace ? undefined : kplus.Namespaces.select(this, `${id}Ns`, { names: [peer.namespace] });
+    const namespaces =
+      peer.namespace === ownNamespace
+        ? undefined
+        : kplus.Namespaces.select(this, `${id}Ns`, { names: [peer.namespace] });
     if (Object.keys(peer.podLabels).length === 0) {
       return namespaces ?? kplus.Pods.all(this, `${id}Pods`);
     }
@@ -101,13 +132,25 @@ export class NatsNetworkPolicies extends Construct {
   }
 }
 
-function checkPeer(t: CheckTarget, field: string, peer: NetworkPeerConfig, defaultNamespace: string,
-  labelsField = `${field}.podLabels`): AllowedPeer {
-  const namespace = checkName(t, `${field}.namespace`, peer.namespace ?? defaultNamespace, KUBERNETES_NAME_RULES.Namespace,
-    { fallback: defaultNamespace });
+function checkPeer(
+  t: CheckTarget,
+  field: string,
+  peer: NetworkPeerConfig,
+  defaultNamespace: string,
+  labelsField = `${field}.podLabels`,
+): AllowedPeer {
+  const namespace = checkName(
+    t,
+    `${field}.namespace`,
+    peer.namespace ?? defaultNamespace,
+    KUBERNETES_NAME_RULES.Namespace,
+    { fallback: defaultNamespace },
+  );
   if (!peer.podLabels || Object.keys(peer.podLabels).length === 0) {
     fail(t.scope, {
-      resource: t.resource, field: labelsField, value: peer.podLabels,
+      resource: t.resource,
+      field: labelsField,
+      value: peer.podLabels,
       allowed: 'at least one label (an empty selector would admit every pod of the namespace)',
       fix: `name the pods' labels, e.g. ${literal(labelsField, { 'app.kubernetes.io/name': 'my-app' })}, or list the whole namespace in network.clientNamespaces instead`,
     });
