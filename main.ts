@@ -53,7 +53,9 @@ export function synthesize(
   return renderApp(app);
 }
 
-/** `npm run synth`: all environments into ./dist (or $OVERMIND_DIST), atomically: on any error dist/ is left as it was. */
+/**
+ * `npm run synth`: all environments into ./dist (or $OVERMIND_DIST), atomically: on any error dist/ is left as it was.
+ */
 export function main(
   outdir = process.env.OVERMIND_DIST ?? 'dist',
   environments: readonly EnvironmentConfig[] = ENVIRONMENTS,

@@ -10,7 +10,10 @@ import { NatsHelmValues } from '../lib/constructs/nats/nats-helm-values';
 // The module object itself (not an import-star copy), so withPrivateTmpdir can swap tmpdir().
 import os = require('os');
 
-/** Kubernetes version `helm template` assumes (`.Capabilities.KubeVersion`): fixed, so output never depends on the machine. */
+/**
+ * Kubernetes version `helm template` assumes (`.Capabilities.KubeVersion`): fixed, so output never depends on the
+ * machine.
+ */
 export const DEFAULT_RENDER_KUBE_VERSION = '1.31.0';
 
 export interface NatsRenderedChartProps {
@@ -51,7 +54,9 @@ export class NatsRenderedChart extends Chart implements HasDistFolder {
         field: 'nats.chartVersion',
         value: nats.chartVersion,
         allowed: `the version of the chart on disk, which is "${chart.name}" ${chart.version}`,
-        fix: `pull the pinned chart again (scripts/pull-chart.sh ${nats.chartVersion}), or set OVERMIND_NATS_CHART=none to skip rendering`,
+        fix:
+          `pull the pinned chart again (scripts/pull-chart.sh ${nats.chartVersion}), or ` +
+          `set OVERMIND_NATS_CHART=none to skip rendering`,
       });
     }
     this.helm = withPrivateTmpdir(

@@ -160,7 +160,9 @@ export function resolveGitOps(scope: Construct, environment: string, config: Git
       value: repoURL,
       allowed:
         'a git URL Argo CD can clone: https://host/org/repo.git, ssh://git@host/org/repo.git or git@host:org/repo.git',
-      fix: `write the repository that holds this project in config/gitops.ts, e.g. ${literal('repoURL', 'https://github.com/my-org/overmind-nats.git')}`,
+      fix:
+        `write the repository that holds this project in config/gitops.ts, e.g. ` +
+        `${literal('repoURL', 'https://github.com/my-org/overmind-nats.git')}`,
     });
   }
   const natsChartRepoURL = config.natsChartRepoURL ?? DEFAULT_NATS_CHART_REPO_URL;

@@ -124,7 +124,8 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
     const n = this.nats;
     const header = [
       `# Values for the NATS Helm chart (nats-io/k8s "nats" ${n.chartVersion}), environment ${this.environment}.`,
-      `# helm upgrade --install ${n.releaseName} nats/nats --version ${n.chartVersion} --namespace ${n.namespace} --create-namespace \\`,
+      `# helm upgrade --install ${n.releaseName} nats/nats --version ` +
+        `${n.chartVersion} --namespace ${n.namespace} --create-namespace \\`,
       `#   --values dist/${this.environment}/helm/nats-values.yaml`,
       `# The client token comes from Secret "${n.tokenSecret.name}" key "${n.tokenSecret.key}", ` +
         'created outside git with a token from',
@@ -166,7 +167,9 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
           field: 'name',
           value: stream.streamName,
           allowed: "a name unique among the environment's streams (also after lowercasing for Kubernetes)",
-          fix: `rename it, e.g. ${literal('name', uniqueName(stream.streamName, seen))}: stream "${clash}" has the same name`,
+          fix:
+            `rename it, e.g. ${literal('name', uniqueName(stream.streamName, seen))}: ` +
+            `stream "${clash}" has the same name`,
         });
       }
       seen.set(stream.kubernetesName, stream.streamName);
@@ -181,13 +184,16 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
             field: `subjects[${j}]`,
             value: subject,
             allowed:
-              `subjects that no other stream captures; it overlaps "${overlap.subject}" of ${other} (nats-server refuses ` +
+              `subjects that no other stream captures; it overlaps "${overlap.subject}" of ` +
+              `${other} (nats-server refuses ` +
               (sameStream
-                ? 'overlapping subjects in one stream, error 10052, https://github.com/nats-io/nats-server/blob/v2.14.2/server/stream.go#L2161)'
+                ? 'overlapping subjects in one stream, error 10052, ' +
+                  'https://github.com/nats-io/nats-server/blob/v2.14.2/server/stream.go#L2161)'
                 : 'streams whose subjects overlap, error 10065)'),
             fix: sameStream
               ? `keep the broader subject: ${literal('subjects', withoutNarrower(stream.subjects))}`
-              : `narrow the subjects so no message subject matches both, e.g. ${literal('subjects', [ownSubject(stream.streamName, subjects)])}`,
+              : `narrow the subjects so no message subject matches both, e.g. ` +
+                `${literal('subjects', [ownSubject(stream.streamName, subjects)])}`,
           });
         }
         subjects.add(subject, stream.streamName);
@@ -235,7 +241,8 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
     const seen = new Set<string>();
     return mapReportingAll(scalerConfigs, (scalerConfig, i) => {
       const consumer = consumersByName.get(scalerConfig.consumer);
-      const resource = `ScaledObject "${scalerConfig.name ?? `${scalerConfig.target}-nats-scaler`}" (scaler of "${scalerConfig.target}")`;
+      const scaledObjectName = scalerConfig.name ?? `${scalerConfig.target}-nats-scaler`;
+      const resource = `ScaledObject "${scaledObjectName}" (scaler of "${scalerConfig.target}")`;
       if (!consumer) {
         const pull = this.consumers.filter((c) => c.isPull).map((c) => c.durableName);
         const closest = closestField(String(scalerConfig.consumer), pull) ?? pull[0] ?? 'worker';
@@ -270,7 +277,9 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
           field: 'target',
           value: scaler.target,
           allowed: 'one ScaledObject per target workload (two HPAs on one workload fight)',
-          fix: `remove this scaler or merge it into the other one on "${scaler.target}", or scale another workload, e.g. ${literal('target', `${scaler.target}-2`)}`,
+          fix:
+            `remove this scaler or merge it into the other one on "${scaler.target}", or scale another workload, ` +
+            `e.g. ${literal('target', `${scaler.target}-2`)}`,
         });
       }
       seen.add(scaler.resource.name);
@@ -291,20 +300,24 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
       consumers.forEach((consumer, i) => {
         const others = consumers.filter((c) => c !== consumer);
         const resource = `Consumer "${consumer.durableName}" (stream "${stream.streamName}")`;
-        // A filter of its own when one is free; otherwise the other consumers' filters cover the stream and must narrow too.
+        // A filter of its own when one is free; otherwise the other consumers' filters cover the stream and must narrow
+        // too.
         const ownFilter = partitionFilter(stream, consumer.durableName, others);
+        const othersQuoted = others.map((c) => `"${c.durableName}"`).join(', ');
+        const othersNamed = others.map((c) => `Consumer "${c.durableName}"`).join(', ');
+        const example = partitionFilter(stream, consumer.durableName, []) ?? stream.subjects[0];
         const fix =
           ownFilter !== undefined
             ? `give it its own subjects, e.g. ${literal('filterSubjects', [ownFilter])}`
-            : `narrow the filters of ${others.map((c) => `Consumer "${c.durableName}"`).join(', ')} so each consumer has its own ` +
-              `subjects, e.g. ${literal('filterSubjects', [partitionFilter(stream, consumer.durableName, []) ?? stream.subjects[0]])} here`;
+            : `narrow the filters of ${othersNamed} so each consumer has its own ` +
+              `subjects, e.g. ${literal('filterSubjects', [example])} here`;
         if (consumer.filterSubjects.length === 0) {
           fail(this, {
             resource,
             field: 'filterSubjects',
             value: undefined,
             allowed:
-              `a filter on a workqueue stream with other consumers (${others.map((c) => `"${c.durableName}"`).join(', ')}): ` +
+              `a filter on a workqueue stream with other consumers (${othersQuoted}): ` +
               `an unfiltered consumer takes every message (server error 10099, ${WQ_SOURCE}#L1152)`,
             fix,
           });
@@ -319,7 +332,8 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
               value: filter,
               allowed:
                 `a filter no other consumer of the workqueue stream matches; "${filter}" and "${clash}" of Consumer ` +
-                `"${other.durableName}" match common subjects, and each message goes to one consumer (server error 10100, ${WQ_SOURCE}#L1171)`,
+                `"${other.durableName}" match common subjects, and each message goes to one ` +
+                `consumer (server error 10100, ${WQ_SOURCE}#L1171)`,
               fix,
             });
           }

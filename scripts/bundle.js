@@ -212,7 +212,9 @@ function ownBundle(name, entry, extraSources) {
   );
 }
 
-/** The packages our code imports, bundled: keyed by every module file esbuild read from node_modules and the lockfiles. */
+/**
+ * The packages our code imports, bundled: keyed by every module file esbuild read from node_modules and the lockfiles.
+ */
 function dependencyBundle(name, packages) {
   const file = path.join(buildDir, `${name}.deps.js`);
   const listFile = path.join(buildDir, `${name}.deps.entry.js`);

@@ -70,7 +70,8 @@ if (require.main === module) {
     const { fresh } = install();
     const version = spawnSync(target, ['version', '--short'], { encoding: 'utf8', timeout: 20000 });
     console.error(
-      `install-helm: ${path.relative(root, target)} ${fresh ? 'installed' : 'already present'} (${(version.stdout || '').trim()})`,
+      `install-helm: ${path.relative(root, target)} ` +
+        `${fresh ? 'installed' : 'already present'} (${(version.stdout || '').trim()})`,
     );
   } catch (err) {
     console.error(`install-helm failed: ${err.message}`);

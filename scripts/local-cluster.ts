@@ -81,8 +81,13 @@ async function main(): Promise<void> {
     const ready = cluster.size === 1 ? 'Server' : `${cluster.size}-node cluster`;
     const firstConsumer =
       applied.consumers.find((c) => c.stream === firstStream)?.config.durable_name ?? 'api-consumer';
+    const streamList = applied.streams.map((s) => `${s.name} R${s.num_replicas}`).join(', ');
+    const consumerList = applied.consumers.map((c) => c.config.durable_name).join(', ');
+    const event = '{"requestId":"r1","selectedModel":"gemini-pro"}';
     console.log(`
-${ready} ready, running the chart's nats.conf for ${envName} (config files in the data folder). Applied dist/${envName}: ${applied.streams.length} streams (${applied.streams.map((s) => `${s.name} R${s.num_replicas}`).join(', ')}), ${applied.consumers.length} consumers (${applied.consumers.map((c) => c.config.durable_name).join(', ')}).
+${ready} ready, running the chart's nats.conf for ${envName} (config files in the data folder).
+Applied dist/${envName}: ${applied.streams.length} streams (${streamList}),
+${applied.consumers.length} consumers (${consumerList}).
 
   client URLs   ${urls.join(',')}
   token         ${cluster.token}
@@ -95,7 +100,7 @@ ${ready} ready, running the chart's nats.conf for ${envName} (config files in th
 
 Try it (the nats CLI is optional; curl works everywhere):
   nats --server "$NATS_URL" --token "$NATS_TOKEN" stream ls
-  nats --server "$NATS_URL" --token "$NATS_TOKEN" pub routing.model.selected '{"requestId":"r1","selectedModel":"gemini-pro"}'
+  nats --server "$NATS_URL" --token "$NATS_TOKEN" pub routing.model.selected '${event}'
   nats --server "$NATS_URL" --token "$NATS_TOKEN" consumer next ${firstStream} ${firstConsumer} --count 1
   curl -s '${mon[0]}/jsz?acc=$G&consumers=true&config=true'      # what KEDA's nats-jetstream scaler reads
   curl -s '${mon[0]}/healthz?js-enabled-only=true'

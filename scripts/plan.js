@@ -97,7 +97,8 @@ function run() {
   const blocking = tools.unacknowledgedBlocking(plan);
   if (blocking.length > 0) {
     console.error(
-      `plan: ${blocking.length} refused, destructive or unapplied change(s) not acknowledged: ${blocking.map((f) => `${f.resource} (${f.rule})`).join(', ')}`,
+      `plan: ${blocking.length} refused, destructive or unapplied change(s) not acknowledged: ` +
+        blocking.map((f) => `${f.resource} (${f.rule})`).join(', '),
     );
     return 1;
   }

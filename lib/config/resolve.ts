@@ -31,7 +31,9 @@ export const ENVIRONMENT_NAME_RULE = withMaxLength(
     '(https://grafana.com/docs/grafana/latest/developers/http_api/dashboard/)',
 );
 
-/** Prometheus label names (https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels); `__` is reserved. */
+/**
+ * Prometheus label names (https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels); `__` is reserved.
+ */
 const PROMETHEUS_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Labels every alert gets from us (the alert table), which `monitoring.alerts.labels` must not try to set. */
 export const RESERVED_ALERT_LABELS = ['severity', 'environment', 'namespace'];
@@ -135,7 +137,9 @@ function resolveMonitoring(environment: string, config: EnvironmentConfig): Reso
           'a Prometheus label name (letters, digits and "_", not starting with a digit or "__"; ' +
           'https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels), other than ' +
           `${RESERVED_ALERT_LABELS.map((l) => `"${l}"`).join(', ')}, which every alert gets from this project`,
-        fix: `rename the label, e.g. ${literal('monitoring.alerts.labels', { team: typeof value === 'string' ? value : 'platform' })}`,
+        fix:
+          `rename the label, e.g. ` +
+          `${literal('monitoring.alerts.labels', { team: typeof value === 'string' ? value : 'platform' })}`,
       });
     }
     if (typeof value !== 'string') {

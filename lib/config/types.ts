@@ -75,7 +75,9 @@ export interface ConsumerConfig {
   /** Name of the stream (from `streams`) it reads. */
   readonly stream: string;
   readonly description?: string;
-  /** Subjects this consumer receives; each must lie inside the stream's subjects. @default - every subject of the stream */
+  /**
+   * Subjects this consumer receives; each must lie inside the stream's subjects. @default - every subject of the stream
+   */
   readonly filterSubjects?: string[];
   /** @default 'explicit' (the CRD would default to none) */
   readonly ackPolicy?: AckPolicy;
@@ -174,7 +176,9 @@ export interface NatsClusterConfig {
    * @default '10GiB' (the NATS chart's own default)
    */
   readonly fileStorageSize?: SizeInput;
-  /** Extra room of the memory store (`max_memory_store`) over the memory streams' maxBytes, as a fraction. @default 0.25 */
+  /**
+   * Extra room of the memory store (`max_memory_store`) over the memory streams' maxBytes, as a fraction. @default 0.25
+   */
   readonly memoryStoreHeadroom?: number;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
@@ -202,9 +206,15 @@ export interface NatsTlsConfig {
    * and `monitorDomain`: see `clientCertificateDnsNames`). @default '<fullname>-client-tls'
    */
   readonly clientSecretName?: string;
-  /** Secret with the route certificate (SAN `*.<fullname>-headless`, server and client auth). @default '<fullname>-route-tls' */
+  /**
+   * Secret with the route certificate (SAN `*.<fullname>-headless`, server and client auth). @default
+   * '<fullname>-route-tls'
+   */
   readonly routeSecretName?: string;
-  /** Secret whose `ca.crt` every TLS block trusts. @default - the client Secret (cert-manager writes the issuing CA to its `ca.crt`) */
+  /**
+   * Secret whose `ca.crt` every TLS block trusts. @default - the client Secret (cert-manager writes the issuing CA to
+   * its `ca.crt`)
+   */
   readonly caSecretName?: string;
   /**
    * Serve the monitor port 8222 over HTTPS as well (chart `config.monitor.tls`, with the client
@@ -214,7 +224,10 @@ export interface NatsTlsConfig {
    * @default false
    */
   readonly monitor?: boolean;
-  /** Name the exporter sidecar uses for its own server when `monitor` is on: must resolve to the pod itself and be a SAN of the client certificate. @default 'localhost' */
+  /**
+   * Name the exporter sidecar uses for its own server when `monitor` is on: must resolve to the pod itself and be a SAN
+   * of the client certificate. @default 'localhost'
+   */
   readonly monitorDomain?: string;
   /**
    * The DNS names (SANs) of the certificate in `clientSecretName`, as issued (e.g. a cert-manager
@@ -236,7 +249,10 @@ export interface MonitoringConfig {
   readonly scrapeInterval?: DurationInput;
   /** Alert thresholds for every stream, consumer and server. @default - see AlertsConfig */
   readonly alerts?: AlertsConfig;
-  /** Labels Grafana's dashboard sidecar selects ConfigMaps by. @default { grafana_dashboard: '1' } (kube-prometheus-stack) */
+  /**
+   * Labels Grafana's dashboard sidecar selects ConfigMaps by. @default { grafana_dashboard: '1' }
+   * (kube-prometheus-stack)
+   */
   readonly grafanaDashboardLabels?: Record<string, string>;
 }
 
@@ -246,11 +262,20 @@ export interface AlertsConfig {
   readonly consumers?: ConsumerAlertDefaults;
   /** Defaults for every stream, and the `for` of the near-limit alerts. @default - see StreamAlertDefaults */
   readonly streams?: StreamAlertDefaults;
-  /** Fraction of a node's JetStream file store (max_file_store) in use at which "file storage near full" fires. @default 0.85 */
+  /**
+   * Fraction of a node's JetStream file store (max_file_store) in use at which "file storage near full" fires. @default
+   * 0.85
+   */
   readonly fileStorageRatio?: number;
-  /** Each alert gets `runbook_url: <runbookBaseUrl>#<anchor>` (e.g. docs/operations.md on your git host). @default - no runbook_url (the `runbook` text annotation is always set) */
+  /**
+   * Each alert gets `runbook_url: <runbookBaseUrl>#<anchor>` (e.g. docs/operations.md on your git host). @default - no
+   * runbook_url (the `runbook` text annotation is always set)
+   */
   readonly runbookBaseUrl?: string;
-  /** Labels added to every alert, for Alertmanager routing (`severity` and `environment` are always set). @default - none */
+  /**
+   * Labels added to every alert, for Alertmanager routing (`severity` and `environment` are always set). @default -
+   * none
+   */
   readonly labels?: Record<string, string>;
 }
 
@@ -323,9 +348,15 @@ export interface GitOpsConfig {
   readonly argoNamespace?: string;
   /** AppProject of the environment's Applications. @default - `overmind-<env>` */
   readonly project?: string;
-  /** Cluster the Applications deploy to, as registered in Argo CD. @default 'https://kubernetes.default.svc' (Argo CD's own cluster) */
+  /**
+   * Cluster the Applications deploy to, as registered in Argo CD. @default 'https://kubernetes.default.svc' (Argo CD's
+   * own cluster)
+   */
   readonly destinationServer?: string;
-  /** Helm repository of the NATS chart (version: `nats.chartVersion`). @default 'https://nats-io.github.io/k8s/helm/charts/' */
+  /**
+   * Helm repository of the NATS chart (version: `nats.chartVersion`). @default
+   * 'https://nats-io.github.io/k8s/helm/charts/'
+   */
   readonly natsChartRepoURL?: string;
   /** Sync every commit automatically, with prune and self-heal; false leaves syncing to a person. @default true */
   readonly automatedSync?: boolean;

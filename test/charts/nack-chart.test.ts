@@ -88,7 +88,8 @@ describeWithChart.each(environments)('the real nack chart with the values of env
     expect(deployment.metadata.namespace).toBe(namespace);
     expect(deployment.spec.replicas).toBe(1);
     const container = containerOf(rendered);
-    // The chart's appVersion; nack v0.22.2 and v0.22.4 have the same controller code (lib/constructs/jetstream/nack-helm-values.ts).
+    // The chart's appVersion; nack v0.22.2 and v0.22.4 have the same controller code
+    // (lib/constructs/jetstream/nack-helm-values.ts).
     expect(container.image).toBe('natsio/jetstream-controller:0.22.2');
     expect(container.args).toContain('--control-loop');
     expect(container.args).toContain(`--namespace=${namespace}`);

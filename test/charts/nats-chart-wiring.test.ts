@@ -119,9 +119,12 @@ describeChart("the real NATS chart rendered with each environment's committed va
       expect(tokenProblems(chart, intended.tokenSecret)).toEqual([]);
     });
 
-    test('the PVC size, max_file_store and max_memory_store are what lib/constructs/nats/nats-helm-values.ts intends', () => {
-      expect(storageProblems(chart, intended.storage)).toEqual([]);
-    });
+    test(
+      'the PVC size, max_file_store and max_memory_store are what ' + 'lib/constructs/nats/nats-helm-values.ts intends',
+      () => {
+        expect(storageProblems(chart, intended.storage)).toEqual([]);
+      },
+    );
 
     test("the exporter's -prefix starts every exporter metric our alerts and dashboard query", () => {
       const { queried, recorded } = queriedMetrics(emitted.all);
@@ -229,7 +232,8 @@ describeChart("the real NATS chart rendered with each environment's committed va
       expect(exporterPrefix(renamed)).toBe('gnatsd');
       expect(exporterPrefixProblems(renamed, queried, recorded)).toEqual(
         expect.arrayContaining([
-          'nats_consumer_num_pending is queried, but the exporter runs with -prefix=gnatsd, so its metrics are gnatsd_*',
+          'nats_consumer_num_pending is queried, but the exporter runs with ' +
+            '-prefix=gnatsd, so its metrics are gnatsd_*',
         ]),
       );
       expect(exporterPrefixProblems(chart, [...queried, 'gnatsd_varz_connections'], recorded)).toEqual([

@@ -55,26 +55,30 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('Argo CD objects of %s', (env) =>
     }
   });
 
-  test('the NATS Application installs the chart from its Helm repository at the pinned version with our values ($values ref)', () => {
-    const nats = app(env, 'nats');
-    expect(nats.spec.source).toBeUndefined();
-    const [chart, values] = nats.spec.sources;
-    expect(chart).toMatchObject({
-      repoURL: 'https://nats-io.github.io/k8s/helm/charts/',
-      chart: 'nats',
-      targetRevision: '2.14.2',
-    });
-    expect(chart.targetRevision).toMatch(/^\d+\.\d+\.\d+$/); // pinned, never a range
-    expect(chart.helm).toEqual({
-      releaseName: 'nats',
-      skipTests: true,
-      valueFiles: [`$values/dist/${env}/helm/nats-values.yaml`],
-    });
-    // A ref-only source: with a path it would render manifests too (keda-prom-argo.md (d)).
-    expect(values).toEqual({ repoURL: GITOPS.repoURL, targetRevision: 'main', ref: 'values' });
-    expect(nats.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace });
-    expect(nats.spec.syncPolicy.syncOptions).toContain('CreateNamespace=true');
-  });
+  test(
+    'the NATS Application installs the chart from its Helm repository at the ' +
+      'pinned version with our values ($values ref)',
+    () => {
+      const nats = app(env, 'nats');
+      expect(nats.spec.source).toBeUndefined();
+      const [chart, values] = nats.spec.sources;
+      expect(chart).toMatchObject({
+        repoURL: 'https://nats-io.github.io/k8s/helm/charts/',
+        chart: 'nats',
+        targetRevision: '2.14.2',
+      });
+      expect(chart.targetRevision).toMatch(/^\d+\.\d+\.\d+$/); // pinned, never a range
+      expect(chart.helm).toEqual({
+        releaseName: 'nats',
+        skipTests: true,
+        valueFiles: [`$values/dist/${env}/helm/nats-values.yaml`],
+      });
+      // A ref-only source: with a path it would render manifests too (keda-prom-argo.md (d)).
+      expect(values).toEqual({ repoURL: GITOPS.repoURL, targetRevision: 'main', ref: 'values' });
+      expect(nats.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace });
+      expect(nats.spec.syncPolicy.syncOptions).toContain('CreateNamespace=true');
+    },
+  );
 
   test('the values file exists where the NATS Application reads it, outside the directory-source path', () => {
     const valuesFile = app(env, 'nats').spec.sources[0].helm.valueFiles[0].replace(/^\$values\/dist\//, '');
@@ -153,28 +157,31 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('Argo CD objects of %s', (env) =>
     expect(wave(app(env, 'nack'))).toBeLessThan(wave(app(env, 'backbone')));
   });
 
-  test('every manifest carries its sync wave (= its file prefix); CRs skip the dry run; Streams are never pruned', () => {
-    const manifests = filesUnder(`${env}/manifests/`).map((f) => ({ file: f.path, o: parse(f) }));
-    const waveOf = (kind: string) =>
-      Number(manifests.find((m) => m.o.kind === kind)!.o.metadata.annotations![SYNC_WAVE_ANNOTATION]);
-    for (const { file, o } of manifests) {
-      const wave = o.metadata.annotations?.[SYNC_WAVE_ANNOTATION];
-      expect(wave).toMatch(/^\d+$/);
-      expect(file.split('/')[2].startsWith(`${wave!.padStart(2, '0')}-`)).toBe(true);
-      const options = (o.metadata.annotations?.[SYNC_OPTIONS_ANNOTATION] ?? '').split(',');
-      if (/\.(nats\.io|keda\.sh|coreos\.com)\//.test(o.apiVersion)) expect(options).toContain(SKIP_DRY_RUN);
-      if (o.kind === 'Stream') expect(options).toEqual(expect.arrayContaining(['Prune=false', 'Delete=false']));
-      else expect(options).not.toContain('Prune=false');
-    }
-    expect(waveOf('Service')).toBeLessThan(waveOf('Stream'));
-    expect(waveOf('Account')).toBeLessThan(waveOf('Stream')); // NACK reads the Account when it reconciles a Stream
-    expect(waveOf('Stream')).toBeLessThan(waveOf('Consumer'));
-    expect(waveOf('Consumer')).toBeLessThan(waveOf('ServiceMonitor'));
-    expect(waveOf('ServiceMonitor')).toBeLessThan(waveOf('ScaledObject'));
-    expect(Math.max(...manifests.map((m) => Number(m.o.metadata.annotations![SYNC_WAVE_ANNOTATION])))).toBe(
-      waveOf('ScaledObject'),
-    );
-  });
+  test(
+    'every manifest carries its sync wave (= its file prefix); CRs skip the dry ' + 'run; Streams are never pruned',
+    () => {
+      const manifests = filesUnder(`${env}/manifests/`).map((f) => ({ file: f.path, o: parse(f) }));
+      const waveOf = (kind: string) =>
+        Number(manifests.find((m) => m.o.kind === kind)!.o.metadata.annotations![SYNC_WAVE_ANNOTATION]);
+      for (const { file, o } of manifests) {
+        const wave = o.metadata.annotations?.[SYNC_WAVE_ANNOTATION];
+        expect(wave).toMatch(/^\d+$/);
+        expect(file.split('/')[2].startsWith(`${wave!.padStart(2, '0')}-`)).toBe(true);
+        const options = (o.metadata.annotations?.[SYNC_OPTIONS_ANNOTATION] ?? '').split(',');
+        if (/\.(nats\.io|keda\.sh|coreos\.com)\//.test(o.apiVersion)) expect(options).toContain(SKIP_DRY_RUN);
+        if (o.kind === 'Stream') expect(options).toEqual(expect.arrayContaining(['Prune=false', 'Delete=false']));
+        else expect(options).not.toContain('Prune=false');
+      }
+      expect(waveOf('Service')).toBeLessThan(waveOf('Stream'));
+      expect(waveOf('Account')).toBeLessThan(waveOf('Stream')); // NACK reads the Account when it reconciles a Stream
+      expect(waveOf('Stream')).toBeLessThan(waveOf('Consumer'));
+      expect(waveOf('Consumer')).toBeLessThan(waveOf('ServiceMonitor'));
+      expect(waveOf('ServiceMonitor')).toBeLessThan(waveOf('ScaledObject'));
+      expect(Math.max(...manifests.map((m) => Number(m.o.metadata.annotations![SYNC_WAVE_ANNOTATION])))).toBe(
+        waveOf('ScaledObject'),
+      );
+    },
+  );
 });
 
 describeWithShared(['crds/argocd-crds.yaml'])('Argo CD objects validate against the Argo CD v3.5.1 CRDs', () => {

@@ -53,7 +53,9 @@ interface UnitTest {
 
 const envConfig = (name: string): EnvironmentConfig => ENVIRONMENTS.find((e) => e.name === name)!;
 
-/** Every rule group of the environment: the alerts object and the threshold objects, as Prometheus loads them together. */
+/**
+ * Every rule group of the environment: the alerts object and the threshold objects, as Prometheus loads them together.
+ */
 function rulesOf(objects: KubeObject[]): Group[] {
   return objectsOfKind(objects, 'PrometheusRule').flatMap((o) => o.spec.groups as Group[]);
 }
@@ -157,7 +159,10 @@ describeWithPromtool('alert rules through promtool', (promtool) => {
     const API_MAX_LAG = 2000;
     const DEFAULT_MAX_LAG = 10_000;
 
-    /** What Prometheus renders for NatsConsumerLagGrowing, written out (Prometheus "Templating": $labels, $value, query). */
+    /**
+     * What Prometheus renders for NatsConsumerLagGrowing, written out (Prometheus "Templating": $labels, $value,
+     * query).
+     */
     const lagFiring = (
       consumer: string,
       lag: number,
@@ -166,23 +171,34 @@ describeWithPromtool('alert rules through promtool', (promtool) => {
     ): ExpectedAlert => ({
       exp_labels: { ...keys(consumer), ...rule('NatsConsumerLagGrowing') },
       exp_annotations: {
-        summary: `NATS consumer "${consumer}" on stream "routing-decisions" (prod): lag ${lag} above ${threshold} and still growing`,
+        summary:
+          `NATS consumer "${consumer}" on stream "routing-decisions" (prod): lag ${lag} ` +
+          `above ${threshold} and still growing`,
         description:
-          `Pending plus ack-pending messages on the consumer leader (the lag KEDA scales on) have been above the consumer's threshold of ${threshold} ` +
+          `Pending plus ack-pending messages on the consumer leader (the lag KEDA scales ` +
+          `on) have been above the consumer's threshold of ${threshold} ` +
           'and rising (deriv over 10m) for 10m: the workers are not keeping up. ' +
           (scaler
-            ? `KEDA scales "${scaler.workload}" (ScaledObject ${scaler.scaledobject}) on this lag and absorbs up to ${scaler.capacity} (lagThreshold x maxReplicas).`
+            ? `KEDA scales "${scaler.workload}" (ScaledObject ${scaler.scaledobject}) on ` +
+              `this lag and absorbs up to ${scaler.capacity} (lagThreshold x maxReplicas).`
             : 'No KEDA scaler targets this consumer.'),
         runbook: [
-          `1. Check the consumer: ${kubectlNats} consumer info routing-decisions ${consumer} (Unprocessed = pending, Outstanding Acks = ack pending).`,
+          `1. Check the consumer: ${kubectlNats} consumer info routing-decisions ` +
+            `${consumer} (Unprocessed = pending, Outstanding Acks = ack pending).`,
           ...(scaler
             ? [
-                `2. Check KEDA scaling: kubectl get hpa -n ${namespace}; kubectl describe scaledobject -n ${namespace} ${scaler.scaledobject} (Ready and Fallback conditions).`,
-                `3. KEDA owns the replicas of "${scaler.workload}": raise maxReplicas in the config, or pin a count for now with kubectl annotate scaledobject -n ${namespace} ${scaler.scaledobject} autoscaling.keda.sh/paused-replicas=<n>. A plain kubectl scale is undone by the HPA.`,
+                `2. Check KEDA scaling: kubectl get hpa -n ${namespace}; kubectl describe ` +
+                  `scaledobject -n ${namespace} ${scaler.scaledobject} (Ready and Fallback ` +
+                  `conditions).`,
+                `3. KEDA owns the replicas of "${scaler.workload}": raise maxReplicas in the ` +
+                  `config, or pin a count for now with kubectl annotate scaledobject -n ` +
+                  `${namespace} ${scaler.scaledobject} autoscaling.keda.sh/paused-replicas=<n>. ` +
+                  `A plain kubectl scale is undone by the HPA.`,
               ]
             : [
                 '2. No KEDA scaler targets this consumer.',
-                `3. Scale its workers by hand if needed (kubectl scale deployment <workers> --replicas=5 -n ${namespace}), or add a scaler to the config.`,
+                `3. Scale its workers by hand if needed (kubectl scale deployment <workers> ` +
+                  `--replicas=5 -n ${namespace}), or add a scaler to the config.`,
               ]),
           "4. Look at the workers' logs for slow or failing processing (every failure is redelivered after ackWait).",
         ].join('\n'),
@@ -198,14 +214,21 @@ describeWithPromtool('alert rules through promtool', (promtool) => {
     const maxDeliverFiring = (consumer: string, stream: string, window: string): ExpectedAlert => ({
       exp_labels: { ...keys(consumer, stream), ...rule('NatsConsumerMaxDeliverLikely') },
       exp_annotations: {
-        summary: `NATS consumer "${consumer}" on stream "${stream}" (prod): messages are probably reaching maxDeliver and being dropped`,
+        summary:
+          `NATS consumer "${consumer}" on stream "${stream}" (prod): messages are ` +
+          `probably reaching maxDeliver and being dropped`,
         description:
           `Redeliveries have not dropped to zero for ${window} (the consumer's maxDeliver x ackWait, at least 5m), ` +
-          'long enough for a message to use all its attempts; after the last one the server gives it up for this consumer. ' +
+          'long enough for a message to use all its attempts; after the last one the ' +
+          'server gives it up for this consumer. ' +
           'This is a proxy: the exporter has no metric for terminated deliveries. The exact signal is the advisory ' +
-          `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${consumer}, which Prometheus does not see. It can also fire when different messages keep failing in turn.`,
+          `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${consumer}, which ` +
+          `Prometheus does not see. It can also fire when different messages keep ` +
+          `failing in turn.`,
         runbook: [
-          `1. Watch the advisories: ${kubectlNats} sub '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${consumer}' (each names the stream sequence given up).`,
+          `1. Watch the advisories: ${kubectlNats} sub ` +
+            `'$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${consumer}' (each ` +
+            `names the stream sequence given up).`,
           `2. Read a given-up message: ${kubectlNats} stream get ${stream} <stream_seq>.`,
           '3. Fix the worker or the message, then republish it if it must be processed.',
         ].join('\n'),
@@ -300,7 +323,8 @@ describeWithPromtool('alert rules through promtool', (promtool) => {
       {
         name: 'two consumers with the same lag and different thresholds: each alerts on its own threshold',
         interval: '1m',
-        // 400 a minute: above api-consumer's 2000 from minute 6 (fires at 16), above analytics-consumer's 10000 from minute 26 (fires at 36).
+        // 400 a minute: above api-consumer's 2000 from minute 6 (fires at 16), above analytics-consumer's 10000 from
+        // minute 26 (fires at 36).
         input_series: [...lagSeries('api-consumer', '0+400x60'), ...lagSeries('analytics-consumer', '0+400x60')],
         alert_rule_test: [
           { eval_time: '14m', alertname: LAG, exp_alerts: [] },
@@ -401,14 +425,20 @@ describeWithPromtool('alert rules through promtool', (promtool) => {
                 exp_labels: { ...keys('metrics-consumer', 'llm-requests'), ...rule('NatsConsumerAckPendingHigh') },
                 exp_annotations: {
                   summary:
-                    'NATS consumer "metrics-consumer" on stream "llm-requests" (prod): ack pending 950 near maxAckPending',
+                    'NATS consumer "metrics-consumer" on stream "llm-requests" (prod): ack pending ' +
+                    '950 near maxAckPending',
                   description:
-                    "950 messages are delivered but not acked, at or above the consumer's threshold of 900 (its ackPendingRatio of maxAckPending). " +
-                    'At maxAckPending the server stops delivering to this consumer, so the backlog grows while workers hold messages.',
+                    "950 messages are delivered but not acked, at or above the consumer's " +
+                    'threshold of 900 (its ackPendingRatio of maxAckPending). ' +
+                    'At maxAckPending the server stops delivering to this consumer, so the backlog ' +
+                    'grows while workers hold messages.',
                   runbook: [
-                    `1. ${kubectlNats} consumer info llm-requests metrics-consumer: compare Outstanding Acks with Max Ack Pending.`,
-                    `2. Workers may be stuck or slow to ack (within ackWait): check their logs and restarts (kubectl get pods -n ${namespace}).`,
-                    '3. If the workers are healthy and simply busy, raise maxAckPending (or scale the workers) in the config.',
+                    `1. ${kubectlNats} consumer info llm-requests metrics-consumer: compare ` +
+                      `Outstanding Acks with Max Ack Pending.`,
+                    `2. Workers may be stuck or slow to ack (within ackWait): check their logs and ` +
+                      `restarts (kubectl get pods -n ${namespace}).`,
+                    '3. If the workers are healthy and simply busy, raise maxAckPending (or scale ' +
+                      'the workers) in the config.',
                   ].join('\n'),
                 },
               },
@@ -417,9 +447,12 @@ describeWithPromtool('alert rules through promtool', (promtool) => {
         ],
       },
       {
-        name: 'redeliveries never back to zero: each consumer alerts after its own window (5m; consolidation-consumer 6m) plus `for`',
+        name:
+          'redeliveries never back to zero: each consumer alerts after its own window ' +
+          '(5m; consolidation-consumer 6m) plus `for`',
         interval: '1m',
-        // Nothing to redeliver until minute 10, then stuck at 2: api-consumer fires at 10 + 5 + 5, consolidation-consumer at 10 + 6 + 5.
+        // Nothing to redeliver until minute 10, then stuck at 2: api-consumer fires at 10 + 5 + 5,
+        // consolidation-consumer at 10 + 6 + 5.
         input_series: [
           consumerSeries('nats_consumer_num_redelivered', { server: 0, leader: true }, '0x10 2x50'),
           consumerSeries(
@@ -497,11 +530,14 @@ describeWithPromtool('alert rules through promtool', (promtool) => {
                   summary: 'NATS stream "routing-decisions" (prod): 90% of maxBytes 1GiB',
                   description:
                     "The stream leader holds more than the stream's threshold of 85% of its maxBytes (1GiB). " +
-                    'With discard "old" the server then drops the oldest messages, so the stream keeps less than its maxAge promises.',
+                    'With discard "old" the server then drops the oldest messages, so the stream ' +
+                    'keeps less than its maxAge promises.',
                   runbook: [
                     `1. ${kubectlNats} stream info routing-decisions: State (messages, bytes) against maxBytes.`,
-                    '2. Check that the consumers keep up (consumer lag alerts) and that publishers are not flooding the stream.',
-                    "3. Raise the stream's maxBytes in the config (all file streams' maxBytes must fit nats.fileStorageSize) or shorten maxAge.",
+                    '2. Check that the consumers keep up (consumer lag alerts) and that publishers ' +
+                      'are not flooding the stream.',
+                    "3. Raise the stream's maxBytes in the config (all file streams' maxBytes must " +
+                      'fit nats.fileStorageSize) or shorten maxAge.',
                   ].join('\n'),
                 },
               },
@@ -582,14 +618,18 @@ describeWithPromtool('alert rules through promtool', (promtool) => {
       expect(result.status).toBe(0);
     });
 
-    test('the lag tests really depend on the threshold: the firing series passes it within the run, the quiet one never does', () => {
-      // Guards against a vacuous pass.
-      expect(aboveFrom * 100).toBeGreaterThan(API_MAX_LAG);
-      expect(firesAt + 2).toBeLessThanOrEqual(60);
-      expect(Math.floor(API_MAX_LAG / 120) * 60).toBeLessThanOrEqual(API_MAX_LAG);
-      // Same lag, different thresholds: between the two at minute 20, above both at minute 40.
-      expect(400 * 20).toBeGreaterThan(API_MAX_LAG);
-      expect(400 * 20).toBeLessThan(DEFAULT_MAX_LAG);
-    });
+    test(
+      'the lag tests really depend on the threshold: the firing series passes it ' +
+        'within the run, the quiet one never does',
+      () => {
+        // Guards against a vacuous pass.
+        expect(aboveFrom * 100).toBeGreaterThan(API_MAX_LAG);
+        expect(firesAt + 2).toBeLessThanOrEqual(60);
+        expect(Math.floor(API_MAX_LAG / 120) * 60).toBeLessThanOrEqual(API_MAX_LAG);
+        // Same lag, different thresholds: between the two at minute 20, above both at minute 40.
+        expect(400 * 20).toBeGreaterThan(API_MAX_LAG);
+        expect(400 * 20).toBeLessThan(DEFAULT_MAX_LAG);
+      },
+    );
   });
 });

@@ -43,7 +43,10 @@ const theAlert = (groups: Group[], alert: string) => {
   if (found.length !== 1) throw new Error(`expected one ${alert}, found ${found.length}`);
   return found[0];
 };
-/** The exporter's job label: the name of the Service the ServiceMonitor selects (prometheus-operator default, keda-prom-argo.md (b)). */
+/**
+ * The exporter's job label: the name of the Service the ServiceMonitor selects (prometheus-operator default,
+ * keda-prom-argo.md (b)).
+ */
 const scrapeJob = (objects: KubeObject[]): string => {
   const monitor = objectsOfKind(objects, 'ServiceMonitor')[0];
   expect(monitor.spec.jobLabel).toBeUndefined();
@@ -109,25 +112,32 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('environment %s', (env) => {
   const allRules = everyRule(objects);
   const recorded = new Set(allRules.filter((r) => r.record).map((r) => r.record!));
 
-  test('every PrometheusRule carries the labels Prometheus selects rules by (monitoring.prometheusSelectorLabels)', () => {
-    const rules = objectsOfKind(objects, 'PrometheusRule');
-    expect(rules.map((r) => r.metadata.name)).toEqual(['nats-alerts', 'nats-alert-thresholds-1']);
-    for (const rule of rules) {
-      expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
-      expect(rule.metadata.labels).toMatchObject({ release: 'kube-prometheus-stack' });
-    }
-  });
+  test(
+    'every PrometheusRule carries the labels Prometheus selects rules by ' + '(monitoring.prometheusSelectorLabels)',
+    () => {
+      const rules = objectsOfKind(objects, 'PrometheusRule');
+      expect(rules.map((r) => r.metadata.name)).toEqual(['nats-alerts', 'nats-alert-thresholds-1']);
+      for (const rule of rules) {
+        expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
+        expect(rule.metadata.labels).toMatchObject({ release: 'kube-prometheus-stack' });
+      }
+    },
+  );
 
-  test('recording rules come first, alerts after; group names unique across all objects (promtool loads them together)', () => {
-    expect(groups[0].rules.every((r) => r.record && !r.alert)).toBe(true);
-    for (const g of groups.slice(1)) expect(g.rules.every((r) => r.alert && !r.record)).toBe(true);
-    const allGroups = objectsOfKind(objects, 'PrometheusRule').flatMap((o) => o.spec.groups as Group[]);
-    for (const g of allGroups) {
-      expect(g.name).toMatch(/\S/);
-      expect(g.rules.length).toBeGreaterThan(0);
-    }
-    expect(new Set(allGroups.map((g) => g.name)).size).toBe(allGroups.length);
-  });
+  test(
+    'recording rules come first, alerts after; group names unique across all ' +
+      'objects (promtool loads them together)',
+    () => {
+      expect(groups[0].rules.every((r) => r.record && !r.alert)).toBe(true);
+      for (const g of groups.slice(1)) expect(g.rules.every((r) => r.alert && !r.record)).toBe(true);
+      const allGroups = objectsOfKind(objects, 'PrometheusRule').flatMap((o) => o.spec.groups as Group[]);
+      for (const g of allGroups) {
+        expect(g.name).toMatch(/\S/);
+        expect(g.rules.length).toBeGreaterThan(0);
+      }
+      expect(new Set(allGroups.map((g) => g.name)).size).toBe(allGroups.length);
+    },
+  );
 
   test('one rule per alert: none names a stream or consumer', () => {
     for (const r of alerts(groups)) {
@@ -139,55 +149,66 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('environment %s', (env) => {
       expect({ alert: d.alert, rules: alertsNamed(groups, d.alert).length }).toEqual({ alert: d.alert, rules: 1 });
   });
 
-  test('the threshold objects hold only recorded constants: vector(<number>) with a configured stream (and consumer)', () => {
-    const streams = (config.streams ?? OVERMIND_STREAMS).map((s) => s.name);
-    const consumers = new Map((config.consumers ?? OVERMIND_CONSUMERS).map((c) => [c.name, c.stream]));
-    for (const r of thresholdRules(objects)) {
-      expect(r.record).toMatch(/^overmind:[a-z_]+:(info|override|threshold)$/);
-      expect(r.expr).toMatch(/^vector\([0-9.]+\)$/);
-      expect(r.labels!.namespace).toBe(namespace);
-      expect(streams).toContain(r.labels!.stream_name);
-      if (r.labels!.consumer_name !== undefined)
-        expect(consumers.get(r.labels!.consumer_name)).toBe(r.labels!.stream_name);
-    }
-  });
+  test(
+    'the threshold objects hold only recorded constants: vector(<number>) with a ' + 'configured stream (and consumer)',
+    () => {
+      const streams = (config.streams ?? OVERMIND_STREAMS).map((s) => s.name);
+      const consumers = new Map((config.consumers ?? OVERMIND_CONSUMERS).map((c) => [c.name, c.stream]));
+      for (const r of thresholdRules(objects)) {
+        expect(r.record).toMatch(/^overmind:[a-z_]+:(info|override|threshold)$/);
+        expect(r.expr).toMatch(/^vector\([0-9.]+\)$/);
+        expect(r.labels!.namespace).toBe(namespace);
+        expect(streams).toContain(r.labels!.stream_name);
+        if (r.labels!.consumer_name !== undefined)
+          expect(consumers.get(r.labels!.consumer_name)).toBe(r.labels!.stream_name);
+      }
+    },
+  );
 
   test('every expr is one line', () => {
     for (const r of allRules) expect(r.expr).not.toMatch(/\n/);
   });
 
-  test("every raw metric is one the chart's exporter exports (prefix nats, keda-prom-argo.md (b)) and carries the labels used", () => {
-    for (const r of allRules) {
-      for (const use of selectorsIn(r.expr)) {
-        if (recorded.has(use.metric)) continue;
-        expect({ expr: r.expr, metric: use.metric, exported: EXPORTED_METRICS.has(use.metric) }).toEqual({
-          expr: r.expr,
-          metric: use.metric,
-          exported: true,
-        });
-        for (const label of use.labels)
-          expect({ metric: use.metric, label, known: EXPORTED_METRICS.get(use.metric)!.includes(label) }).toEqual({
+  test(
+    "every raw metric is one the chart's exporter exports (prefix nats, " +
+      'keda-prom-argo.md (b)) and carries the labels used',
+    () => {
+      for (const r of allRules) {
+        for (const use of selectorsIn(r.expr)) {
+          if (recorded.has(use.metric)) continue;
+          expect({ expr: r.expr, metric: use.metric, exported: EXPORTED_METRICS.has(use.metric) }).toEqual({
+            expr: r.expr,
             metric: use.metric,
-            label,
-            known: true,
+            exported: true,
           });
+          for (const label of use.labels)
+            expect({ metric: use.metric, label, known: EXPORTED_METRICS.get(use.metric)!.includes(label) }).toEqual({
+              metric: use.metric,
+              label,
+              known: true,
+            });
+        }
       }
-    }
-  });
+    },
+  );
 
-  test(`raw selectors name job="<metrics Service>" and the environment's namespace, so two environments never mix`, () => {
-    for (const r of allRules) {
-      for (const match of r.expr.matchAll(/\b(nats_[a-z_]+|up)\{([^}]*)\}/g)) {
-        expect(match[2]).toContain(`job="${job}"`);
-        expect(match[2]).toContain(`namespace="${namespace}"`);
+  test(
+    `raw selectors name job="<metrics Service>" and the environment's namespace, ` + `so two environments never mix`,
+    () => {
+      for (const r of allRules) {
+        for (const match of r.expr.matchAll(/\b(nats_[a-z_]+|up)\{([^}]*)\}/g)) {
+          expect(match[2]).toContain(`job="${job}"`);
+          expect(match[2]).toContain(`namespace="${namespace}"`);
+        }
+        // Recorded series are scoped by namespace too (two PrometheusRules must not record or read each other's
+        // series).
+        for (const match of r.expr.matchAll(/\b((?:nats|overmind):[a-z_]+:[a-z_]+)(\{[^}]*\})?/g))
+          expect(match[2] ?? '').toContain(`namespace="${namespace}"`);
       }
-      // Recorded series are scoped by namespace too (two PrometheusRules must not record or read each other's series).
-      for (const match of r.expr.matchAll(/\b((?:nats|overmind):[a-z_]+:[a-z_]+)(\{[^}]*\})?/g))
-        expect(match[2] ?? '').toContain(`namespace="${namespace}"`);
-    }
-    // And every recorded series carries the namespace label, from its source or as a rule label.
-    for (const r of thresholdRules(objects)) expect(r.labels!.namespace).toBe(namespace);
-  });
+      // And every recorded series carries the namespace label, from its source or as a rule label.
+      for (const r of thresholdRules(objects)) expect(r.labels!.namespace).toBe(namespace);
+    },
+  );
 
   test("consumer and stream figures are the leader's only, aggregated to stable labels (keda-prom-argo.md (b))", () => {
     for (const r of groups[0].rules) {
@@ -201,33 +222,39 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('environment %s', (env) => {
       }
     }
     expect(groups[0].rules.find((r) => r.record === 'nats:consumer_lag:leader')!.expr).toBe(
-      `nats:consumer_num_pending:leader{namespace="${namespace}"} + nats:consumer_num_ack_pending:leader{namespace="${namespace}"}`,
+      `nats:consumer_num_pending:leader{namespace="${namespace}"} + ` +
+        `nats:consumer_num_ack_pending:leader{namespace="${namespace}"}`,
     );
   });
 
-  test('alerts compare with the threshold series on (namespace, stream_name[, consumer_name]), never with a literal per object', () => {
-    const consumerOn = 'on (namespace, stream_name, consumer_name) group_left';
-    expect(theAlert(groups, 'NatsConsumerLagGrowing').expr).toBe(
-      `nats:consumer_lag:leader{namespace="${namespace}"} > ${consumerOn} () overmind:consumer_max_lag:threshold{namespace="${namespace}"} ` +
-        `and deriv(nats:consumer_lag:leader{namespace="${namespace}"}[10m]) > 0`,
-    );
-    expect(theAlert(groups, 'NatsConsumerScalerSaturated').expr).toContain(
-      `> ${consumerOn} (scaledobject, workload) overmind:consumer_scaler_capacity:threshold{namespace="${namespace}"}`,
-    );
-    expect(theAlert(groups, 'NatsConsumerAckPendingHigh').expr).toContain(
-      `>= ${consumerOn} () overmind:consumer_ack_pending_limit:threshold{`,
-    );
-    expect(theAlert(groups, 'NatsConsumerRedeliveriesHigh').expr).toContain(
-      `> ${consumerOn} () overmind:consumer_max_redelivered:threshold{`,
-    );
-    expect(theAlert(groups, 'NatsStreamNearMaxBytes').expr).toContain(
-      '> on (namespace, stream_name) group_left () overmind:stream_near_limit_ratio:threshold{',
-    );
-    // The max-deliver window is per consumer: the range covers the longest (consolidation-consumer: 3 x 120s = 6m).
-    expect(theAlert(groups, 'NatsConsumerMaxDeliverLikely').expr).toContain(
-      `max_over_time(nats:consumer_num_redelivered_zero:timestamp{namespace="${namespace}"}[6m]) + ${consumerOn} () overmind:consumer_max_deliver_window_seconds:threshold{`,
-    );
-  });
+  test(
+    'alerts compare with the threshold series on (namespace, stream_name[, ' +
+      'consumer_name]), never with a literal per object',
+    () => {
+      const consumerOn = 'on (namespace, stream_name, consumer_name) group_left';
+      expect(theAlert(groups, 'NatsConsumerLagGrowing').expr).toBe(
+        `nats:consumer_lag:leader{namespace="${namespace}"} > ${consumerOn} () ` +
+          `overmind:consumer_max_lag:threshold{namespace="${namespace}"} ` +
+          `and deriv(nats:consumer_lag:leader{namespace="${namespace}"}[10m]) > 0`,
+      );
+      expect(theAlert(groups, 'NatsConsumerScalerSaturated').expr).toContain(
+        `> ${consumerOn} (scaledobject, workload) overmind:consumer_scaler_capacity:threshold{namespace="${namespace}"}`,
+      );
+      expect(theAlert(groups, 'NatsConsumerAckPendingHigh').expr).toContain(
+        `>= ${consumerOn} () overmind:consumer_ack_pending_limit:threshold{`,
+      );
+      expect(theAlert(groups, 'NatsConsumerRedeliveriesHigh').expr).toContain(
+        `> ${consumerOn} () overmind:consumer_max_redelivered:threshold{`,
+      );
+      expect(theAlert(groups, 'NatsStreamNearMaxBytes').expr).toContain(
+        '> on (namespace, stream_name) group_left () overmind:stream_near_limit_ratio:threshold{',
+      );
+      // The max-deliver window is per consumer: the range covers the longest (consolidation-consumer: 3 x 120s = 6m).
+      expect(theAlert(groups, 'NatsConsumerMaxDeliverLikely').expr).toContain(
+        `max_over_time(nats:consumer_num_redelivered_zero:timestamp{namespace="${namespace}"}[6m]) + ${consumerOn} () overmind:consumer_max_deliver_window_seconds:threshold{`,
+      );
+    },
+  );
 
   test('every alert has a severity, summary, description, runbook text and a Prometheus duration in for', () => {
     for (const r of alerts(groups)) {
@@ -268,7 +295,8 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('environment %s', (env) => {
   test('every configured consumer and stream has an info series, and the threshold the config gives it', () => {
     const scaler = config.scalers![0];
     const capacity = scaler.lagThreshold! * scaler.maxReplicas!;
-    // [maxLag, ackPendingLimit (0.9 x maxAckPending 1000), maxRedelivered, max-deliver window (max(5m, maxDeliver x ackWait))]
+    // [maxLag, ackPendingLimit (0.9 x maxAckPending 1000), maxRedelivered, max-deliver window (max(5m, maxDeliver x
+    // ackWait))]
     const expected: Record<string, [number, number, number, number]> = {
       'api-consumer': [10 * capacity, 900, 100, 300], // 3 x 30s
       'analytics-consumer': [10_000, 900, 100, 300], // 5 x 60s
@@ -355,24 +383,29 @@ describe('thresholds from the config', () => {
     consumer_name: consumer,
   });
 
-  test("a consumer's own alerts override the environment's, which override the defaults, field by field; for is environment-wide", () => {
-    const { objects } = synthEnvironment({
-      ...envConfig('prod'),
-      consumers: consumers({
-        'metrics-consumer': { alerts: { maxLag: 123, ackPendingRatio: 0.5, maxRedelivered: 7 } },
-      }),
-      monitoring: { alerts: { consumers: { maxLag: 555, maxRedelivered: 9, for: '3m' } } },
-    });
-    const own = prodKeys('metrics-consumer', 'llm-requests');
-    expect(thresholdOf(objects, 'consumer_max_lag', own)).toBe(123);
-    expect(thresholdOf(objects, 'consumer_ack_pending_limit', own)).toBe(500);
-    expect(thresholdOf(objects, 'consumer_max_redelivered', own)).toBe(7);
-    const envWide = prodKeys('api-consumer', 'routing-decisions');
-    expect(thresholdOf(objects, 'consumer_max_lag', envWide)).toBe(555); // the environment's maxLag beats the scaler-derived default
-    expect(thresholdOf(objects, 'consumer_max_redelivered', envWide)).toBe(9);
-    expect(thresholdOf(objects, 'consumer_ack_pending_limit', envWide)).toBe(900);
-    expect(theAlert(mainGroups(objects), 'NatsConsumerLagGrowing').for).toBe('3m');
-  });
+  test(
+    "a consumer's own alerts override the environment's, which override the " +
+      'defaults, field by field; for is environment-wide',
+    () => {
+      const { objects } = synthEnvironment({
+        ...envConfig('prod'),
+        consumers: consumers({
+          'metrics-consumer': { alerts: { maxLag: 123, ackPendingRatio: 0.5, maxRedelivered: 7 } },
+        }),
+        monitoring: { alerts: { consumers: { maxLag: 555, maxRedelivered: 9, for: '3m' } } },
+      });
+      const own = prodKeys('metrics-consumer', 'llm-requests');
+      expect(thresholdOf(objects, 'consumer_max_lag', own)).toBe(123);
+      expect(thresholdOf(objects, 'consumer_ack_pending_limit', own)).toBe(500);
+      expect(thresholdOf(objects, 'consumer_max_redelivered', own)).toBe(7);
+      const envWide = prodKeys('api-consumer', 'routing-decisions');
+      // the environment's maxLag beats the scaler-derived default
+      expect(thresholdOf(objects, 'consumer_max_lag', envWide)).toBe(555);
+      expect(thresholdOf(objects, 'consumer_max_redelivered', envWide)).toBe(9);
+      expect(thresholdOf(objects, 'consumer_ack_pending_limit', envWide)).toBe(900);
+      expect(theAlert(mainGroups(objects), 'NatsConsumerLagGrowing').for).toBe('3m');
+    },
+  );
 
   test("the ack-pending threshold follows the consumer's own maxAckPending", () => {
     const { objects } = synthEnvironment({
@@ -385,59 +418,66 @@ describe('thresholds from the config', () => {
     expect(thresholdOf(objects, 'consumer_ack_pending_limit', prodKeys('api-consumer', 'routing-decisions'))).toBe(900);
   });
 
-  test('stream ratio per stream and for environment-wide; discard "new" gets the critical rule, the others the warning one', () => {
-    const { objects } = synthEnvironment({
-      ...envConfig('prod'),
-      streams: streams({ 'llm-requests': { maxMsgs: 1_000_000, discard: 'new', alerts: { nearLimitRatio: 0.7 } } }),
-      monitoring: { alerts: { streams: { for: '30m' } } },
-    });
-    const groups = mainGroups(objects);
-    expect(
-      thresholdOf(objects, 'stream_near_limit_ratio', { namespace: 'overmind-prod', stream_name: 'llm-requests' }),
-    ).toBe(0.7);
-    expect(
-      thresholdOf(objects, 'stream_near_limit_ratio', { namespace: 'overmind-prod', stream_name: 'memory-events' }),
-    ).toBe(0.85);
-    expect(
-      thresholdRules(objects).find(
-        (r) => r.record === 'overmind:stream:info' && r.labels!.stream_name === 'llm-requests',
-      )!.labels!.discard,
-    ).toBe('new');
-    for (const alert of ['NatsStreamNearMaxBytes', 'NatsStreamNearMaxMessages']) {
-      const rules = alertsNamed(groups, alert);
-      expect(rules.map((r) => [r.labels!.severity, r.for])).toEqual([
-        ['warning', '30m'],
-        ['critical', '30m'],
-      ]);
-      expect(rules[0].expr).toMatch(
-        /and on \(namespace, stream_name\) overmind:stream:info\{namespace="overmind-prod",discard!="new"\}$/,
-      );
-      expect(rules[1].expr).toMatch(
-        /and on \(namespace, stream_name\) overmind:stream:info\{namespace="overmind-prod",discard="new"\}$/,
-      );
-    }
-  });
+  test(
+    'stream ratio per stream and for environment-wide; discard "new" gets the ' +
+      'critical rule, the others the warning one',
+    () => {
+      const { objects } = synthEnvironment({
+        ...envConfig('prod'),
+        streams: streams({ 'llm-requests': { maxMsgs: 1_000_000, discard: 'new', alerts: { nearLimitRatio: 0.7 } } }),
+        monitoring: { alerts: { streams: { for: '30m' } } },
+      });
+      const groups = mainGroups(objects);
+      expect(
+        thresholdOf(objects, 'stream_near_limit_ratio', { namespace: 'overmind-prod', stream_name: 'llm-requests' }),
+      ).toBe(0.7);
+      expect(
+        thresholdOf(objects, 'stream_near_limit_ratio', { namespace: 'overmind-prod', stream_name: 'memory-events' }),
+      ).toBe(0.85);
+      expect(
+        thresholdRules(objects).find(
+          (r) => r.record === 'overmind:stream:info' && r.labels!.stream_name === 'llm-requests',
+        )!.labels!.discard,
+      ).toBe('new');
+      for (const alert of ['NatsStreamNearMaxBytes', 'NatsStreamNearMaxMessages']) {
+        const rules = alertsNamed(groups, alert);
+        expect(rules.map((r) => [r.labels!.severity, r.for])).toEqual([
+          ['warning', '30m'],
+          ['critical', '30m'],
+        ]);
+        expect(rules[0].expr).toMatch(
+          /and on \(namespace, stream_name\) overmind:stream:info\{namespace="overmind-prod",discard!="new"\}$/,
+        );
+        expect(rules[1].expr).toMatch(
+          /and on \(namespace, stream_name\) overmind:stream:info\{namespace="overmind-prod",discard="new"\}$/,
+        );
+      }
+    },
+  );
 
-  test('a consumer without acks has no ack-pending, redelivery or max-deliver threshold, so those alerts skip it', () => {
-    const { objects } = synthEnvironment({
-      ...envConfig('prod'),
-      consumers: consumers({ 'metrics-consumer': { ackPolicy: 'none' } }),
-    });
-    const keys = prodKeys('metrics-consumer', 'llm-requests');
-    expect(
-      thresholdRules(objects).find(
-        (r) => r.record === 'overmind:consumer:info' && r.labels!.consumer_name === 'metrics-consumer',
-      )!.labels!.ack_policy,
-    ).toBe('none');
-    expect(thresholdOf(objects, 'consumer_max_lag', keys)).toBe(10_000);
-    for (const kind of [
-      'consumer_ack_pending_limit',
-      'consumer_max_redelivered',
-      'consumer_max_deliver_window_seconds',
-    ] as const) {
-      expect({ kind, threshold: thresholdOf(objects, kind, keys) }).toEqual({ kind, threshold: undefined });
-    }
-  });
+  test(
+    'a consumer without acks has no ack-pending, redelivery or max-deliver ' + 'threshold, so those alerts skip it',
+    () => {
+      const { objects } = synthEnvironment({
+        ...envConfig('prod'),
+        consumers: consumers({ 'metrics-consumer': { ackPolicy: 'none' } }),
+      });
+      const keys = prodKeys('metrics-consumer', 'llm-requests');
+      expect(
+        thresholdRules(objects).find(
+          (r) => r.record === 'overmind:consumer:info' && r.labels!.consumer_name === 'metrics-consumer',
+        )!.labels!.ack_policy,
+      ).toBe('none');
+      expect(thresholdOf(objects, 'consumer_max_lag', keys)).toBe(10_000);
+      for (const kind of [
+        'consumer_ack_pending_limit',
+        'consumer_max_redelivered',
+        'consumer_max_deliver_window_seconds',
+      ] as const) {
+        expect({ kind, threshold: thresholdOf(objects, kind, keys) }).toEqual({ kind, threshold: undefined });
+      }
+    },
+  );
 
   test('a consumer or stream that is not in the config has no threshold, so no alert', () => {
     const { objects } = synthEnvironment(envConfig('prod'));

@@ -131,23 +131,26 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('environment %s', (env) => {
     );
   });
 
-  test('the consumer variable lists the consumers of the selected streams from the exporter, chained on $stream', () => {
-    const consumer = variable(dashboard, 'consumer');
-    expect(consumer.query).toBe(
-      `label_values(nats_consumer_num_pending{job="nats-metrics",namespace="${config.namespace}",stream_name=~"$stream",is_consumer_leader="true"}, consumer_name)`,
-    );
-    expect(consumer.definition).toBe(consumer.query);
-    expect(consumer).toEqual(
-      expect.objectContaining({
-        multi: true,
-        includeAll: true,
-        allValue: '.*',
-        datasource: { type: 'prometheus', uid: '${datasource}' },
-      }),
-    );
-    const metric = /^label_values\(([a-z_]+)\{/.exec(consumer.query)![1];
-    expect(EXPORTED_METRICS.get(metric)).toContain('consumer_name');
-  });
+  test(
+    'the consumer variable lists the consumers of the selected streams from the ' + 'exporter, chained on $stream',
+    () => {
+      const consumer = variable(dashboard, 'consumer');
+      expect(consumer.query).toBe(
+        `label_values(nats_consumer_num_pending{job="nats-metrics",namespace="${config.namespace}",stream_name=~"$stream",is_consumer_leader="true"}, consumer_name)`,
+      );
+      expect(consumer.definition).toBe(consumer.query);
+      expect(consumer).toEqual(
+        expect.objectContaining({
+          multi: true,
+          includeAll: true,
+          allValue: '.*',
+          datasource: { type: 'prometheus', uid: '${datasource}' },
+        }),
+      );
+      const metric = /^label_values\(([a-z_]+)\{/.exec(consumer.query)![1];
+      expect(EXPORTED_METRICS.get(metric)).toContain('consumer_name');
+    },
+  );
 
   test('panel ids are unique positive integers; gridPos fits the 24-column grid without overlaps', () => {
     const ids = panels.map((p) => p.id);
@@ -178,38 +181,42 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('environment %s', (env) => {
     }
   });
 
-  test('every query names only metrics the exporter exports (with labels they carry) or threshold series our rules record, scoped to this environment', () => {
-    expect(queries.length).toBeGreaterThan(10);
-    for (const q of queries) {
-      const uses = selectorsIn(q.expr);
-      expect(uses.length).toBeGreaterThan(0);
-      for (const use of uses) {
-        if (THRESHOLD_SERIES.has(use.metric)) {
-          expect({ ...q, metric: use.metric, recorded: recordedByRules.has(use.metric) }).toEqual({
+  test(
+    'every query names only metrics the exporter exports (with labels they carry) ' +
+      'or threshold series our rules record, scoped to this environment',
+    () => {
+      expect(queries.length).toBeGreaterThan(10);
+      for (const q of queries) {
+        const uses = selectorsIn(q.expr);
+        expect(uses.length).toBeGreaterThan(0);
+        for (const use of uses) {
+          if (THRESHOLD_SERIES.has(use.metric)) {
+            expect({ ...q, metric: use.metric, recorded: recordedByRules.has(use.metric) }).toEqual({
+              ...q,
+              metric: use.metric,
+              recorded: true,
+            });
+            continue;
+          }
+          expect({ ...q, metric: use.metric, exported: EXPORTED_METRICS.has(use.metric) }).toEqual({
             ...q,
             metric: use.metric,
-            recorded: true,
+            exported: true,
           });
-          continue;
+          for (const label of use.labels)
+            expect({ metric: use.metric, label, known: EXPORTED_METRICS.get(use.metric)!.includes(label) }).toEqual({
+              metric: use.metric,
+              label,
+              known: true,
+            });
+          expect(q.expr).toContain('job="nats-metrics"');
         }
-        expect({ ...q, metric: use.metric, exported: EXPORTED_METRICS.has(use.metric) }).toEqual({
-          ...q,
-          metric: use.metric,
-          exported: true,
-        });
-        for (const label of use.labels)
-          expect({ metric: use.metric, label, known: EXPORTED_METRICS.get(use.metric)!.includes(label) }).toEqual({
-            metric: use.metric,
-            label,
-            known: true,
-          });
-        expect(q.expr).toContain('job="nats-metrics"');
+        expect(q.expr).toContain(`namespace="${config.namespace}"`);
+        if (/nats_consumer_/.test(q.expr)) expect(q.expr).toContain('is_consumer_leader="true"');
+        if (/nats_stream_/.test(q.expr)) expect(q.expr).toContain('is_stream_leader="true"');
       }
-      expect(q.expr).toContain(`namespace="${config.namespace}"`);
-      if (/nats_consumer_/.test(q.expr)) expect(q.expr).toContain('is_consumer_leader="true"');
-      if (/nats_stream_/.test(q.expr)) expect(q.expr).toContain('is_stream_leader="true"');
-    }
-  });
+    },
+  );
 
   test('every target uses the datasource variable and has a unique refId within its panel', () => {
     for (const p of panels.filter((x) => x.type !== 'row')) {
@@ -220,64 +227,72 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('environment %s', (env) => {
     }
   });
 
-  test('rows: JetStream overview, ONE stream row repeated over $stream, server health; the dashboard names no stream or consumer', () => {
-    const rows = (dashboard.panels as Panel[]).filter((p) => p.type === 'row');
-    expect(rows.map((p) => [p.title, p.repeat])).toEqual([
-      ['JetStream overview', undefined],
-      ['Stream $stream', 'stream'],
-      ['Server health', undefined],
-    ]);
-    // Names appear only as the stream variable's options: panels are per $stream and by consumer_name.
-    const withoutVariables = JSON.stringify({ ...dashboard, templating: undefined });
-    for (const name of [
-      ...(config.streams ?? OVERMIND_STREAMS).map((s) => s.name),
-      ...(config.consumers ?? OVERMIND_CONSUMERS).map((c) => c.name),
-    ]) {
-      expect({
-        name,
-        named: withoutVariables.includes(`"${name}"`) || withoutVariables.includes(`=\\"${name}\\"`),
-      }).toEqual({ name, named: false });
-    }
-  });
+  test(
+    'rows: JetStream overview, ONE stream row repeated over $stream, server ' +
+      'health; the dashboard names no stream or consumer',
+    () => {
+      const rows = (dashboard.panels as Panel[]).filter((p) => p.type === 'row');
+      expect(rows.map((p) => [p.title, p.repeat])).toEqual([
+        ['JetStream overview', undefined],
+        ['Stream $stream', 'stream'],
+        ['Server health', undefined],
+      ]);
+      // Names appear only as the stream variable's options: panels are per $stream and by consumer_name.
+      const withoutVariables = JSON.stringify({ ...dashboard, templating: undefined });
+      for (const name of [
+        ...(config.streams ?? OVERMIND_STREAMS).map((s) => s.name),
+        ...(config.consumers ?? OVERMIND_CONSUMERS).map((c) => c.name),
+      ]) {
+        expect({
+          name,
+          named: withoutVariables.includes(`"${name}"`) || withoutVariables.includes(`=\\"${name}\\"`),
+        }).toEqual({ name, named: false });
+      }
+    },
+  );
 
-  test('the stream row: messages and bytes with their limits, lag, ack pending and redeliveries per consumer with threshold lines', () => {
-    const { row, panels: inRow } = streamRowPanels(dashboard);
-    expect(row.collapsed).toBe(false); // few streams: open
-    const byTitle = new Map(inRow.map((p) => [p.title, p]));
-    expect([...byTitle.keys()]).toEqual([
-      '$stream: messages and maxMsgs',
-      '$stream: bytes and maxBytes',
-      '$stream: lag per consumer (pending + ack pending)',
-      '$stream: ack pending per consumer',
-      '$stream: messages awaiting redelivery per consumer',
-    ]);
-    for (const p of inRow) for (const t of p.targets!) expect(t.expr).toContain('stream_name=~"$stream"');
-    const lag = byTitle.get('$stream: lag per consumer (pending + ack pending)')!;
-    expect(lag.targets!.map((t) => t.legendFormat)).toEqual([
-      '{{consumer_name}}',
-      '{{consumer_name}} alert threshold',
-      '{{consumer_name}} scaler capacity',
-    ]);
-    expect(lag.targets![0].expr).toMatch(
-      /^max by \(consumer_name\) \(nats_consumer_num_pending\{[^}]*consumer_name=~"\$consumer"[^}]*\}\) \+ max by \(consumer_name\) \(nats_consumer_num_ack_pending\{/,
-    );
-    expect(lag.targets![1].expr).toContain('overmind:consumer_max_lag:threshold{');
-    expect(byTitle.get('$stream: ack pending per consumer')!.targets![1].expr).toContain(
-      'overmind:consumer_ack_pending_limit:threshold{',
-    );
-    expect(byTitle.get('$stream: messages awaiting redelivery per consumer')!.targets![1].expr).toContain(
-      'overmind:consumer_max_redelivered:threshold{',
-    );
-    // Limits and thresholds are dashed lines: one override per such query.
-    for (const p of inRow) {
-      const lineRefIds = p
-        .targets!.filter((t) => / (alert threshold|scaler capacity)$|^max(Bytes|Msgs)$/.test(t.legendFormat))
-        .map((t) => t.refId);
-      expect(p.fieldConfig!.overrides.map((o) => o.matcher)).toEqual(
-        lineRefIds.map((refId) => ({ id: 'byFrameRefID', options: refId })),
+  test(
+    'the stream row: messages and bytes with their limits, lag, ack pending and ' +
+      'redeliveries per consumer with threshold lines',
+    () => {
+      const { row, panels: inRow } = streamRowPanels(dashboard);
+      expect(row.collapsed).toBe(false); // few streams: open
+      const byTitle = new Map(inRow.map((p) => [p.title, p]));
+      expect([...byTitle.keys()]).toEqual([
+        '$stream: messages and maxMsgs',
+        '$stream: bytes and maxBytes',
+        '$stream: lag per consumer (pending + ack pending)',
+        '$stream: ack pending per consumer',
+        '$stream: messages awaiting redelivery per consumer',
+      ]);
+      for (const p of inRow) for (const t of p.targets!) expect(t.expr).toContain('stream_name=~"$stream"');
+      const lag = byTitle.get('$stream: lag per consumer (pending + ack pending)')!;
+      expect(lag.targets!.map((t) => t.legendFormat)).toEqual([
+        '{{consumer_name}}',
+        '{{consumer_name}} alert threshold',
+        '{{consumer_name}} scaler capacity',
+      ]);
+      expect(lag.targets![0].expr).toMatch(
+        /^max by \(consumer_name\) \(nats_consumer_num_pending\{[^}]*consumer_name=~"\$consumer"[^}]*\}\) \+ max by \(consumer_name\) \(nats_consumer_num_ack_pending\{/,
       );
-    }
-  });
+      expect(lag.targets![1].expr).toContain('overmind:consumer_max_lag:threshold{');
+      expect(byTitle.get('$stream: ack pending per consumer')!.targets![1].expr).toContain(
+        'overmind:consumer_ack_pending_limit:threshold{',
+      );
+      expect(byTitle.get('$stream: messages awaiting redelivery per consumer')!.targets![1].expr).toContain(
+        'overmind:consumer_max_redelivered:threshold{',
+      );
+      // Limits and thresholds are dashed lines: one override per such query.
+      for (const p of inRow) {
+        const lineRefIds = p
+          .targets!.filter((t) => / (alert threshold|scaler capacity)$|^max(Bytes|Msgs)$/.test(t.legendFormat))
+          .map((t) => t.refId);
+        expect(p.fieldConfig!.overrides.map((o) => o.matcher)).toEqual(
+          lineRefIds.map((refId) => ({ id: 'byFrameRefID', options: refId })),
+        );
+      }
+    },
+  );
 });
 
 test('a new consumer in the config needs no dashboard change: the consumer variable finds it', () => {

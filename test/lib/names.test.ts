@@ -61,16 +61,20 @@ describe('Kubernetes name rules (k8s.io/apimachinery validation.go)', () => {
     expect(HELM_RELEASE_NAME_RULE.error('a'.repeat(54))).toContain('more than 53');
   });
 
-  test('derived-name limits: StatefulSet 52 (controller-revision-hash), ScaledObject 54 (keda-hpa-<name>), environment 26 (Grafana uid)', () => {
-    expect(valid(STATEFUL_SET_NAME_RULE, 'a'.repeat(52))).toBe(true);
-    expect(STATEFUL_SET_NAME_RULE.error('a'.repeat(53))).toContain('controller-revision-hash');
-    expect(valid(SCALED_OBJECT_NAME_RULE, 'a'.repeat(54))).toBe(true);
-    expect(SCALED_OBJECT_NAME_RULE.error('a'.repeat(55))).toContain('keda-hpa-');
-    expect(`keda-hpa-${'a'.repeat(54)}`).toHaveLength(63);
-    expect(valid(ENVIRONMENT_NAME_RULE, 'a'.repeat(26))).toBe(true);
-    expect(`overmind-nats-${'a'.repeat(26)}`).toHaveLength(40);
-    expect(valid(ENVIRONMENT_NAME_RULE, 'a'.repeat(27))).toBe(false);
-  });
+  test(
+    'derived-name limits: StatefulSet 52 (controller-revision-hash), ScaledObject ' +
+      '54 (keda-hpa-<name>), environment 26 (Grafana uid)',
+    () => {
+      expect(valid(STATEFUL_SET_NAME_RULE, 'a'.repeat(52))).toBe(true);
+      expect(STATEFUL_SET_NAME_RULE.error('a'.repeat(53))).toContain('controller-revision-hash');
+      expect(valid(SCALED_OBJECT_NAME_RULE, 'a'.repeat(54))).toBe(true);
+      expect(SCALED_OBJECT_NAME_RULE.error('a'.repeat(55))).toContain('keda-hpa-');
+      expect(`keda-hpa-${'a'.repeat(54)}`).toHaveLength(63);
+      expect(valid(ENVIRONMENT_NAME_RULE, 'a'.repeat(26))).toBe(true);
+      expect(`overmind-nats-${'a'.repeat(26)}`).toHaveLength(40);
+      expect(valid(ENVIRONMENT_NAME_RULE, 'a'.repeat(27))).toBe(false);
+    },
+  );
 
   test('each kind we emit has its rule; kinds not listed are held to the subdomain rule', () => {
     expect(nameRuleOfKind('Namespace')).toBe(DNS1123_LABEL_RULE);

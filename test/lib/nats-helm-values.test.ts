@@ -40,16 +40,20 @@ describe('NatsHelmValues', () => {
     expect(build({ releaseName: 'events' }).serverSelectorLabels['app.kubernetes.io/instance']).toBe('events');
   });
 
-  test('the file store is the configured PVC size, not derived from the streams; max_file_store is 95% of it (nats-io/k8s#717)', () => {
-    const values = build({ fileStorageSize: '16GiB' });
-    expect(values.fileStoreRequired.bytes).toBe(6 * 1024 ** 3);
-    expect(values.fileStoragePvc.toQuantity()).toBe('16Gi');
-    expect(values.fileStoreMax.toQuantity()).toBe('15564Mi'); // floor(16 GiB x 0.95) in MiB
-    expect((values.values as any).config.jetstream.fileStore).toMatchObject({
-      pvc: { size: '16Gi' },
-      maxSize: '15564Mi',
-    });
-  });
+  test(
+    'the file store is the configured PVC size, not derived from the streams; ' +
+      'max_file_store is 95% of it (nats-io/k8s#717)',
+    () => {
+      const values = build({ fileStorageSize: '16GiB' });
+      expect(values.fileStoreRequired.bytes).toBe(6 * 1024 ** 3);
+      expect(values.fileStoragePvc.toQuantity()).toBe('16Gi');
+      expect(values.fileStoreMax.toQuantity()).toBe('15564Mi'); // floor(16 GiB x 0.95) in MiB
+      expect((values.values as any).config.jetstream.fileStore).toMatchObject({
+        pvc: { size: '16Gi' },
+        maxSize: '15564Mi',
+      });
+    },
+  );
 
   test('adding or growing a stream that fits changes nothing in the file store values', () => {
     const before = build({ fileStorageSize: '16GiB' }).values as any;
@@ -62,39 +66,47 @@ describe('NatsHelmValues', () => {
     expect(moreStreams.config.jetstream.fileStore).toEqual(before.config.jetstream.fileStore);
   });
 
-  test(`without fileStorageSize the store is the fixed default ${DEFAULT_FILE_STORAGE_SIZE} (the chart's own), whatever the streams`, () => {
-    expect(build({}, [['1MB', 'file']]).fileStoragePvc.toQuantity()).toBe('10Gi');
-    expect(build({}, [['9GB', 'file']]).fileStoragePvc.toQuantity()).toBe('10Gi');
-  });
+  test(
+    `without fileStorageSize the store is the fixed default ` +
+      `${DEFAULT_FILE_STORAGE_SIZE} (the chart's own), whatever the streams`,
+    () => {
+      expect(build({}, [['1MB', 'file']]).fileStoragePvc.toQuantity()).toBe('10Gi');
+      expect(build({}, [['9GB', 'file']]).fileStoragePvc.toQuantity()).toBe('10Gi');
+    },
+  );
 
-  test('fails when the file streams do not fit, naming the field, a size to set as written, and the streams largest first', () => {
-    const problem = problemOf(() =>
-      build({ fileStorageSize: '8GiB' }, [
-        ['1GB', 'file'],
-        ['5GB', 'file'],
-        ['2GB', 'file'],
-        ['500MB', 'file'],
-        ['4GB', 'memory'],
-      ]),
-    );
-    expect(problem.field).toBe('nats.fileStorageSize');
-    expect(problem.value).toBe('8GiB');
-    // 8.5 GiB of file streams (the memory stream does not count) against 95% of 8 GiB = 7.6 GiB.
-    expect(problem.allowed).toMatch(
-      /reserve 8\.49GiB \("s1" 5GiB, "s2" 2GiB, "s0" 1GiB, "s3" 500MiB\).*max_file_store is 95% of 8GiB = 7\.6GiB.*at least 9GiB/,
-    );
-    expect(problem.fix).toMatch(/^write nats: \{ fileStorageSize: "14GiB" \}/);
-    expect(problem.fix).toMatch(/docs\/operations\.md#growing-the-jetstream-file-store/);
-    // The suggested literal is accepted as written and holds the streams.
-    expect(() =>
-      build({ fileStorageSize: '14GiB' }, [
-        ['1GB', 'file'],
-        ['5GB', 'file'],
-        ['2GB', 'file'],
-        ['500MB', 'file'],
-      ]),
-    ).not.toThrow();
-  });
+  test(
+    'fails when the file streams do not fit, naming the field, a size to set as ' +
+      'written, and the streams largest first',
+    () => {
+      const problem = problemOf(() =>
+        build({ fileStorageSize: '8GiB' }, [
+          ['1GB', 'file'],
+          ['5GB', 'file'],
+          ['2GB', 'file'],
+          ['500MB', 'file'],
+          ['4GB', 'memory'],
+        ]),
+      );
+      expect(problem.field).toBe('nats.fileStorageSize');
+      expect(problem.value).toBe('8GiB');
+      // 8.5 GiB of file streams (the memory stream does not count) against 95% of 8 GiB = 7.6 GiB.
+      expect(problem.allowed).toMatch(
+        /reserve 8\.49GiB \("s1" 5GiB, "s2" 2GiB, "s0" 1GiB, "s3" 500MiB\).*max_file_store is 95% of 8GiB = 7\.6GiB.*at least 9GiB/,
+      );
+      expect(problem.fix).toMatch(/^write nats: \{ fileStorageSize: "14GiB" \}/);
+      expect(problem.fix).toMatch(/docs\/operations\.md#growing-the-jetstream-file-store/);
+      // The suggested literal is accepted as written and holds the streams.
+      expect(() =>
+        build({ fileStorageSize: '14GiB' }, [
+          ['1GB', 'file'],
+          ['5GB', 'file'],
+          ['2GB', 'file'],
+          ['500MB', 'file'],
+        ]),
+      ).not.toThrow();
+    },
+  );
 
   test('the default store fails like an explicit one when the streams outgrow it, and says it was the default', () => {
     const problem = problemOf(() =>

@@ -548,20 +548,26 @@ describe('the NATS StatefulSet (Helm values and the Argo CD Application)', () =>
     expect(blocking(planOf(resourcesOf(BASE), after), 'helm.statefulset-replaced').message).toMatch(message);
   });
 
-  test('raising the file store capacity: flagged, with the runbook (expand the PVCs, recreate the StatefulSet orphaning its pods)', () => {
-    const f = blocking(plan(withFileStorage('64GiB')), VOLUME_RULE);
-    expect(f.resource).toBe('prod/HelmValues/nats-values');
-    expect(f.message).toMatch(/pvc\.size "16Gi" → "64Gi": the JetStream file store capacity \(nats\.fileStorageSize\)/);
-    expect(f.message).toMatch(/volumeClaimTemplates, which Kubernetes refuses to update/);
-    expect(f.message).toMatch(/docs\/operations\.md#growing-the-jetstream-file-store/);
-    expect(f.message).toMatch(/`kubectl patch pvc` to "64Gi".*allowVolumeExpansion.*--cascade=orphan/);
-    // Public links only: users read this in the pull request.
-    expect(f.message).toContain(
-      'https://kubernetes.io/docs/concepts/storage/persistent-volumes/' + '#expanding-persistent-volumes-claims',
-    );
-    expect(f.message).toContain('https://kubernetes.io/docs/tasks/run-application/delete-stateful-set/');
-    expect(f.message).not.toMatch(/\.\.\/shared|reference\/|\.md §/);
-  });
+  test(
+    'raising the file store capacity: flagged, with the runbook (expand the PVCs, ' +
+      'recreate the StatefulSet orphaning its pods)',
+    () => {
+      const f = blocking(plan(withFileStorage('64GiB')), VOLUME_RULE);
+      expect(f.resource).toBe('prod/HelmValues/nats-values');
+      expect(f.message).toMatch(
+        /pvc\.size "16Gi" → "64Gi": the JetStream file store capacity \(nats\.fileStorageSize\)/,
+      );
+      expect(f.message).toMatch(/volumeClaimTemplates, which Kubernetes refuses to update/);
+      expect(f.message).toMatch(/docs\/operations\.md#growing-the-jetstream-file-store/);
+      expect(f.message).toMatch(/`kubectl patch pvc` to "64Gi".*allowVolumeExpansion.*--cascade=orphan/);
+      // Public links only: users read this in the pull request.
+      expect(f.message).toContain(
+        'https://kubernetes.io/docs/concepts/storage/persistent-volumes/' + '#expanding-persistent-volumes-claims',
+      );
+      expect(f.message).toContain('https://kubernetes.io/docs/tasks/run-application/delete-stateful-set/');
+      expect(f.message).not.toMatch(/\.\.\/shared|reference\/|\.md §/);
+    },
+  );
 
   test('lowering the file store capacity: flagged, PVCs never shrink', () => {
     const f = blocking(plan(withFileStorage('12GiB')), VOLUME_RULE);

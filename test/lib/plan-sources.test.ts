@@ -6,7 +6,8 @@ import { HELM_VALUES_API_VERSION, HELM_VALUES_KIND } from '../../tools/plan/plan
 import { defaultBaseRef, distFilesAtRef, resourcesFromDistFiles } from '../../tools/plan/plan-sources';
 
 const stream =
-  'apiVersion: jetstream.nats.io/v1beta2\nkind: Stream\nmetadata:\n  name: orders\n  namespace: ns\nspec:\n  name: orders\n';
+  'apiVersion: jetstream.nats.io/v1beta2\nkind: Stream\nmetadata:\n  name: ' +
+  'orders\n  namespace: ns\nspec:\n  name: orders\n';
 
 describe('resourcesFromDistFiles', () => {
   test('objects of manifests/ and argocd/, Helm values as a pseudo-resource, rendered/ skipped', () => {

@@ -154,7 +154,8 @@ describe('renderPlanMarkdown', () => {
     expect(md).toMatch(/- ⛔ `prod\/Stream\/orders` \(`stream\.storage`\): spec\.storage "file" → "memory"/);
     // The upstream rule, as a link a reviewer can open.
     expect(md).toContain(
-      'Source: [nats-server v2.14.2 stream.go#L2271-L2274](https://github.com/nats-io/nats-server/blob/v2.14.2/server/stream.go#L2271-L2274)',
+      'Source: [nats-server v2.14.2 ' +
+        'stream.go#L2271-L2274](https://github.com/nats-io/nats-server/blob/v2.14.2/server/stream.go#L2271-L2274)',
     );
     expect(md).toContain('  - resource: prod/Stream/orders\n    rule: stream.storage\n');
     expect(md).toContain('| `spec.storage` | `file` | `memory` |');

@@ -169,14 +169,22 @@ describeLive('spec events through the dist/ streams and durable pull consumers (
         });
       }
 
-      test('spec routing: consolidation-consumer got only memory.consolidated; api, analytics and metrics got every subject of their stream', () => {
-        const got = (durable: string) => [...(receivedSubjects.get(durable) ?? [])].sort();
-        expect(got('consolidation-consumer')).toEqual(['memory.consolidated']);
-        const routing = ['routing.cost.calculated', 'routing.fallback.triggered', 'routing.model.selected'];
-        expect(got('api-consumer')).toEqual(routing);
-        expect(got('analytics-consumer')).toEqual(routing); // independent durable cursor: the same events again
-        expect(got('metrics-consumer')).toEqual(['llm.request.completed', 'llm.request.failed', 'llm.request.started']);
-      });
+      test(
+        'spec routing: consolidation-consumer got only memory.consolidated; api, ' +
+          'analytics and metrics got every subject of their stream',
+        () => {
+          const got = (durable: string) => [...(receivedSubjects.get(durable) ?? [])].sort();
+          expect(got('consolidation-consumer')).toEqual(['memory.consolidated']);
+          const routing = ['routing.cost.calculated', 'routing.fallback.triggered', 'routing.model.selected'];
+          expect(got('api-consumer')).toEqual(routing);
+          expect(got('analytics-consumer')).toEqual(routing); // independent durable cursor: the same events again
+          expect(got('metrics-consumer')).toEqual([
+            'llm.request.completed',
+            'llm.request.failed',
+            'llm.request.started',
+          ]);
+        },
+      );
     });
   }
 });

@@ -183,148 +183,151 @@ describeLive('KEDA nats-jetstream triggers from dist/ on a 3-node cluster starte
           });
         });
 
-        test(`${name}: lag from the consumer leader drives ceil(lag / lagThreshold) replicas, then back to min`, async () => {
-          const meta = parseScalerMetadata(metadata);
-          const bounds = {
-            minReplicaCount: scaledObject.spec.minReplicaCount,
-            maxReplicaCount: scaledObject.spec.maxReplicaCount,
-          };
-          const min = bounds.minReplicaCount ?? 0;
-          const max = bounds.maxReplicaCount ?? 100;
-          const consumerSpec = env.consumers.find((c) => c.spec.durableName === meta.consumer)!.spec;
-          const { config } = consumerSpecToApiRequest(consumerSpec);
-          const filters = config.filter_subjects ?? (config.filter_subject ? [config.filter_subject] : ['>']);
-          const streamSubjects = env.streams.find((s) => s.spec.name === meta.stream)!.spec.subjects ?? [];
-          const inStream = ALL_EVENT_SUBJECTS.filter((s) => streamSubjects.some((f) => subjectIsSubsetOf(s, f)));
-          const counted = inStream.find((s) => filters.some((f) => subjectIsSubsetOf(s, f)));
-          const ignored = inStream.find((s) => !filters.some((f) => subjectIsSubsetOf(s, f)));
-          expect(counted).toBeDefined();
+        test(
+          `${name}: lag from the consumer leader drives ceil(lag / lagThreshold) ` + `replicas, then back to min`,
+          async () => {
+            const meta = parseScalerMetadata(metadata);
+            const bounds = {
+              minReplicaCount: scaledObject.spec.minReplicaCount,
+              maxReplicaCount: scaledObject.spec.maxReplicaCount,
+            };
+            const min = bounds.minReplicaCount ?? 0;
+            const max = bounds.maxReplicaCount ?? 100;
+            const consumerSpec = env.consumers.find((c) => c.spec.durableName === meta.consumer)!.spec;
+            const { config } = consumerSpecToApiRequest(consumerSpec);
+            const filters = config.filter_subjects ?? (config.filter_subject ? [config.filter_subject] : ['>']);
+            const streamSubjects = env.streams.find((s) => s.spec.name === meta.stream)!.spec.subjects ?? [];
+            const inStream = ALL_EVENT_SUBJECTS.filter((s) => streamSubjects.some((f) => subjectIsSubsetOf(s, f)));
+            const counted = inStream.find((s) => filters.some((f) => subjectIsSubsetOf(s, f)));
+            const ignored = inStream.find((s) => !filters.some((f) => subjectIsSubsetOf(s, f)));
+            expect(counted).toBeDefined();
 
-          await jsm.streams.purge(meta.stream);
-          const leader = await cluster.waitForConsumerLeader(jsm, meta.stream, meta.consumer);
-          // The headless Service answered by a node that is NOT the consumer leader: discovery must find it.
-          const scaler = scalerFor(meta, names, endpointNodeFor(cluster, leader));
+            await jsm.streams.purge(meta.stream);
+            const leader = await cluster.waitForConsumerLeader(jsm, meta.stream, meta.consumer);
+            // The headless Service answered by a node that is NOT the consumer leader: discovery must find it.
+            const scaler = scalerFor(meta, names, endpointNodeFor(cluster, leader));
 
-          let seq = 1;
-          let pending = 0;
-          let ackPending = 0;
-          /** Reads until the scaler sees the expected lag (bounded), then checks the reading in full. */
-          const expectReading = async (what: string) => {
-            const expectedLag = pending + ackPending;
-            const reading = await waitFor<ScalerReading>(
-              `${what}: lag ${expectedLag}`,
-              async () => {
-                const r = await scaler.getMetricsAndActivity();
-                return r.lag === expectedLag ? r : undefined;
-              },
-              10_000,
+            let seq = 1;
+            let pending = 0;
+            let ackPending = 0;
+            /** Reads until the scaler sees the expected lag (bounded), then checks the reading in full. */
+            const expectReading = async (what: string) => {
+              const expectedLag = pending + ackPending;
+              const reading = await waitFor<ScalerReading>(
+                `${what}: lag ${expectedLag}`,
+                async () => {
+                  const r = await scaler.getMetricsAndActivity();
+                  return r.lag === expectedLag ? r : undefined;
+                },
+                10_000,
+              );
+              const info = await jsm.consumers.info(meta.stream, meta.consumer);
+              expect({
+                what,
+                lag: reading.lag,
+                api: info.num_pending + info.num_ack_pending,
+                ackPending: info.num_ack_pending,
+              }).toEqual({
+                what,
+                lag: expectedLag,
+                api: expectedLag,
+                ackPending,
+              });
+              expect({
+                what,
+                leader: reading.leader,
+                readFrom: reading.readFrom,
+                clusterSize: reading.clusterSize,
+              }).toEqual({
+                what,
+                leader: info.cluster?.leader,
+                readFrom: nodeJszUrl(info.cluster!.leader!, meta),
+                clusterSize: cluster.size,
+              });
+              expect(reading.active).toBe(expectedLag > meta.activationLagThreshold);
+              return reading;
+            };
+            const expectReplicas = (reading: ScalerReading, replicas: number) => {
+              expect({ lag: reading.lag, replicas: desiredReplicas(reading, meta.lagThreshold, bounds) }).toEqual({
+                lag: reading.lag,
+                replicas,
+              });
+            };
+
+            // 0. Empty: inactive, the HPA holds minReplicaCount. The first poll discovers the leader
+            // through cluster.urls (no_advertise), as KEDA does against the chart.
+            const empty = await expectReading('empty');
+            expectReplicas(empty, min);
+            expect(empty.discovery).toBe('cluster-urls');
+
+            // 1. A backlog worth `target` replicas (strictly above min when the bounds allow it).
+            const target = Math.min(max, Math.max(min + 1, 2));
+            const backlog = Math.min(MAX_MESSAGES_PER_PHASE, meta.lagThreshold * (target - 1) + 1);
+            await publishMany(js, counted!, backlog, seq);
+            seq += backlog;
+            pending += backlog;
+            if (ignored) {
+              // Same stream, outside the consumer's filter: must not count as this consumer's lag.
+              await publishMany(js, ignored, 7, seq);
+              seq += 7;
+            }
+            expectReplicas(
+              await expectReading('backlog'),
+              Math.min(max, Math.max(min, 1, Math.ceil(backlog / meta.lagThreshold))),
             );
-            const info = await jsm.consumers.info(meta.stream, meta.consumer);
-            expect({
-              what,
-              lag: reading.lag,
-              api: info.num_pending + info.num_ack_pending,
-              ackPending: info.num_ack_pending,
-            }).toEqual({
-              what,
-              lag: expectedLag,
-              api: expectedLag,
-              ackPending,
-            });
-            expect({
-              what,
-              leader: reading.leader,
-              readFrom: reading.readFrom,
-              clusterSize: reading.clusterSize,
-            }).toEqual({
-              what,
-              leader: info.cluster?.leader,
-              readFrom: nodeJszUrl(info.cluster!.leader!, meta),
-              clusterSize: cluster.size,
-            });
-            expect(reading.active).toBe(expectedLag > meta.activationLagThreshold);
-            return reading;
-          };
-          const expectReplicas = (reading: ScalerReading, replicas: number) => {
-            expect({ lag: reading.lag, replicas: desiredReplicas(reading, meta.lagThreshold, bounds) }).toEqual({
-              lag: reading.lag,
-              replicas,
-            });
-          };
 
-          // 0. Empty: inactive, the HPA holds minReplicaCount. The first poll discovers the leader
-          // through cluster.urls (no_advertise), as KEDA does against the chart.
-          const empty = await expectReading('empty');
-          expectReplicas(empty, min);
-          expect(empty.discovery).toBe('cluster-urls');
+            // 2. Delivered but not acked still counts (keda#3787): pending moves to ack_pending, lag unchanged.
+            const inFlight = await fetchExactly(js, meta.stream, meta.consumer, Math.min(5, pending));
+            pending -= inFlight.length;
+            ackPending += inFlight.length;
+            await expectReading('in flight');
 
-          // 1. A backlog worth `target` replicas (strictly above min when the bounds allow it).
-          const target = Math.min(max, Math.max(min + 1, 2));
-          const backlog = Math.min(MAX_MESSAGES_PER_PHASE, meta.lagThreshold * (target - 1) + 1);
-          await publishMany(js, counted!, backlog, seq);
-          seq += backlog;
-          pending += backlog;
-          if (ignored) {
-            // Same stream, outside the consumer's filter: must not count as this consumer's lag.
-            await publishMany(js, ignored, 7, seq);
-            seq += 7;
-          }
-          expectReplicas(
-            await expectReading('backlog'),
-            Math.min(max, Math.max(min, 1, Math.ceil(backlog / meta.lagThreshold))),
-          );
+            // 3. Acked work leaves the lag.
+            await ackAll(inFlight);
+            ackPending = 0;
+            const firstAcked = await fetchExactly(js, meta.stream, meta.consumer, Math.min(meta.lagThreshold, pending));
+            await ackAll(firstAcked);
+            pending -= firstAcked.length;
+            const afterAck = await expectReading('after acks');
+            expectReplicas(
+              afterAck,
+              pending > meta.activationLagThreshold
+                ? Math.min(max, Math.max(min, 1, Math.ceil(pending / meta.lagThreshold)))
+                : min,
+            );
 
-          // 2. Delivered but not acked still counts (keda#3787): pending moves to ack_pending, lag unchanged.
-          const inFlight = await fetchExactly(js, meta.stream, meta.consumer, Math.min(5, pending));
-          pending -= inFlight.length;
-          ackPending += inFlight.length;
-          await expectReading('in flight');
+            // Why KEDA must ask the leader: followers' /jsz keep a stale num_pending (tooling.md §3,
+            // measured on 2.9.10 only, so asserted only there).
+            const consumerLeader = afterAck.leader;
+            const replicaNodes =
+              (await jsm.consumers.info(meta.stream, meta.consumer)).cluster?.replicas?.map((r) => r.name) ?? [];
+            for (const follower of natsServerAtLeast(2, 10) ? [] : replicaNodes) {
+              const jsz = await cluster.monitor<JszResponse>(follower, jszQuery(meta.accountID));
+              const stale = findConsumer(jsz, meta);
+              expect(stale).toBeDefined();
+              // Higher than the truth: a KEDA reading a follower would scale out for work already done.
+              expect({ follower, leader: consumerLeader, staleHigh: stale!.num_pending! > pending }).toEqual({
+                follower,
+                leader: consumerLeader,
+                staleHigh: true,
+              });
+            }
 
-          // 3. Acked work leaves the lag.
-          await ackAll(inFlight);
-          ackPending = 0;
-          const firstAcked = await fetchExactly(js, meta.stream, meta.consumer, Math.min(meta.lagThreshold, pending));
-          await ackAll(firstAcked);
-          pending -= firstAcked.length;
-          const afterAck = await expectReading('after acks');
-          expectReplicas(
-            afterAck,
-            pending > meta.activationLagThreshold
-              ? Math.min(max, Math.max(min, 1, Math.ceil(pending / meta.lagThreshold)))
-              : min,
-          );
+            // 4. A backlog beyond maxReplicaCount is capped at max.
+            const overflow = meta.lagThreshold * max + 1 - pending;
+            if (overflow > 0 && overflow <= MAX_MESSAGES_PER_PHASE) {
+              await publishMany(js, counted!, overflow, seq);
+              seq += overflow;
+              pending += overflow;
+              expectReplicas(await expectReading('beyond max'), max);
+            }
 
-          // Why KEDA must ask the leader: followers' /jsz keep a stale num_pending (tooling.md §3,
-          // measured on 2.9.10 only, so asserted only there).
-          const consumerLeader = afterAck.leader;
-          const replicaNodes =
-            (await jsm.consumers.info(meta.stream, meta.consumer)).cluster?.replicas?.map((r) => r.name) ?? [];
-          for (const follower of natsServerAtLeast(2, 10) ? [] : replicaNodes) {
-            const jsz = await cluster.monitor<JszResponse>(follower, jszQuery(meta.accountID));
-            const stale = findConsumer(jsz, meta);
-            expect(stale).toBeDefined();
-            // Higher than the truth: a KEDA reading a follower would scale out for work already done.
-            expect({ follower, leader: consumerLeader, staleHigh: stale!.num_pending! > pending }).toEqual({
-              follower,
-              leader: consumerLeader,
-              staleHigh: true,
-            });
-          }
-
-          // 4. A backlog beyond maxReplicaCount is capped at max.
-          const overflow = meta.lagThreshold * max + 1 - pending;
-          if (overflow > 0 && overflow <= MAX_MESSAGES_PER_PHASE) {
-            await publishMany(js, counted!, overflow, seq);
-            seq += overflow;
-            pending += overflow;
-            expectReplicas(await expectReading('beyond max'), max);
-          }
-
-          // 5. Everything consumed: lag 0, inactive, back to minReplicaCount.
-          await ackAll(await fetchExactly(js, meta.stream, meta.consumer, pending));
-          pending = 0;
-          expectReplicas(await expectReading('drained'), min);
-        });
+            // 5. Everything consumed: lag 0, inactive, back to minReplicaCount.
+            await ackAll(await fetchExactly(js, meta.stream, meta.consumer, pending));
+            pending = 0;
+            expectReplicas(await expectReading('drained'), min);
+          },
+        );
       }
     });
   }

@@ -152,9 +152,12 @@ describe('streamSpecToApiConfig (NACK control-loop create)', () => {
     expect(streamSpecToApiConfig({ ...prodRouting, maxAge: '0' }).max_age).toBe(0);
   });
 
-  test('duplicateWindow "0s" is sent as 0, which omitempty drops (api/streams.go:666): the server default applies', () => {
-    expect(streamSpecToApiConfig({ ...prodRouting, duplicateWindow: '0s' })).not.toHaveProperty('duplicate_window');
-  });
+  test(
+    'duplicateWindow "0s" is sent as 0, which omitempty drops ' + '(api/streams.go:666): the server default applies',
+    () => {
+      expect(streamSpecToApiConfig({ ...prodRouting, duplicateWindow: '0s' })).not.toHaveProperty('duplicate_window');
+    },
+  );
 
   test('compression "none" is jsm.go NoCompression = 0, dropped by omitempty; "s2" is sent', () => {
     expect(streamSpecToApiConfig({ ...prodRouting, compression: 'none' })).not.toHaveProperty('compression');
@@ -288,10 +291,14 @@ describe('consumerSpecToApiRequest (NACK control-loop create)', () => {
     });
   });
 
-  test('ackWait "" is not sent, so jsm.go DefaultConsumer\'s 30s stays (consumers.go:36); "0s" is dropped by omitempty', () => {
-    expect(consumerSpecToApiRequest({ ...analytics, ackWait: '' }).config.ack_wait).toBe(30_000_000_000);
-    expect(consumerSpecToApiRequest({ ...analytics, ackWait: '0s' }).config).not.toHaveProperty('ack_wait');
-  });
+  test(
+    'ackWait "" is not sent, so jsm.go DefaultConsumer\'s 30s stays ' +
+      '(consumers.go:36); "0s" is dropped by omitempty',
+    () => {
+      expect(consumerSpecToApiRequest({ ...analytics, ackWait: '' }).config.ack_wait).toBe(30_000_000_000);
+      expect(consumerSpecToApiRequest({ ...analytics, ackWait: '0s' }).config).not.toHaveProperty('ack_wait');
+    },
+  );
 
   test('CRD defaults: ackPolicy none and ackWait 1ns when absent (nats-io/nack#136)', () => {
     const { config } = consumerSpecToApiRequest({ durableName: 'c', streamName: 's' });

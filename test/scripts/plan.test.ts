@@ -18,7 +18,8 @@ describe('scripts/plan.js', () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'overmind-planjs-')), 'plan.md');
     try {
       const result = plan('--base', 'HEAD', '--out', out);
-      expect([0, 1]).toContain(result.status); // 1 only if HEAD..working tree holds an unacknowledged destructive change
+      // 1 only if HEAD..working tree holds an unacknowledged destructive change
+      expect([0, 1]).toContain(result.status);
       expect(result.stdout).toMatch(
         /^## overmind-nats plan\n\nComparing `HEAD` \([0-9a-f]+\) with the working tree \(fresh synth\)\./,
       );

@@ -23,7 +23,10 @@ function kindOf(value: unknown): 'null' | 'list' | 'map' | 'string' | 'number' |
   return 'other';
 }
 
-/** `config.jetstream.enabled`, with keys that contain dots quoted: `podTemplate.topologySpreadConstraints["kubernetes.io/hostname"]`. */
+/**
+ * `config.jetstream.enabled`, with keys that contain dots quoted:
+ * `podTemplate.topologySpreadConstraints["kubernetes.io/hostname"]`.
+ */
 export function valuesPath(segments: ReadonlyArray<string>): string {
   return segments
     .map((s, i) => (/^[A-Za-z0-9_-]+$/.test(s) ? (i === 0 ? s : `.${s}`) : `[${JSON.stringify(s)}]`))
@@ -51,7 +54,9 @@ export function checkValuesKeys(values: unknown, defaults: unknown, segments: st
   if (expected !== actual) {
     violations.push({
       path: at,
-      message: `must be a ${expected} like the chart's default (${JSON.stringify(defaults)}), got ${actual} ${JSON.stringify(values)}`,
+      message:
+        `must be a ${expected} like the chart's default (${JSON.stringify(defaults)}), ` +
+        `got ${actual} ${JSON.stringify(values)}`,
     });
     return violations;
   }

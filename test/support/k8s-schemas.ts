@@ -24,7 +24,10 @@ const requireFile = createRequire(__filename);
 
 /** cdk8s-plus packages whose generated k8s types give the strict structure (layer 1). */
 export const STRUCTURE_SOURCES = ['cdk8s-plus-28', 'cdk8s-plus-33'] as const;
-/** Package whose precompiled validators check values (layer 2), and the Kubernetes version it was built from (its README badge). */
+/**
+ * Package whose precompiled validators check values (layer 2), and the Kubernetes version it was built from (its README
+ * badge).
+ */
 export const VALUE_SOURCE = { package: 'kubernetes-models', kubernetesVersion: '1.27.1' } as const;
 
 type JsonSchema = Record<string, any>;
@@ -130,7 +133,9 @@ export class KubernetesStructureSchemas {
       return [
         {
           path: '',
-          message: `Kubernetes ${this.kubernetesVersion} has no ${object.kind} in ${object.apiVersion} (${this.sourcePackage})`,
+          message:
+            `Kubernetes ${this.kubernetesVersion} has no ${object.kind} in ` +
+            `${object.apiVersion} (${this.sourcePackage})`,
         },
       ];
     let fn = this.compiled.get(key);

@@ -88,7 +88,9 @@ export function checkTriggerMetadata(
     return [
       {
         path: `${path}/type`,
-        message: `no parameter list for scaler "${type}" in keda-scaler-parameters.json (known: ${[...parameters.keys()].join(', ')})`,
+        message:
+          `no parameter list for scaler "${type}" in keda-scaler-parameters.json (known: ` +
+          `${[...parameters.keys()].join(', ')})`,
       },
     ];
   }
@@ -123,7 +125,9 @@ export function checkTriggerMetadata(
     if (typeof value !== 'string') {
       violations.push({
         path: at,
-        message: `value must be a string (KEDA reads trigger metadata as map[string]string), got ${JSON.stringify(value)} (${typeof value})`,
+        message:
+          `value must be a string (KEDA reads trigger metadata as map[string]string), ` +
+          `got ${JSON.stringify(value)} (${typeof value})`,
       });
       continue;
     }

@@ -311,7 +311,8 @@ function checkKnownFields(
       const isNeutral = value === neutral || value === undefined || (Array.isArray(value) && value.length === 0);
       if (!isNeutral) {
         throw new Error(
-          `${kind} ${id}: spec.${key}=${JSON.stringify(value)} is a NACK field this mapping does not model; extend test/support/nack-jetstream-api.ts first`,
+          `${kind} ${id}: spec.${key}=${JSON.stringify(value)} is a NACK field this ` +
+            `mapping does not model; extend test/support/nack-jetstream-api.ts first`,
         );
       }
       continue;
@@ -336,7 +337,8 @@ function durationField(kind: string, id: string, field: string, text: string): n
     return goDurationToNanos(text);
   } catch (e) {
     throw new Error(
-      `${kind} ${id}: spec.${field}=${JSON.stringify(text)} is not a Go duration (${(e as Error).message}); write e.g. "168h", not "7d"`,
+      `${kind} ${id}: spec.${field}=${JSON.stringify(text)} is not a Go duration ` +
+        `(${(e as Error).message}); write e.g. "168h", not "7d"`,
     );
   }
 }
@@ -348,7 +350,8 @@ function integerField(kind: string, id: string, field: string, value: unknown): 
 
 /**
  * The stream create request NACK (control-loop) sends for a Stream CR spec.
- * @example streamSpecToApiConfig({ name: 'llm-requests', subjects: ['llm.>'], maxAge: '24h', storage: 'file', replicas: 3 })
+ * @example streamSpecToApiConfig({ name: 'llm-requests', subjects: ['llm.>'], maxAge: '24h', storage: 'file', replicas:
+ * 3 })
  *   // => { name, subjects, retention: 'limits', max_age: 86400000000000, storage: 'file', num_replicas: 3, ... }
  */
 export function streamSpecToApiConfig(input: NackStreamSpec): JetStreamStreamConfig {
@@ -435,8 +438,10 @@ const DELIVER_POLICY_TO_API: Readonly<Record<NackDeliverPolicy, ApiDeliverPolicy
 
 /**
  * The consumer create request NACK (control-loop) sends for a Consumer CR spec.
- * @example consumerSpecToApiRequest({ durableName: 'api-consumer', streamName: 'routing-decisions', ackPolicy: 'explicit', ackWait: '30s', maxDeliver: 3, filterSubject: 'routing.>' })
- *   // => { stream: 'routing-decisions', config: { durable_name: 'api-consumer', ack_wait: 30000000000, max_deliver: 3, filter_subject: 'routing.>', ... } }
+ * @example consumerSpecToApiRequest({ durableName: 'api-consumer', streamName: 'routing-decisions', ackPolicy:
+ * 'explicit', ackWait: '30s', maxDeliver: 3, filterSubject: 'routing.>' })
+ * // => { stream: 'routing-decisions', config: { durable_name: 'api-consumer', ack_wait: 30000000000, max_deliver: 3,
+ * filter_subject: 'routing.>', ... } }
  */
 export function consumerSpecToApiRequest(input: NackConsumerSpec): JetStreamConsumerRequest {
   const id = JSON.stringify(input.durableName ?? '');
@@ -541,7 +546,8 @@ export function consumerSpecToApiRequest(input: NackConsumerSpec): JetStreamCons
     const nanos = durationField(kind, id, field, String(text));
     if (field === 'maxRequestExpires' && nanos !== 0 && nanos < 1_000_000) {
       throw new Error(
-        `${kind} ${id}: spec.maxRequestExpires=${JSON.stringify(text)} must be 0 or at least 1ms (jsm.go MaxRequestExpires)`,
+        `${kind} ${id}: spec.maxRequestExpires=${JSON.stringify(text)} must be 0 or at ` +
+          `least 1ms (jsm.go MaxRequestExpires)`,
       );
     }
     if (field === 'inactiveThreshold' && nanos < 0)

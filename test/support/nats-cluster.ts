@@ -74,7 +74,8 @@ export function skipUnlessNatsServer(
       ? undefined
       : noChart
         ? `the live cluster runs the nats.conf of the real NATS chart, but ${noChart}.`
-        : `nats-server is not installed (not on PATH, not in /usr/sbin). Install it with:\n    ${NATS_SERVER_INSTALL_HINT}\n` +
+        : `nats-server is not installed (not on PATH, not in /usr/sbin). Install it ` +
+          `with:\n    ${NATS_SERVER_INSTALL_HINT}\n` +
           '(or set NATS_SERVER_BIN to its path). The live JetStream tests need it.',
   );
 }

@@ -39,7 +39,8 @@ export function describeWithShared(files: string[]): jest.Describe {
   return describeIfAvailable(
     missing.length === 0
       ? undefined
-      : `shared file(s) ${missing.join(', ')} not found under ${sharedDir()}. Set OVERMIND_SHARED_DIR to the shared/ folder ` +
+      : `shared file(s) ${missing.join(', ')} not found under ${sharedDir()}. Set ` +
+          `OVERMIND_SHARED_DIR to the shared/ folder ` +
           '(CI always has it at ../shared).',
   );
 }

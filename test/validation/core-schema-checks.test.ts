@@ -57,7 +57,8 @@ test('fails when a Service port protocol is not one of the API enum (tcp)', () =
   broken.spec.ports[0].protocol = 'tcp';
   expect(check(broken)).toEqual([
     expect.stringContaining(
-      '/spec/ports/0/protocol: must be one of ["SCTP","TCP","UDP"] (Kubernetes 1.27.1 Service v1 (kubernetes-models) schema)',
+      '/spec/ports/0/protocol: must be one of ["SCTP","TCP","UDP"] (Kubernetes ' +
+        '1.27.1 Service v1 (kubernetes-models) schema)',
     ),
   ]);
 });

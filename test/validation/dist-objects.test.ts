@@ -39,10 +39,14 @@ describe('dist/ layout', () => {
     }
   });
 
-  test('every YAML document outside helm/ is a Kubernetes object (Argo CD fails the sync otherwise, keda-prom-argo.md (d))', () => {
-    const notObjects = objects.filter((d) => !isKubernetesObject(d.content)).map(describeLocation);
-    expect(notObjects).toEqual([]);
-  });
+  test(
+    'every YAML document outside helm/ is a Kubernetes object (Argo CD fails the ' +
+      'sync otherwise, keda-prom-argo.md (d))',
+    () => {
+      const notObjects = objects.filter((d) => !isKubernetesObject(d.content)).map(describeLocation);
+      expect(notObjects).toEqual([]);
+    },
+  );
 
   test('every YAML file parses to at least one document', () => {
     const empty = listEnvironments()

@@ -61,19 +61,24 @@ describeWithShared([PARAMETERS_FILE])('KEDA trigger metadata (keda-scaler-parame
       trigger.metadata.lagthreshold = trigger.metadata.lagThreshold;
       delete trigger.metadata.lagThreshold;
       expect(check(trigger)).toEqual([
-        '/spec/triggers/0/metadata/lagthreshold: unknown nats-jetstream metadata key "lagthreshold": KEDA ignores it silently (did you mean "lagThreshold"?)',
+        '/spec/triggers/0/metadata/lagthreshold: unknown nats-jetstream metadata key ' +
+          '"lagthreshold": KEDA ignores it silently (did you mean "lagThreshold"?)',
       ]);
     });
 
-    test('a key is unknown to the scaler (natsServerMonitoringEndpointFromEnv: no env support, keda-prom-argo.md (a))', () => {
-      const trigger = natsTrigger();
-      trigger.metadata.natsServerMonitoringEndpointFromEnv = 'NATS_MONITOR';
-      expect(check(trigger)).toEqual([
-        expect.stringContaining(
-          '/spec/triggers/0/metadata/natsServerMonitoringEndpointFromEnv: unknown nats-jetstream metadata key',
-        ),
-      ]);
-    });
+    test(
+      'a key is unknown to the scaler (natsServerMonitoringEndpointFromEnv: no env ' +
+        'support, keda-prom-argo.md (a))',
+      () => {
+        const trigger = natsTrigger();
+        trigger.metadata.natsServerMonitoringEndpointFromEnv = 'NATS_MONITOR';
+        expect(check(trigger)).toEqual([
+          expect.stringContaining(
+            '/spec/triggers/0/metadata/natsServerMonitoringEndpointFromEnv: unknown nats-jetstream metadata key',
+          ),
+        ]);
+      },
+    );
 
     test('a value is a number (lagThreshold: 10)', () => {
       const trigger = natsTrigger();

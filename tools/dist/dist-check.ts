@@ -27,14 +27,19 @@ export function readDistFolder(dir: string): DistFile[] {
 }
 
 /** Differences between what synth writes (`synthesized`) and what is on disk (`onDisk`). */
-export function compareDist(synthesized: readonly DistFile[], onDisk: readonly DistFile[], excerptLines = 16): DistDifference[] {
+export function compareDist(
+  synthesized: readonly DistFile[],
+  onDisk: readonly DistFile[],
+  excerptLines = 16,
+): DistDifference[] {
   const want = new Map(synthesized.map((f) => [f.path, f.content]));
   const have = new Map(onDisk.map((f) => [f.path, f.content]));
   const out: DistDifference[] = [];
   for (const [p, content] of want) {
     const current = have.get(p);
     if (current === undefined) out.push({ path: p, kind: 'missing' });
-    else if (current !== content) out.push({ path: p, kind: 'changed', excerpt: unifiedExcerpt(current, content, excerptLines) });
+    else if (current !== content)
+      out.push({ path: p, kind: 'changed', excerpt: unifiedExcerpt(current, content, excerptLines) });
   }
   for (const p of have.keys()) if (!want.has(p)) out.push({ path: p, kind: 'stale' });
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -44,8 +49,15 @@ export function compareDist(synthesized: readonly DistFile[], onDisk: readonly D
 export function formatDriftReport(diffs: readonly DistDifference[], distLabel = 'dist/'): string | undefined {
   if (diffs.length === 0) return undefined;
   const label = { missing: 'missing', stale: 'stale  ', changed: 'changed' } as const;
-  const why = { missing: '(synth writes it; not in dist/)', stale: '(in dist/; synth no longer writes it)', changed: '' } as const;
-  const lines = [`check: ${distLabel} differs from what the code synthesizes (${diffs.length} file${diffs.length === 1 ? '' : 's'}):`];
+  const why = {
+    missing: '(synth writes it; not in dist/)',
+    stale: '(in dist/; synth no longer writes it)',
+    changed: '',
+  } as const;
+  const lines = [
+    `check: ${distLabel} differs from what the code synthesizes (${diffs.length} ` +
+      `file${diffs.length === 1 ? '' : 's'}):`,
+  ];
   for (const d of diffs) lines.push(`  ${label[d.kind]}  ${d.path} ${why[d.kind]}`.trimEnd());
   const changed = diffs.filter((d) => d.excerpt && d.excerpt.length > 0).slice(0, 5);
   for (const d of changed) lines.push('', `--- ${distLabel}${d.path}`, `+++ synth`, ...d.excerpt!);
@@ -61,13 +73,16 @@ export function formatDriftReport(diffs: readonly DistDifference[], distLabel = 
 export function unifiedExcerpt(before: string, after: string, maxLines = 16): string[] {
   const a = before.split('\n');
   const b = after.split('\n');
-  if (a.length * b.length > 4_000_000) return [`@@ ${a.length} lines → ${b.length} lines (too large to diff here) @@`];
+  if (a.length * b.length > 4_000_000) {
+    return [`@@ ${a.length} lines → ${b.length} lines (too large to diff here) @@`];
+  }
   const n = a.length;
   const m = b.length;
   // lcs[i][j] = LCS length of a[i..] and b[j..]
   const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
   for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
   }
   const ops: Array<{ op: ' ' | '-' | '+'; text: string }> = [];
   let i = 0;

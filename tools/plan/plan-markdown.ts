@@ -31,7 +31,8 @@ export function renderPlanMarkdown(plan: Plan, labels: PlanLabels): string {
     lines.push(`No changes: ${plan.unchanged} resources identical.`, '');
   } else {
     lines.push(
-      `**${count('added')} added, ${count('removed')} removed, ${count('renamed')} renamed, ${count('changed')} changed**, ${plan.unchanged} unchanged.`,
+      `**${count('added')} added, ${count('removed')} removed, ${count('renamed')} ` +
+        `renamed, ${count('changed')} changed**, ${plan.unchanged} unchanged.`,
       '',
     );
   }

@@ -179,7 +179,8 @@ function streamFindings(change: ResourceChange, context: RuleContext): RawFindin
         'stream.removed',
         before,
         `Removing Stream "${name}" makes NACK delete the JetStream stream and every message in it. ` +
-          'Argo CD will not prune it (the CR carries Prune=false), but `kubectl apply --prune` or deleting the CR would. ' +
+          'Argo CD will not prune it (the CR carries Prune=false), but `kubectl apply ' +
+          '--prune` or deleting the CR would. ' +
           'Back the stream up first (`nats stream backup`) if its messages matter.',
         [NACK.streamDelete],
       );
@@ -207,7 +208,8 @@ function streamFindings(change: ResourceChange, context: RuleContext): RawFindin
       'blocking',
       'stream.renamed',
       after,
-      `Stream name "${a.name}" → "${b.name}": JetStream cannot rename a stream, so NACK creates a new, empty stream "${b.name}" ` +
+      `Stream name "${a.name}" → "${b.name}": JetStream cannot rename a stream, so ` +
+        `NACK creates a new, empty stream "${b.name}" ` +
         `and "${a.name}" stays on the server with its messages${
           change.type === 'renamed' && a.preventDelete !== true
             ? ' until its CR is deleted, which deletes them'
@@ -223,7 +225,8 @@ function streamFindings(change: ResourceChange, context: RuleContext): RawFindin
       'blocking',
       'stream.object-renamed',
       after,
-      `Stream "${a.name}" moves from object ${before.namespace ?? ''}/${before.name} to ${after.namespace ?? ''}/${after.name}: ` +
+      `Stream "${a.name}" moves from object ${before.namespace ?? ''}/${before.name} ` +
+        `to ${after.namespace ?? ''}/${after.name}: ` +
         (a.preventDelete === true
           ? `both objects manage stream "${a.name}" until the old one is deleted (its preventDelete keeps the ` +
             'messages then); should the old object lose preventDelete first, deleting it deletes the stream the new ' +
@@ -238,8 +241,10 @@ function streamFindings(change: ResourceChange, context: RuleContext): RawFindin
       'blocking',
       'stream.storage',
       after,
-      `spec.storage ${show(a.storage)} → ${show(b.storage)}: nats-server cannot change a stream's storage type (error 10052). ` +
-        'NACK marks the CR Errored and retries while the stream keeps its old storage; applying it means deleting and re-creating the stream, losing its messages.',
+      `spec.storage ${show(a.storage)} → ${show(b.storage)}: nats-server cannot ` +
+        `change a stream's storage type (error 10052). ` +
+        'NACK marks the CR Errored and retries while the stream keeps its old storage; ' +
+        'applying it means deleting and re-creating the stream, losing its messages.',
       [SERVER.stream.storageImmutable, NACK.streamErrored],
     );
   }
@@ -258,7 +263,8 @@ function streamFindings(change: ResourceChange, context: RuleContext): RawFindin
         after,
         `spec.${field} ${show(a[field] === '' ? '8760h (jsm.go default)' : a[field])} → ${show(b[field])}: ` +
           'JetStream applies a lower limit at once and deletes the oldest stored messages beyond it. ' +
-          `How much is stored cannot be known offline, so any lower ${unit} limit is treated as losing data; raising or removing a limit is safe.`,
+          `How much is stored cannot be known offline, so any lower ${unit} limit is ` +
+          `treated as losing data; raising or removing a limit is safe.`,
         [SERVER.stream.storeUpdate, SERVER.fileStoreLimits],
       );
     }
@@ -313,7 +319,8 @@ function streamFindings(change: ResourceChange, context: RuleContext): RawFindin
       'warning',
       'stream.subjects-removed',
       after,
-      `Subjects ${dropped.map((s) => `"${s}"`).join(', ')} leave the stream: publishes to them are no longer stored (publishers get no ack), ` +
+      `Subjects ${dropped.map((s) => `"${s}"`).join(', ')} leave the stream: ` +
+        'publishes to them are no longer stored (publishers get no ack), ' +
         'while messages already stored stay until they age out.',
       [SERVER.stream.subjectsRemoved],
     );
@@ -328,8 +335,10 @@ function retentionFindings(add: Add, after: PlanResource, a: Spec, b: Spec, cont
       'blocking',
       'stream.retention',
       after,
-      `spec.retention ${show(a.retention)} → ${show(b.retention)}: nats-server refuses to change retention to or from workqueue; ` +
-        'NACK marks the CR Errored and retries. Only deleting and re-creating the stream applies it, losing its messages.',
+      `spec.retention ${show(a.retention)} → ${show(b.retention)}: nats-server ` +
+        `refuses to change retention to or from workqueue; ` +
+        'NACK marks the CR Errored and retries. Only deleting and re-creating the ' +
+        'stream applies it, losing its messages.',
       [SERVER.stream.retentionWorkqueue, NACK.streamErrored],
     );
     return;
@@ -430,7 +439,8 @@ function consumerFindings(change: ResourceChange, context: RuleContext): RawFind
         'blocking',
         'consumer.removed',
         before,
-        `Removing durable consumer ${durable} deletes it; on an interest stream, messages only it still needed are deleted with it.`,
+        `Removing durable consumer ${durable} deletes it; on an interest stream, ` +
+          `messages only it still needed are deleted with it.`,
         [NACK.consumerDelete, SERVER.consumer.deleteInterestCleanup],
       );
     } else {
@@ -456,7 +466,8 @@ function consumerFindings(change: ResourceChange, context: RuleContext): RawFind
       'blocking',
       'consumer.renamed',
       after,
-      `Durable name "${a.durableName}" → "${b.durableName}": NACK creates a new consumer "${b.durableName}" that starts from its deliverPolicy ` +
+      `Durable name "${a.durableName}" → "${b.durableName}": NACK creates a new ` +
+        `consumer "${b.durableName}" that starts from its deliverPolicy ` +
         `(${show(b.deliverPolicy)}: the workers see the stream again from there) and ` +
         (change.type === 'renamed'
           ? `deletes "${a.durableName}" with its position when the old CR goes.`
@@ -470,8 +481,11 @@ function consumerFindings(change: ResourceChange, context: RuleContext): RawFind
       'blocking',
       'consumer.object-renamed',
       after,
-      `Consumer "${a.durableName}" moves from object ${before.namespace ?? ''}/${before.name} to ${after.namespace ?? ''}/${after.name}: deleting the old CR makes NACK ` +
-        'delete the durable the new CR manages (NACK deletes by name); it comes back empty, from its deliverPolicy. Keep the object name.',
+      `Consumer "${a.durableName}" moves from object ` +
+        `${before.namespace ?? ''}/${before.name} to ` +
+        `${after.namespace ?? ''}/${after.name}: deleting the old CR makes NACK ` +
+        'delete the durable the new CR manages (NACK deletes by name); it comes back ' +
+        'empty, from its deliverPolicy. Keep the object name.',
       [NACK.consumerDelete],
     );
   }
@@ -480,7 +494,8 @@ function consumerFindings(change: ResourceChange, context: RuleContext): RawFind
       'blocking',
       'consumer.streamName',
       after,
-      `spec.streamName ${show(a.streamName)} → ${show(b.streamName)}: a consumer belongs to its stream; NACK creates a new consumer on "${b.streamName}" ` +
+      `spec.streamName ${show(a.streamName)} → ${show(b.streamName)}: a consumer ` +
+        `belongs to its stream; NACK creates a new consumer on "${b.streamName}" ` +
         `and the one on "${a.streamName}" stays behind.`,
       [NACK.consumerCreate],
     );
@@ -492,7 +507,8 @@ function consumerFindings(change: ResourceChange, context: RuleContext): RawFind
         'blocking',
         `consumer.${field}`,
         after,
-        `spec.${field} ${show(a[field])} → ${show(b[field])}: nats-server cannot change a consumer's ${field}. ${recreate}`,
+        `spec.${field} ${show(a[field])} → ${show(b[field])}: nats-server cannot ` +
+          `change a consumer's ${field}. ${recreate}`,
         [source, NACK.consumerErrored],
       );
     }
@@ -549,7 +565,8 @@ function consumerFindings(change: ResourceChange, context: RuleContext): RawFind
       'blocking',
       'consumer.push-pull',
       after,
-      `${a.deliverSubject ? 'push → pull' : 'pull → push'} (spec.deliverSubject ${show(a.deliverSubject)} → ${show(b.deliverSubject)}): ` +
+      `${a.deliverSubject ? 'push → pull' : 'pull → push'} (spec.deliverSubject ` +
+        `${show(a.deliverSubject)} → ${show(b.deliverSubject)}): ` +
         `nats-server cannot turn a pull consumer into a push consumer or back. ${recreate}`,
       [SERVER.consumer.pushPull, NACK.consumerAlwaysSent],
     );
@@ -565,7 +582,8 @@ function consumerFindings(change: ResourceChange, context: RuleContext): RawFind
           ? "nats-server 2.14.2 accepts the update and records mem_storage, but a consumer's storage is chosen once, " +
             'when it is created, so its state stays where it is. '
           : 'NACK only sends memStorage when true, so the consumer keeps memory storage. ') +
-        'Fix: keep memStorage as it was, or delete and re-create the consumer (which resets its position) to change it.',
+        'Fix: keep memStorage as it was, or delete and re-create the consumer (which ' +
+        'resets its position) to change it.',
       [memStorage.source, SERVER.consumer.updateCheck, SERVER.consumer.recordConfig, SERVER.consumerStorageAtCreate],
     );
   }
@@ -653,7 +671,8 @@ function volumeFindings(change: ResourceChange, a: Record<string, unknown>, b: R
     if (oldBytes !== undefined && newBytes !== undefined && newBytes < oldBytes) {
       add(
         `${PVC_SIZE_VALUE} ${show(oldSize)} → ${show(newSize)}: a smaller JetStream volume. Kubernetes never ` +
-          `shrinks a PVC (${K8S_EXPAND_PVC_DOCS}), and ${STATEFULSET_REFUSES}. The servers keep their larger volumes; ` +
+          `shrinks a PVC (${K8S_EXPAND_PVC_DOCS}), and ${STATEFULSET_REFUSES}. The ` +
+          `servers keep their larger volumes; ` +
           'only new ones would be smaller. Keep the size unless you mean to migrate the data to new volumes.',
       );
     } else {
@@ -661,8 +680,10 @@ function volumeFindings(change: ResourceChange, a: Record<string, unknown>, b: R
         `${PVC_SIZE_VALUE} ${show(oldSize)} → ${show(newSize)}: the JetStream file store capacity ` +
           `(nats.fileStorageSize) changes; ${STATEFULSET_REFUSES}. Follow the runbook ${VOLUME_RUNBOOK}: expand ` +
           `each existing PVC in place (\`kubectl patch pvc\` to ${show(newSize)}; the StorageClass needs ` +
-          `allowVolumeExpansion, ${K8S_EXPAND_PVC_DOCS}), then \`kubectl delete statefulset <name> --cascade=orphan\` ` +
-          `so the pods keep running (${K8S_DELETE_STATEFULSET_DOCS}) and let Argo CD or helm recreate it, then verify. ` +
+          `allowVolumeExpansion, ${K8S_EXPAND_PVC_DOCS}), then \`kubectl delete ` +
+          `statefulset <name> --cascade=orphan\` ` +
+          `so the pods keep running (${K8S_DELETE_STATEFULSET_DOCS}) and let Argo CD or ` +
+          `helm recreate it, then verify. ` +
           'Acknowledge this finding once that is planned.',
       );
     }
@@ -700,7 +721,8 @@ function helmValuesFindings(change: ResourceChange, context: RuleContext): RawFi
       'warning',
       'helm.cluster-shrink',
       change.after,
-      `NATS servers ${oldReplicas} → ${newReplicas}: the removed servers' JetStream data goes with their pods; move stream replicas off them ` +
+      `NATS servers ${oldReplicas} → ${newReplicas}: the removed servers' JetStream ` +
+        `data goes with their pods; move stream replicas off them ` +
         '(lower stream replicas or `nats server raft peer-remove`) before the StatefulSet shrinks.',
       [CHART.clusterReplicas, KUBERNETES.statefulSetPvcRetention],
     );

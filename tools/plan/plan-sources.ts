@@ -49,7 +49,8 @@ export function resourcesFromDistFiles(files: readonly DistFile[]): PlanResource
         typeof object.metadata?.name !== 'string'
       ) {
         throw new Error(
-          `${file.path}: a document without apiVersion, kind and metadata.name; only Kubernetes objects belong in ${env}/${folder}/`,
+          `${file.path}: a document without apiVersion, kind and metadata.name; only ` +
+            `Kubernetes objects belong in ${env}/${folder}/`,
         );
       }
       resources.push({

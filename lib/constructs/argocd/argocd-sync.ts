@@ -28,7 +28,9 @@ export const SKIP_DRY_RUN = 'SkipDryRunOnMissingResource=true';
  */
 export const KEEP_ON_PRUNE_AND_DELETE = ['Prune=false', 'Delete=false'];
 
-/** API groups whose kinds come from CRDs we do not install (built-in groups are '' or end in .k8s.io, or are one word). */
+/**
+ * API groups whose kinds come from CRDs we do not install (built-in groups are '' or end in .k8s.io, or are one word).
+ */
 const BUILT_IN_GROUP = /^$|^[a-z0-9-]+$|\.k8s\.io$/;
 /**
  * Argo CD's own CRDs necessarily exist wherever Argo CD reads an Application, so its objects need

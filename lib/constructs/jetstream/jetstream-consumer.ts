@@ -60,7 +60,9 @@ export class JetStreamConsumer extends Construct {
   public readonly replicas?: number;
   public readonly deliverSubject?: string;
   public readonly resource: Consumer;
-  /** False for a consumer without acks that does not set maxAckPending: the server would refuse it on a push consumer. */
+  /**
+   * False for a consumer without acks that does not set maxAckPending: the server would refuse it on a push consumer.
+   */
   private readonly emitsMaxAckPending: boolean;
 
   constructor(scope: Construct, id: string, props: JetStreamConsumerProps) {
@@ -128,28 +130,34 @@ export class JetStreamConsumer extends Construct {
     if (props.replicas !== undefined) {
       const streamReplicas = this.stream.replicas;
       const mustEqual = this.stream.retention !== 'limits';
-      // Server 10126 (above the stream's, consumer.go:719-720) and 10134 (interest/workqueue must equal, consumer.go:731-733).
+      // Server 10126 (above the stream's, consumer.go:719-720) and 10134 (interest/workqueue must equal,
+      // consumer.go:731-733).
       this.replicas = checkInteger(
         t,
         'replicas',
         props.replicas,
         mustEqual ? { min: streamReplicas, max: streamReplicas } : { min: 1, max: streamReplicas },
         mustEqual
-          ? `write ${literal('replicas', streamReplicas)}, or remove replicas to inherit them: on a ${this.stream.retention} stream ` +
+          ? `write ${literal('replicas', streamReplicas)}, or remove replicas to inherit ` +
+              `them: on a ${this.stream.retention} stream ` +
               `consumer replicas must equal the stream's (error 10134, ${CONSUMER_GO}#L733)`
-          : `write ${literal('replicas', streamReplicas)} or fewer, or remove replicas to inherit them: consumer replicas cannot ` +
+          : `write ${literal('replicas', streamReplicas)} or fewer, or remove replicas to ` +
+              `inherit them: consumer replicas cannot ` +
               `exceed the stream's (error 10126, ${CONSUMER_GO}#L720)`,
       );
     }
     if (this.stream.retention === 'workqueue') {
-      // Work-queue rules on one consumer: consumer.go:1139-1147 (and the clustered pre-check jetstream_cluster.go:9480-9488);
+      // Work-queue rules on one consumer: consumer.go:1139-1147 (and the clustered pre-check
+      // jetstream_cluster.go:9480-9488);
       // a pull consumer without acks is refused earlier, as 10084 (consumer.go:810-811).
       if (this.ackPolicy !== 'explicit') {
         fail(this, {
           resource: t.resource,
           field: 'ackPolicy',
           value: this.ackPolicy,
-          allowed: `"explicit" on a workqueue stream (server error 10098, ${CONSUMER_GO}#L1142; 10084 for a pull consumer without acks)`,
+          allowed:
+            `"explicit" on a workqueue stream (server error 10098, ${CONSUMER_GO}#L1142; ` +
+            `10084 for a pull consumer without acks)`,
           fix: `write ${literal('ackPolicy', 'explicit')}`,
         });
       }
@@ -168,7 +176,9 @@ export class JetStreamConsumer extends Construct {
         resource: t.resource,
         field: 'filterSubjects',
         value: props.filterSubjects,
-        allowed: `at least one filter subject with deliverPolicy "lastPerSubject" (server error 10094, ${CONSUMER_GO}#L921)`,
+        allowed:
+          `at least one filter subject with deliverPolicy "lastPerSubject" (server error ` +
+          `10094, ${CONSUMER_GO}#L921)`,
         fix: `write ${literal('filterSubjects', [this.stream.subjects[0]])}, or ${literal('deliverPolicy', 'all')}`,
       });
     }
@@ -242,9 +252,13 @@ export class JetStreamConsumer extends Construct {
           field,
           value: filter,
           allowed:
-            `a subject inside the stream's subjects ${JSON.stringify(this.stream.subjects)} (a filter outside the stream ` +
+            `a subject inside the stream's subjects ` +
+            `${JSON.stringify(this.stream.subjects)} (a filter outside the stream ` +
             'matches nothing, and nats-server no longer says so)',
-          fix: `write a filter inside the stream, e.g. ${literal('filterSubjects', [...this.stream.subjects])}, or point the consumer at the right stream`,
+          fix:
+            `write a filter inside the stream, e.g. ` +
+            `${literal('filterSubjects', [...this.stream.subjects])}, or point the ` +
+            `consumer at the right stream`,
         });
       }
       for (let j = 0; j < i; j++) {
@@ -258,7 +272,9 @@ export class JetStreamConsumer extends Construct {
             resource: t.resource,
             field,
             value: filter,
-            allowed: `filters that do not overlap (it overlaps filterSubjects[${j}] "${filters[j]}", server error 10138, ${CONSUMER_GO}#L884)`,
+            allowed:
+              `filters that do not overlap (it overlaps filterSubjects[${j}] ` +
+              `"${filters[j]}", server error 10138, ${CONSUMER_GO}#L884)`,
             fix: `remove the narrower filter: ${literal('filterSubjects', kept)}`,
           });
         }
@@ -287,7 +303,9 @@ export class JetStreamConsumer extends Construct {
         resource: t.resource,
         field: 'deliverSubject',
         value: subject,
-        allowed: `a subject outside the stream's own subjects (a cycle otherwise, server error 10081, ${CONSUMER_GO}#L797)`,
+        allowed:
+          `a subject outside the stream's own subjects (a cycle otherwise, server error ` +
+          `10081, ${CONSUMER_GO}#L797)`,
         fix: `write ${literal('deliverSubject', example)}`,
       });
     }

@@ -124,7 +124,9 @@ export class JetStreamStream extends Construct {
         field: 'maxBytes',
         value: undefined,
         allowed: 'a size such as "1GB"',
-        fix: `write ${literal('maxBytes', '1GB')}: every NATS node reserves it in its file store, which must hold the sum of all streams (nats.fileStorageSize)`,
+        fix:
+          `write ${literal('maxBytes', '1GB')}: every NATS node reserves it in its file ` +
+          `store, which must hold the sum of all streams (nats.fileStorageSize)`,
       });
     }
     this.maxBytes = toByteSize(t, 'maxBytes', props.maxBytes);
@@ -203,7 +205,8 @@ export class JetStreamStream extends Construct {
           field: 'duplicateWindow',
           value: undefined,
           allowed:
-            `a window of at most maxAge (${goDuration(maxAge)}): unset, nats-server uses 2 minutes, and NACK's pedantic ` +
+            `a window of at most maxAge (${goDuration(maxAge)}): unset, nats-server uses 2 ` +
+            `minutes, and NACK's pedantic ` +
             `requests make that an error (error 10157, ${SERVER}/stream.go#L1721)`,
           fix: `write ${literal('duplicateWindow', goDuration(maxAge))}`,
         });
@@ -272,7 +275,10 @@ function checkSubjects(t: CheckTarget, subjects: string[] | undefined): string[]
       field: 'subjects',
       value: subjects,
       allowed: 'a non-empty list of NATS subjects',
-      fix: `list the subjects the stream captures, e.g. ${literal('subjects', ['orders.>'])} (without subjects the server would use the stream name)`,
+      fix:
+        `list the subjects the stream captures, e.g. ` +
+        `${literal('subjects', ['orders.>'])} (without subjects the server would use ` +
+        `the stream name)`,
     });
   }
   subjects.forEach((subject, i) => {
@@ -289,7 +295,9 @@ function checkSubjects(t: CheckTarget, subjects: string[] | undefined): string[]
         allowed:
           'dot-separated tokens without whitespace; "*" for one token; ">" as the last token only ' +
           `(${SERVER}/sublist.go#L1209, error 10052)`,
-        fix: `correct the subject (${why}), e.g. ${literal('subjects', [...others.slice(0, i), example, ...others.slice(i)])}`,
+        fix:
+          `correct the subject (${why}), e.g. ` +
+          `${literal('subjects', [...others.slice(0, i), example, ...others.slice(i)])}`,
       });
     }
     if (subject === '>') {
@@ -298,7 +306,9 @@ function checkSubjects(t: CheckTarget, subjects: string[] | undefined): string[]
         resource: t.resource,
         field: `subjects[${i}]`,
         value: subject,
-        allowed: `a subject narrower than ">" (a stream on ">" needs noAck and R1 and captures its own API traffic; ${SERVER}/stream.go#L2134)`,
+        allowed:
+          `a subject narrower than ">" (a stream on ">" needs noAck and R1 and captures ` +
+          `its own API traffic; ${SERVER}/stream.go#L2134)`,
         fix: `give the stream a subject prefix, e.g. ${literal('subjects', ['orders.>'])}`,
       });
     }
@@ -309,7 +319,8 @@ function checkSubjects(t: CheckTarget, subjects: string[] | undefined): string[]
           field: `subjects[${i}]`,
           value: subject,
           allowed:
-            `a subject outside the NATS API subjects ${api.space}: nats-server requires noAck for those, which this config ` +
+            `a subject outside the NATS API subjects ${api.space}: nats-server requires ` +
+            `noAck for those, which this config ` +
             `does not offer (error 10052, ${SERVER}/stream.go#L2147)`,
           fix: `use an application subject, e.g. ${literal('subjects', ['orders.>'])}`,
         });

@@ -54,7 +54,8 @@ export class JetStreamScaledObject extends Construct {
         field: 'consumer',
         value: this.consumer.durableName,
         allowed:
-          `a pull consumer (no deliverSubject): "${this.consumer.durableName}" pushes to "${this.consumer.deliverSubject}", ` +
+          `a pull consumer (no deliverSubject): "${this.consumer.durableName}" pushes to ` +
+          `"${this.consumer.deliverSubject}", ` +
           'so its workers do not pull from a shared backlog that KEDA could measure',
         fix: `remove deliverSubject from Consumer "${this.consumer.durableName}", or scale on another pull consumer`,
       });
@@ -85,14 +86,16 @@ export class JetStreamScaledObject extends Construct {
       'maxReplicas',
       props.maxReplicas ?? 10,
       { min: Math.max(1, this.minReplicas) },
-      `write ${literal('maxReplicas', Math.max(1, this.minReplicas))} or more: at least minReplicas (${this.minReplicas}) and at least 1`,
+      `write ${literal('maxReplicas', Math.max(1, this.minReplicas))} or more: at ` +
+        `least minReplicas (${this.minReplicas}) and at least 1`,
     );
+    const defaultFallback = Math.min(this.maxReplicas, Math.max(this.minReplicas, 2));
     this.fallbackReplicas = checkInteger(
       t,
       'fallbackReplicas',
-      props.fallbackReplicas ?? Math.min(this.maxReplicas, Math.max(this.minReplicas, 2)),
+      props.fallbackReplicas ?? defaultFallback,
       { min: this.minReplicas, max: this.maxReplicas },
-      `write ${literal('fallbackReplicas', Math.min(this.maxReplicas, Math.max(this.minReplicas, 2)))}: a value from minReplicas ` +
+      `write ${literal('fallbackReplicas', defaultFallback)}: a value from minReplicas ` +
         `(${this.minReplicas}) to maxReplicas (${this.maxReplicas})`,
     );
     const pollingInterval = this.seconds(t, 'pollingInterval', props.pollingInterval ?? '15s', 1);

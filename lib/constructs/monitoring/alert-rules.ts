@@ -302,7 +302,10 @@ export class NatsAlertRules extends Construct {
     });
   }
 
-  /** `{{ ... }}` printing a threshold series' value for the alert's consumer or stream (template function `query`); empty if it has none. */
+  /**
+   * `{{ ... }}` printing a threshold series' value for the alert's consumer or stream (template function `query`);
+   * empty if it has none.
+   */
   private lookup(series: string, keys: readonly string[], format: string): string {
     return `{{ with ${queryFor(series, keys)} }}{{ . | first | value | ${format} }}{{ end }}`;
   }
@@ -322,17 +325,25 @@ export class NatsAlertRules extends Construct {
     const maxLag = count(C.consumerMaxLag.threshold);
     // The scaler's names come from its capacity series' labels (absent: no scaler on this consumer).
     const withScaler = (then: string, otherwise: string) =>
-      `{{ with ${queryFor(C.consumerScalerCapacity, CONSUMER_THRESHOLD_KEYS)} }}{{ with first . }}${then}{{ end }}{{ else }}${otherwise}{{ end }}`;
+      `{{ with ${queryFor(C.consumerScalerCapacity, CONSUMER_THRESHOLD_KEYS)} }}{{ ` +
+      `with first . }}${then}{{ end }}{{ else }}${otherwise}{{ end }}`;
     const lagRunbook = [
       `1. Check the consumer: ${info} (Unprocessed = pending, Outstanding Acks = ack pending).`,
       withScaler(
         [
-          `2. Check KEDA scaling: kubectl get hpa -n ${this.namespace}; kubectl describe scaledobject -n ${this.namespace} {{ .Labels.scaledobject }} (Ready and Fallback conditions).`,
-          `3. KEDA owns the replicas of "{{ .Labels.workload }}": raise maxReplicas in the config, or pin a count for now with kubectl annotate scaledobject -n ${this.namespace} {{ .Labels.scaledobject }} autoscaling.keda.sh/paused-replicas=<n>. A plain kubectl scale is undone by the HPA.`,
+          `2. Check KEDA scaling: kubectl get hpa -n ${this.namespace}; kubectl describe ` +
+            `scaledobject -n ${this.namespace} {{ .Labels.scaledobject }} (Ready and ` +
+            `Fallback conditions).`,
+          `3. KEDA owns the replicas of "{{ .Labels.workload }}": raise maxReplicas in ` +
+            `the config, or pin a count for now with kubectl annotate scaledobject -n ` +
+            `${this.namespace} {{ .Labels.scaledobject }} ` +
+            `autoscaling.keda.sh/paused-replicas=<n>. A plain kubectl scale is undone by ` +
+            `the HPA.`,
         ].join('\n'),
         [
           '2. No KEDA scaler targets this consumer.',
-          `3. Scale its workers by hand if needed (kubectl scale deployment <workers> --replicas=5 -n ${this.namespace}), or add a scaler to the config.`,
+          `3. Scale its workers by hand if needed (kubectl scale deployment <workers> ` +
+            `--replicas=5 -n ${this.namespace}), or add a scaler to the config.`,
         ].join('\n'),
       ),
       "4. Look at the workers' logs for slow or failing processing (every failure is redelivered after ackWait).",
@@ -340,14 +351,20 @@ export class NatsAlertRules extends Construct {
     const lagWindow = ALERT_DEFAULTS.consumerLag.growthWindow;
     const rules: RuleJson[] = [
       this.alert(ALERT_DEFAULTS.consumerLag, {
-        expr: `${R.consumerLag}${ns} > ${on} group_left () ${C.consumerMaxLag.threshold}${ns} and deriv(${R.consumerLag}${ns}[${lagWindow}]) > 0`,
+        expr:
+          `${R.consumerLag}${ns} > ${on} group_left () ` +
+          `${C.consumerMaxLag.threshold}${ns} and ` +
+          `deriv(${R.consumerLag}${ns}[${lagWindow}]) > 0`,
         for: this.lagFor,
         summary: `NATS ${what}: lag ${T_VALUE_COUNT} above ${maxLag} and still growing`,
         description:
-          `Pending plus ack-pending messages on the consumer leader (the lag KEDA scales on) have been above the consumer's threshold of ${maxLag} ` +
+          `Pending plus ack-pending messages on the consumer leader (the lag KEDA scales ` +
+          `on) have been above the consumer's threshold of ${maxLag} ` +
           `and rising (deriv over ${lagWindow}) for ${promDuration(this.lagFor)}: the workers are not keeping up. ` +
           withScaler(
-            `KEDA scales "{{ .Labels.workload }}" (ScaledObject {{ .Labels.scaledobject }}) on this lag and absorbs up to {{ printf "%.0f" .Value }} (lagThreshold x maxReplicas).`,
+            `KEDA scales "{{ .Labels.workload }}" (ScaledObject {{ .Labels.scaledobject ` +
+              `}}) on this lag and absorbs up to {{ printf "%.0f" .Value }} (lagThreshold x ` +
+              `maxReplicas).`,
             'No KEDA scaler targets this consumer.',
           ),
         runbook: lagRunbook,
@@ -360,8 +377,11 @@ export class NatsAlertRules extends Construct {
           expr: `${R.consumerLag}${ns} > ${on} group_left (scaledobject, workload) ${C.consumerScalerCapacity}${ns}`,
           summary: `NATS ${what}: lag beyond what KEDA absorbs at maxReplicas of "{{ $labels.workload }}"`,
           description:
-            `Lag (${T_VALUE_COUNT}) has stayed above ${count(C.consumerScalerCapacity)}, lagThreshold x maxReplicas of ScaledObject {{ $labels.scaledobject }}: ` +
-            'the HPA asks for more than maxReplicas replicas of "{{ $labels.workload }}" and is capped, so the backlog drains only as fast as maxReplicas workers allow.',
+            `Lag (${T_VALUE_COUNT}) has stayed above ${count(C.consumerScalerCapacity)}, ` +
+            `lagThreshold x maxReplicas of ScaledObject {{ $labels.scaledobject }}: ` +
+            'the HPA asks for more than maxReplicas replicas of "{{ $labels.workload }}" ' +
+            'and is capped, so the backlog drains only as fast as maxReplicas workers ' +
+            'allow.',
           runbook: lagRunbook,
         }),
       );
@@ -377,36 +397,49 @@ export class NatsAlertRules extends Construct {
           expr: `${R.consumerNumAckPending}${ns} >= ${on} group_left () ${C.consumerAckPendingLimit.threshold}${ns}`,
           summary: `NATS ${what}: ack pending ${T_VALUE_COUNT} near maxAckPending`,
           description:
-            `${T_VALUE_COUNT} messages are delivered but not acked, at or above the consumer's threshold of ${count(C.consumerAckPendingLimit.threshold)} (its ackPendingRatio of maxAckPending). ` +
-            'At maxAckPending the server stops delivering to this consumer, so the backlog grows while workers hold messages.',
+            `${T_VALUE_COUNT} messages are delivered but not acked, at or above the ` +
+            `consumer's threshold of ${count(C.consumerAckPendingLimit.threshold)} (its ` +
+            `ackPendingRatio of maxAckPending). ` +
+            'At maxAckPending the server stops delivering to this consumer, so the backlog ' +
+            'grows while workers hold messages.',
           runbook: [
             `1. ${info}: compare Outstanding Acks with Max Ack Pending.`,
-            `2. Workers may be stuck or slow to ack (within ackWait): check their logs and restarts (kubectl get pods -n ${this.namespace}).`,
+            `2. Workers may be stuck or slow to ack (within ackWait): check their logs and ` +
+              `restarts (kubectl get pods -n ${this.namespace}).`,
             '3. If the workers are healthy and simply busy, raise maxAckPending (or scale the workers) in the config.',
           ].join('\n'),
         }),
         this.alert(ALERT_DEFAULTS.redeliveries, {
           expr: `${R.consumerNumRedelivered}${ns} > ${on} group_left () ${C.consumerMaxRedelivered.threshold}${ns}`,
-          summary: `NATS ${what}: ${T_VALUE_COUNT} messages awaiting redelivery, more than ${count(C.consumerMaxRedelivered.threshold)}`,
+          summary:
+            `NATS ${what}: ${T_VALUE_COUNT} messages awaiting redelivery, more than ` +
+            `${count(C.consumerMaxRedelivered.threshold)}`,
           description:
-            `${T_VALUE_COUNT} messages are currently marked for redelivery (a gauge, not a rate), more than the consumer's threshold of ${count(C.consumerMaxRedelivered.threshold)}: ` +
+            `${T_VALUE_COUNT} messages are currently marked for redelivery (a gauge, not a ` +
+            `rate), more than the consumer's threshold of ` +
+            `${count(C.consumerMaxRedelivered.threshold)}: ` +
             'workers fail, nak, or miss the ackWait. Each message is tried at most maxDeliver times.',
           runbook: [
             `1. ${info}: Redelivered Messages, the ack floor, ackWait and maxDeliver.`,
-            "2. Look for poison messages or timeouts in the workers' logs; a handler slower than ackWait is redelivered while still working.",
+            "2. Look for poison messages or timeouts in the workers' logs; a handler " +
+              'slower than ackWait is redelivered while still working.',
             '3. Raise ackWait in the config if processing legitimately takes longer.',
           ].join('\n'),
         }),
         this.alert(ALERT_DEFAULTS.maxDeliver, {
           expr:
             `(${R.consumerNumRedelivered}${ns} > 0 and ${on} ${C.consumerMaxDeliverWindow.threshold}${ns}) ` +
-            `unless ${on} (max_over_time(${R.consumerRedeliveredZeroAt}${ns}[${longest}]) + ${on} group_left () ${C.consumerMaxDeliverWindow.threshold}${ns} > time())`,
+            `unless ${on} (max_over_time(${R.consumerRedeliveredZeroAt}${ns}[${longest}]) ` +
+            `+ ${on} group_left () ${C.consumerMaxDeliverWindow.threshold}${ns} > time())`,
           summary: `NATS ${what}: messages are probably reaching maxDeliver and being dropped`,
           description:
-            `Redeliveries have not dropped to zero for ${window} (the consumer's maxDeliver x ackWait, at least ${ALERT_DEFAULTS.maxDeliver.minWindow}), ` +
-            'long enough for a message to use all its attempts; after the last one the server gives it up for this consumer. ' +
+            `Redeliveries have not dropped to zero for ${window} (the consumer's ` +
+            `maxDeliver x ackWait, at least ${ALERT_DEFAULTS.maxDeliver.minWindow}), ` +
+            'long enough for a message to use all its attempts; after the last one the ' +
+            'server gives it up for this consumer. ' +
             'This is a proxy: the exporter has no metric for terminated deliveries. The exact signal is the advisory ' +
-            `${advisory}, which Prometheus does not see. It can also fire when different messages keep failing in turn.`,
+            `${advisory}, which Prometheus does not see. It can also fire when different ` +
+            `messages keep failing in turn.`,
           runbook: [
             `1. Watch the advisories: ${this.natsCli(`sub '${advisory}'`)} (each names the stream sequence given up).`,
             `2. Read a given-up message: ${this.natsCli(`stream get ${T_STREAM} <stream_seq>`)}.`,
@@ -418,7 +451,10 @@ export class NatsAlertRules extends Construct {
     return rules;
   }
 
-  /** One rule per alert and severity in use: discard "new" rejects publishes at the limit (critical), "old" drops history. */
+  /**
+   * One rule per alert and severity in use: discard "new" rejects publishes at the limit (critical), "old" drops
+   * history.
+   */
   private streamAlerts(streams: readonly JetStreamStream[]): RuleJson[] {
     const ns = this.ns();
     const on = `on (${STREAM_THRESHOLD_KEYS.join(', ')})`;
@@ -439,25 +475,38 @@ export class NatsAlertRules extends Construct {
       const effect =
         discard === 'new'
           ? 'With discard "new" the server then rejects publishes to the stream.'
-          : 'With discard "old" the server then drops the oldest messages, so the stream keeps less than its maxAge promises.';
+          : 'With discard "old" the server then drops the oldest messages, so the stream ' +
+            'keeps less than its maxAge promises.';
       const severity = (d: { severity: AlertSeverity; severityDiscardNew: AlertSeverity }) =>
         discard === 'new' ? d.severityDiscardNew : d.severity;
       const limitOf = (series: string, format: string) => this.lookup(series, STREAM_THRESHOLD_KEYS, format);
       rules.push(
         this.alert(ALERT_DEFAULTS.streamBytes, {
-          expr: `${R.streamTotalBytes}${ns} / ${R.streamLimitBytes}${ns} > ${on} group_left () ${C.streamNearLimitRatio.threshold}${ns} ${onlyThese}`,
+          expr:
+            `${R.streamTotalBytes}${ns} / ${R.streamLimitBytes}${ns} > ${on} group_left () ` +
+            `${C.streamNearLimitRatio.threshold}${ns} ${onlyThese}`,
           for: this.streamFor,
           severity: severity(ALERT_DEFAULTS.streamBytes),
-          summary: `NATS ${what}: {{ $value | humanizePercentage }} of maxBytes ${limitOf(R.streamLimitBytes, 'humanize1024')}B`,
-          description: `The stream leader holds more than the stream's threshold of ${ratio} of its maxBytes (${limitOf(R.streamLimitBytes, 'humanize1024')}B). ${effect}`,
+          summary:
+            `NATS ${what}: {{ $value | humanizePercentage }} of maxBytes ` +
+            `${limitOf(R.streamLimitBytes, 'humanize1024')}B`,
+          description:
+            `The stream leader holds more than the stream's threshold of ${ratio} of its ` +
+            `maxBytes (${limitOf(R.streamLimitBytes, 'humanize1024')}B). ${effect}`,
           runbook: runbook('maxBytes'),
         }),
         this.alert(ALERT_DEFAULTS.streamMessages, {
-          expr: `${R.streamTotalMessages}${ns} / ${R.streamLimitMessages}${ns} > ${on} group_left () ${C.streamNearLimitRatio.threshold}${ns} ${onlyThese}`,
+          expr:
+            `${R.streamTotalMessages}${ns} / ${R.streamLimitMessages}${ns} > ${on} ` +
+            `group_left () ${C.streamNearLimitRatio.threshold}${ns} ${onlyThese}`,
           for: this.streamFor,
           severity: severity(ALERT_DEFAULTS.streamMessages),
-          summary: `NATS ${what}: {{ $value | humanizePercentage }} of maxMsgs ${limitOf(R.streamLimitMessages, 'printf "%.0f"')}`,
-          description: `The stream leader holds more than the stream's threshold of ${ratio} of its maxMsgs (${limitOf(R.streamLimitMessages, 'printf "%.0f"')}). ${effect}`,
+          summary:
+            `NATS ${what}: {{ $value | humanizePercentage }} of maxMsgs ` +
+            `${limitOf(R.streamLimitMessages, 'printf "%.0f"')}`,
+          description:
+            `The stream leader holds more than the stream's threshold of ${ratio} of its ` +
+            `maxMsgs (${limitOf(R.streamLimitMessages, 'printf "%.0f"')}). ${effect}`,
           runbook: runbook('maxMsgs'),
         }),
       );
@@ -469,21 +518,29 @@ export class NatsAlertRules extends Construct {
     const nats = this.props.nats;
     const sel = this.exporterSelector();
     const env = this.props.environment;
-    const pods = `kubectl get pods -n ${this.namespace} -l app.kubernetes.io/name=nats,app.kubernetes.io/component=nats,app.kubernetes.io/instance=${nats.releaseName}`;
+    const pods =
+      `kubectl get pods -n ${this.namespace} -l ` +
+      `app.kubernetes.io/name=nats,app.kubernetes.io/component=nats,app.kubernetes.io/instance=${nats.releaseName}`;
     const logs = `kubectl logs -n ${this.namespace} statefulset/${nats.fullname} -c nats`;
     const connectionRunbook = [
       `1. Verify NATS is running: ${pods}.`,
       `2. Check the logs: ${logs} (add --previous after a crash).`,
-      `3. A pod stuck in CreateContainerConfigError usually lacks the token Secret: kubectl get secret ${nats.tokenSecret.name} -n ${this.namespace} (see docs/operations.md).`,
+      `3. A pod stuck in CreateContainerConfigError usually lacks the token Secret: ` +
+        `kubectl get secret ${nats.tokenSecret.name} -n ${this.namespace} (see ` +
+        `docs/operations.md).`,
       `4. Test connectivity: ${this.natsCli('pub test.subject "hello"')}.`,
     ].join('\n');
     const pct = `${Math.round(fileStorageRatio * 100)}%`;
     return [
       this.alert(ALERT_DEFAULTS.fileStorage, {
-        expr: `${M.varzJetStreamStatsStorage}${sel} / (${M.varzJetStreamConfigMaxStorage}${sel} > 0) > ${fileStorageRatio}`,
+        expr:
+          `${M.varzJetStreamStatsStorage}${sel} / ` +
+          `(${M.varzJetStreamConfigMaxStorage}${sel} > 0) > ${fileStorageRatio}`,
         summary: `NATS (${env}): a server's JetStream file storage is above ${pct} of max_file_store`,
         description:
-          `A NATS server uses more than ${pct} of its JetStream file store (max_file_store ${nats.fileStoreMax}, PVC ${nats.fileStoragePvc.toQuantity()}). ` +
+          `A NATS server uses more than ${pct} of its JetStream file store ` +
+          `(max_file_store ${nats.fileStoreMax}, PVC ` +
+          `${nats.fileStoragePvc.toQuantity()}). ` +
           'When it is full, streams placed on it stop accepting messages.',
         runbook: [
           `1. ${this.natsCli('server report jetstream')}: storage per server.`,
@@ -493,7 +550,9 @@ export class NatsAlertRules extends Construct {
         ].join('\n'),
       }),
       this.alert(ALERT_DEFAULTS.noMetaLeader, {
-        expr: `count by (namespace) (${M.serverJetStreamDisabled}${sel} == 0) unless count by (namespace) (${M.serverJetStreamDisabled}${this.exporterSelector(['is_meta_leader', 'true'])})`,
+        expr:
+          `count by (namespace) (${M.serverJetStreamDisabled}${sel} == 0) unless count ` +
+          `by (namespace) (${M.serverJetStreamDisabled}${this.exporterSelector(['is_meta_leader', 'true'])})`,
         summary: `NATS (${env}): no JetStream meta leader`,
         description:
           'JetStream servers are up but none claims meta leadership: the meta group has no quorum. ' +
@@ -501,7 +560,8 @@ export class NatsAlertRules extends Construct {
         runbook: [
           `1. ${this.natsCli('server report jetstream')}: the meta group, its leader and lagging peers.`,
           `2. Verify NATS is running: ${pods}.`,
-          `3. Quorum needs ${Math.floor(nats.replicas / 2) + 1} of ${nats.replicas} servers; bring missing pods back (PVC or node problems) before anything else.`,
+          `3. Quorum needs ${Math.floor(nats.replicas / 2) + 1} of ${nats.replicas} ` +
+            `servers; bring missing pods back (PVC or node problems) before anything else.`,
         ].join('\n'),
       }),
       this.alert(ALERT_DEFAULTS.jetStreamDisabled, {
@@ -512,12 +572,15 @@ export class NatsAlertRules extends Construct {
         runbook: `${connectionRunbook}\n5. Check the JetStream PVC: kubectl get pvc -n ${this.namespace}.`,
       }),
       this.alert(ALERT_DEFAULTS.serverMissing, {
-        expr: `count by (namespace) (${M.serverJetStreamDisabled}${sel} == 0) < ${nats.replicas} or absent(${M.serverJetStreamDisabled}${sel})`,
+        expr:
+          `count by (namespace) (${M.serverJetStreamDisabled}${sel} == 0) < ` +
+          `${nats.replicas} or absent(${M.serverJetStreamDisabled}${sel})`,
         severity:
           nats.replicas > 1 ? ALERT_DEFAULTS.serverMissing.severity : ALERT_DEFAULTS.serverMissing.severitySingleServer,
         summary: `NATS (${env}): fewer than ${nats.replicas} NATS servers report JetStream`,
         description:
-          `The environment runs ${nats.replicas} NATS server(s) but fewer report metrics with JetStream enabled: a server is down, ` +
+          `The environment runs ${nats.replicas} NATS server(s) but fewer report metrics ` +
+          `with JetStream enabled: a server is down, ` +
           'not ready, or its exporter cannot reach it (the exporter then drops its samples and `up` stays 1).' +
           (nats.replicas > 1
             ? ` JetStream keeps quorum while ${Math.floor(nats.replicas / 2) + 1} are up.`
@@ -527,20 +590,29 @@ export class NatsAlertRules extends Construct {
       this.alert(ALERT_DEFAULTS.exporterDown, {
         expr: `up${sel} == 0`,
         summary: `NATS (${env}): Prometheus cannot scrape a NATS exporter`,
-        description: `Prometheus fails to scrape the prom-exporter sidecar (port 7777, job "${this.job}"): the NATS metrics and every alert above are blind for that server.`,
+        description:
+          `Prometheus fails to scrape the prom-exporter sidecar (port 7777, job ` +
+          `"${this.job}"): the NATS metrics and every alert above are blind for that ` +
+          `server.`,
         runbook: [
           `1. ${pods}: is the prom-exporter container ready?`,
           `2. kubectl logs -n ${this.namespace} statefulset/${nats.fullname} -c prom-exporter.`,
-          `3. NetworkPolicy ${nats.fullname}-allow-metrics must admit Prometheus' pods (network.prometheusNamespace/prometheusPodLabels).`,
+          `3. NetworkPolicy ${nats.fullname}-allow-metrics must admit Prometheus' pods ` +
+            `(network.prometheusNamespace/prometheusPodLabels).`,
         ].join('\n'),
       }),
       this.alert(ALERT_DEFAULTS.metricsAbsent, {
         expr: `absent(up${sel})`,
         summary: `NATS (${env}): Prometheus scrapes no NATS exporter at all`,
-        description: `No target of job "${this.job}" exists in namespace ${this.namespace}: the ServiceMonitor is not selected by Prometheus, the metrics Service has no endpoints, or NATS is not installed.`,
+        description:
+          `No target of job "${this.job}" exists in namespace ${this.namespace}: the ` +
+          `ServiceMonitor is not selected by Prometheus, the metrics Service has no ` +
+          `endpoints, or NATS is not installed.`,
         runbook: [
           `1. kubectl get servicemonitor,service,endpoints -n ${this.namespace} ${this.job}.`,
-          `2. The ServiceMonitor's labels must match the Prometheus serviceMonitorSelector (monitoring.prometheusSelectorLabels: ${JSON.stringify(this.props.prometheusSelectorLabels)}).`,
+          `2. The ServiceMonitor's labels must match the Prometheus ` +
+            `serviceMonitorSelector (monitoring.prometheusSelectorLabels: ` +
+            `${JSON.stringify(this.props.prometheusSelectorLabels)}).`,
           `3. ${pods}.`,
         ].join('\n'),
       }),
@@ -563,13 +635,15 @@ export class NatsAlertRules extends Construct {
     const box = this.props.nats.natsBoxDeployment;
     return box
       ? `kubectl exec -n ${this.namespace} deploy/${box} -- nats ${args}`
-      : `nats --server nats://localhost:4222 ${args} (after kubectl port-forward -n ${this.namespace} svc/${this.props.nats.fullname} 4222, with NATS_TOKEN set)`;
+      : `nats --server nats://localhost:4222 ${args} (after kubectl port-forward -n ` +
+          `${this.namespace} svc/${this.props.nats.fullname} 4222, with NATS_TOKEN set)`;
   }
 }
 
 /** The template expression `query "<series>{namespace=...,stream_name=...}"` for the alert's own labels. */
 function queryFor(series: string, keys: readonly string[]): string {
-  return `printf "${series}{${keys.map((k) => `${k}=%q`).join(',')}}" ${keys.map((k) => `$labels.${k}`).join(' ')} | query`;
+  const format = `${series}{${keys.map((k) => `${k}=%q`).join(',')}}`;
+  return `printf "${format}" ${keys.map((k) => `$labels.${k}`).join(' ')} | query`;
 }
 
 /**

@@ -29,7 +29,9 @@ export const ALERT_DEFAULTS = {
   redeliveries: { alert: 'NatsConsumerRedeliveriesHigh', severity: 'warning', for: '15m', maxRedelivered: 100 },
   /** Proxy (no exporter metric exists): redeliveries never dropped to 0 for max(minWindow, maxDeliver x ackWait). */
   maxDeliver: { alert: 'NatsConsumerMaxDeliverLikely', severity: 'warning', for: '5m', minWindow: '5m' },
-  /** config `nearLimitRatio` (and environment-wide `for`); critical with discard "new" (publishes are then rejected). */
+  /**
+   * config `nearLimitRatio` (and environment-wide `for`); critical with discard "new" (publishes are then rejected).
+   */
   streamBytes: {
     alert: 'NatsStreamNearMaxBytes',
     severity: 'warning',

@@ -155,7 +155,10 @@ export interface Baselines {
   readonly nearLimitRatio?: number;
 }
 
-/** The most frequent value (the smallest among equals), undefined when there is none: the baseline that needs no per-object series. */
+/**
+ * The most frequent value (the smallest among equals), undefined when there is none: the baseline that needs no
+ * per-object series.
+ */
 function mostCommon(values: ReadonlyArray<number | undefined>): number | undefined {
   const counts = new Map<number, number>();
   for (const v of values) if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
@@ -175,7 +178,9 @@ function rejectPerObjectFor(t: CheckTarget, own: object | undefined, environment
     resource: t.resource,
     field: 'alerts.for',
     value,
-    allowed: `no per-object for: one alert rule serves every object, so its for is environment-wide (${environmentField})`,
+    allowed:
+      `no per-object for: one alert rule serves every object, so its for is ` +
+      `environment-wide (${environmentField})`,
     fix: `remove alerts.for here, and write ${literal(environmentField, value)}`,
   });
 }

@@ -49,7 +49,10 @@ export const RECORDED = {
   streamLimitBytes: 'nats:stream_limit_bytes:leader',
   streamTotalMessages: 'nats:stream_total_messages:leader',
   streamLimitMessages: 'nats:stream_limit_messages:leader',
-  /** timestamp() of each evaluation at which the leader reported no message awaiting redelivery (the max-deliver proxy's clock). */
+  /**
+   * timestamp() of each evaluation at which the leader reported no message awaiting redelivery (the max-deliver proxy's
+   * clock).
+   */
   consumerRedeliveredZeroAt: 'nats:consumer_num_redelivered_zero:timestamp',
 } as const;
 
@@ -94,7 +97,10 @@ export const CONFIG_SERIES = {
     threshold: 'overmind:stream_near_limit_ratio:threshold',
     override: 'overmind:stream_near_limit_ratio:override',
   },
-  /** lagThreshold x maxReplicas of the KEDA scaler, labels + `scaledobject`, `workload`; scaled consumers only (no baseline). */
+  /**
+   * lagThreshold x maxReplicas of the KEDA scaler, labels + `scaledobject`, `workload`; scaled consumers only (no
+   * baseline).
+   */
   consumerScalerCapacity: 'overmind:consumer_scaler_capacity:threshold',
 } as const;
 
@@ -114,5 +120,6 @@ export type MatchOp = '=' | '!=' | '=~' | '!~';
 export function promSelector(
   labels: ReadonlyArray<readonly [string, string] | readonly [string, string, MatchOp]>,
 ): string {
-  return `{${labels.map(([k, v, op]) => `${k}${op ?? '='}"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+  const quoted = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return `{${labels.map(([k, v, op]) => `${k}${op ?? '='}${quoted(v)}`).join(',')}}`;
 }

@@ -176,8 +176,10 @@ export class NatsHelmValues extends Construct {
         field: 'maxBytes',
         value: largest.maxBytes.toString(),
         allowed:
-          `at most ${fits} for a memory stream: every NATS server holds it in memory (plus ${Math.round(headroom * 100)}% ` +
-          `headroom) within nats.resources.memory (${limitText}), of which ${SERVER_MEMORY} is kept for the server itself`,
+          `at most ${fits} for a memory stream: every NATS server holds it in memory ` +
+          `(plus ${Math.round(headroom * 100)}% ` +
+          `headroom) within nats.resources.memory (${limitText}), of which ` +
+          `${SERVER_MEMORY} is kept for the server itself`,
         fix:
           `write ${literal('maxBytes', `${fits.toQuantity()}B`)}, or ${literal('storage', 'file')}, ` +
           `or more memory for NATS: ${literal('nats.resources.memory', `${needed.toQuantity()}B`)}`,
@@ -191,7 +193,9 @@ export class NatsHelmValues extends Construct {
       allowed:
         `more than the memory streams' store (${this.memoryStoreMax}: ${listed}, plus ` +
         `${Math.round(headroom * 100)}% headroom) plus ${SERVER_MEMORY} for the server`,
-      fix: `write ${literal('nats.resources.memory', `${needed.toQuantity()}B`)}, or lower the maxBytes of the memory streams (${listed})`,
+      fix:
+        `write ${literal('nats.resources.memory', `${needed.toQuantity()}B`)}, ` +
+        `or lower the maxBytes of the memory streams (${listed})`,
     });
   }
 
@@ -215,7 +219,8 @@ export class NatsHelmValues extends Construct {
         field: 'nats.releaseName',
         value: releaseName,
         allowed:
-          `a name whose chart fullname ("${fullname}": the release name, with "-nats" appended unless it contains "nats") ` +
+          `a name whose chart fullname ("${fullname}": the release name, with "-nats" ` +
+          `appended unless it contains "nats") ` +
           `names the StatefulSet and the Services: ${STATEFUL_SET_NAME_RULE.allowed}`,
         fix: `rename it (the fullname ${why}), e.g. ${literal('nats.releaseName', shorter)}`,
       });
@@ -247,13 +252,18 @@ export class NatsHelmValues extends Construct {
       value: given ?? DEFAULT_FILE_STORAGE_SIZE,
       allowed:
         `a file store that holds every file stream's maxBytes on each node (placement is the server's choice): ` +
-        `the file streams reserve ${shortSize(this.fileStoreRequired)} (${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}), ` +
-        `but max_file_store is ${Math.round(share * 100)}% of ${shortSize(this.fileStoragePvc)} = ${shortSize(this.fileStoreMax)}` +
-        `${given === undefined ? ` (${DEFAULT_FILE_STORAGE_SIZE} is the default when fileStorageSize is not set)` : ''}; ` +
+        `the file streams reserve ${shortSize(this.fileStoreRequired)} ` +
+        `(${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}), ` +
+        `but max_file_store is ${Math.round(share * 100)}% of ` +
+        `${shortSize(this.fileStoragePvc)} = ${shortSize(this.fileStoreMax)}` +
+        (given === undefined ? ` (${DEFAULT_FILE_STORAGE_SIZE} is the default when fileStorageSize is not set)` : '') +
+        '; ' +
         `at least ${minimum.bytes / GIB.bytes}GiB is needed`,
       fix:
-        `write ${literal('nats.fileStorageSize', suggestedLiteral)} in the environment's config (${Math.round(SUGGESTED_FILE_STORE_ROOM * 100)}% room ` +
-        `for further streams), or lower the streams' maxBytes. On a running cluster a larger volume means expanding the PVCs ` +
+        `write ${literal('nats.fileStorageSize', suggestedLiteral)} in the ` +
+        `environment's config (${Math.round(SUGGESTED_FILE_STORE_ROOM * 100)}% room ` +
+        `for further streams), or lower the streams' maxBytes. On a running cluster a ` +
+        `larger volume means expanding the PVCs ` +
         `first: ${VOLUME_RESIZE_RUNBOOK}`,
     });
   }

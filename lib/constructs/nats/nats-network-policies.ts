@@ -6,9 +6,15 @@ import { NetworkConfig, NetworkPeerConfig } from '../../config/types';
 import { fail } from '../../config/errors';
 import { CLIENT_PORT, CLUSTER_PORT, EXPORTER_PORT, MONITOR_PORT, NatsHelmValues } from './nats-helm-values';
 
-/** KEDA operator pods: the only KEDA component that runs scalers, so the one that reads `/jsz` (kedacore/charts keda/templates/manager/deployment.yaml). */
+/**
+ * KEDA operator pods: the only KEDA component that runs scalers, so the one that reads `/jsz` (kedacore/charts
+ * keda/templates/manager/deployment.yaml).
+ */
 export const DEFAULT_KEDA_POD_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/name': 'keda-operator' };
-/** Pods of a prometheus-operator managed Prometheus (`app.kubernetes.io/name: prometheus`, prometheus-operator statefulset labels). */
+/**
+ * Pods of a prometheus-operator managed Prometheus (`app.kubernetes.io/name: prometheus`, prometheus-operator
+ * statefulset labels).
+ */
 export const DEFAULT_PROMETHEUS_POD_LABELS: Readonly<Record<string, string>> = {
   'app.kubernetes.io/name': 'prometheus',
 };
@@ -152,7 +158,10 @@ function checkPeer(
       field: labelsField,
       value: peer.podLabels,
       allowed: 'at least one label (an empty selector would admit every pod of the namespace)',
-      fix: `name the pods' labels, e.g. ${literal(labelsField, { 'app.kubernetes.io/name': 'my-app' })}, or list the whole namespace in network.clientNamespaces instead`,
+      fix:
+        `name the pods' labels, e.g. ` +
+        `${literal(labelsField, { 'app.kubernetes.io/name': 'my-app' })}, or list the ` +
+        `whole namespace in network.clientNamespaces instead`,
     });
   }
   return { namespace, podLabels: checkLabels(t, labelsField, peer.podLabels, { 'app.kubernetes.io/name': 'my-app' }) };
