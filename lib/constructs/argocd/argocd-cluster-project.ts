@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { AppProject } from '../../../imports/argoproj.io';
-import { ARGOCD_WAVES, SYNC_WAVE_ANNOTATION } from './argocd-sync';
+import { ARGOCD_WAVES, argoCdMetadata } from './argocd-sync';
 
 /** A cluster-scoped kind an AppProject may deploy, optionally only objects whose name matches a glob. */
 export interface ClusterResource {
@@ -41,11 +41,7 @@ export class ClusterAppProject extends Construct {
     super(scope, id);
     this.name = props.name;
     this.resource = new AppProject(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.argoNamespace,
-        annotations: { [SYNC_WAVE_ANNOTATION]: String(ARGOCD_WAVES.project) },
-      },
+      metadata: argoCdMetadata(props.name, props.argoNamespace, ARGOCD_WAVES.project),
       spec: {
         description: props.description,
         sourceRepos: [...new Set(props.sourceRepos)],

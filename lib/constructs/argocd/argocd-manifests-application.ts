@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Application, ApplicationSpecIgnoreDifferences } from '../../../imports/argoproj.io';
-import { ARGOCD_WAVES, SYNC_RETRY, SYNC_WAVE_ANNOTATION } from './argocd-sync';
+import { ARGOCD_WAVES, SYNC_RETRY, argoCdMetadata } from './argocd-sync';
 
 /** A workload KEDA scales: its replica count belongs to KEDA's HPA, not to git. */
 export interface ScaledWorkload {
@@ -52,11 +52,7 @@ export class ManifestsApplication extends Construct {
     super(scope, id);
     this.name = props.name;
     this.resource = new Application(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.argoNamespace,
-        annotations: { [SYNC_WAVE_ANNOTATION]: String(ARGOCD_WAVES.manifestsApplication) },
-      },
+      metadata: argoCdMetadata(props.name, props.argoNamespace, ARGOCD_WAVES.manifestsApplication),
       spec: {
         project: props.project,
         destination: { server: props.destination.server, namespace: props.destination.namespace },

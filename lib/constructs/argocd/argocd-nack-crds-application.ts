@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Application } from '../../../imports/argoproj.io';
-import { ARGOCD_WAVES, SYNC_RETRY, SYNC_WAVE_ANNOTATION } from './argocd-sync';
+import { ARGOCD_WAVES, SYNC_RETRY, argoCdMetadata } from './argocd-sync';
 
 /** NACK's own repository: `deploy/crds.yml` at a release tag is the CRD file the chart copies (nack.md issue 9). */
 export const NACK_GIT_REPO_URL = 'https://github.com/nats-io/nack.git';
@@ -47,11 +47,7 @@ export class NackCrdsApplication extends Construct {
     super(scope, id);
     this.name = props.name;
     this.resource = new Application(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.argoNamespace,
-        annotations: { [SYNC_WAVE_ANNOTATION]: String(ARGOCD_WAVES.nackCrdsApplication) },
-      },
+      metadata: argoCdMetadata(props.name, props.argoNamespace, ARGOCD_WAVES.nackCrdsApplication),
       spec: {
         project: props.project,
         // Cluster-scoped objects only: no destination namespace.

@@ -111,6 +111,11 @@ export function withArgoCdAnnotations<T extends KubernetesObjectLike>(object: T)
   return { ...object, metadata };
 }
 
+/** Name, Argo CD's namespace and the sync wave: the metadata of every AppProject and Application we emit. */
+export function argoCdMetadata(name: string, argoNamespace: string, wave: number) {
+  return { name, namespace: argoNamespace, annotations: { [SYNC_WAVE_ANNOTATION]: String(wave) } };
+}
+
 /** Sets the sync wave and sync options (withArgoCdAnnotations) on every object under `scope`. */
 export function annotateForArgoCd(scope: IConstruct): void {
   for (const construct of scope.node.findAll()) {

@@ -4,7 +4,7 @@
 // @see https://argo-cd.readthedocs.io/en/stable/user-guide/multiple_sources/
 import { Construct } from 'constructs';
 import { Application } from '../../../imports/argoproj.io';
-import { SYNC_RETRY, SYNC_WAVE_ANNOTATION } from './argocd-sync';
+import { SYNC_RETRY, argoCdMetadata } from './argocd-sync';
 
 export interface ChartApplicationProps {
   /** Application name. */
@@ -44,11 +44,7 @@ export class ChartApplication extends Construct {
     this.name = props.name;
     const VALUES_REF = 'values';
     this.resource = new Application(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        namespace: props.argoNamespace,
-        annotations: { [SYNC_WAVE_ANNOTATION]: String(source.wave) },
-      },
+      metadata: argoCdMetadata(props.name, props.argoNamespace, source.wave),
       spec: {
         project: props.project,
         destination: { server: props.destination.server, namespace: props.destination.namespace },
