@@ -107,6 +107,17 @@ export class GrafanaDashboard extends Construct {
     const selectedStreams = ['stream_name', '$stream', '=~'] as const;
     const selectedConsumers = ['consumer_name', '$consumer', '=~'] as const;
     const leaderStream = this.sel(selectedStreams, ['is_stream_leader', 'true']);
+    /** A stream's usage and its limit (limits are -1 when unset: dropped). */
+    const againstLimit = (what: string, unit: string, total: string, limitName: string, limit: string): PanelSpec => ({
+      title: `$stream: ${what} and ${limitName}`,
+      type: 'timeseries',
+      width: 12,
+      unit,
+      targets: [
+        { expr: `max by (stream_name) (${total}${leaderStream})`, legendFormat: what },
+        { expr: `max by (stream_name) (${limit}${leaderStream} > 0)`, legendFormat: limitName, line: true },
+      ],
+    });
     const leaderConsumer = this.sel(selectedStreams, selectedConsumers, ['is_consumer_leader', 'true']);
     const thresholdOf = (series: string) =>
       `max by (consumer_name) ` +
@@ -196,34 +207,8 @@ export class GrafanaDashboard extends Construct {
         repeat: 'stream',
         collapsed: streamNames.length > EXPANDED_STREAM_ROWS_MAX,
         panels: [
-          {
-            title: '$stream: messages and maxMsgs',
-            type: 'timeseries',
-            width: 12,
-            unit: 'short',
-            targets: [
-              { expr: `max by (stream_name) (${M.streamTotalMessages}${leaderStream})`, legendFormat: 'messages' },
-              {
-                expr: `max by (stream_name) (${M.streamLimitMessages}${leaderStream} > 0)`,
-                legendFormat: 'maxMsgs',
-                line: true,
-              },
-            ],
-          },
-          {
-            title: '$stream: bytes and maxBytes',
-            type: 'timeseries',
-            width: 12,
-            unit: 'bytes',
-            targets: [
-              { expr: `max by (stream_name) (${M.streamTotalBytes}${leaderStream})`, legendFormat: 'bytes' },
-              {
-                expr: `max by (stream_name) (${M.streamLimitBytes}${leaderStream} > 0)`,
-                legendFormat: 'maxBytes',
-                line: true,
-              },
-            ],
-          },
+          againstLimit('messages', 'short', M.streamTotalMessages, 'maxMsgs', M.streamLimitMessages),
+          againstLimit('bytes', 'bytes', M.streamTotalBytes, 'maxBytes', M.streamLimitBytes),
           {
             title: '$stream: lag per consumer (pending + ack pending)',
             type: 'timeseries',
