@@ -212,14 +212,7 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
       const resource = `Consumer "${consumerConfig.name}"`;
       if (!stream) {
         const names = [...streamsByName.keys()];
-        const closest = closestField(String(consumerConfig.stream), names) ?? names[0] ?? 'orders';
-        fail(this, {
-          resource,
-          field: 'stream',
-          value: consumerConfig.stream,
-          allowed: `one of the environment's streams: ${names.map((n) => `"${n}"`).join(', ')}`,
-          fix: `write ${literal('stream', closest)}, or add the stream to the config`,
-        });
+        this.failUnknownReference(resource, 'stream', consumerConfig.stream, names, names, 'orders');
       }
       const consumer = new JetStreamConsumer(this, `Consumer${i}`, { ...consumerConfig, stream });
       if (seen.has(consumer.kubernetesName)) {
@@ -245,14 +238,14 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
       const resource = `ScaledObject "${scaledObjectName}" (scaler of "${scalerConfig.target}")`;
       if (!consumer) {
         const pull = this.consumers.filter((c) => c.isPull).map((c) => c.durableName);
-        const closest = closestField(String(scalerConfig.consumer), pull) ?? pull[0] ?? 'worker';
-        fail(this, {
+        this.failUnknownReference(
           resource,
-          field: 'consumer',
-          value: scalerConfig.consumer,
-          allowed: `one of the environment's consumers: ${[...consumersByName.keys()].map((n) => `"${n}"`).join(', ')}`,
-          fix: `write ${literal('consumer', closest)}, or add the consumer to the config`,
-        });
+          'consumer',
+          scalerConfig.consumer,
+          [...consumersByName.keys()],
+          pull,
+          'worker',
+        );
       }
       const scaler = new JetStreamScaledObject(this, `Scaler${i}`, {
         ...scalerConfig,
@@ -285,6 +278,25 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
       seen.add(scaler.resource.name);
       seen.add(`target:${scaler.target}`);
       return scaler;
+    });
+  }
+
+  /** A reference to an object the environment does not have: lists those it has, and fixes to the closest. */
+  private failUnknownReference(
+    resource: string,
+    field: 'stream' | 'consumer',
+    value: string,
+    known: readonly string[],
+    candidates: readonly string[],
+    fallback: string,
+  ): never {
+    const closest = closestField(String(value), candidates) ?? candidates[0] ?? fallback;
+    return fail(this, {
+      resource,
+      field,
+      value,
+      allowed: `one of the environment's ${field}s: ${known.map((n) => `"${n}"`).join(', ')}`,
+      fix: `write ${literal(field, closest)}, or add the ${field} to the config`,
     });
   }
 

@@ -122,27 +122,24 @@ describe('no secret reaches dist/', () => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'overmind-secret-scan-'));
   afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-  test(
-    '`node scripts/synth.js` with credentials in its environment writes none of ' + 'them, and nothing credential-like',
-    () => {
-      const out = path.join(scratch, 'dist');
-      const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'synth.js')], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, ...planted, OVERMIND_DIST: out },
-        encoding: 'utf8',
-        timeout: 120_000,
-      });
-      expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({
-        status: 0,
-        stderr: '',
-      });
-      const files = readTree(out);
-      // The scan really saw the Helm values (where the token is referenced) and every manifest kind we emit.
-      expect(files.filter((f) => f.content.includes(TOKEN_REFERENCE)).length).toBe(ENVIRONMENTS.length);
-      expect(files.length).toBeGreaterThanOrEqual(ENVIRONMENTS.length * 10);
-      expect(scan(files)).toEqual([]);
-    },
-  );
+  test('`node scripts/synth.js` with credentials in its environment writes none of them, and nothing credential-like', () => {
+    const out = path.join(scratch, 'dist');
+    const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'synth.js')], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...planted, OVERMIND_DIST: out },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({
+      status: 0,
+      stderr: '',
+    });
+    const files = readTree(out);
+    // The scan really saw the Helm values (where the token is referenced) and every manifest kind we emit.
+    expect(files.filter((f) => f.content.includes(TOKEN_REFERENCE)).length).toBe(ENVIRONMENTS.length);
+    expect(files.length).toBeGreaterThanOrEqual(ENVIRONMENTS.length * 10);
+    expect(scan(files)).toEqual([]);
+  });
 
   test('with TLS on (Secret names only) the in-process synth leaks nothing either', () => {
     const saved = { ...process.env };

@@ -114,7 +114,7 @@ export function toDuration(t: CheckTarget, field: string, input: DurationInput, 
       field,
       value: input,
       allowed:
-        'a duration such as "30s", "1h30m", "24h", "7d" or "500ms" (units ms, s, m, h, d, w), ' + 'or a cdk8s Duration',
+        'a duration such as "30s", "1h30m", "24h", "7d" or "500ms" (units ms, s, m, h, d, w), or a cdk8s Duration',
       fix: `write it with a number and a unit, e.g. ${literal(field, example)}`,
     });
   }

@@ -119,12 +119,9 @@ describeChart("the real NATS chart rendered with each environment's committed va
       expect(tokenProblems(chart, intended.tokenSecret)).toEqual([]);
     });
 
-    test(
-      'the PVC size, max_file_store and max_memory_store are what ' + 'lib/constructs/nats/nats-helm-values.ts intends',
-      () => {
-        expect(storageProblems(chart, intended.storage)).toEqual([]);
-      },
-    );
+    test('the PVC size, max_file_store and max_memory_store are what lib/constructs/nats/nats-helm-values.ts intends', () => {
+      expect(storageProblems(chart, intended.storage)).toEqual([]);
+    });
 
     test("the exporter's -prefix starts every exporter metric our alerts and dashboard query", () => {
       const { queried, recorded } = queriedMetrics(emitted.all);

@@ -100,19 +100,16 @@ describeChart('NATS chart rendered into dist/<env>/rendered/ (cdk8s Helm constru
     }
   });
 
-  test(
-    'the KEDA endpoint host is the rendered headless Service that governs the ' + 'StatefulSet, on its monitor port',
-    () => {
-      const scaler = find(prodOut.manifests, 'ScaledObject');
-      const endpoint: string = scaler.spec.triggers[0].metadata.natsServerMonitoringEndpoint;
-      const [host, port] = endpoint.split(':');
-      const headless = find(prodOut.rendered, 'Service', statefulSet.spec.serviceName);
-      expect(headless.spec.clusterIP).toBe('None');
-      expect(host).toBe(`${headless.metadata.name}.${headless.metadata.namespace}.svc.cluster.local`);
-      expect(headless.spec.ports).toContainEqual(expect.objectContaining({ name: 'monitor', port: Number(port) }));
-      expect(isSubset(headless.spec.selector, podLabels)).toBe(true);
-    },
-  );
+  test('the KEDA endpoint host is the rendered headless Service that governs the StatefulSet, on its monitor port', () => {
+    const scaler = find(prodOut.manifests, 'ScaledObject');
+    const endpoint: string = scaler.spec.triggers[0].metadata.natsServerMonitoringEndpoint;
+    const [host, port] = endpoint.split(':');
+    const headless = find(prodOut.rendered, 'Service', statefulSet.spec.serviceName);
+    expect(headless.spec.clusterIP).toBe('None');
+    expect(host).toBe(`${headless.metadata.name}.${headless.metadata.namespace}.svc.cluster.local`);
+    expect(headless.spec.ports).toContainEqual(expect.objectContaining({ name: 'monitor', port: Number(port) }));
+    expect(isSubset(headless.spec.selector, podLabels)).toBe(true);
+  });
 
   test('a single-server environment renders one pod without the cluster port', () => {
     const devOut = render(dev);

@@ -157,31 +157,28 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('Argo CD objects of %s', (env) =>
     expect(wave(app(env, 'nack'))).toBeLessThan(wave(app(env, 'backbone')));
   });
 
-  test(
-    'every manifest carries its sync wave (= its file prefix); CRs skip the dry ' + 'run; Streams are never pruned',
-    () => {
-      const manifests = filesUnder(`${env}/manifests/`).map((f) => ({ file: f.path, o: parse(f) }));
-      const waveOf = (kind: string) =>
-        Number(manifests.find((m) => m.o.kind === kind)!.o.metadata.annotations![SYNC_WAVE_ANNOTATION]);
-      for (const { file, o } of manifests) {
-        const wave = o.metadata.annotations?.[SYNC_WAVE_ANNOTATION];
-        expect(wave).toMatch(/^\d+$/);
-        expect(file.split('/')[2].startsWith(`${wave!.padStart(2, '0')}-`)).toBe(true);
-        const options = (o.metadata.annotations?.[SYNC_OPTIONS_ANNOTATION] ?? '').split(',');
-        if (/\.(nats\.io|keda\.sh|coreos\.com)\//.test(o.apiVersion)) expect(options).toContain(SKIP_DRY_RUN);
-        if (o.kind === 'Stream') expect(options).toEqual(expect.arrayContaining(['Prune=false', 'Delete=false']));
-        else expect(options).not.toContain('Prune=false');
-      }
-      expect(waveOf('Service')).toBeLessThan(waveOf('Stream'));
-      expect(waveOf('Account')).toBeLessThan(waveOf('Stream')); // NACK reads the Account when it reconciles a Stream
-      expect(waveOf('Stream')).toBeLessThan(waveOf('Consumer'));
-      expect(waveOf('Consumer')).toBeLessThan(waveOf('ServiceMonitor'));
-      expect(waveOf('ServiceMonitor')).toBeLessThan(waveOf('ScaledObject'));
-      expect(Math.max(...manifests.map((m) => Number(m.o.metadata.annotations![SYNC_WAVE_ANNOTATION])))).toBe(
-        waveOf('ScaledObject'),
-      );
-    },
-  );
+  test('every manifest carries its sync wave (= its file prefix); CRs skip the dry run; Streams are never pruned', () => {
+    const manifests = filesUnder(`${env}/manifests/`).map((f) => ({ file: f.path, o: parse(f) }));
+    const waveOf = (kind: string) =>
+      Number(manifests.find((m) => m.o.kind === kind)!.o.metadata.annotations![SYNC_WAVE_ANNOTATION]);
+    for (const { file, o } of manifests) {
+      const wave = o.metadata.annotations?.[SYNC_WAVE_ANNOTATION];
+      expect(wave).toMatch(/^\d+$/);
+      expect(file.split('/')[2].startsWith(`${wave!.padStart(2, '0')}-`)).toBe(true);
+      const options = (o.metadata.annotations?.[SYNC_OPTIONS_ANNOTATION] ?? '').split(',');
+      if (/\.(nats\.io|keda\.sh|coreos\.com)\//.test(o.apiVersion)) expect(options).toContain(SKIP_DRY_RUN);
+      if (o.kind === 'Stream') expect(options).toEqual(expect.arrayContaining(['Prune=false', 'Delete=false']));
+      else expect(options).not.toContain('Prune=false');
+    }
+    expect(waveOf('Service')).toBeLessThan(waveOf('Stream'));
+    expect(waveOf('Account')).toBeLessThan(waveOf('Stream')); // NACK reads the Account when it reconciles a Stream
+    expect(waveOf('Stream')).toBeLessThan(waveOf('Consumer'));
+    expect(waveOf('Consumer')).toBeLessThan(waveOf('ServiceMonitor'));
+    expect(waveOf('ServiceMonitor')).toBeLessThan(waveOf('ScaledObject'));
+    expect(Math.max(...manifests.map((m) => Number(m.o.metadata.annotations![SYNC_WAVE_ANNOTATION])))).toBe(
+      waveOf('ScaledObject'),
+    );
+  });
 });
 
 describeWithShared(['crds/argocd-crds.yaml'])('Argo CD objects validate against the Argo CD v3.5.1 CRDs', () => {

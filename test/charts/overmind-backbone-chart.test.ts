@@ -119,33 +119,30 @@ describe('prod reproduces the spec exactly', () => {
     expect(scaler.spec.fallback.replicas).toBeLessThanOrEqual(scaler.spec.maxReplicaCount);
   });
 
-  test(
-    'Helm values: 3-node cluster, JetStream on a PVC that holds every stream, ' + 'token from the nats-auth Secret',
-    () => {
-      const values = chart.nats.values as any;
-      expect(values.config.cluster).toEqual({ enabled: true, replicas: 3 });
-      expect(values.config.jetstream.enabled).toBe(true);
-      expect(values.config.jetstream.fileStore.pvc.enabled).toBe(true);
-      // Every node reserves the full maxBytes of each R3 stream: 6.5 GiB for the spec (tooling.md §2).
-      expect(chart.nats.fileStoreRequired.bytes).toBe(SPEC_STREAMS.reduce((sum, s) => sum + s.maxBytes, 0));
-      expect(chart.nats.fileStoreMax.bytes).toBeGreaterThanOrEqual(chart.nats.fileStoreRequired.bytes * 1.25);
-      expect(chart.nats.fileStoragePvc.bytes).toBeGreaterThan(chart.nats.fileStoreMax.bytes);
-      expect(values.config.jetstream.fileStore.pvc.size).toBe(chart.nats.fileStoragePvc.toQuantity());
-      expect(values.config.jetstream.fileStore.maxSize).toBe(chart.nats.fileStoreMax.toQuantity());
-      expect(values.config.merge.authorization.token).toBe('<< $NATS_TOKEN >>');
-      expect(values.container.env.NATS_TOKEN).toEqual({
-        valueFrom: { secretKeyRef: { name: 'nats-auth', key: 'token' } },
-      });
-      expect(values.config.monitor).toEqual({ enabled: true, port: 8222 });
-      expect(values.promExporter).toMatchObject({ enabled: true, port: 7777, podMonitor: { enabled: false } });
-      expect(values.podDisruptionBudget.enabled).toBe(true);
-      expect(values.podTemplate.topologySpreadConstraints['kubernetes.io/hostname'].whenUnsatisfiable).toBe(
-        'DoNotSchedule',
-      );
-      expect(values.container.resources.requests.memory).toBe(values.container.resources.limits.memory);
-      expect(values.namespaceOverride).toBe('overmind-prod');
-    },
-  );
+  test('Helm values: 3-node cluster, JetStream on a PVC that holds every stream, token from the nats-auth Secret', () => {
+    const values = chart.nats.values as any;
+    expect(values.config.cluster).toEqual({ enabled: true, replicas: 3 });
+    expect(values.config.jetstream.enabled).toBe(true);
+    expect(values.config.jetstream.fileStore.pvc.enabled).toBe(true);
+    // Every node reserves the full maxBytes of each R3 stream: 6.5 GiB for the spec (tooling.md §2).
+    expect(chart.nats.fileStoreRequired.bytes).toBe(SPEC_STREAMS.reduce((sum, s) => sum + s.maxBytes, 0));
+    expect(chart.nats.fileStoreMax.bytes).toBeGreaterThanOrEqual(chart.nats.fileStoreRequired.bytes * 1.25);
+    expect(chart.nats.fileStoragePvc.bytes).toBeGreaterThan(chart.nats.fileStoreMax.bytes);
+    expect(values.config.jetstream.fileStore.pvc.size).toBe(chart.nats.fileStoragePvc.toQuantity());
+    expect(values.config.jetstream.fileStore.maxSize).toBe(chart.nats.fileStoreMax.toQuantity());
+    expect(values.config.merge.authorization.token).toBe('<< $NATS_TOKEN >>');
+    expect(values.container.env.NATS_TOKEN).toEqual({
+      valueFrom: { secretKeyRef: { name: 'nats-auth', key: 'token' } },
+    });
+    expect(values.config.monitor).toEqual({ enabled: true, port: 8222 });
+    expect(values.promExporter).toMatchObject({ enabled: true, port: 7777, podMonitor: { enabled: false } });
+    expect(values.podDisruptionBudget.enabled).toBe(true);
+    expect(values.podTemplate.topologySpreadConstraints['kubernetes.io/hostname'].whenUnsatisfiable).toBe(
+      'DoNotSchedule',
+    );
+    expect(values.container.resources.requests.memory).toBe(values.container.resources.limits.memory);
+    expect(values.namespaceOverride).toBe('overmind-prod');
+  });
 });
 
 describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('environment %s', (_name, config) => {
@@ -218,22 +215,19 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('environment %s', (
     }
   });
 
-  test(
-    'the ServiceMonitor still selects the metrics Service once Argo CD label ' + 'tracking rewrites the instance label',
-    () => {
-      const service = findObject(objects, 'Service', 'nats-metrics');
-      const monitor = findObject(objects, 'ServiceMonitor', 'nats-metrics');
-      const selects = (selector: Record<string, string>, labels: Record<string, string>) =>
-        Object.entries(selector).every(([k, v]) => labels[k] === v);
-      // What Argo CD with label tracking leaves on the Service: the instance label set to the Application's name.
-      const instance = { 'app.kubernetes.io/instance': `overmind-${config.name}-backbone` };
-      const tracked: Record<string, string> = { ...service.metadata.labels, ...instance };
-      expect(selects(monitor.spec.selector.matchLabels, tracked)).toBe(true);
-      // the check can fail: the former selector, on the chart's instance label, no longer matches
-      const former = { 'app.kubernetes.io/component': 'metrics', 'app.kubernetes.io/instance': 'nats' };
-      expect(selects(former, tracked)).toBe(false);
-    },
-  );
+  test('the ServiceMonitor still selects the metrics Service once Argo CD label tracking rewrites the instance label', () => {
+    const service = findObject(objects, 'Service', 'nats-metrics');
+    const monitor = findObject(objects, 'ServiceMonitor', 'nats-metrics');
+    const selects = (selector: Record<string, string>, labels: Record<string, string>) =>
+      Object.entries(selector).every(([k, v]) => labels[k] === v);
+    // What Argo CD with label tracking leaves on the Service: the instance label set to the Application's name.
+    const instance = { 'app.kubernetes.io/instance': `overmind-${config.name}-backbone` };
+    const tracked: Record<string, string> = { ...service.metadata.labels, ...instance };
+    expect(selects(monitor.spec.selector.matchLabels, tracked)).toBe(true);
+    // the check can fail: the former selector, on the chart's instance label, no longer matches
+    const former = { 'app.kubernetes.io/component': 'metrics', 'app.kubernetes.io/instance': 'nats' };
+    expect(selects(former, tracked)).toBe(false);
+  });
 
   test('no object name carries a generated hash suffix', () => {
     for (const o of objects) expect(o.metadata.name).not.toMatch(/-[0-9a-f]{8}$/);

@@ -112,17 +112,14 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('environment %s', (env) => {
   const allRules = everyRule(objects);
   const recorded = new Set(allRules.filter((r) => r.record).map((r) => r.record!));
 
-  test(
-    'every PrometheusRule carries the labels Prometheus selects rules by ' + '(monitoring.prometheusSelectorLabels)',
-    () => {
-      const rules = objectsOfKind(objects, 'PrometheusRule');
-      expect(rules.map((r) => r.metadata.name)).toEqual(['nats-alerts', 'nats-alert-thresholds-1']);
-      for (const rule of rules) {
-        expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
-        expect(rule.metadata.labels).toMatchObject({ release: 'kube-prometheus-stack' });
-      }
-    },
-  );
+  test('every PrometheusRule carries the labels Prometheus selects rules by (monitoring.prometheusSelectorLabels)', () => {
+    const rules = objectsOfKind(objects, 'PrometheusRule');
+    expect(rules.map((r) => r.metadata.name)).toEqual(['nats-alerts', 'nats-alert-thresholds-1']);
+    for (const rule of rules) {
+      expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
+      expect(rule.metadata.labels).toMatchObject({ release: 'kube-prometheus-stack' });
+    }
+  });
 
   test(
     'recording rules come first, alerts after; group names unique across all ' +
@@ -149,21 +146,18 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('environment %s', (env) => {
       expect({ alert: d.alert, rules: alertsNamed(groups, d.alert).length }).toEqual({ alert: d.alert, rules: 1 });
   });
 
-  test(
-    'the threshold objects hold only recorded constants: vector(<number>) with a ' + 'configured stream (and consumer)',
-    () => {
-      const streams = (config.streams ?? OVERMIND_STREAMS).map((s) => s.name);
-      const consumers = new Map((config.consumers ?? OVERMIND_CONSUMERS).map((c) => [c.name, c.stream]));
-      for (const r of thresholdRules(objects)) {
-        expect(r.record).toMatch(/^overmind:[a-z_]+:(info|override|threshold)$/);
-        expect(r.expr).toMatch(/^vector\([0-9.]+\)$/);
-        expect(r.labels!.namespace).toBe(namespace);
-        expect(streams).toContain(r.labels!.stream_name);
-        if (r.labels!.consumer_name !== undefined)
-          expect(consumers.get(r.labels!.consumer_name)).toBe(r.labels!.stream_name);
-      }
-    },
-  );
+  test('the threshold objects hold only recorded constants: vector(<number>) with a configured stream (and consumer)', () => {
+    const streams = (config.streams ?? OVERMIND_STREAMS).map((s) => s.name);
+    const consumers = new Map((config.consumers ?? OVERMIND_CONSUMERS).map((c) => [c.name, c.stream]));
+    for (const r of thresholdRules(objects)) {
+      expect(r.record).toMatch(/^overmind:[a-z_]+:(info|override|threshold)$/);
+      expect(r.expr).toMatch(/^vector\([0-9.]+\)$/);
+      expect(r.labels!.namespace).toBe(namespace);
+      expect(streams).toContain(r.labels!.stream_name);
+      if (r.labels!.consumer_name !== undefined)
+        expect(consumers.get(r.labels!.consumer_name)).toBe(r.labels!.stream_name);
+    }
+  });
 
   test('every expr is one line', () => {
     for (const r of allRules) expect(r.expr).not.toMatch(/\n/);
@@ -455,29 +449,26 @@ describe('thresholds from the config', () => {
     },
   );
 
-  test(
-    'a consumer without acks has no ack-pending, redelivery or max-deliver ' + 'threshold, so those alerts skip it',
-    () => {
-      const { objects } = synthEnvironment({
-        ...envConfig('prod'),
-        consumers: consumers({ 'metrics-consumer': { ackPolicy: 'none' } }),
-      });
-      const keys = prodKeys('metrics-consumer', 'llm-requests');
-      expect(
-        thresholdRules(objects).find(
-          (r) => r.record === 'overmind:consumer:info' && r.labels!.consumer_name === 'metrics-consumer',
-        )!.labels!.ack_policy,
-      ).toBe('none');
-      expect(thresholdOf(objects, 'consumer_max_lag', keys)).toBe(10_000);
-      for (const kind of [
-        'consumer_ack_pending_limit',
-        'consumer_max_redelivered',
-        'consumer_max_deliver_window_seconds',
-      ] as const) {
-        expect({ kind, threshold: thresholdOf(objects, kind, keys) }).toEqual({ kind, threshold: undefined });
-      }
-    },
-  );
+  test('a consumer without acks has no ack-pending, redelivery or max-deliver threshold, so those alerts skip it', () => {
+    const { objects } = synthEnvironment({
+      ...envConfig('prod'),
+      consumers: consumers({ 'metrics-consumer': { ackPolicy: 'none' } }),
+    });
+    const keys = prodKeys('metrics-consumer', 'llm-requests');
+    expect(
+      thresholdRules(objects).find(
+        (r) => r.record === 'overmind:consumer:info' && r.labels!.consumer_name === 'metrics-consumer',
+      )!.labels!.ack_policy,
+    ).toBe('none');
+    expect(thresholdOf(objects, 'consumer_max_lag', keys)).toBe(10_000);
+    for (const kind of [
+      'consumer_ack_pending_limit',
+      'consumer_max_redelivered',
+      'consumer_max_deliver_window_seconds',
+    ] as const) {
+      expect({ kind, threshold: thresholdOf(objects, kind, keys) }).toEqual({ kind, threshold: undefined });
+    }
+  });
 
   test('a consumer or stream that is not in the config has no threshold, so no alert', () => {
     const { objects } = synthEnvironment(envConfig('prod'));

@@ -131,26 +131,23 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('environment %s', (env) => {
     );
   });
 
-  test(
-    'the consumer variable lists the consumers of the selected streams from the ' + 'exporter, chained on $stream',
-    () => {
-      const consumer = variable(dashboard, 'consumer');
-      expect(consumer.query).toBe(
-        `label_values(nats_consumer_num_pending{job="nats-metrics",namespace="${config.namespace}",stream_name=~"$stream",is_consumer_leader="true"}, consumer_name)`,
-      );
-      expect(consumer.definition).toBe(consumer.query);
-      expect(consumer).toEqual(
-        expect.objectContaining({
-          multi: true,
-          includeAll: true,
-          allValue: '.*',
-          datasource: { type: 'prometheus', uid: '${datasource}' },
-        }),
-      );
-      const metric = /^label_values\(([a-z_]+)\{/.exec(consumer.query)![1];
-      expect(EXPORTED_METRICS.get(metric)).toContain('consumer_name');
-    },
-  );
+  test('the consumer variable lists the consumers of the selected streams from the exporter, chained on $stream', () => {
+    const consumer = variable(dashboard, 'consumer');
+    expect(consumer.query).toBe(
+      `label_values(nats_consumer_num_pending{job="nats-metrics",namespace="${config.namespace}",stream_name=~"$stream",is_consumer_leader="true"}, consumer_name)`,
+    );
+    expect(consumer.definition).toBe(consumer.query);
+    expect(consumer).toEqual(
+      expect.objectContaining({
+        multi: true,
+        includeAll: true,
+        allValue: '.*',
+        datasource: { type: 'prometheus', uid: '${datasource}' },
+      }),
+    );
+    const metric = /^label_values\(([a-z_]+)\{/.exec(consumer.query)![1];
+    expect(EXPORTED_METRICS.get(metric)).toContain('consumer_name');
+  });
 
   test('panel ids are unique positive integers; gridPos fits the 24-column grid without overlaps', () => {
     const ids = panels.map((p) => p.id);

@@ -31,12 +31,9 @@ describe('JetStreamStream', () => {
     expect(stream.maxAge).toBeUndefined();
   });
 
-  test(
-    'NACK CL mode would give a stream without maxAge a 1-year limit, so "0s" is ' + 'always emitted (nack.md §0.3)',
-    () => {
-      expect(render().spec.maxAge).toBe('0s');
-    },
-  );
+  test('NACK CL mode would give a stream without maxAge a 1-year limit, so "0s" is always emitted (nack.md §0.3)', () => {
+    expect(render().spec.maxAge).toBe('0s');
+  });
 
   test('replicas default to the cluster size capped at 3: R1 on a single server, R3 on five', () => {
     expect(render({ clusterSize: 1 }).spec.replicas).toBe(1);

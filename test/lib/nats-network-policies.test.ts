@@ -107,19 +107,16 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('environment %s', (env) => {
   const reach = (source: Pod) => PORTS.filter((port) => allowed(policies, source, natsPod, port));
   const clustered = (config.nats?.replicas ?? 3) > 1;
 
-  test(
-    'networking.k8s.io/v1 ingress policies selecting only the NATS server pods ' + '(component nats, never nats-box)',
-    () => {
-      expect(policies.length).toBe(clustered ? 4 : 3);
-      for (const p of policies) {
-        expect(p.apiVersion).toBe('networking.k8s.io/v1');
-        expect(p.metadata.namespace).toBe(ns);
-        expect(p.spec.policyTypes).toEqual(['Ingress']);
-        expect(p.spec.podSelector.matchLabels['app.kubernetes.io/component']).toBe('nats');
-        expect(matches(p.spec.podSelector, NATS_BOX)).toBe(false);
-      }
-    },
-  );
+  test('networking.k8s.io/v1 ingress policies selecting only the NATS server pods (component nats, never nats-box)', () => {
+    expect(policies.length).toBe(clustered ? 4 : 3);
+    for (const p of policies) {
+      expect(p.apiVersion).toBe('networking.k8s.io/v1');
+      expect(p.metadata.namespace).toBe(ns);
+      expect(p.spec.policyTypes).toEqual(['Ingress']);
+      expect(p.spec.podSelector.matchLabels['app.kubernetes.io/component']).toBe('nats');
+      expect(matches(p.spec.podSelector, NATS_BOX)).toBe(false);
+    }
+  });
 
   test.each([
     {

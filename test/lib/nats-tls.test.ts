@@ -75,15 +75,12 @@ describe('nats.tls with monitor: true and custom Secret names', () => {
     }),
   );
 
-  test(
-    'values name the given Secrets and switch the monitor to HTTPS ' + '(config.monitor.tls requires config.nats.tls)',
-    () => {
-      expect(values.config.nats.tls.secretName).toBe('overmind-nats-client');
-      expect(values.config.cluster.tls.secretName).toBe('overmind-nats-routes');
-      expect(values.tlsCA.secretName).toBe('overmind-ca');
-      expect(values.config.monitor.tls).toEqual({ enabled: true });
-    },
-  );
+  test('values name the given Secrets and switch the monitor to HTTPS (config.monitor.tls requires config.nats.tls)', () => {
+    expect(values.config.nats.tls.secretName).toBe('overmind-nats-client');
+    expect(values.config.cluster.tls.secretName).toBe('overmind-nats-routes');
+    expect(values.tlsCA.secretName).toBe('overmind-ca');
+    expect(values.config.monitor.tls).toEqual({ enabled: true });
+  });
 
   test('the exporter scrapes https://<monitorDomain>:8222 (nats-io/k8s#785) and KEDA uses https', () => {
     expect(values.promExporter.monitorDomain).toBe('nats-monitor.local');
@@ -131,105 +128,99 @@ test.each([
   expect((error as ConfigError).message).toContain(`field "${field}" has invalid value ${value}`);
 });
 
-describe(
-  'monitor TLS: the certificate must cover every name KEDA and the exporter ' + 'verify (KEDA has no skip-verify)',
-  () => {
-    const problemOf = (config: EnvironmentConfig) => {
-      try {
-        build(config);
-      } catch (e) {
-        if (e instanceof ConfigError) return e.problem;
-        throw e;
-      }
-      throw new Error('expected a ConfigError, but the synth succeeded');
-    };
-    const KEDA_SOURCE = 'https://github.com/kedacore/keda/blob/v2.20.2/pkg/scalers/nats_jetstream_scaler.go';
+describe('monitor TLS: the certificate must cover every name KEDA and the exporter verify (KEDA has no skip-verify)', () => {
+  const problemOf = (config: EnvironmentConfig) => {
+    try {
+      build(config);
+    } catch (e) {
+      if (e instanceof ConfigError) return e.problem;
+      throw e;
+    }
+    throw new Error('expected a ConfigError, but the synth succeeded');
+  };
+  const KEDA_SOURCE = 'https://github.com/kedacore/keda/blob/v2.20.2/pkg/scalers/nats_jetstream_scaler.go';
 
-    test(
-      "without the certificate's names synth refuses, names every host and gives a " +
-        'list the config accepts as written',
-      () => {
-        const problem = problemOf(withTls('prod', { enabled: true, monitor: true }));
-        expect(problem.field).toBe('nats.tls.clientCertificateDnsNames');
-        expect(problem.allowed).toContain(
-          "KEDA's natsServerMonitoringEndpoint (nats-headless.overmind-prod.svc.cluster.local)",
-        );
-        expect(problem.allowed).toContain(
-          'each pod, where KEDA reads the consumer leader (nats-0.nats-headless.overmind-prod.svc.cluster.local, ' +
-            'nats-1.nats-headless.overmind-prod.svc.cluster.local, nats-2.nats-headless.overmind-prod.svc.cluster.local)',
-        );
-        expect(problem.allowed).toContain("the exporter sidecar's monitorDomain (localhost)");
-        expect(problem.allowed).toContain(`${KEDA_SOURCE}#L134`);
-        const literal = /clientCertificateDnsNames: (\[[^\]]*\])/.exec(problem.fix)![1];
-        const names = JSON.parse(literal.replace(/'/g, '"')) as string[];
-        expect(names).toEqual(PROD_MONITOR_CERT_NAMES);
-        expect(() =>
-          build(withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: names })),
-        ).not.toThrow();
-      },
-    );
-
-    test("a certificate without the pods' names (only the Services) is refused, naming what is missing", () => {
-      const names = PROD_MONITOR_CERT_NAMES.filter((n) => !n.startsWith('*.'));
-      const problem = problemOf(withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: names }));
-      expect(problem.allowed).toMatch(
-        /Not covered: nats-0\.nats-headless\.overmind-prod\.svc\.cluster\.local, nats-1\.\S+, nats-2\.\S+$/,
+  test(
+    "without the certificate's names synth refuses, names every host and gives a " +
+      'list the config accepts as written',
+    () => {
+      const problem = problemOf(withTls('prod', { enabled: true, monitor: true }));
+      expect(problem.field).toBe('nats.tls.clientCertificateDnsNames');
+      expect(problem.allowed).toContain(
+        "KEDA's natsServerMonitoringEndpoint (nats-headless.overmind-prod.svc.cluster.local)",
       );
-    });
-
-    test('a wildcard covers one label only, as Go verifies it (crypto/x509)', () => {
-      const broad = [
-        ...PROD_MONITOR_CERT_NAMES.filter((n) => !n.startsWith('*.')),
-        '*.overmind-prod.svc.cluster.local',
-      ];
-      expect(
-        problemOf(withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: broad })).allowed,
-      ).toMatch(/Not covered: nats-0\./);
-      const pods = [0, 1, 2].map((i) => `nats-${i}.nats-headless.overmind-prod.svc.cluster.local`);
-      const listed = [...PROD_MONITOR_CERT_NAMES.filter((n) => !n.startsWith('*.')), ...pods];
+      expect(problem.allowed).toContain(
+        'each pod, where KEDA reads the consumer leader (nats-0.nats-headless.overmind-prod.svc.cluster.local, ' +
+          'nats-1.nats-headless.overmind-prod.svc.cluster.local, nats-2.nats-headless.overmind-prod.svc.cluster.local)',
+      );
+      expect(problem.allowed).toContain("the exporter sidecar's monitorDomain (localhost)");
+      expect(problem.allowed).toContain(`${KEDA_SOURCE}#L134`);
+      const literal = /clientCertificateDnsNames: (\[[^\]]*\])/.exec(problem.fix)![1];
+      const names = JSON.parse(literal.replace(/'/g, '"')) as string[];
+      expect(names).toEqual(PROD_MONITOR_CERT_NAMES);
       expect(() =>
-        build(withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: listed })),
+        build(withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: names })),
       ).not.toThrow();
-    });
+    },
+  );
 
-    test('a single server: KEDA never walks the pods, so the headless Service name is enough', () => {
-      const devNames = [
-        'nats.overmind-dev.svc.cluster.local',
-        'localhost',
-        'nats-headless.overmind-dev.svc.cluster.local',
-      ];
-      expect(() =>
-        build(withTls('dev', { enabled: true, monitor: true, clientCertificateDnsNames: devNames })),
-      ).not.toThrow();
-      expect(
-        problemOf(withTls('dev', { enabled: true, monitor: true, clientCertificateDnsNames: devNames.slice(0, 2) }))
-          .allowed,
-      ).toMatch(/Not covered: nats-headless\.overmind-dev\.svc\.cluster\.local$/);
-    });
+  test("a certificate without the pods' names (only the Services) is refused, naming what is missing", () => {
+    const names = PROD_MONITOR_CERT_NAMES.filter((n) => !n.startsWith('*.'));
+    const problem = problemOf(withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: names }));
+    expect(problem.allowed).toMatch(
+      /Not covered: nats-0\.nats-headless\.overmind-prod\.svc\.cluster\.local, nats-1\.\S+, nats-2\.\S+$/,
+    );
+  });
 
-    test("without ScaledObjects only the client Service and the exporter's monitorDomain are required", () => {
-      const names = ['nats.overmind-prod.svc.cluster.local', 'localhost'];
-      const config: EnvironmentConfig = {
-        ...withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: names }),
-        scalers: [],
-      };
-      expect(() => build(config)).not.toThrow();
-    });
+  test('a wildcard covers one label only, as Go verifies it (crypto/x509)', () => {
+    const broad = [...PROD_MONITOR_CERT_NAMES.filter((n) => !n.startsWith('*.')), '*.overmind-prod.svc.cluster.local'];
+    expect(
+      problemOf(withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: broad })).allowed,
+    ).toMatch(/Not covered: nats-0\./);
+    const pods = [0, 1, 2].map((i) => `nats-${i}.nats-headless.overmind-prod.svc.cluster.local`);
+    const listed = [...PROD_MONITOR_CERT_NAMES.filter((n) => !n.startsWith('*.')), ...pods];
+    expect(() =>
+      build(withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: listed })),
+    ).not.toThrow();
+  });
 
-    test('names given without monitor TLS are still checked against the client Service', () => {
-      expect(
-        problemOf(withTls('prod', { enabled: true, clientCertificateDnsNames: ['nats.other.svc.cluster.local'] }))
-          .allowed,
-      ).toMatch(/Not covered: nats\.overmind-prod\.svc\.cluster\.local$/);
-    });
+  test('a single server: KEDA never walks the pods, so the headless Service name is enough', () => {
+    const devNames = [
+      'nats.overmind-dev.svc.cluster.local',
+      'localhost',
+      'nats-headless.overmind-dev.svc.cluster.local',
+    ];
+    expect(() =>
+      build(withTls('dev', { enabled: true, monitor: true, clientCertificateDnsNames: devNames })),
+    ).not.toThrow();
+    expect(
+      problemOf(withTls('dev', { enabled: true, monitor: true, clientCertificateDnsNames: devNames.slice(0, 2) }))
+        .allowed,
+    ).toMatch(/Not covered: nats-headless\.overmind-dev\.svc\.cluster\.local$/);
+  });
 
-    test('a name with a port or scheme is refused', () => {
-      const names = [...PROD_MONITOR_CERT_NAMES, 'nats-headless:8222'];
-      const problem = problemOf(withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: names }));
-      expect(problem.allowed).toMatch(/not "nats-headless:8222"/);
-    });
-  },
-);
+  test("without ScaledObjects only the client Service and the exporter's monitorDomain are required", () => {
+    const names = ['nats.overmind-prod.svc.cluster.local', 'localhost'];
+    const config: EnvironmentConfig = {
+      ...withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: names }),
+      scalers: [],
+    };
+    expect(() => build(config)).not.toThrow();
+  });
+
+  test('names given without monitor TLS are still checked against the client Service', () => {
+    expect(
+      problemOf(withTls('prod', { enabled: true, clientCertificateDnsNames: ['nats.other.svc.cluster.local'] }))
+        .allowed,
+    ).toMatch(/Not covered: nats\.overmind-prod\.svc\.cluster\.local$/);
+  });
+
+  test('a name with a port or scheme is refused', () => {
+    const names = [...PROD_MONITOR_CERT_NAMES, 'nats-headless:8222'];
+    const problem = problemOf(withTls('prod', { enabled: true, monitor: true, clientCertificateDnsNames: names }));
+    expect(problem.allowed).toMatch(/not "nats-headless:8222"/);
+  });
+});
 
 describeWithShared(['reference/nats-chart-values.yaml'])(
   "TLS keys exist in the chart's values.yaml (the chart has no schema, helm.md §0)",

@@ -562,7 +562,7 @@ describe('the NATS StatefulSet (Helm values and the Argo CD Application)', () =>
       expect(f.message).toMatch(/`kubectl patch pvc` to "64Gi".*allowVolumeExpansion.*--cascade=orphan/);
       // Public links only: users read this in the pull request.
       expect(f.message).toContain(
-        'https://kubernetes.io/docs/concepts/storage/persistent-volumes/' + '#expanding-persistent-volumes-claims',
+        'https://kubernetes.io/docs/concepts/storage/persistent-volumes/#expanding-persistent-volumes-claims',
       );
       expect(f.message).toContain('https://kubernetes.io/docs/tasks/run-application/delete-stateful-set/');
       expect(f.message).not.toMatch(/\.\.\/shared|reference\/|\.md §/);

@@ -184,129 +184,120 @@ describeLive('R3 stream under node faults (live, tooling.md §4)', () => {
     }
   });
 
-  test(
-    'a follower stopped (SIGTERM) mid-publish: writes continue on the 2-node ' + 'quorum; it catches up after restart',
-    async () => {
-      const leader = await streamLeader();
-      const follower = cluster.nodeNames.find((n) => n !== leader)!;
-      await publishPhase(js, subject, published + 1, 2000, ledger, {
-        after: 500,
-        run: () => cluster.stopNode(follower),
-      });
-      published += 2000;
-      expect(cluster.isRunning(follower)).toBe(false);
-      expect(ledger.gaveUp).toEqual([]);
-      expect(ledger.acked.size).toBe(published);
-      const info = await jsm.streams.info(config.name);
-      expect(info.state.messages).toBe(published);
-      expect(info.cluster?.replicas?.find((r) => r.name === follower)?.current ?? false).toBe(false);
+  test('a follower stopped (SIGTERM) mid-publish: writes continue on the 2-node quorum; it catches up after restart', async () => {
+    const leader = await streamLeader();
+    const follower = cluster.nodeNames.find((n) => n !== leader)!;
+    await publishPhase(js, subject, published + 1, 2000, ledger, {
+      after: 500,
+      run: () => cluster.stopNode(follower),
+    });
+    published += 2000;
+    expect(cluster.isRunning(follower)).toBe(false);
+    expect(ledger.gaveUp).toEqual([]);
+    expect(ledger.acked.size).toBe(published);
+    const info = await jsm.streams.info(config.name);
+    expect(info.state.messages).toBe(published);
+    expect(info.cluster?.replicas?.find((r) => r.name === follower)?.current ?? false).toBe(false);
 
-      await cluster.startNode(follower);
-      const catchUpMs = await awaitCatchUp(follower, published);
-      if (catchUpMs !== undefined)
-        console.log(`faults: follower ${follower} caught up to ${published} in ${catchUpMs} ms after restart`);
-    },
-  );
+    await cluster.startNode(follower);
+    const catchUpMs = await awaitCatchUp(follower, published);
+    if (catchUpMs !== undefined)
+      console.log(`faults: follower ${follower} caught up to ${published} in ${catchUpMs} ms after restart`);
+  });
 
-  test(
-    'the stream leader crashes (SIGKILL) mid-publish: retries with the same msgID ' + 'ride out the election',
-    async () => {
-      const leader = await streamLeader();
-      const failuresBefore = ledger.failures;
-      let killedAt = 0;
-      ledger.firstFailureAt = undefined;
-      ledger.lastFailureAt = undefined;
-      await publishPhase(js, subject, published + 1, 2000, ledger, {
-        after: 500,
-        run: async () => {
-          killedAt = Date.now();
-          await cluster.kill(leader, 'SIGKILL');
-        },
-      });
-      published += 2000;
-      expect(cluster.isRunning(leader)).toBe(false);
-      expect(ledger.gaveUp).toEqual([]); // the >= 10 s retry budget covered the outage
-      expect(ledger.acked.size).toBe(published);
-      const newLeader = await streamLeader();
-      expect(newLeader).not.toBe(leader);
-      const outageMs = ledger.lastFailureAt ? ledger.lastFailureAt - killedAt : 0;
-      console.log(
-        `faults: leader ${leader} SIGKILLed; ${ledger.failures - failuresBefore} ` +
-          `failed attempts, write outage about ${outageMs} ms; new leader ${newLeader}`,
+  test('the stream leader crashes (SIGKILL) mid-publish: retries with the same msgID ride out the election', async () => {
+    const leader = await streamLeader();
+    const failuresBefore = ledger.failures;
+    let killedAt = 0;
+    ledger.firstFailureAt = undefined;
+    ledger.lastFailureAt = undefined;
+    await publishPhase(js, subject, published + 1, 2000, ledger, {
+      after: 500,
+      run: async () => {
+        killedAt = Date.now();
+        await cluster.kill(leader, 'SIGKILL');
+      },
+    });
+    published += 2000;
+    expect(cluster.isRunning(leader)).toBe(false);
+    expect(ledger.gaveUp).toEqual([]); // the >= 10 s retry budget covered the outage
+    expect(ledger.acked.size).toBe(published);
+    const newLeader = await streamLeader();
+    expect(newLeader).not.toBe(leader);
+    const outageMs = ledger.lastFailureAt ? ledger.lastFailureAt - killedAt : 0;
+    console.log(
+      `faults: leader ${leader} SIGKILLed; ${ledger.failures - failuresBefore} ` +
+        `failed attempts, write outage about ${outageMs} ms; new leader ${newLeader}`,
+    );
+
+    await cluster.startNode(leader);
+    const catchUpMs = await awaitCatchUp(leader, published);
+    if (catchUpMs !== undefined)
+      console.log(`faults: old leader ${leader} caught up to ${published} in ${catchUpMs} ms after restart`);
+  });
+
+  test('every acked message is stored exactly once on a quorum of replicas, and the leader serves them all', async () => {
+    // R3: an ack means at least 2 of the 3 replicas stored the message. A replica still short is a
+    // stall (reported above), and only a replica that holds everything may serve the read-back.
+    let counts = await countsPerNode();
+    const completeNodes = () => cluster.nodeNames.filter((node) => counts[node] === published);
+    // The third replica may trail the quorum for a moment after the last ack: bounded wait.
+    await waitFor(
+      'a quorum of replicas holding every acked message',
+      async () => {
+        counts = await countsPerNode();
+        return completeNodes().length >= 2 ? true : undefined;
+      },
+      15_000,
+    ).catch(() => undefined);
+    const complete = completeNodes();
+    const overfull = cluster.nodeNames.filter((node) => (counts[node] ?? 0) > published);
+    expect({ counts, quorumComplete: complete.length >= 2, overfull }).toEqual({
+      counts,
+      quorumComplete: true,
+      overfull: [],
+    });
+    const lagging = cluster.nodeNames.filter((node) => counts[node] !== published);
+    for (let attempt = 0; attempt < 5 && lagging.includes(await streamLeader()); attempt++) {
+      // A lagging replica that leads would answer the read with its own, short store: hand over.
+      await nc
+        .request(`$JS.API.STREAM.LEADER.STEPDOWN.${config.name}`, undefined, { timeout: 5000 })
+        .catch(() => undefined);
+      await sleep(1000);
+    }
+    const leader = await streamLeader();
+    expect({ leader, complete: complete.includes(leader) }).toEqual({ leader, complete: true });
+    if (stalls.length > 0) {
+      console.warn(
+        `faults: ${stalls.length} replica catch-up stall(s) this run, reported not failed: ${stalls.join('; ')}`,
       );
+    }
 
-      await cluster.startNode(leader);
-      const catchUpMs = await awaitCatchUp(leader, published);
-      if (catchUpMs !== undefined)
-        console.log(`faults: old leader ${leader} caught up to ${published} in ${catchUpMs} ms after restart`);
-    },
-  );
-
-  test(
-    'every acked message is stored exactly once on a quorum of replicas, and the ' + 'leader serves them all',
-    async () => {
-      // R3: an ack means at least 2 of the 3 replicas stored the message. A replica still short is a
-      // stall (reported above), and only a replica that holds everything may serve the read-back.
-      let counts = await countsPerNode();
-      const completeNodes = () => cluster.nodeNames.filter((node) => counts[node] === published);
-      // The third replica may trail the quorum for a moment after the last ack: bounded wait.
-      await waitFor(
-        'a quorum of replicas holding every acked message',
-        async () => {
-          counts = await countsPerNode();
-          return completeNodes().length >= 2 ? true : undefined;
-        },
-        15_000,
-      ).catch(() => undefined);
-      const complete = completeNodes();
-      const overfull = cluster.nodeNames.filter((node) => (counts[node] ?? 0) > published);
-      expect({ counts, quorumComplete: complete.length >= 2, overfull }).toEqual({
-        counts,
-        quorumComplete: true,
-        overfull: [],
+    // Read everything back with an ordered consumer, fetch() batches, bounded rounds.
+    const reader = await js.consumers.get(config.name);
+    const stored = new Map<string, number>();
+    let duplicates = 0;
+    for (let round = 0; round < 20 && stored.size + duplicates < published; round++) {
+      const batch = await reader.fetch({
+        max_messages: Math.min(1000, published - stored.size - duplicates),
+        expires: 2000,
       });
-      const lagging = cluster.nodeNames.filter((node) => counts[node] !== published);
-      for (let attempt = 0; attempt < 5 && lagging.includes(await streamLeader()); attempt++) {
-        // A lagging replica that leads would answer the read with its own, short store: hand over.
-        await nc
-          .request(`$JS.API.STREAM.LEADER.STEPDOWN.${config.name}`, undefined, { timeout: 5000 })
-          .catch(() => undefined);
-        await sleep(1000);
+      for await (const m of batch) {
+        const id = m.headers?.get('Nats-Msg-Id') ?? `(no id, seq ${m.seq})`;
+        if (stored.has(id)) duplicates++;
+        else stored.set(id, m.seq);
       }
-      const leader = await streamLeader();
-      expect({ leader, complete: complete.includes(leader) }).toEqual({ leader, complete: true });
-      if (stalls.length > 0) {
-        console.warn(
-          `faults: ${stalls.length} replica catch-up stall(s) this run, reported not failed: ${stalls.join('; ')}`,
-        );
-      }
-
-      // Read everything back with an ordered consumer, fetch() batches, bounded rounds.
-      const reader = await js.consumers.get(config.name);
-      const stored = new Map<string, number>();
-      let duplicates = 0;
-      for (let round = 0; round < 20 && stored.size + duplicates < published; round++) {
-        const batch = await reader.fetch({
-          max_messages: Math.min(1000, published - stored.size - duplicates),
-          expires: 2000,
-        });
-        for await (const m of batch) {
-          const id = m.headers?.get('Nats-Msg-Id') ?? `(no id, seq ${m.seq})`;
-          if (stored.has(id)) duplicates++;
-          else stored.set(id, m.seq);
-        }
-      }
-      const ackedButMissing = [...ledger.acked.keys()].filter((id) => !stored.has(id));
-      const storedNeverAcked = [...stored.keys()].filter((id) => !ledger.acked.has(id));
-      expect({ ackedButMissing, duplicates, storedNeverAcked }).toEqual({
-        ackedButMissing: [],
-        duplicates: 0,
-        storedNeverAcked: [],
-      });
-      // The sequence each publisher was told is the one the message has.
-      const wrongSeq = [...ledger.acked].filter(([id, seq]) => stored.get(id) !== seq);
-      expect(wrongSeq).toEqual([]);
-      expect((await jsm.streams.info(config.name)).state.messages).toBe(published);
-    },
-  );
+    }
+    const ackedButMissing = [...ledger.acked.keys()].filter((id) => !stored.has(id));
+    const storedNeverAcked = [...stored.keys()].filter((id) => !ledger.acked.has(id));
+    expect({ ackedButMissing, duplicates, storedNeverAcked }).toEqual({
+      ackedButMissing: [],
+      duplicates: 0,
+      storedNeverAcked: [],
+    });
+    // The sequence each publisher was told is the one the message has.
+    const wrongSeq = [...ledger.acked].filter(([id, seq]) => stored.get(id) !== seq);
+    expect(wrongSeq).toEqual([]);
+    expect((await jsm.streams.info(config.name)).state.messages).toBe(published);
+  });
 });

@@ -152,12 +152,9 @@ describe('streamSpecToApiConfig (NACK control-loop create)', () => {
     expect(streamSpecToApiConfig({ ...prodRouting, maxAge: '0' }).max_age).toBe(0);
   });
 
-  test(
-    'duplicateWindow "0s" is sent as 0, which omitempty drops ' + '(api/streams.go:666): the server default applies',
-    () => {
-      expect(streamSpecToApiConfig({ ...prodRouting, duplicateWindow: '0s' })).not.toHaveProperty('duplicate_window');
-    },
-  );
+  test('duplicateWindow "0s" is sent as 0, which omitempty drops (api/streams.go:666): the server default applies', () => {
+    expect(streamSpecToApiConfig({ ...prodRouting, duplicateWindow: '0s' })).not.toHaveProperty('duplicate_window');
+  });
 
   test('compression "none" is jsm.go NoCompression = 0, dropped by omitempty; "s2" is sent', () => {
     expect(streamSpecToApiConfig({ ...prodRouting, compression: 'none' })).not.toHaveProperty('compression');

@@ -54,18 +54,15 @@ describeWithShared([CHART_DEFAULTS, NACK_CHART_DEFAULTS])(
       expect(formatViolations(checkValuesKeys(doc.content, chartDefaults))).toEqual([]);
     });
 
-    test(
-      'fails when a NACK values key is misspelled (jetstream.controlLop) or a NATS ' + 'key is in the NACK values',
-      () => {
-        const nack = cloneJson(valuesDocs.find((d) => path.basename(d.file) === 'nack-values.yaml')!.content) as any;
-        nack.jetstream.controlLop = true;
-        nack.promExporter = { enabled: true };
-        expect(formatViolations(checkValuesKeys(nack, defaultsByFile.get('nack-values.yaml')!))).toEqual([
-          expect.stringMatching(/^jetstream\.controlLop: unknown key.*did you mean "jetstream\.controlLoop"/),
-          expect.stringMatching(/^promExporter: unknown key/),
-        ]);
-      },
-    );
+    test('fails when a NACK values key is misspelled (jetstream.controlLop) or a NATS key is in the NACK values', () => {
+      const nack = cloneJson(valuesDocs.find((d) => path.basename(d.file) === 'nack-values.yaml')!.content) as any;
+      nack.jetstream.controlLop = true;
+      nack.promExporter = { enabled: true };
+      expect(formatViolations(checkValuesKeys(nack, defaultsByFile.get('nack-values.yaml')!))).toEqual([
+        expect.stringMatching(/^jetstream\.controlLop: unknown key.*did you mean "jetstream\.controlLoop"/),
+        expect.stringMatching(/^promExporter: unknown key/),
+      ]);
+    });
 
     describe('fails when', () => {
       const ours = () => {
