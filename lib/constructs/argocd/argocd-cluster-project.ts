@@ -1,14 +1,7 @@
 import { Construct } from 'constructs';
-import { AppProject } from '../../../imports/argoproj.io';
-import { ARGOCD_WAVES, argoCdMetadata } from './argocd-sync';
+import { ClusterResource, FencedAppProject } from './argocd-project';
 
-/** A cluster-scoped kind an AppProject may deploy, optionally only objects whose name matches a glob. */
-export interface ClusterResource {
-  readonly group: string;
-  readonly kind: string;
-  /** Go filepath.Match glob on the object's name (Argo CD 3.x). @default - any name */
-  readonly name?: string;
-}
+export type { ClusterResource };
 
 export interface ClusterAppProjectProps {
   /** AppProject name. */
@@ -33,22 +26,12 @@ export interface ClusterAppProjectProps {
  *
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/projects/
  */
-export class ClusterAppProject extends Construct {
-  public readonly name: string;
-  public readonly resource: AppProject;
-
+export class ClusterAppProject extends FencedAppProject {
   constructor(scope: Construct, id: string, props: ClusterAppProjectProps) {
-    super(scope, id);
-    this.name = props.name;
-    this.resource = new AppProject(this, 'Resource', {
-      metadata: argoCdMetadata(props.name, props.argoNamespace, ARGOCD_WAVES.project),
-      spec: {
-        description: props.description,
-        sourceRepos: [...new Set(props.sourceRepos)],
-        destinations: [{ server: props.destinationServer, namespace: '*' }],
-        clusterResourceWhitelist: props.clusterResources.map((r) => ({ ...r })),
-        namespaceResourceBlacklist: [{ group: '*', kind: '*' }],
-      },
+    super(scope, id, {
+      ...props,
+      destination: { server: props.destinationServer, namespace: '*' },
+      noNamespacedObjects: true,
     });
   }
 }
