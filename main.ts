@@ -6,9 +6,9 @@ import { OvermindArgoCdChart } from './charts/overmind-argocd-chart';
 import { OvermindBackboneChart } from './charts/overmind-backbone-chart';
 import { ENVIRONMENTS } from './config';
 import { GITOPS } from './config/gitops';
-import { EnvironmentConfig } from './lib/config';
-import { DistFile, renderApp, writeDistAtomically } from './lib/dist-writer';
-import { ChartInfo, findHelmExecutable, findNatsChart } from './lib/helm-tools';
+import { EnvironmentConfig } from './lib/config/types';
+import { DistFile, renderApp, writeDistAtomically } from './tools/dist/dist-writer';
+import { ChartInfo, findHelmExecutable, findNatsChart } from './tools/helm/helm-tools';
 
 /** Inputs from outside the config: where the optional rendered-Helm path finds its chart and helm. */
 export interface SynthOptions {
@@ -18,21 +18,29 @@ export interface SynthOptions {
   readonly helmExecutable?: string;
 }
 
-/** Options from the machine: charts/vendor/nats when pulled, or $OVERMIND_NATS_CHART (lib/helm-tools.ts). */
+/** Options from the machine: charts/vendor/nats when pulled, or $OVERMIND_NATS_CHART (tools/helm/helm-tools.ts). */
 export function synthOptionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): SynthOptions {
   const natsChart = findNatsChart(env);
   return natsChart ? { natsChart, helmExecutable: findHelmExecutable(env) } : {};
 }
 
 /** Builds every environment's charts and renders the dist/ files in memory (throws on any bad input). */
-export function synthesize(environments: readonly EnvironmentConfig[] = ENVIRONMENTS, options: SynthOptions = synthOptionsFromEnvironment()): DistFile[] {
+export function synthesize(
+  environments: readonly EnvironmentConfig[] = ENVIRONMENTS,
+  options: SynthOptions = synthOptionsFromEnvironment(),
+): DistFile[] {
   const app = new App({ outdir: 'dist' });
   const argoCharts: OvermindArgoCdChart[] = [];
   for (const environment of environments) {
     const backbone = new OvermindBackboneChart(app, environment);
     argoCharts.push(new OvermindArgoCdChart(app, { backbone, gitops: { ...GITOPS, ...environment.gitops } }));
     if (options.natsChart) {
-      new NatsRenderedChart(app, { nats: backbone.nats, environment: backbone.environment, chart: options.natsChart, helmExecutable: options.helmExecutable ?? findHelmExecutable() });
+      new NatsRenderedChart(app, {
+        nats: backbone.nats,
+        environment: backbone.environment,
+        chart: options.natsChart,
+        helmExecutable: options.helmExecutable ?? findHelmExecutable(),
+      });
     }
   }
   // Cluster-wide objects (NACK's CRDs) once per destination cluster, however many environments share it.
@@ -45,8 +53,13 @@ export function synthesize(environments: readonly EnvironmentConfig[] = ENVIRONM
   return renderApp(app);
 }
 
-/** `npm run synth`: all environments into ./dist (or $OVERMIND_DIST), atomically: on any error dist/ is left as it was. */
-export function main(outdir = process.env.OVERMIND_DIST ?? 'dist', environments: readonly EnvironmentConfig[] = ENVIRONMENTS): DistFile[] {
+/**
+ * `npm run synth`: all environments into ./dist (or $OVERMIND_DIST), atomically: on any error dist/ is left as it was.
+ */
+export function main(
+  outdir = process.env.OVERMIND_DIST ?? 'dist',
+  environments: readonly EnvironmentConfig[] = ENVIRONMENTS,
+): DistFile[] {
   const files = synthesize(environments);
   writeDistAtomically(outdir, files);
   return files;

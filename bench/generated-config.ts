@@ -3,7 +3,7 @@
 // Every stream has two subjects, one under a prefix shared by all streams ("events.<stream>.*"),
 // so the overlap check really has to tell 1,000 neighbours apart (an all-pairs check would
 // compare about 2 million subject pairs per environment here).
-import { ConsumerConfig, EnvironmentConfig, ScalerConfig, StreamConfig } from '../lib/config';
+import { ConsumerConfig, EnvironmentConfig, ScalerConfig, StreamConfig } from '../lib/config/types';
 
 interface Variant {
   readonly name: string;

@@ -13,7 +13,7 @@ process.chdir(root);
 
 fs.rmSync(snapshot, { recursive: true, force: true });
 const benchSources = fs.readdirSync(path.join(root, 'bench')).filter((f) => f.endsWith('.ts')).map((f) => path.join('bench', f));
-for (const entry of ['main.ts', 'lib', 'charts', 'config', 'imports', ...benchSources]) {
+for (const entry of ['main.ts', 'lib', 'tools', 'charts', 'config', 'imports', ...benchSources]) {
   fs.cpSync(path.join(root, entry), path.join(snapshot, entry), {
     recursive: true,
     filter: (source) => fs.statSync(source).isDirectory() || source.endsWith('.ts'),

@@ -5,7 +5,7 @@
 //  - "cdk8s default path": imported by a ts-node app that `npx cdk8s synth` runs (bench/.work/cdk8s-app).
 import * as fs from 'fs';
 import { ENVIRONMENTS } from '../config';
-import { EnvironmentConfig } from '../lib/config';
+import { EnvironmentConfig } from '../lib/config/types';
 import { main } from '../main';
 import { generatedEnvironments } from './generated-config';
 

@@ -1,15 +1,19 @@
 import * as fs from 'fs';
+import { annotateForArgoCd } from '../lib/constructs/argocd/argocd-sync';
 import * as path from 'path';
 import { Chart, Helm } from 'cdk8s';
 import { Construct } from 'constructs';
-import { HasDistFolder } from '../lib/dist-writer';
-import { ENVIRONMENT_CONTEXT_KEY, fail } from '../lib/errors';
-import { ChartInfo } from '../lib/helm-tools';
-import { NatsHelmValues } from '../lib/nats-helm-values';
+import { HasDistFolder } from '../tools/dist/dist-writer';
+import { ENVIRONMENT_CONTEXT_KEY, fail } from '../lib/config/errors';
+import { ChartInfo } from '../tools/helm/helm-tools';
+import { NatsHelmValues } from '../lib/constructs/nats/nats-helm-values';
 // The module object itself (not an import-star copy), so withPrivateTmpdir can swap tmpdir().
 import os = require('os');
 
-/** Kubernetes version `helm template` assumes (`.Capabilities.KubeVersion`): fixed, so output never depends on the machine. */
+/**
+ * Kubernetes version `helm template` assumes (`.Capabilities.KubeVersion`): fixed, so output never depends on the
+ * machine.
+ */
 export const DEFAULT_RENDER_KUBE_VERSION = '1.31.0';
 
 export interface NatsRenderedChartProps {
@@ -46,20 +50,28 @@ export class NatsRenderedChart extends Chart implements HasDistFolder {
     const { chart } = props;
     if (chart.name !== 'nats' || chart.version !== nats.chartVersion) {
       fail(this, {
-        resource: `NATS chart at ${chart.dir}`, field: 'nats.chartVersion', value: nats.chartVersion,
+        resource: `NATS chart at ${chart.dir}`,
+        field: 'nats.chartVersion',
+        value: nats.chartVersion,
         allowed: `the version of the chart on disk, which is "${chart.name}" ${chart.version}`,
-        fix: `pull the pinned chart again (scripts/pull-chart.sh ${nats.chartVersion}), or set OVERMIND_NATS_CHART=none to skip rendering`,
+        fix:
+          `pull the pinned chart again (scripts/pull-chart.sh ${nats.chartVersion}), or ` +
+          `set OVERMIND_NATS_CHART=none to skip rendering`,
       });
     }
-    this.helm = withPrivateTmpdir(() => new Helm(this, 'Nats', {
-      chart: chart.dir,
-      releaseName: nats.releaseName,
-      namespace: nats.namespace,
-      // JSON round trip drops undefined fields, which YAML would write as null and override chart defaults.
-      values: JSON.parse(JSON.stringify(nats.values)),
-      helmExecutable: props.helmExecutable,
-      helmFlags: ['--kube-version', props.kubeVersion ?? DEFAULT_RENDER_KUBE_VERSION, '--skip-tests'],
-    }));
+    this.helm = withPrivateTmpdir(
+      () =>
+        new Helm(this, 'Nats', {
+          chart: chart.dir,
+          releaseName: nats.releaseName,
+          namespace: nats.namespace,
+          // JSON round trip drops undefined fields, which YAML would write as null and override chart defaults.
+          values: JSON.parse(JSON.stringify(nats.values)),
+          helmExecutable: props.helmExecutable,
+          helmFlags: ['--kube-version', props.kubeVersion ?? DEFAULT_RENDER_KUBE_VERSION, '--skip-tests'],
+        }),
+    );
+    annotateForArgoCd(this);
   }
 }
 

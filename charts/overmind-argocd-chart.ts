@@ -1,15 +1,16 @@
 import { Chart } from 'cdk8s';
+import { annotateForArgoCd } from '../lib/constructs/argocd/argocd-sync';
 import { Construct } from 'constructs';
-import { checkName, CheckTarget, literal } from '../lib/checks';
-import { checkKnownGitOpsFields } from '../lib/config-keys';
-import { GitOpsConfig } from '../lib/config';
-import { HasDistFolder } from '../lib/dist-writer';
-import { ENVIRONMENT_CONTEXT_KEY, fail } from '../lib/errors';
-import { ManifestsApplication, ScaledWorkload } from '../lib/argocd-manifests-application';
-import { NackChartApplication } from '../lib/argocd-nack-application';
-import { NatsChartApplication } from '../lib/argocd-nats-application';
-import { OvermindAppProject } from '../lib/argocd-project';
-import { KUBERNETES_NAME_RULES } from '../lib/names';
+import { checkName, CheckTarget, literal } from '../lib/config/checks';
+import { checkKnownGitOpsFields } from '../lib/config/config-keys';
+import { GitOpsConfig } from '../lib/config/types';
+import { HasDistFolder } from '../tools/dist/dist-writer';
+import { ENVIRONMENT_CONTEXT_KEY, fail } from '../lib/config/errors';
+import { ManifestsApplication, ScaledWorkload } from '../lib/constructs/argocd/argocd-manifests-application';
+import { NackChartApplication } from '../lib/constructs/argocd/argocd-nack-application';
+import { NatsChartApplication } from '../lib/constructs/argocd/argocd-nats-application';
+import { OvermindAppProject } from '../lib/constructs/argocd/argocd-project';
+import { KUBERNETES_NAME_RULES } from '../lib/config/names';
 import { commonLabels, OvermindBackboneChart } from './overmind-backbone-chart';
 
 export const DEFAULT_NATS_CHART_REPO_URL = 'https://nats-io.github.io/k8s/helm/charts/';
@@ -61,7 +62,11 @@ export class OvermindArgoCdChart extends Chart implements HasDistFolder {
     const backbone = props.backbone;
     const environment = backbone.environment;
     const argoNamespace = props.gitops.argoNamespace ?? DEFAULT_ARGOCD_NAMESPACE;
-    super(scope, `${environment}-argocd`, { namespace: argoNamespace, labels: commonLabels(environment), disableResourceNameHashes: true });
+    super(scope, `${environment}-argocd`, {
+      namespace: argoNamespace,
+      labels: commonLabels(environment),
+      disableResourceNameHashes: true,
+    });
     this.node.setContext(ENVIRONMENT_CONTEXT_KEY, environment);
     this.distFolder = `${environment}/argocd`;
     this.environment = environment;
@@ -118,6 +123,7 @@ export class OvermindArgoCdChart extends Chart implements HasDistFolder {
       automated: gitops.automatedSync,
       scaledWorkloads: backbone.scalers.map(scaledWorkloadOf),
     });
+    annotateForArgoCd(this);
   }
 }
 
@@ -149,16 +155,24 @@ export function resolveGitOps(scope: Construct, environment: string, config: Git
   const repoURL = config.repoURL;
   if (repoURL === undefined || !GIT_URL.test(repoURL)) {
     fail(scope, {
-      resource: t.resource, field: 'gitops.repoURL', value: repoURL,
-      allowed: 'a git URL Argo CD can clone: https://host/org/repo.git, ssh://git@host/org/repo.git or git@host:org/repo.git',
-      fix: `write the repository that holds this project in config/gitops.ts, e.g. ${literal('repoURL', 'https://github.com/my-org/overmind-nats.git')}`,
+      resource: t.resource,
+      field: 'gitops.repoURL',
+      value: repoURL,
+      allowed:
+        'a git URL Argo CD can clone: https://host/org/repo.git, ssh://git@host/org/repo.git or git@host:org/repo.git',
+      fix:
+        `write the repository that holds this project in config/gitops.ts, e.g. ` +
+        `${literal('repoURL', 'https://github.com/my-org/overmind-nats.git')}`,
     });
   }
   const natsChartRepoURL = config.natsChartRepoURL ?? DEFAULT_NATS_CHART_REPO_URL;
   if (!/^(https?|oci):\/\/\S+$/.test(natsChartRepoURL)) {
     fail(scope, {
-      resource: t.resource, field: 'gitops.natsChartRepoURL', value: natsChartRepoURL,
-      allowed: 'an https:// (or oci://) Helm repository URL', fix: `write ${literal('natsChartRepoURL', DEFAULT_NATS_CHART_REPO_URL)}, or a mirror of it`,
+      resource: t.resource,
+      field: 'gitops.natsChartRepoURL',
+      value: natsChartRepoURL,
+      allowed: 'an https:// (or oci://) Helm repository URL',
+      fix: `write ${literal('natsChartRepoURL', DEFAULT_NATS_CHART_REPO_URL)}, or a mirror of it`,
     });
   }
   const targetRevision = config.targetRevision ?? 'main';
@@ -172,7 +186,11 @@ export function resolveGitOps(scope: Construct, environment: string, config: Git
     });
   }
   const distPath = (config.distPath ?? 'dist').replace(/\/+$/, '');
-  if (distPath === '' || distPath.startsWith('/') || distPath.split('/').some((part) => part === '..' || part === '.' || part === '')) {
+  if (
+    distPath === '' ||
+    distPath.startsWith('/') ||
+    distPath.split('/').some((part) => part === '..' || part === '.' || part === '')
+  ) {
     fail(scope, {
       resource: t.resource,
       field: 'gitops.distPath',
@@ -195,10 +213,20 @@ export function resolveGitOps(scope: Construct, environment: string, config: Git
     repoURL,
     targetRevision,
     distPath,
-    argoNamespace: checkName(t, 'gitops.argoNamespace', config.argoNamespace ?? DEFAULT_ARGOCD_NAMESPACE, KUBERNETES_NAME_RULES.Namespace,
-      { fallback: DEFAULT_ARGOCD_NAMESPACE }),
-    project: checkName(t, 'gitops.project', config.project ?? `overmind-${environment}`, KUBERNETES_NAME_RULES.AppProject,
-      { fallback: `overmind-${environment}` }),
+    argoNamespace: checkName(
+      t,
+      'gitops.argoNamespace',
+      config.argoNamespace ?? DEFAULT_ARGOCD_NAMESPACE,
+      KUBERNETES_NAME_RULES.Namespace,
+      { fallback: DEFAULT_ARGOCD_NAMESPACE },
+    ),
+    project: checkName(
+      t,
+      'gitops.project',
+      config.project ?? `overmind-${environment}`,
+      KUBERNETES_NAME_RULES.AppProject,
+      { fallback: `overmind-${environment}` },
+    ),
     destinationServer,
     natsChartRepoURL,
     automatedSync: config.automatedSync ?? true,

@@ -1,44 +1,25 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkLabels, checkName, CheckTarget, literal, toDuration } from '../lib/checks';
-import { checkKnownFields, closestField } from '../lib/config-keys';
-import { ConsumerConfig, EnvironmentConfig, MonitoringConfig, ScalerConfig, StreamConfig } from '../lib/config';
-import { DistFile, HasExtraFiles, toStableYaml } from '../lib/dist-writer';
-import { ENVIRONMENT_CONTEXT_KEY, fail } from '../lib/errors';
-import { JetStreamConsumer } from '../lib/jetstream-consumer';
-import { JetStreamScaledObject } from '../lib/jetstream-scaled-object';
-import { JetStreamStream } from '../lib/jetstream-stream';
-import { NackAccount, NACK_ACCOUNT_NAME } from '../lib/nack-account';
-import { NackHelmValues } from '../lib/nack-helm-values';
-import { checkClusterSize, NatsHelmValues } from '../lib/nats-helm-values';
-import {
-  DNS1123_LABEL_RULE,
-  KUBERNETES_NAME_RULES,
-  LABEL_KEY_RULE,
-  LABEL_VALUE_RULE,
-  nameRuleOfKind,
-  withMaxLength,
-} from '../lib/names';
-import { NatsMetricsService } from '../lib/nats-metrics-service';
-import { NatsServiceMonitor } from '../lib/nats-service-monitor';
-import { NatsAlertRules } from '../lib/alert-rules';
-import { GrafanaDashboard } from '../lib/grafana-dashboard';
-import { NatsNetworkPolicies } from '../lib/nats-network-policies';
-import { OVERMIND_CONSUMERS, OVERMIND_SCALERS, OVERMIND_STREAMS } from '../lib/overmind-topology';
-import { SubjectIndex, subjectIsSubsetOf, subjectsCollide } from '../lib/subjects';
-
-/**
- * An environment name: a DNS-1123 label (it is a label value on every object, the default namespace is
- * `overmind-<name>`), short enough for the Grafana dashboard uid `overmind-nats-<name>` (at most 40).
- */
-export const ENVIRONMENT_NAME_RULE = withMaxLength(DNS1123_LABEL_RULE, 26,
-  'the Grafana dashboard uid "overmind-nats-<name>" may have at most 40 characters ' +
-  '(https://grafana.com/docs/grafana/latest/developers/http_api/dashboard/)');
-
-/** Prometheus label names (https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels); `__` is reserved. */
-const PROMETHEUS_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-/** Labels every alert gets from us (lib/alert-rules.ts), which `monitoring.alerts.labels` must not try to set. */
-const RESERVED_ALERT_LABELS = ['severity', 'environment', 'namespace'];
+import { literal } from '../lib/config/checks';
+import { closestField } from '../lib/config/config-keys';
+import { ENVIRONMENT_CONTEXT_KEY, fail, mapReportingAll } from '../lib/config/errors';
+import { LABEL_KEY_RULE, LABEL_VALUE_RULE, nameRuleOfKind } from '../lib/config/names';
+import { resolveEnvironment } from '../lib/config/resolve';
+import { SubjectIndex, subjectIsSubsetOf, subjectsCollide } from '../lib/config/subjects';
+import { ConsumerConfig, EnvironmentConfig, ScalerConfig, StreamConfig } from '../lib/config/types';
+import { annotateForArgoCd } from '../lib/constructs/argocd/argocd-sync';
+import { JetStreamConsumer } from '../lib/constructs/jetstream/jetstream-consumer';
+import { JetStreamStream } from '../lib/constructs/jetstream/jetstream-stream';
+import { NackAccount, NACK_ACCOUNT_NAME } from '../lib/constructs/jetstream/nack-account';
+import { NackHelmValues } from '../lib/constructs/jetstream/nack-helm-values';
+import { JetStreamScaledObject } from '../lib/constructs/keda/jetstream-scaled-object';
+import { NatsAlertRules } from '../lib/constructs/monitoring/alert-rules';
+import { GrafanaDashboard } from '../lib/constructs/monitoring/grafana-dashboard';
+import { NatsServiceMonitor } from '../lib/constructs/monitoring/nats-service-monitor';
+import { NatsHelmValues } from '../lib/constructs/nats/nats-helm-values';
+import { NatsMetricsService } from '../lib/constructs/nats/nats-metrics-service';
+import { NatsNetworkPolicies } from '../lib/constructs/nats/nats-network-policies';
+import { DistFile, HasExtraFiles, toStableYaml } from '../tools/dist/dist-writer';
 
 /** Work-queue rules across the consumers of one stream (nats-server v2.14.2). */
 const WQ_SOURCE = 'https://github.com/nats-io/nats-server/blob/v2.14.2/server/consumer.go';
@@ -74,52 +55,43 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
   public readonly networkPolicies?: NatsNetworkPolicies;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
-    const environment = config.name;
-    const namespace = config.namespace ?? `overmind-${environment}`;
+    // Defaults, units and environment-wide checks, once, before any object is built.
+    const env = resolveEnvironment(config);
+    const { name: environment, namespace, monitoring } = env;
     super(scope, environment, { namespace, labels: commonLabels(environment), disableResourceNameHashes: true });
     this.node.setContext(ENVIRONMENT_CONTEXT_KEY, environment);
     this.environment = environment;
-    const envTarget: CheckTarget = { scope: this, resource: `Environment "${environment}"` };
-    checkName(envTarget, 'name', environment, ENVIRONMENT_NAME_RULE, { fallback: 'staging', maxLength: 26 });
-    // A key the config types do not have fails here, before any value is read.
-    checkKnownFields(this, config);
-    checkName(envTarget, 'namespace', namespace, KUBERNETES_NAME_RULES.Namespace, { fallback: `overmind-${environment}` });
 
-    // The spec's topology wherever the config names none; resolved once, used by every part below.
-    const streamConfigs = config.streams ?? OVERMIND_STREAMS;
-    const consumerConfigs = config.consumers ?? OVERMIND_CONSUMERS;
-    // The environment first: the streams' replicas are checked against the cluster size, so a bad
-    // nats.replicas must be reported as itself.
-    const clusterSize = checkClusterSize(this, config.nats?.replicas);
-    this.streams = this.createStreams(streamConfigs, clusterSize, NACK_ACCOUNT_NAME);
-    const scalerConfigs = config.scalers ?? OVERMIND_SCALERS;
+    const streams = this.createStreams(env.streams, env.clusterSize, NACK_ACCOUNT_NAME);
+    this.streams = streams.map((s) => s.stream);
     this.nats = new NatsHelmValues(this, 'Nats', {
-      ...config.nats, namespace, streams: this.streams, kedaReadsMonitor: scalerConfigs.length > 0,
+      ...env.nats,
+      namespace,
+      streams: this.streams,
+      kedaReadsMonitor: env.scalers.length > 0,
     });
     this.nackAccount = new NackAccount(this, 'NackAccount', { name: NACK_ACCOUNT_NAME, nats: this.nats });
     this.nack = new NackHelmValues(this, 'Nack', { namespace });
-    this.consumers = this.createConsumers(consumerConfigs);
+    const consumers = this.createConsumers(env.consumers);
+    this.consumers = consumers.map((c) => c.consumer);
     this.checkWorkQueues();
-    this.scalers = this.createScalers(scalerConfigs);
+    this.scalers = this.createScalers(env.scalers);
 
     this.metricsService = new NatsMetricsService(this, 'MetricsService', { nats: this.nats });
-    const monitoring = config.monitoring ?? {};
-    const prometheusSelectorLabels = this.checkMonitoringLabels(monitoring);
+    const { prometheusSelectorLabels } = monitoring;
     new NatsServiceMonitor(this, 'ServiceMonitor', {
       service: this.metricsService,
       prometheusSelectorLabels,
-      scrapeInterval: toDuration({ scope: this, resource: 'Monitoring (monitoring)' }, 'monitoring.scrapeInterval',
-        monitoring.scrapeInterval ?? '30s'),
+      scrapeInterval: monitoring.scrapeInterval,
     });
 
     // Operators' view and hardening (docs/operations.md): alerts, dashboard, network policies.
-    // streams[i] and consumers[i] were built from streamConfigs[i] and consumerConfigs[i].
     this.alertRules = new NatsAlertRules(this, 'AlertRules', {
       environment,
       nats: this.nats,
       metricsService: this.metricsService,
-      streams: this.streams.map((stream, i) => ({ stream, alerts: streamConfigs[i].alerts })),
-      consumers: this.consumers.map((consumer, i) => ({ consumer, alerts: consumerConfigs[i].alerts })),
+      streams: streams.map(({ stream, config: c }) => ({ stream, alerts: c.alerts })),
+      consumers: consumers.map(({ consumer, config: c }) => ({ consumer, alerts: c.alerts })),
       scalers: this.scalers,
       prometheusSelectorLabels,
       alerts: monitoring.alerts,
@@ -132,14 +104,15 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
       alertRules: this.alertRules,
       labels: monitoring.grafanaDashboardLabels,
     });
-    if (config.network?.enabled ?? true) {
+    if (env.network) {
       this.networkPolicies = new NatsNetworkPolicies(this, 'NetworkPolicies', {
-        ...config.network,
+        ...env.network,
         nats: this.nats,
         nackPodLabels: this.nack.podLabels,
       });
     }
     checkEmittedNames(this);
+    annotateForArgoCd(this);
   }
 
   /** The NATS and NACK Helm values, outside manifests/ so no directory source applies them. */
@@ -151,7 +124,8 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
     const n = this.nats;
     const header = [
       `# Values for the NATS Helm chart (nats-io/k8s "nats" ${n.chartVersion}), environment ${this.environment}.`,
-      `# helm upgrade --install ${n.releaseName} nats/nats --version ${n.chartVersion} --namespace ${n.namespace} --create-namespace \\`,
+      `# helm upgrade --install ${n.releaseName} nats/nats --version ` +
+        `${n.chartVersion} --namespace ${n.namespace} --create-namespace \\`,
       `#   --values dist/${this.environment}/helm/nats-values.yaml`,
       `# The client token comes from Secret "${n.tokenSecret.name}" key "${n.tokenSecret.key}", ` +
         'created outside git with a token from',
@@ -178,18 +152,24 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
   }
 
   private createStreams(
-    streamConfigs: readonly StreamConfig[], clusterSize: number, account: string,
-  ): JetStreamStream[] {
+    streamConfigs: readonly StreamConfig[],
+    clusterSize: number,
+    account: string,
+  ): { stream: JetStreamStream; config: StreamConfig }[] {
     const subjects = new SubjectIndex();
     const seen = new Map<string, string>();
-    return streamConfigs.map((streamConfig, i) => {
+    return mapReportingAll(streamConfigs, (streamConfig, i) => {
       const stream = new JetStreamStream(this, `Stream${i}`, { ...streamConfig, clusterSize, account });
       const clash = seen.get(stream.kubernetesName);
       if (clash !== undefined) {
         fail(this, {
-          resource: `Stream "${stream.streamName}"`, field: 'name', value: stream.streamName,
-          allowed: 'a name unique among the environment\'s streams (also after lowercasing for Kubernetes)',
-          fix: `rename it, e.g. ${literal('name', uniqueName(stream.streamName, seen))}: stream "${clash}" has the same name`,
+          resource: `Stream "${stream.streamName}"`,
+          field: 'name',
+          value: stream.streamName,
+          allowed: "a name unique among the environment's streams (also after lowercasing for Kubernetes)",
+          fix:
+            `rename it, e.g. ${literal('name', uniqueName(stream.streamName, seen))}: ` +
+            `stream "${clash}" has the same name`,
         });
       }
       seen.set(stream.kubernetesName, stream.streamName);
@@ -200,62 +180,72 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
           const sameStream = overlap.owner === stream.streamName;
           const other = sameStream ? 'another subject of the same stream' : `stream "${overlap.owner}"`;
           fail(this, {
-            resource: `Stream "${stream.streamName}"`, field: `subjects[${j}]`, value: subject,
-            allowed: `subjects that no other stream captures; it overlaps "${overlap.subject}" of ${other} (nats-server refuses ` +
-              (sameStream ? 'overlapping subjects in one stream, error 10052, https://github.com/nats-io/nats-server/blob/v2.14.2/server/stream.go#L2161)'
+            resource: `Stream "${stream.streamName}"`,
+            field: `subjects[${j}]`,
+            value: subject,
+            allowed:
+              `subjects that no other stream captures; it overlaps "${overlap.subject}" of ` +
+              `${other} (nats-server refuses ` +
+              (sameStream
+                ? 'overlapping subjects in one stream, error 10052, ' +
+                  'https://github.com/nats-io/nats-server/blob/v2.14.2/server/stream.go#L2161)'
                 : 'streams whose subjects overlap, error 10065)'),
-            fix: sameStream ? `keep the broader subject: ${literal('subjects', withoutNarrower(stream.subjects))}`
-              : `narrow the subjects so no message subject matches both, e.g. ${literal('subjects', [ownSubject(stream.streamName, subjects)])}`,
+            fix: sameStream
+              ? `keep the broader subject: ${literal('subjects', withoutNarrower(stream.subjects))}`
+              : `narrow the subjects so no message subject matches both, e.g. ` +
+                `${literal('subjects', [ownSubject(stream.streamName, subjects)])}`,
           });
         }
         subjects.add(subject, stream.streamName);
       });
-      return stream;
+      return { stream, config: streamConfig };
     });
   }
 
-  private createConsumers(consumerConfigs: readonly ConsumerConfig[]): JetStreamConsumer[] {
+  private createConsumers(
+    consumerConfigs: readonly ConsumerConfig[],
+  ): { consumer: JetStreamConsumer; config: ConsumerConfig }[] {
     const streamsByName = new Map(this.streams.map((s) => [s.streamName, s]));
     const seen = new Set<string>();
-    return consumerConfigs.map((consumerConfig, i) => {
+    return mapReportingAll(consumerConfigs, (consumerConfig, i) => {
       const stream = streamsByName.get(consumerConfig.stream);
       const resource = `Consumer "${consumerConfig.name}"`;
       if (!stream) {
         const names = [...streamsByName.keys()];
-        const closest = closestField(String(consumerConfig.stream), names) ?? names[0] ?? 'orders';
-        fail(this, {
-          resource, field: 'stream', value: consumerConfig.stream,
-          allowed: `one of the environment's streams: ${names.map((n) => `"${n}"`).join(', ')}`,
-          fix: `write ${literal('stream', closest)}, or add the stream to the config`,
-        });
+        this.failUnknownReference(resource, 'stream', consumerConfig.stream, names, names, 'orders');
       }
       const consumer = new JetStreamConsumer(this, `Consumer${i}`, { ...consumerConfig, stream });
       if (seen.has(consumer.kubernetesName)) {
         fail(this, {
-          resource, field: 'name', value: consumerConfig.name,
-          allowed: 'a name unique among the environment\'s consumers (each becomes a Kubernetes object of that name)',
+          resource,
+          field: 'name',
+          value: consumerConfig.name,
+          allowed: "a name unique among the environment's consumers (each becomes a Kubernetes object of that name)",
           fix: `rename it, e.g. ${literal('name', uniqueName(consumer.durableName, seen))}`,
         });
       }
       seen.add(consumer.kubernetesName);
-      return consumer;
+      return { consumer, config: consumerConfig };
     });
   }
 
   private createScalers(scalerConfigs: readonly ScalerConfig[]): JetStreamScaledObject[] {
     const consumersByName = new Map(this.consumers.map((c) => [c.durableName, c]));
     const seen = new Set<string>();
-    return scalerConfigs.map((scalerConfig, i) => {
+    return mapReportingAll(scalerConfigs, (scalerConfig, i) => {
       const consumer = consumersByName.get(scalerConfig.consumer);
-      const resource = `ScaledObject "${scalerConfig.name ?? `${scalerConfig.target}-nats-scaler`}" (scaler of "${scalerConfig.target}")`;
+      const scaledObjectName = scalerConfig.name ?? `${scalerConfig.target}-nats-scaler`;
+      const resource = `ScaledObject "${scaledObjectName}" (scaler of "${scalerConfig.target}")`;
       if (!consumer) {
         const pull = this.consumers.filter((c) => c.isPull).map((c) => c.durableName);
-        const closest = closestField(String(scalerConfig.consumer), pull) ?? pull[0] ?? 'worker';
-        fail(this, {
-          resource, field: 'consumer', value: scalerConfig.consumer,
-          allowed: `one of the environment's consumers: ${[...consumersByName.keys()].map((n) => `"${n}"`).join(', ')}`,
-          fix: `write ${literal('consumer', closest)}, or add the consumer to the config`,
-        });
+        this.failUnknownReference(
+          resource,
+          'consumer',
+          scalerConfig.consumer,
+          [...consumersByName.keys()],
+          pull,
+          'worker',
+        );
       }
       const scaler = new JetStreamScaledObject(this, `Scaler${i}`, {
         ...scalerConfig,
@@ -267,19 +257,46 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
       });
       if (seen.has(scaler.resource.name)) {
         fail(this, {
-          resource, field: 'name', value: scaler.resource.name, allowed: 'a ScaledObject name unique in the environment',
+          resource,
+          field: 'name',
+          value: scaler.resource.name,
+          allowed: 'a ScaledObject name unique in the environment',
           fix: `rename it, e.g. ${literal('name', uniqueName(scaler.resource.name, seen))}`,
         });
       }
       if (seen.has(`target:${scaler.target}`)) {
         fail(this, {
-          resource, field: 'target', value: scaler.target, allowed: 'one ScaledObject per target workload (two HPAs on one workload fight)',
-          fix: `remove this scaler or merge it into the other one on "${scaler.target}", or scale another workload, e.g. ${literal('target', `${scaler.target}-2`)}`,
+          resource,
+          field: 'target',
+          value: scaler.target,
+          allowed: 'one ScaledObject per target workload (two HPAs on one workload fight)',
+          fix:
+            `remove this scaler or merge it into the other one on "${scaler.target}", or scale another workload, ` +
+            `e.g. ${literal('target', `${scaler.target}-2`)}`,
         });
       }
       seen.add(scaler.resource.name);
       seen.add(`target:${scaler.target}`);
       return scaler;
+    });
+  }
+
+  /** A reference to an object the environment does not have: lists those it has, and fixes to the closest. */
+  private failUnknownReference(
+    resource: string,
+    field: 'stream' | 'consumer',
+    value: string,
+    known: readonly string[],
+    candidates: readonly string[],
+    fallback: string,
+  ): never {
+    const closest = closestField(String(value), candidates) ?? candidates[0] ?? fallback;
+    return fail(this, {
+      resource,
+      field,
+      value,
+      allowed: `one of the environment's ${field}s: ${known.map((n) => `"${n}"`).join(', ')}`,
+      fix: `write ${literal(field, closest)}, or add the ${field} to the config`,
     });
   }
 
@@ -295,15 +312,24 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
       consumers.forEach((consumer, i) => {
         const others = consumers.filter((c) => c !== consumer);
         const resource = `Consumer "${consumer.durableName}" (stream "${stream.streamName}")`;
-        // A filter of its own when one is free; otherwise the other consumers' filters cover the stream and must narrow too.
+        // A filter of its own when one is free; otherwise the other consumers' filters cover the stream and must narrow
+        // too.
         const ownFilter = partitionFilter(stream, consumer.durableName, others);
-        const fix = ownFilter !== undefined ? `give it its own subjects, e.g. ${literal('filterSubjects', [ownFilter])}`
-          : `narrow the filters of ${others.map((c) => `Consumer "${c.durableName}"`).join(', ')} so each consumer has its own ` +
-            `subjects, e.g. ${literal('filterSubjects', [partitionFilter(stream, consumer.durableName, []) ?? stream.subjects[0]])} here`;
+        const othersQuoted = others.map((c) => `"${c.durableName}"`).join(', ');
+        const othersNamed = others.map((c) => `Consumer "${c.durableName}"`).join(', ');
+        const example = partitionFilter(stream, consumer.durableName, []) ?? stream.subjects[0];
+        const fix =
+          ownFilter !== undefined
+            ? `give it its own subjects, e.g. ${literal('filterSubjects', [ownFilter])}`
+            : `narrow the filters of ${othersNamed} so each consumer has its own ` +
+              `subjects, e.g. ${literal('filterSubjects', [example])} here`;
         if (consumer.filterSubjects.length === 0) {
           fail(this, {
-            resource, field: 'filterSubjects', value: undefined,
-            allowed: `a filter on a workqueue stream with other consumers (${others.map((c) => `"${c.durableName}"`).join(', ')}): ` +
+            resource,
+            field: 'filterSubjects',
+            value: undefined,
+            allowed:
+              `a filter on a workqueue stream with other consumers (${othersQuoted}): ` +
               `an unfiltered consumer takes every message (server error 10099, ${WQ_SOURCE}#L1152)`,
             fix,
           });
@@ -313,47 +339,19 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
             const clash = other.filterSubjects.find((f) => subjectsCollide(filter, f));
             if (clash === undefined) continue;
             fail(this, {
-              resource, field: `filterSubjects[${consumer.filterSubjects.indexOf(filter)}]`, value: filter,
-              allowed: `a filter no other consumer of the workqueue stream matches; "${filter}" and "${clash}" of Consumer ` +
-                `"${other.durableName}" match common subjects, and each message goes to one consumer (server error 10100, ${WQ_SOURCE}#L1171)`,
+              resource,
+              field: `filterSubjects[${consumer.filterSubjects.indexOf(filter)}]`,
+              value: filter,
+              allowed:
+                `a filter no other consumer of the workqueue stream matches; "${filter}" and "${clash}" of Consumer ` +
+                `"${other.durableName}" match common subjects, and each message goes to one ` +
+                `consumer (server error 10100, ${WQ_SOURCE}#L1171)`,
               fix,
             });
           }
         }
       });
     }
-  }
-
-  /** Labels on the ServiceMonitor, PrometheusRules and dashboard ConfigMap, and on every alert. */
-  private checkMonitoringLabels(monitoring: MonitoringConfig): Record<string, string> {
-    const t: CheckTarget = { scope: this, resource: 'Monitoring (monitoring)' };
-    const prometheusSelectorLabels = checkLabels(t, 'monitoring.prometheusSelectorLabels',
-      monitoring.prometheusSelectorLabels ?? { release: 'kube-prometheus-stack' }, { release: 'kube-prometheus-stack' });
-    if (monitoring.grafanaDashboardLabels !== undefined) {
-      checkLabels(t, 'monitoring.grafanaDashboardLabels', monitoring.grafanaDashboardLabels, { grafana_dashboard: '1' });
-    }
-    for (const [key, value] of Object.entries(monitoring.alerts?.labels ?? {})) {
-      const field = `monitoring.alerts.labels["${key}"]`;
-      if (!PROMETHEUS_LABEL_NAME.test(key) || key.startsWith('__') || RESERVED_ALERT_LABELS.includes(key)) {
-        fail(this, {
-          resource: t.resource, field, value: key,
-          allowed: 'a Prometheus label name (letters, digits and "_", not starting with a digit or "__"; ' +
-            'https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels), other than ' +
-            `${RESERVED_ALERT_LABELS.map((l) => `"${l}"`).join(', ')}, which every alert gets from this project`,
-          fix: `rename the label, e.g. ${literal('monitoring.alerts.labels', { team: typeof value === 'string' ? value : 'platform' })}`,
-        });
-      }
-      if (typeof value !== 'string') {
-        fail(this, {
-          resource: t.resource,
-          field,
-          value,
-          allowed: 'a string',
-          fix: `write it as text, e.g. ${literal('monitoring.alerts.labels', { [key]: String(value) })}`,
-        });
-      }
-    }
-    return prometheusSelectorLabels;
   }
 }
 
@@ -366,8 +364,10 @@ function uniqueName(name: string, taken: ReadonlySet<string> | ReadonlyMap<strin
 
 /** A stream's subjects without those another of its subjects already covers. */
 function withoutNarrower(subjects: readonly string[]): string[] {
-  return subjects.filter((s, i) => subjects.indexOf(s) === i &&
-    !subjects.some((other, j) => j !== i && other !== s && subjectIsSubsetOf(s, other)));
+  return subjects.filter(
+    (s, i) =>
+      subjects.indexOf(s) === i && !subjects.some((other, j) => j !== i && other !== s && subjectIsSubsetOf(s, other)),
+  );
 }
 
 /** `<stream name>.>` as a subject prefix of its own, for a fix's example, unless another stream has it. */
@@ -383,7 +383,11 @@ function ownSubject(streamName: string, index: SubjectIndex): string {
  * A filter for one consumer of a workqueue stream that no other consumer's filter matches: the stream's
  * first subject with the consumer's name in place of its wildcard tail, e.g. `llm.metrics-consumer.>`.
  */
-function partitionFilter(stream: JetStreamStream, consumerName: string, others: readonly JetStreamConsumer[]): string | undefined {
+function partitionFilter(
+  stream: JetStreamStream,
+  consumerName: string,
+  others: readonly JetStreamConsumer[],
+): string | undefined {
   const free = (candidate: string) => !others.some((c) => c.filterSubjects.some((f) => subjectsCollide(candidate, f)));
   const token = consumerName.replace(/[^A-Za-z0-9_-]+/g, '-') || 'consumer';
   for (const subject of stream.subjects) {
@@ -409,11 +413,14 @@ export function checkEmittedNames(chart: Chart): void {
     if (!(child instanceof ApiObject)) continue;
     const metadata = child.metadata.toJson() as { name?: string; labels?: Record<string, string> };
     const why = nameRuleOfKind(child.kind).error(metadata.name ?? '');
-    const labelProblem = Object.entries(metadata.labels ?? {}).map(([key, value]) =>
-      LABEL_KEY_RULE.error(key) ?? LABEL_VALUE_RULE.error(value)).find((p) => p !== undefined);
+    const labelProblem = Object.entries(metadata.labels ?? {})
+      .map(([key, value]) => LABEL_KEY_RULE.error(key) ?? LABEL_VALUE_RULE.error(value))
+      .find((p) => p !== undefined);
     if (why || labelProblem) {
-      throw new Error(`internal error: the emitted ${child.kind} "${metadata.name}" breaks the Kubernetes rules ` +
-        `(${why ?? `a label: ${labelProblem}`}); a check of the config field it comes from is missing`);
+      throw new Error(
+        `internal error: the emitted ${child.kind} "${metadata.name}" breaks the Kubernetes rules ` +
+          `(${why ?? `a label: ${labelProblem}`}); a check of the config field it comes from is missing`,
+      );
     }
   }
 }

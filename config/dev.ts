@@ -1,5 +1,5 @@
-import { EnvironmentConfig } from '../lib/config';
-import { OVERMIND_STREAMS } from '../lib/overmind-topology';
+import { EnvironmentConfig } from '../lib/config/types';
+import { OVERMIND_STREAMS } from '../lib/config/overmind-topology';
 
 /** Development: one NATS server, R1 streams (the default on a single server), small stores. */
 export const dev: EnvironmentConfig = {
@@ -14,9 +14,18 @@ export const dev: EnvironmentConfig = {
   },
   streams: OVERMIND_STREAMS.map((stream) => ({
     ...stream,
-    maxBytes: { 'routing-decisions': '100MB', 'memory-events': '200MB', 'llm-requests': '50MB' }[stream.name] ?? stream.maxBytes,
+    maxBytes:
+      { 'routing-decisions': '100MB', 'memory-events': '200MB', 'llm-requests': '50MB' }[stream.name] ??
+      stream.maxBytes,
   })),
   scalers: [
-    { name: 'api-scaler-nats', target: 'overmind-api', consumer: 'api-consumer', lagThreshold: 10, minReplicas: 1, maxReplicas: 2 },
+    {
+      name: 'api-scaler-nats',
+      target: 'overmind-api',
+      consumer: 'api-consumer',
+      lagThreshold: 10,
+      minReplicas: 1,
+      maxReplicas: 2,
+    },
   ],
 };

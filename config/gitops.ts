@@ -1,6 +1,6 @@
 // Repository-wide Argo CD settings, shared by every environment (an environment's `gitops`
 // overrides single fields). The Applications in dist/<env>/argocd/ are generated from this.
-import { GitOpsConfig } from '../lib/config';
+import { GitOpsConfig } from '../lib/config/types';
 
 /** GitOpsConfig with the one field that has no sensible default made required. */
 export type RepositoryGitOpsConfig = GitOpsConfig & { readonly repoURL: string };

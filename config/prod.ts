@@ -1,4 +1,4 @@
-import { EnvironmentConfig } from '../lib/config';
+import { EnvironmentConfig } from '../lib/config/types';
 
 /** Production: the spec exactly (3 NATS servers, R3 streams, the spec's sizes and consumers). */
 export const prod: EnvironmentConfig = {
@@ -13,6 +13,13 @@ export const prod: EnvironmentConfig = {
     resources: { cpu: '1', memory: '4GiB' },
   },
   scalers: [
-    { name: 'api-scaler-nats', target: 'overmind-api', consumer: 'api-consumer', lagThreshold: 10, minReplicas: 2, maxReplicas: 20 },
+    {
+      name: 'api-scaler-nats',
+      target: 'overmind-api',
+      consumer: 'api-consumer',
+      lagThreshold: 10,
+      minReplicas: 2,
+      maxReplicas: 20,
+    },
   ],
 };

@@ -1,5 +1,5 @@
-import { EnvironmentConfig } from '../lib/config';
-import { OVERMIND_STREAMS } from '../lib/overmind-topology';
+import { EnvironmentConfig } from '../lib/config/types';
+import { OVERMIND_STREAMS } from '../lib/config/overmind-topology';
 
 /** Staging: clustered like prod (3 servers, R3) with a fifth of prod's stream sizes and fewer workers. */
 export const staging: EnvironmentConfig = {
@@ -15,9 +15,17 @@ export const staging: EnvironmentConfig = {
   },
   streams: OVERMIND_STREAMS.map((stream) => ({
     ...stream,
-    maxBytes: { 'routing-decisions': '200MB', 'memory-events': '1GB', 'llm-requests': '100MB' }[stream.name] ?? stream.maxBytes,
+    maxBytes:
+      { 'routing-decisions': '200MB', 'memory-events': '1GB', 'llm-requests': '100MB' }[stream.name] ?? stream.maxBytes,
   })),
   scalers: [
-    { name: 'api-scaler-nats', target: 'overmind-api', consumer: 'api-consumer', lagThreshold: 10, minReplicas: 1, maxReplicas: 5 },
+    {
+      name: 'api-scaler-nats',
+      target: 'overmind-api',
+      consumer: 'api-consumer',
+      lagThreshold: 10,
+      minReplicas: 1,
+      maxReplicas: 5,
+    },
   ],
 };

@@ -23,12 +23,26 @@ const vm = require('vm');
 const root = path.resolve(__dirname, '..');
 const buildDir = path.join(root, 'build');
 /** Folders whose TypeScript/JSON can be part of a bundle; every file in them is in the key. */
-const SOURCE_DIRS = ['lib', 'charts', 'config', 'imports'];
+const SOURCE_DIRS = ['lib', 'tools', 'charts', 'config', 'imports'];
 /** Files outside those folders that change what esbuild produces. */
-const ROOT_INPUTS = ['main.ts', 'tsconfig.json', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json'];
+const ROOT_INPUTS = [
+  'main.ts',
+  'tsconfig.json',
+  'package.json',
+  'package-lock.json',
+  'node_modules/.package-lock.json',
+];
 /** Bumped when the layout of build/ or of a manifest changes. */
 const CACHE_FORMAT = 'overmind-bundle-3';
-const ESBUILD_OPTIONS = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error', write: false, absWorkingDir: root };
+const ESBUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  logLevel: 'error',
+  write: false,
+  absWorkingDir: root,
+};
 
 function sha256(...parts) {
   const hash = crypto.createHash('sha256');
@@ -93,7 +107,13 @@ function inputsOf(metafile, { packages, stdinName }) {
 
 /** What the code cache of a script depends on besides its bytes. */
 function runtimeKey() {
-  return [process.version, process.versions.v8, process.arch, process.execArgv.join(' '), process.env.NODE_OPTIONS ?? ''].join('\0');
+  return [
+    process.version,
+    process.versions.v8,
+    process.arch,
+    process.execArgv.join(' '),
+    process.env.NODE_OPTIONS ?? '',
+  ].join('\0');
 }
 
 /**
@@ -163,38 +183,63 @@ function ownBundle(name, entry, extraSources) {
   const entryFile = path.join(buildDir, `${name}.entry.ts`);
   // The entry text is part of the key through this small file (esbuild's version through the lockfiles).
   writeIfChanged(entryFile, `// ${CACHE_FORMAT}\n${entry}`);
-  return cachedBundle(file, (m) => [...fixed, entryFile, ...fromRoot(m.inputs)], () => {
-    const stdinName = `${name}-entry.ts`;
-    const result = require('esbuild').buildSync({
-      ...ESBUILD_OPTIONS,
-      stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: stdinName },
-      packages: 'external',
-      sourcemap: 'inline',
-      outfile: file,
-      metafile: true,
-    });
-    const packages = new Set();
-    for (const input of Object.values(result.metafile.inputs)) {
-      for (const imported of input.imports) {
-        if (imported.external && !Module.isBuiltin(imported.path) && !/^[./]/.test(imported.path)) packages.add(imported.path);
+  return cachedBundle(
+    file,
+    (m) => [...fixed, entryFile, ...fromRoot(m.inputs)],
+    () => {
+      const stdinName = `${name}-entry.ts`;
+      const result = require('esbuild').buildSync({
+        ...ESBUILD_OPTIONS,
+        stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: stdinName },
+        packages: 'external',
+        sourcemap: 'inline',
+        outfile: file,
+        metafile: true,
+      });
+      const packages = new Set();
+      for (const input of Object.values(result.metafile.inputs)) {
+        for (const imported of input.imports) {
+          if (imported.external && !Module.isBuiltin(imported.path) && !/^[./]/.test(imported.path))
+            packages.add(imported.path);
+        }
       }
-    }
-    return { contents: result.outputFiles[0].contents, inputs: inputsOf(result.metafile, { packages: false, stdinName }), extra: { packages: [...packages].sort() } };
-  });
+      return {
+        contents: result.outputFiles[0].contents,
+        inputs: inputsOf(result.metafile, { packages: false, stdinName }),
+        extra: { packages: [...packages].sort() },
+      };
+    },
+  );
 }
 
-/** The packages our code imports, bundled: keyed by every module file esbuild read from node_modules and the lockfiles. */
+/**
+ * The packages our code imports, bundled: keyed by every module file esbuild read from node_modules and the lockfiles.
+ */
 function dependencyBundle(name, packages) {
   const file = path.join(buildDir, `${name}.deps.js`);
   const listFile = path.join(buildDir, `${name}.deps.entry.js`);
-  const contents = `// ${CACHE_FORMAT}\nmodule.exports = {\n` +
+  const contents =
+    `// ${CACHE_FORMAT}\nmodule.exports = {\n` +
     `${packages.map((p) => `  ${JSON.stringify(p)}: require(${JSON.stringify(p)}),`).join('\n')}\n};\n`;
   writeIfChanged(listFile, contents);
   const fixed = [listFile, __filename, ...fromRoot(ROOT_INPUTS)];
-  return cachedBundle(file, (m) => [...fixed, ...fromRoot(m.inputs)], () => {
-    const result = require('esbuild').buildSync({ ...ESBUILD_OPTIONS, entryPoints: [listFile], outfile: file, metafile: true });
-    return { contents: result.outputFiles[0].contents, inputs: inputsOf(result.metafile, { packages: true }), extra: {} };
-  });
+  return cachedBundle(
+    file,
+    (m) => [...fixed, ...fromRoot(m.inputs)],
+    () => {
+      const result = require('esbuild').buildSync({
+        ...ESBUILD_OPTIONS,
+        entryPoints: [listFile],
+        outfile: file,
+        metafile: true,
+      });
+      return {
+        contents: result.outputFiles[0].contents,
+        inputs: inputsOf(result.metafile, { packages: true }),
+        extra: {},
+      };
+    },
+  );
 }
 
 function writeIfChanged(file, contents) {

@@ -1,4 +1,4 @@
-// Checks every upstream link of lib/upstream-sources.ts against local copies of the upstream
+// Checks every upstream link of tools/plan/upstream-sources.ts against local copies of the upstream
 // code: the quoted text must be on the cited lines of the file at the pinned tag. Run it when a
 // pin moves (NACK, jsm.go, nats-server, the nats chart):
 //
@@ -12,7 +12,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { UPSTREAM_QUOTES } from '../lib/upstream-sources';
+import { UPSTREAM_QUOTES } from '../tools/plan/upstream-sources';
 
 interface Source {
   readonly prefix: string;

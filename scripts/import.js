@@ -12,11 +12,17 @@ const { execFileSync } = require('child_process');
 const yaml = require('js-yaml');
 
 const root = path.resolve(__dirname, '..');
-const crdsDir = path.resolve(root, process.env.OVERMIND_CRDS_DIR || path.join(process.env.OVERMIND_SHARED_DIR || '../shared', 'crds'));
+const crdsDir = path.resolve(
+  root,
+  process.env.OVERMIND_CRDS_DIR || path.join(process.env.OVERMIND_SHARED_DIR || '../shared', 'crds'),
+);
 
 /** Module name (imports/<module>.ts) -> the CRDs it holds, with the local bundle they are read from. */
 const MODULES = {
-  'jetstream.nats.io': { bundle: 'nack-crds.yaml', crds: ['streams.jetstream.nats.io', 'consumers.jetstream.nats.io', 'accounts.jetstream.nats.io'] },
+  'jetstream.nats.io': {
+    bundle: 'nack-crds.yaml',
+    crds: ['streams.jetstream.nats.io', 'consumers.jetstream.nats.io', 'accounts.jetstream.nats.io'],
+  },
   'keda.sh': { bundle: 'keda-crds.yaml', crds: ['scaledobjects.keda.sh'] },
   'monitoring.coreos.com': {
     bundle: 'prometheus-operator-crds.yaml',

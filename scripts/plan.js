@@ -4,7 +4,7 @@
 // Compares the dist/ committed at a git ref (default origin/main, else HEAD) with a fresh
 // in-memory synth of the working tree, resource by resource, and prints a Markdown summary fit for
 // a pull-request comment. Fails (exit 1) on changes nats-server, NACK or Kubernetes would refuse,
-// that lose data, or that would not be applied (lib/plan-rules.ts), unless
+// that lose data, or that would not be applied (tools/plan/plan-rules.ts), unless
 // plan-acknowledgements.yaml lists them with a reason: the
 // acknowledgement is committed, so the reviewer sees it in the same diff. `--allow` does the same
 // for a local run only. Exit codes: 0 fine, 1 unacknowledged findings, 2 error.
@@ -23,7 +23,13 @@ const USAGE = `usage: npm run plan -- [--base <git ref>] [--env <name>]... [--al
   --out                also write the Markdown to this file (e.g. for a PR comment step)`;
 
 function parseArgs(argv) {
-  const args = { base: undefined, envs: [], allow: [], acks: path.join(root, 'plan-acknowledgements.yaml'), out: undefined };
+  const args = {
+    base: undefined,
+    envs: [],
+    allow: [],
+    acks: path.join(root, 'plan-acknowledgements.yaml'),
+    out: undefined,
+  };
   const value = (i, flag) => {
     if (argv[i + 1] === undefined) throw new Error(`${flag} needs a value`);
     return argv[i + 1];
@@ -44,10 +50,15 @@ function parseArgs(argv) {
 }
 
 function readAcknowledgements(tools, file, allow) {
-  const fromFile = fs.existsSync(file) ? tools.parseAcknowledgements(yaml.load(fs.readFileSync(file, 'utf8')), path.relative(root, file)) : [];
+  const fromFile = fs.existsSync(file)
+    ? tools.parseAcknowledgements(yaml.load(fs.readFileSync(file, 'utf8')), path.relative(root, file))
+    : [];
   const fromFlags = allow.map((spec) => {
     const [resource, rule] = spec.split(':');
-    return tools.parseAcknowledgements({ acknowledgements: [{ resource, rule, reason: 'allowed with --allow on the command line' }] }, '--allow')[0];
+    return tools.parseAcknowledgements(
+      { acknowledgements: [{ resource, rule, reason: 'allowed with --allow on the command line' }] },
+      '--allow',
+    )[0];
   });
   return [...fromFile, ...fromFlags];
 }
@@ -72,7 +83,9 @@ function run() {
   const acknowledgements = readAcknowledgements(tools, args.acks, args.allow);
   const plan = tools.planChanges(before, after, acknowledgements);
 
-  const short = require('child_process').spawnSync('git', ['rev-parse', '--short', base], { cwd: root, encoding: 'utf8' }).stdout.trim();
+  const short = require('child_process')
+    .spawnSync('git', ['rev-parse', '--short', base], { cwd: root, encoding: 'utf8' })
+    .stdout.trim();
   const markdown = tools.renderPlanMarkdown(plan, {
     base: `\`${base}\`${short ? ` (${short})` : ''}`,
     head: 'the working tree (fresh synth)',
@@ -83,7 +96,10 @@ function run() {
 
   const blocking = tools.unacknowledgedBlocking(plan);
   if (blocking.length > 0) {
-    console.error(`plan: ${blocking.length} refused, destructive or unapplied change(s) not acknowledged: ${blocking.map((f) => `${f.resource} (${f.rule})`).join(', ')}`);
+    console.error(
+      `plan: ${blocking.length} refused, destructive or unapplied change(s) not acknowledged: ` +
+        blocking.map((f) => `${f.resource} (${f.rule})`).join(', '),
+    );
     return 1;
   }
   return 0;

@@ -3,14 +3,14 @@
 # ours to commit). With it present, `npm run synth` also renders the chart with our values into
 # dist/<env>/rendered/ (charts/nats-rendered-chart.ts). Needs network access to the Helm repo.
 #
-#   scripts/pull-chart.sh [version]     # default: the version the config pins (lib/nats-helm-values.ts)
+#   scripts/pull-chart.sh [version]     # default: the version the config pins (lib/constructs/nats/nats-helm-values.ts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 REPO_URL="https://nats-io.github.io/k8s/helm/charts/"
-VERSION="${1:-$(sed -n "s/^export const DEFAULT_NATS_CHART_VERSION = '\(.*\)';$/\1/p" lib/nats-helm-values.ts)}"
+VERSION="${1:-$(sed -n "s/^export const DEFAULT_NATS_CHART_VERSION = '\(.*\)';$/\1/p" lib/constructs/nats/nats-helm-values.ts)}"
 if [[ -z "$VERSION" ]]; then
-  echo "pull-chart: could not read DEFAULT_NATS_CHART_VERSION from lib/nats-helm-values.ts; pass the version" >&2
+  echo "pull-chart: could not read DEFAULT_NATS_CHART_VERSION from lib/constructs/nats/nats-helm-values.ts; pass the version" >&2
   exit 2
 fi
 

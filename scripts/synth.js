@@ -20,7 +20,10 @@ function run() {
   // cdk8s synth lists its own output folder: leave it one pointer file so it does not report an empty synth.
   if (process.env.CDK8S_OUTDIR) {
     fs.mkdirSync(process.env.CDK8S_OUTDIR, { recursive: true });
-    fs.writeFileSync(path.join(process.env.CDK8S_OUTDIR, 'README'), `Manifests are written to ${outdir}/ (see README.md).\n`);
+    fs.writeFileSync(
+      path.join(process.env.CDK8S_OUTDIR, 'README'),
+      `Manifests are written to ${outdir}/ (see README.md).\n`,
+    );
   }
 }
 

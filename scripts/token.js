@@ -3,7 +3,7 @@
 // nats-server always reads as a string), and nothing else on stdout.
 // `npm run -s token -- --check`: reads a token on stdin and says whether nats-server accepts it as
 // $NATS_TOKEN, without ever printing it. Exit 0 accepted, 1 refused, 2 usage error.
-// The rule and its sources: lib/nats-token.ts.
+// The rule and its sources: lib/config/nats-token.ts.
 'use strict';
 const fs = require('fs');
 const { loadBundle } = require('./bundle');
@@ -14,7 +14,9 @@ const USAGE = `usage: npm run -s token                 print a new token (only t
          | npm run -s token -- --check`;
 
 function loadTokenRule() {
-  return loadBundle('token', "export { checkNatsToken, generateNatsToken } from './lib/nats-token';", [__filename]);
+  return loadBundle('token', "export { checkNatsToken, generateNatsToken } from './lib/config/nats-token';", [
+    __filename,
+  ]);
 }
 
 function check() {

@@ -9,16 +9,29 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { ENVIRONMENTS } from '../config';
-import { EnvironmentConfig } from '../lib/config';
+import { EnvironmentConfig } from '../lib/config/types';
 import { synthesize } from '../main';
 import { REPO_ROOT } from './support/shared';
 
 /** Environment variables a careless generator might copy into manifests, each with a fresh random value. */
 const planted: Record<string, string> = Object.fromEntries(
-  ['NATS_TOKEN', 'NATS_PASSWORD', 'NATS_USER', 'NATS_CREDS', 'NATS_NKEY', 'OVERMIND_NATS_TOKEN', 'NATS_AUTH_TOKEN', 'TOKEN'].map((name) => [name, `planted${randomBytes(16).toString('hex')}`]),
+  [
+    'NATS_TOKEN',
+    'NATS_PASSWORD',
+    'NATS_USER',
+    'NATS_CREDS',
+    'NATS_NKEY',
+    'OVERMIND_NATS_TOKEN',
+    'NATS_AUTH_TOKEN',
+    'TOKEN',
+  ].map((name) => [name, `planted${randomBytes(16).toString('hex')}`]),
 );
 
-interface Finding { file: string; what: string; text: string }
+interface Finding {
+  file: string;
+  what: string;
+  text: string;
+}
 
 /** The only `token:` value allowed: the NATS config variable the server resolves from its env (helm.md §1(c)). */
 const TOKEN_REFERENCE = '<< $NATS_TOKEN >>';
@@ -46,18 +59,21 @@ function scan(files: Array<{ file: string; content: string }>): Finding[] {
     }
     // Text check too, for files that are not YAML/JSON (and YAML a parser might not reach).
     for (const m of content.matchAll(/^\s*"?token"?\s*:\s*(.*)$/gim)) {
-      if (m[1].trim() !== TOKEN_REFERENCE && !/\.(ya?ml|json)$/.test(file)) findings.push({ file, what: 'a token with a literal value', text: m[0].trim() });
+      if (m[1].trim() !== TOKEN_REFERENCE && !/\.(ya?ml|json)$/.test(file))
+        findings.push({ file, what: 'a token with a literal value', text: m[0].trim() });
     }
     if (/\.(ya?ml|json)$/.test(file)) {
       const docs = file.endsWith('.json') ? [JSON.parse(content)] : yaml.loadAll(content);
       for (const doc of docs) {
-        if (doc && typeof doc === 'object' && (doc as { kind?: unknown }).kind === 'Secret') findings.push({ file, what: 'a Secret object', text: 'kind: Secret' });
+        if (doc && typeof doc === 'object' && (doc as { kind?: unknown }).kind === 'Secret')
+          findings.push({ file, what: 'a Secret object', text: 'kind: Secret' });
         walk(doc, (key, value, parent) => {
           if (typeof value !== 'string') return;
           if (/^token$/i.test(key) && value !== TOKEN_REFERENCE && !isSecretKeyReference(parent)) {
             findings.push({ file, what: 'a token with a literal value', text: `${key}: ${value}` });
           }
-          if (/^(password|passwd|pass)$/i.test(key)) findings.push({ file, what: 'a literal password', text: `${key}: ${value}` });
+          if (/^(password|passwd|pass)$/i.test(key))
+            findings.push({ file, what: 'a literal password', text: `${key}: ${value}` });
         });
       }
     }
@@ -114,7 +130,10 @@ describe('no secret reaches dist/', () => {
       encoding: 'utf8',
       timeout: 120_000,
     });
-    expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ status: 0, stderr: '' });
+    expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({
+      status: 0,
+      stderr: '',
+    });
     const files = readTree(out);
     // The scan really saw the Helm values (where the token is referenced) and every manifest kind we emit.
     expect(files.filter((f) => f.content.includes(TOKEN_REFERENCE)).length).toBe(ENVIRONMENTS.length);
@@ -127,11 +146,14 @@ describe('no secret reaches dist/', () => {
     Object.assign(process.env, planted);
     try {
       const clientCertificateDnsNames = [
-        'nats.overmind-prod.svc.cluster.local', 'localhost',
-        'nats-headless.overmind-prod.svc.cluster.local', '*.nats-headless.overmind-prod.svc.cluster.local',
+        'nats.overmind-prod.svc.cluster.local',
+        'localhost',
+        'nats-headless.overmind-prod.svc.cluster.local',
+        '*.nats-headless.overmind-prod.svc.cluster.local',
       ];
       const tls: EnvironmentConfig = {
-        ...ENVIRONMENTS.find((e) => e.name === 'prod')!, nats: { replicas: 3, tls: { enabled: true, monitor: true, clientCertificateDnsNames } },
+        ...ENVIRONMENTS.find((e) => e.name === 'prod')!,
+        nats: { replicas: 3, tls: { enabled: true, monitor: true, clientCertificateDnsNames } },
       };
       const files = synthesize([tls]).map((f) => ({ file: f.path, content: f.content }));
       expect(files.some((f) => f.content.includes('secretName: nats-client-tls'))).toBe(true);
@@ -145,7 +167,10 @@ describe('no secret reaches dist/', () => {
   test('the scanner itself finds what it must (so an empty result means something)', () => {
     const leaky = [
       { file: 'a.yaml', content: `token: ${planted.NATS_TOKEN}\n` },
-      { file: 'b.yaml', content: 'apiVersion: v1\nkind: Secret\nmetadata: {name: nats-auth}\ndata: {token: c2VjcmV0}\n' },
+      {
+        file: 'b.yaml',
+        content: 'apiVersion: v1\nkind: Secret\nmetadata: {name: nats-auth}\ndata: {token: c2VjcmV0}\n',
+      },
       { file: 'c.yaml', content: 'config:\n  password: hunter2\n' },
       { file: 'd.yaml', content: '-----BEGIN PRIVATE KEY-----\nabc\n' },
       { file: 'e.yaml', content: `url: nats://user:pw@nats:4222\nblob: ${randomBytes(64).toString('base64')}\n` },
@@ -159,11 +184,20 @@ describe('no secret reaches dist/', () => {
       { file: 'h.yaml', content: 'spec:\n  token:\n    secret: {name: nats-auth}\n    token: token\n' },
     ];
     const whats = scan(leaky).map((f) => `${f.file}: ${f.what}`);
-    expect(whats).toEqual(expect.arrayContaining([
-      'a.yaml: the value of $NATS_TOKEN', 'a.yaml: a token with a literal value', 'b.yaml: a Secret object', 'b.yaml: a token with a literal value',
-      'c.yaml: a literal password', 'd.yaml: a PEM block', 'e.yaml: user:password in a URL', 'e.yaml: a long base64 blob',
-      'f.yaml: a token with a literal value', 'g.yaml: a token with a literal value',
-    ]));
+    expect(whats).toEqual(
+      expect.arrayContaining([
+        'a.yaml: the value of $NATS_TOKEN',
+        'a.yaml: a token with a literal value',
+        'b.yaml: a Secret object',
+        'b.yaml: a token with a literal value',
+        'c.yaml: a literal password',
+        'd.yaml: a PEM block',
+        'e.yaml: user:password in a URL',
+        'e.yaml: a long base64 blob',
+        'f.yaml: a token with a literal value',
+        'g.yaml: a token with a literal value',
+      ]),
+    );
     expect(whats.filter((w) => w.startsWith('h.yaml'))).toEqual([]);
   });
 });

@@ -8,12 +8,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { ENVIRONMENTS } from '../../config';
-import { EnvironmentConfig } from '../../lib/config';
-import { DistFile } from '../../lib/dist-writer';
-import { NACK_CHART_VERSION } from '../../lib/nack-helm-values';
+import { EnvironmentConfig } from '../../lib/config/types';
+import { DistFile } from '../../tools/dist/dist-writer';
+import { NACK_CHART_VERSION } from '../../lib/constructs/jetstream/nack-helm-values';
 import { synthesize } from '../../main';
 import {
-  describeWithCharts, helmTemplate as renderChart, RenderedObject as Obj, upstreamChartDir,
+  describeWithCharts,
+  helmTemplate as renderChart,
+  RenderedObject as Obj,
+  upstreamChartDir,
 } from '../support/helm-template';
 import { crdsDir } from '../support/shared';
 
@@ -48,14 +51,16 @@ const clusterScoped = (objects: Obj[]) => objects.filter((o) => CLUSTER_SCOPED_K
 /** Whether an ingress NetworkPolicy admits a pod of `namespace` with `labels` on `port` (peers without a
  * namespaceSelector are in the policy's own namespace). */
 function admits(policy: Obj, namespace: string, labels: Record<string, string>, port: number): boolean {
-  return (policy.spec.ingress ?? []).some((rule: any) =>
-    (rule.ports ?? []).some((p: any) => p.port === port) &&
-    (rule.from ?? []).some((peer: any) => {
-      const nsOk = peer.namespaceSelector
-        ? peer.namespaceSelector.matchLabels?.['kubernetes.io/metadata.name'] === namespace
-        : policy.metadata.namespace === namespace;
-      return nsOk && isSubset(peer.podSelector?.matchLabels ?? {}, labels);
-    }));
+  return (policy.spec.ingress ?? []).some(
+    (rule: any) =>
+      (rule.ports ?? []).some((p: any) => p.port === port) &&
+      (rule.from ?? []).some((peer: any) => {
+        const nsOk = peer.namespaceSelector
+          ? peer.namespaceSelector.matchLabels?.['kubernetes.io/metadata.name'] === namespace
+          : policy.metadata.namespace === namespace;
+        return nsOk && isSubset(peer.podSelector?.matchLabels ?? {}, labels);
+      }),
+  );
 }
 
 const environments = ENVIRONMENTS.map((e) => [e.name, e] as const);
@@ -83,7 +88,8 @@ describeWithChart.each(environments)('the real nack chart with the values of env
     expect(deployment.metadata.namespace).toBe(namespace);
     expect(deployment.spec.replicas).toBe(1);
     const container = containerOf(rendered);
-    // The chart's appVersion; nack v0.22.2 and v0.22.4 have the same controller code (lib/nack-helm-values.ts).
+    // The chart's appVersion; nack v0.22.2 and v0.22.4 have the same controller code
+    // (lib/constructs/jetstream/nack-helm-values.ts).
     expect(container.image).toBe('natsio/jetstream-controller:0.22.2');
     expect(container.args).toContain('--control-loop');
     expect(container.args).toContain(`--namespace=${namespace}`);
@@ -95,7 +101,7 @@ describeWithChart.each(environments)('the real nack chart with the values of env
     expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 8081 });
   });
 
-  test('namespaced RBAC: a Role and RoleBinding for the controller\'s ServiceAccount, nothing cluster-scoped', () => {
+  test("namespaced RBAC: a Role and RoleBinding for the controller's ServiceAccount, nothing cluster-scoped", () => {
     expect(clusterScoped(rendered)).toEqual([]);
     const elsewhere = rendered.filter((o) => o.metadata.namespace !== namespace).map(describe1);
     expect(elsewhere).toEqual([]);
@@ -106,8 +112,10 @@ describeWithChart.each(environments)('the real nack chart with the values of env
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: serviceAccount.metadata.name, namespace }]);
     expect(find(rendered, 'Deployment').spec.template.spec.serviceAccountName).toBe(serviceAccount.metadata.name);
     // What the control loop reads and writes: the token Secret, the Account, Streams and Consumers.
-    const can = (group: string, resource: string, verb: string) => role.rules.some((r: any) =>
-      r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
+    const can = (group: string, resource: string, verb: string) =>
+      role.rules.some(
+        (r: any) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb),
+      );
     expect(can('', 'secrets', 'get')).toBe(true);
     for (const resource of ['accounts', 'streams', 'consumers', 'streams/status', 'consumers/status']) {
       expect({ resource, update: can('jetstream.nats.io', resource, 'update') }).toEqual({ resource, update: true });
@@ -144,11 +152,12 @@ describeWithChart('the checks above can fail (the real chart, other values)', ()
     expect(containerOf(rendered).args.some((a: string) => a.startsWith('--namespace'))).toBe(false);
   });
 
-  test('without skipCrds (Argo CD then passes --include-crds): the chart\'s CRDs, equal to nack-crds.yaml', () => {
+  test("without skipCrds (Argo CD then passes --include-crds): the chart's CRDs, equal to nack-crds.yaml", () => {
     const rendered = helmTemplate(values, 'overmind-prod', { includeCrds: true });
     const crds = rendered.filter((o) => o.kind === 'CustomResourceDefinition');
-    const sharedCrds = (yaml.loadAll(fs.readFileSync(path.join(crdsDir(), 'nack-crds.yaml'), 'utf8')) as Obj[])
-      .filter((o) => o?.kind === 'CustomResourceDefinition');
+    const sharedCrds = (yaml.loadAll(fs.readFileSync(path.join(crdsDir(), 'nack-crds.yaml'), 'utf8')) as Obj[]).filter(
+      (o) => o?.kind === 'CustomResourceDefinition',
+    );
     const byName = (list: Obj[]) => [...list].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
     expect(byName(crds)).toEqual(byName(sharedCrds)); // the schemas our dist/ objects are validated against
     expect(crds.map((c) => c.metadata.name)).toContain('accounts.jetstream.nats.io');

@@ -9,12 +9,16 @@ import * as yaml from 'js-yaml';
 import { clusterNameOf, groupByCluster } from '../../charts/nack-cluster-chart';
 import { ResolvedGitOps } from '../../charts/overmind-argocd-chart';
 import { ENVIRONMENTS } from '../../config';
-import { NACK_CRDS_FILE, NACK_CRDS_PATH, NACK_GIT_REPO_URL } from '../../lib/argocd-nack-crds-application';
-import { EnvironmentConfig, GitOpsConfig } from '../../lib/config';
-import { DistFile } from '../../lib/dist-writer';
-import { ConfigError } from '../../lib/errors';
-import { NACK_CHART_VERSION, NACK_VERSION } from '../../lib/nack-helm-values';
-import { DEFAULT_NATS_CHART_VERSION } from '../../lib/nats-helm-values';
+import {
+  NACK_CRDS_FILE,
+  NACK_CRDS_PATH,
+  NACK_GIT_REPO_URL,
+} from '../../lib/constructs/argocd/argocd-nack-crds-application';
+import { EnvironmentConfig, GitOpsConfig } from '../../lib/config/types';
+import { DistFile } from '../../tools/dist/dist-writer';
+import { ConfigError } from '../../lib/config/errors';
+import { NACK_CHART_VERSION, NACK_VERSION } from '../../lib/constructs/jetstream/nack-helm-values';
+import { DEFAULT_NATS_CHART_VERSION } from '../../lib/constructs/nats/nats-helm-values';
 import { synthesize } from '../../main';
 import { describeWithCharts, helmTemplate, RenderedObject, upstreamChartDir } from '../support/helm-template';
 import { crdsDir } from '../support/shared';
@@ -37,10 +41,11 @@ const loadFile = (files: DistFile[], p: string) => {
   if (!found) throw new Error(`no ${p} among ${files.map((f) => f.path).join(', ')}`);
   return yaml.load(found.content) as any;
 };
-const applicationsOf = (files: DistFile[]): Array<{ file: string; app: Application }> => files
-  .filter((f) => /(^|\/)argocd\//.test(f.path))
-  .map((f) => ({ file: f.path, app: yaml.load(f.content) as any }))
-  .filter(({ app }) => app.kind === 'Application');
+const applicationsOf = (files: DistFile[]): Array<{ file: string; app: Application }> =>
+  files
+    .filter((f) => /(^|\/)argocd\//.test(f.path))
+    .map((f) => ({ file: f.path, app: yaml.load(f.content) as any }))
+    .filter(({ app }) => app.kind === 'Application');
 const crdsApplications = (files: DistFile[]) =>
   applicationsOf(files).filter(({ app }) => app.spec.source?.repoURL === NACK_GIT_REPO_URL);
 
@@ -83,8 +88,17 @@ function objectsOfApplication(app: Application, files: DistFile[]): RenderedObje
 
 /** Cluster-scoped kinds any of these sources could deploy. */
 const CLUSTER_SCOPED = new Set([
-  'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'Namespace', 'PriorityClass', 'StorageClass',
-  'PersistentVolume', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'IngressClass',
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'Namespace',
+  'PriorityClass',
+  'StorageClass',
+  'PersistentVolume',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'APIService',
+  'IngressClass',
 ]);
 
 /** Every object (cluster, namespace, group/kind/name) owned by more than one Application, with its owners. */
@@ -116,11 +130,13 @@ function overlappingControllers(files: DistFile[]): string[] {
   }
   if (controllers.length === 0) return ['no NACK controller found'];
   const out: string[] = [];
-  controllers.forEach((a, i) => controllers.slice(i + 1).forEach((b) => {
-    if (a.server === b.server && (a.scope === '*' || b.scope === '*' || a.scope === b.scope)) {
-      out.push(`${a.app} and ${b.app} both reconcile ${a.scope === '*' ? b.scope : a.scope} on ${a.server}`);
-    }
-  }));
+  controllers.forEach((a, i) =>
+    controllers.slice(i + 1).forEach((b) => {
+      if (a.server === b.server && (a.scope === '*' || b.scope === '*' || a.scope === b.scope)) {
+        out.push(`${a.app} and ${b.app} both reconcile ${a.scope === '*' ? b.scope : a.scope} on ${a.server}`);
+      }
+    }),
+  );
   return out;
 }
 
@@ -128,7 +144,7 @@ describeWithCharts(Object.values(CHART_DIRS))('NACK CRDs once per cluster, nothi
   describe('dev, staging and prod share one cluster (the committed config)', () => {
     const files = synthesize();
 
-    test('one CRDs Application, in dist/clusters/in-cluster/argocd/, for Argo CD\'s own cluster', () => {
+    test("one CRDs Application, in dist/clusters/in-cluster/argocd/, for Argo CD's own cluster", () => {
       const apps = crdsApplications(files);
       const file = 'clusters/in-cluster/argocd/01-application-overmind-nack-crds-in-cluster.yaml';
       expect(apps.map((a) => a.file)).toEqual([file]);
@@ -154,7 +170,7 @@ describeWithCharts(Object.values(CHART_DIRS))('NACK CRDs once per cluster, nothi
       expect(overlappingControllers(files)).toEqual([]);
     });
 
-    test('the checks can fail: an Application with the chart\'s CRDs, a controller watching every namespace', () => {
+    test("the checks can fail: an Application with the chart's CRDs, a controller watching every namespace", () => {
       const broken = files.map((f) => {
         if (f.path === 'dev/argocd/01-application-overmind-dev-nack.yaml') {
           const app = yaml.load(f.content) as any;
@@ -168,7 +184,8 @@ describeWithCharts(Object.values(CHART_DIRS))('NACK CRDs once per cluster, nothi
       });
       expect(sharedObjects(broken)).toContain(
         `${IN_CLUSTER} (cluster) apiextensions.k8s.io/CustomResourceDefinition/accounts.jetstream.nats.io: ` +
-        'overmind-nack-crds-in-cluster, overmind-dev-nack');
+          'overmind-nack-crds-in-cluster, overmind-dev-nack',
+      );
       const overlap = expect.stringContaining('overmind-staging-nack both reconcile');
       expect(overlappingControllers(broken)).toEqual(expect.arrayContaining([overlap]));
     });
@@ -197,7 +214,9 @@ describeWithCharts(Object.values(CHART_DIRS))('NACK CRDs once per cluster, nothi
     const files = synthesize(withGitOps((e) => (e.name === 'prod' ? ownCluster(e) : {})));
 
     test('two CRDs Applications; the shared one is there for both environments', () => {
-      const servers = crdsApplications(files).map((a) => a.app.spec.destination.server).sort();
+      const servers = crdsApplications(files)
+        .map((a) => a.app.spec.destination.server)
+        .sort();
       expect(servers).toEqual([IN_CLUSTER, 'https://prod.k8s.example.com:6443']);
       const shared = loadFile(files, 'clusters/in-cluster/argocd/00-appproject-overmind-cluster-in-cluster.yaml');
       expect(shared.spec.description).toContain('for environments dev, staging');
@@ -220,10 +239,13 @@ describe('cluster grouping (charts/nack-cluster-chart.ts)', () => {
 
   test('fails when two environments on one cluster share a namespace, and names the other environment', () => {
     const configs = ENVIRONMENTS.map((e) => (e.name === 'staging' ? { ...e, namespace: 'overmind-dev' } : e));
-    expect(failure(configs)).toMatch(new RegExp(
-      '^\\[environment staging\\] Environment "staging": field "namespace" has invalid value "overmind-dev"\\. ' +
-      'Allowed: a namespace no other environment on cluster https://kubernetes\\.default\\.svc uses ' +
-      '\\(environment "dev" uses it\\)'));
+    expect(failure(configs)).toMatch(
+      new RegExp(
+        '^\\[environment staging\\] Environment "staging": field "namespace" has invalid value "overmind-dev"\\. ' +
+          'Allowed: a namespace no other environment on cluster https://kubernetes\\.default\\.svc uses ' +
+          '\\(environment "dev" uses it\\)',
+      ),
+    );
   });
 
   test('the same namespace on different clusters is fine', () => {
@@ -243,7 +265,12 @@ describe('cluster grouping (charts/nack-cluster-chart.ts)', () => {
   });
 
   test('CRD syncs are automated only when every environment on the cluster syncs automatically', () => {
-    const auto = crdsApplications(synthesize(withGitOps(() => ({})), {}))[0].app;
+    const auto = crdsApplications(
+      synthesize(
+        withGitOps(() => ({})),
+        {},
+      ),
+    )[0].app;
     const manualProd = withGitOps((e) => (e.name === 'prod' ? { automatedSync: false } : {}));
     const manual = crdsApplications(synthesize(manualProd, {}))[0].app;
     expect(auto.spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: true });
@@ -265,8 +292,14 @@ describe('cluster grouping (charts/nack-cluster-chart.ts)', () => {
 
   test('two servers that read the same once shortened get distinct names', () => {
     const gitops = (destinationServer: string): ResolvedGitOps => ({
-      repoURL: 'https://git.example.com/x.git', targetRevision: 'main', distPath: 'dist', argoNamespace: 'argocd',
-      project: 'p', destinationServer, natsChartRepoURL: 'https://x', automatedSync: true,
+      repoURL: 'https://git.example.com/x.git',
+      targetRevision: 'main',
+      distPath: 'dist',
+      argoNamespace: 'argocd',
+      project: 'p',
+      destinationServer,
+      natsChartRepoURL: 'https://x',
+      automatedSync: true,
     });
     const groups = groupByCluster([
       { environment: 'a', namespace: 'a', gitops: gitops('https://a.b.example.com') },

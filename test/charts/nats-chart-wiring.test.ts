@@ -9,16 +9,25 @@ import * as yaml from 'js-yaml';
 import { OvermindBackboneChart } from '../../charts/overmind-backbone-chart';
 import { ENVIRONMENTS } from '../../config';
 import {
-  EmittedObjects, exporterPrefix, exporterPrefixProblems, IntendedStorage, kedaEndpointProblems, metricsServiceProblems,
-  storageProblems, tokenProblems,
+  EmittedObjects,
+  exporterPrefix,
+  exporterPrefixProblems,
+  IntendedStorage,
+  kedaEndpointProblems,
+  metricsServiceProblems,
+  storageProblems,
+  tokenProblems,
 } from '../support/chart-wiring';
 import { DistObject, listEnvironments, loadObjects } from '../support/dist';
 import { selectorsIn } from '../support/exporter-metrics';
 import {
-  describeWithNatsChart, distValuesFile, natsReleaseOf, renderNatsChart, RenderedNatsChart,
+  describeWithNatsChart,
+  distValuesFile,
+  natsReleaseOf,
+  renderNatsChart,
+  RenderedNatsChart,
 } from '../support/nats-chart';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const describeChart = describeWithNatsChart();
 
 function emittedObjects(env: string): EmittedObjects & { all: DistObject[] } {
@@ -30,7 +39,10 @@ function emittedObjects(env: string): EmittedObjects & { all: DistObject[] } {
 }
 
 function intendedFor(env: string): { storage: IntendedStorage; tokenSecret: { name: string; key: string } } {
-  const { nats } = new OvermindBackboneChart(new App(), ENVIRONMENTS.find((e) => e.name === env)!);
+  const { nats } = new OvermindBackboneChart(
+    new App(),
+    ENVIRONMENTS.find((e) => e.name === env)!,
+  );
   return {
     storage: {
       pvcBytes: nats.fileStoragePvc.bytes,
@@ -43,7 +55,8 @@ function intendedFor(env: string): { storage: IntendedStorage; tokenSecret: { na
 
 /** Metric names in our PrometheusRule expressions and dashboard queries, and the series the rules record. */
 function queriedMetrics(objects: DistObject[]): { queried: string[]; recorded: Set<string> } {
-  const rules = objects.filter((o) => o.kind === 'PrometheusRule')
+  const rules = objects
+    .filter((o) => o.kind === 'PrometheusRule')
     .flatMap((o: any) => o.spec.groups.flatMap((g: any) => g.rules));
   const exprs: string[] = rules.map((r: any) => String(r.expr));
   const collectExprs = (node: unknown): void => {
@@ -55,8 +68,9 @@ function queriedMetrics(objects: DistObject[]): { queried: string[]; recorded: S
       }
     }
   };
-  const dashboards = objects
-    .filter((o: any) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard !== undefined);
+  const dashboards = objects.filter(
+    (o: any) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard !== undefined,
+  );
   for (const d of dashboards as any[]) {
     for (const json of Object.values(d.data as Record<string, string>)) collectExprs(JSON.parse(json));
   }
@@ -73,7 +87,7 @@ function renderMutated(mutate: (values: any) => void, env = 'prod'): RenderedNat
   return renderNatsChart(env, { valuesYaml: yaml.dump(values) });
 }
 
-describeChart('the real NATS chart rendered with each environment\'s committed values', () => {
+describeChart("the real NATS chart rendered with each environment's committed values", () => {
   test('every environment of dist/ is rendered, in its namespace under its release name', () => {
     expect(listEnvironments()).toEqual(expect.arrayContaining(['dev', 'staging', 'prod']));
     for (const env of listEnvironments()) {
@@ -90,7 +104,7 @@ describeChart('the real NATS chart rendered with each environment\'s committed v
     const emitted = emittedObjects(env);
     const intended = intendedFor(env);
 
-    test('the metrics Service selects exactly the NATS server pods (not nats-box), on the exporter\'s port', () => {
+    test("the metrics Service selects exactly the NATS server pods (not nats-box), on the exporter's port", () => {
       expect(metricsServiceProblems(chart, emitted)).toEqual([]);
       // nats-box really is there to be excluded
       expect(chart.objects.some((o) => o.kind === 'Deployment' && o.metadata.name.endsWith('-box'))).toBe(true);
@@ -105,11 +119,11 @@ describeChart('the real NATS chart rendered with each environment\'s committed v
       expect(tokenProblems(chart, intended.tokenSecret)).toEqual([]);
     });
 
-    test('the PVC size, max_file_store and max_memory_store are what lib/nats-helm-values.ts intends', () => {
+    test('the PVC size, max_file_store and max_memory_store are what lib/constructs/nats/nats-helm-values.ts intends', () => {
       expect(storageProblems(chart, intended.storage)).toEqual([]);
     });
 
-    test('the exporter\'s -prefix starts every exporter metric our alerts and dashboard query', () => {
+    test("the exporter's -prefix starts every exporter metric our alerts and dashboard query", () => {
       const { queried, recorded } = queriedMetrics(emitted.all);
       expect(exporterPrefix(chart)).toBe('nats');
       expect(exporterPrefixProblems(chart, queried, recorded)).toEqual([]);
@@ -125,54 +139,84 @@ describeChart('the real NATS chart rendered with each environment\'s committed v
       const { 'app.kubernetes.io/component': _dropped, ...selector } = emitted.metricsService.spec.selector;
       const service = emitted.metricsService;
       const loose = { ...emitted, metricsService: { ...service, spec: { ...service.spec, selector } } };
-      expect(metricsServiceProblems(chart, loose))
-        .toEqual([expect.stringMatching(/also selects the pods of Deployment\/nats-box/)]);
+      expect(metricsServiceProblems(chart, loose)).toEqual([
+        expect.stringMatching(/also selects the pods of Deployment\/nats-box/),
+      ]);
     });
 
     test('metrics Service: pods renamed by the values (nameOverride) are no longer selected', () => {
-      const renamed = renderMutated((v) => { v.nameOverride = 'broker'; });
-      expect(metricsServiceProblems(renamed, emitted))
-        .toEqual(expect.arrayContaining([expect.stringMatching(/does not match the pods of StatefulSet/)]));
+      const renamed = renderMutated((v) => {
+        v.nameOverride = 'broker';
+      });
+      expect(metricsServiceProblems(renamed, emitted)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/does not match the pods of StatefulSet/)]),
+      );
     });
 
     test('metrics Service: a target port the exporter container does not expose', () => {
       const renamed = renderMutated((v) => {
         v.promExporter.patch = [{ op: 'replace', path: '/ports/0/name', value: 'metrics' }];
       });
-      expect(metricsServiceProblems(renamed, emitted))
-        .toEqual([expect.stringMatching(/port prom-metrics targets prom-metrics, which no container of StatefulSet/)]);
+      expect(metricsServiceProblems(renamed, emitted)).toEqual([
+        expect.stringMatching(/port prom-metrics targets prom-metrics, which no container of StatefulSet/),
+      ]);
     });
 
     test('KEDA endpoint: a renamed headless Service, or the monitor on another port', () => {
-      expect(kedaEndpointProblems(renderMutated((v) => { v.headlessService = { name: 'nats-peers' }; }), emitted))
-        .toEqual([expect.stringMatching(/no rendered Service is nats-headless\.overmind-prod\.svc\.cluster\.local/)]);
-      expect(kedaEndpointProblems(renderMutated((v) => { v.config.monitor.port = 8223; }), emitted))
-        .toEqual([expect.stringMatching(/does not expose port 8222/)]);
+      expect(
+        kedaEndpointProblems(
+          renderMutated((v) => {
+            v.headlessService = { name: 'nats-peers' };
+          }),
+          emitted,
+        ),
+      ).toEqual([expect.stringMatching(/no rendered Service is nats-headless\.overmind-prod\.svc\.cluster\.local/)]);
+      expect(
+        kedaEndpointProblems(
+          renderMutated((v) => {
+            v.config.monitor.port = 8223;
+          }),
+          emitted,
+        ),
+      ).toEqual([expect.stringMatching(/does not expose port 8222/)]);
     });
 
-    test('token: a literal in the config, in the container env, or in nats-box\'s context', () => {
+    test("token: a literal in the config, in the container env, or in nats-box's context", () => {
       const literal = 'a'.repeat(65);
-      const inConfig = renderMutated((v) => { v.config.merge.authorization.token = literal; });
-      expect(tokenProblems(inConfig, intended.tokenSecret))
-        .toEqual(expect.arrayContaining([expect.stringMatching(/authorization\.token is "a{65}", not \$NATS_TOKEN/)]));
-      const inEnv = renderMutated((v) => { v.container.env.NATS_TOKEN = literal; });
-      expect(tokenProblems(inEnv, intended.tokenSecret))
-        .toEqual(expect.arrayContaining([expect.stringMatching(/container nats env NATS_TOKEN is "a{65}"/)]));
-      const inContext = renderMutated((v) => { v.natsBox.contexts = { default: { merge: { token: literal } } }; });
-      expect(tokenProblems(inContext, intended.tokenSecret))
-        .toEqual([expect.stringMatching(/Secret\/nats-box-contexts default\.json holds a literal token/)]);
+      const inConfig = renderMutated((v) => {
+        v.config.merge.authorization.token = literal;
+      });
+      expect(tokenProblems(inConfig, intended.tokenSecret)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/authorization\.token is "a{65}", not \$NATS_TOKEN/)]),
+      );
+      const inEnv = renderMutated((v) => {
+        v.container.env.NATS_TOKEN = literal;
+      });
+      expect(tokenProblems(inEnv, intended.tokenSecret)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/container nats env NATS_TOKEN is "a{65}"/)]),
+      );
+      const inContext = renderMutated((v) => {
+        v.natsBox.contexts = { default: { merge: { token: literal } } };
+      });
+      expect(tokenProblems(inContext, intended.tokenSecret)).toEqual([
+        expect.stringMatching(/Secret\/nats-box-contexts default\.json holds a literal token/),
+      ]);
     });
 
-    test('storage: another PVC size, or max_file_store left to the chart\'s default (the whole PVC)', () => {
-      const biggerPvc = renderMutated((v) => { v.config.jetstream.fileStore.pvc.size = '20Gi'; });
+    test("storage: another PVC size, or max_file_store left to the chart's default (the whole PVC)", () => {
+      const biggerPvc = renderMutated((v) => {
+        v.config.jetstream.fileStore.pvc.size = '20Gi';
+      });
       expect(storageProblems(biggerPvc, intended.storage)).toEqual([expect.stringMatching(/PVC requests 20Gi/)]);
-      const noMaxSize = renderMutated((v) => { delete v.config.jetstream.fileStore.maxSize; });
-      expect(storageProblems(noMaxSize, intended.storage))
-        .toEqual([
-          `nats.conf max_file_store is ${16 * 1024 ** 3} bytes, we intend ${intended.storage.maxFileStoreBytes}`,
-        ]);
-      expect(storageProblems(chart, { ...intended.storage, maxMemoryStoreBytes: 1 }))
-        .toEqual([expect.stringMatching(/max_memory_store is 0 bytes/)]);
+      const noMaxSize = renderMutated((v) => {
+        delete v.config.jetstream.fileStore.maxSize;
+      });
+      expect(storageProblems(noMaxSize, intended.storage)).toEqual([
+        `nats.conf max_file_store is ${16 * 1024 ** 3} bytes, we intend ${intended.storage.maxFileStoreBytes}`,
+      ]);
+      expect(storageProblems(chart, { ...intended.storage, maxMemoryStoreBytes: 1 })).toEqual([
+        expect.stringMatching(/max_memory_store is 0 bytes/),
+      ]);
     });
 
     test('exporter: another -prefix in the rendered args, or a query for a metric without the prefix', () => {
@@ -183,13 +227,18 @@ describeChart('the real NATS chart rendered with each environment\'s committed v
         v.promExporter.patch = [{ op: 'replace', path: `/args/${prefixArg}`, value: '-prefix=gnatsd' }];
       });
       expect(exporterPrefix(renamed)).toBe('gnatsd');
-      expect(exporterPrefixProblems(renamed, queried, recorded)).toEqual(expect.arrayContaining([
-        'nats_consumer_num_pending is queried, but the exporter runs with -prefix=gnatsd, so its metrics are gnatsd_*',
-      ]));
-      expect(exporterPrefixProblems(chart, [...queried, 'gnatsd_varz_connections'], recorded))
-        .toEqual([expect.stringMatching(/^gnatsd_varz_connections is queried/)]);
-      expect(exporterPrefixProblems(chart, ['up', ...recorded], recorded))
-        .toEqual(['no exporter metric is queried: nothing to check']);
+      expect(exporterPrefixProblems(renamed, queried, recorded)).toEqual(
+        expect.arrayContaining([
+          'nats_consumer_num_pending is queried, but the exporter runs with ' +
+            '-prefix=gnatsd, so its metrics are gnatsd_*',
+        ]),
+      );
+      expect(exporterPrefixProblems(chart, [...queried, 'gnatsd_varz_connections'], recorded)).toEqual([
+        expect.stringMatching(/^gnatsd_varz_connections is queried/),
+      ]);
+      expect(exporterPrefixProblems(chart, ['up', ...recorded], recorded)).toEqual([
+        'no exporter metric is queried: nothing to check',
+      ]);
     });
   });
 });

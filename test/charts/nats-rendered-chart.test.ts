@@ -8,15 +8,19 @@ import * as os from 'os';
 import * as yaml from 'js-yaml';
 import { dev } from '../../config/dev';
 import { prod } from '../../config/prod';
-import { DistFile } from '../../lib/dist-writer';
-import { readChartInfo } from '../../lib/helm-tools';
+import { DistFile } from '../../tools/dist/dist-writer';
+import { readChartInfo } from '../../tools/helm/helm-tools';
 import { synthesize } from '../../main';
 import { describeWithNatsChart, renderNatsChart, upstreamNatsChartDir } from '../support/nats-chart';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { install } = require('../../scripts/install-helm.js') as { install: () => { target: string } };
+import { installHelm as install } from '../support/install-helm';
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec: any };
+type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec: any;
+};
 
 const describeChart = describeWithNatsChart();
 const helmExecutable = install().target;
@@ -24,24 +28,32 @@ const chart = readChartInfo(upstreamNatsChartDir())!;
 
 function render(env = prod): { files: DistFile[]; rendered: Obj[]; manifests: Obj[] } {
   const files = synthesize([env], { natsChart: chart, helmExecutable });
-  const load = (prefix: string) => files.filter((f) => f.path.startsWith(prefix)).map((f) => yaml.load(f.content) as Obj);
+  const load = (prefix: string) =>
+    files.filter((f) => f.path.startsWith(prefix)).map((f) => yaml.load(f.content) as Obj);
   return { files, rendered: load(`${env.name}/rendered/`), manifests: load(`${env.name}/manifests/`) };
 }
 
 const find = (objects: Obj[], kind: string, name?: string) => {
   const found = objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
-  if (!found) throw new Error(`no ${kind} ${name ?? ''} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  if (!found)
+    throw new Error(`no ${kind} ${name ?? ''} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
   return found;
 };
-const isSubset = (subset: Record<string, string>, of: Record<string, string>) => Object.entries(subset).every(([k, v]) => of[k] === v);
+const isSubset = (subset: Record<string, string>, of: Record<string, string>) =>
+  Object.entries(subset).every(([k, v]) => of[k] === v);
 
 describeChart('NATS chart rendered into dist/<env>/rendered/ (cdk8s Helm construct, real helm, real chart)', () => {
   const prodOut = render(prod);
   const statefulSet = find(prodOut.rendered, 'StatefulSet');
   const podLabels: Record<string, string> = statefulSet.spec.template.metadata.labels;
 
-  test('renders the chart\'s objects with our values into their own folder, in the environment namespace', () => {
-    expect(prodOut.files.filter((f) => f.path.startsWith('prod/rendered/')).map((f) => f.path).sort()).toEqual([
+  test("renders the chart's objects with our values into their own folder, in the environment namespace", () => {
+    expect(
+      prodOut.files
+        .filter((f) => f.path.startsWith('prod/rendered/'))
+        .map((f) => f.path)
+        .sort(),
+    ).toEqual([
       'prod/rendered/05-configmap-nats-config.yaml',
       'prod/rendered/10-service-nats-headless.yaml',
       'prod/rendered/10-service-nats.yaml',
@@ -56,13 +68,13 @@ describeChart('NATS chart rendered into dist/<env>/rendered/ (cdk8s Helm constru
     expect(podLabels['app.kubernetes.io/part-of']).toBe('overmind-nats'); // global.labels from our values
   });
 
-  test('the servers\' nats.conf is the one `helm template` renders from dist/prod/helm/nats-values.yaml', () => {
+  test("the servers' nats.conf is the one `helm template` renders from dist/prod/helm/nats-values.yaml", () => {
     const configMap = find(prodOut.rendered, 'ConfigMap', 'nats-config') as Obj & { data: Record<string, string> };
     expect(configMap.data['nats.conf']).toBe(renderNatsChart('prod').natsConf);
     expect(configMap.data['nats.conf']).toMatch(/"token": \$NATS_TOKEN\n/);
   });
 
-  test('--skip-tests drops the chart\'s helm-test Pod', () => {
+  test("--skip-tests drops the chart's helm-test Pod", () => {
     expect(prodOut.rendered.filter((o) => o.kind === 'Pod')).toEqual([]);
   });
 
@@ -71,7 +83,9 @@ describeChart('NATS chart rendered into dist/<env>/rendered/ (cdk8s Helm constru
     expect(isSubset(metrics.spec.selector, podLabels)).toBe(true);
     const box = find(prodOut.rendered, 'Deployment', 'nats-box');
     expect(isSubset(metrics.spec.selector, box.spec.template.metadata.labels)).toBe(false); // not nats-box (helm.md §2)
-    const containerPorts: string[] = statefulSet.spec.template.spec.containers.flatMap((c: any) => (c.ports ?? []).map((p: any) => p.name));
+    const containerPorts: string[] = statefulSet.spec.template.spec.containers.flatMap((c: any) =>
+      (c.ports ?? []).map((p: any) => p.name),
+    );
     for (const port of metrics.spec.ports) expect(containerPorts).toContain(port.targetPort);
   });
 
@@ -105,14 +119,19 @@ describeChart('NATS chart rendered into dist/<env>/rendered/ (cdk8s Helm constru
   });
 
   test('rendering leaves no cdk8s-helm-* folders in the temp dir', () => {
-    const before = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('cdk8s-helm-') || n.startsWith('overmind-helm-')).length;
+    const before = fs
+      .readdirSync(os.tmpdir())
+      .filter((n) => n.startsWith('cdk8s-helm-') || n.startsWith('overmind-helm-')).length;
     render(dev);
-    const after = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('cdk8s-helm-') || n.startsWith('overmind-helm-')).length;
+    const after = fs
+      .readdirSync(os.tmpdir())
+      .filter((n) => n.startsWith('cdk8s-helm-') || n.startsWith('overmind-helm-')).length;
     expect(after).toBeLessThanOrEqual(before);
   });
 
   test('fails when the chart on disk is not the version the config pins', () => {
-    expect(() => synthesize([prod], { natsChart: { ...chart, version: '2.12.1' }, helmExecutable }))
-      .toThrow(/field "nats\.chartVersion" has invalid value "2\.14\.2".*"nats" 2\.12\.1/);
+    expect(() => synthesize([prod], { natsChart: { ...chart, version: '2.12.1' }, helmExecutable })).toThrow(
+      /field "nats\.chartVersion" has invalid value "2\.14\.2".*"nats" 2\.12\.1/,
+    );
   });
 });

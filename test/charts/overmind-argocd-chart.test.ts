@@ -2,14 +2,19 @@ import * as yaml from 'js-yaml';
 import { ENVIRONMENTS } from '../../config';
 import { GITOPS } from '../../config/gitops';
 import { prod } from '../../config/prod';
-import { SKIP_DRY_RUN, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION } from '../../lib/argocd-sync';
-import { EnvironmentConfig } from '../../lib/config';
-import { DistFile } from '../../lib/dist-writer';
+import { SKIP_DRY_RUN, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION } from '../../lib/constructs/argocd/argocd-sync';
+import { EnvironmentConfig } from '../../lib/config/types';
+import { DistFile } from '../../tools/dist/dist-writer';
 import { synthesize } from '../../main';
 import { CrdSchemaCatalog, readCrdVersions } from '../support/crd-schemas';
 import { crdsDir, describeWithShared } from '../support/shared';
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec: any };
+type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+  spec: any;
+};
 
 // No rendered chart: these tests must not depend on a pulled chart or helm.
 const files = synthesize(ENVIRONMENTS, {});
@@ -33,7 +38,9 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('Argo CD objects of %s', (env) =>
     for (const file of argo) {
       const o = parse(file);
       expect(o.metadata.namespace).toBe('argocd');
-      expect(file.path.split('/')[2].startsWith(`${o.metadata.annotations![SYNC_WAVE_ANNOTATION].padStart(2, '0')}-`)).toBe(true);
+      expect(
+        file.path.split('/')[2].startsWith(`${o.metadata.annotations![SYNC_WAVE_ANNOTATION].padStart(2, '0')}-`),
+      ).toBe(true);
     }
   });
 
@@ -48,18 +55,30 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('Argo CD objects of %s', (env) =>
     }
   });
 
-  test('the NATS Application installs the chart from its Helm repository at the pinned version with our values ($values ref)', () => {
-    const nats = app(env, 'nats');
-    expect(nats.spec.source).toBeUndefined();
-    const [chart, values] = nats.spec.sources;
-    expect(chart).toMatchObject({ repoURL: 'https://nats-io.github.io/k8s/helm/charts/', chart: 'nats', targetRevision: '2.14.2' });
-    expect(chart.targetRevision).toMatch(/^\d+\.\d+\.\d+$/); // pinned, never a range
-    expect(chart.helm).toEqual({ releaseName: 'nats', skipTests: true, valueFiles: [`$values/dist/${env}/helm/nats-values.yaml`] });
-    // A ref-only source: with a path it would render manifests too (keda-prom-argo.md (d)).
-    expect(values).toEqual({ repoURL: GITOPS.repoURL, targetRevision: 'main', ref: 'values' });
-    expect(nats.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace });
-    expect(nats.spec.syncPolicy.syncOptions).toContain('CreateNamespace=true');
-  });
+  test(
+    'the NATS Application installs the chart from its Helm repository at the ' +
+      'pinned version with our values ($values ref)',
+    () => {
+      const nats = app(env, 'nats');
+      expect(nats.spec.source).toBeUndefined();
+      const [chart, values] = nats.spec.sources;
+      expect(chart).toMatchObject({
+        repoURL: 'https://nats-io.github.io/k8s/helm/charts/',
+        chart: 'nats',
+        targetRevision: '2.14.2',
+      });
+      expect(chart.targetRevision).toMatch(/^\d+\.\d+\.\d+$/); // pinned, never a range
+      expect(chart.helm).toEqual({
+        releaseName: 'nats',
+        skipTests: true,
+        valueFiles: [`$values/dist/${env}/helm/nats-values.yaml`],
+      });
+      // A ref-only source: with a path it would render manifests too (keda-prom-argo.md (d)).
+      expect(values).toEqual({ repoURL: GITOPS.repoURL, targetRevision: 'main', ref: 'values' });
+      expect(nats.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace });
+      expect(nats.spec.syncPolicy.syncOptions).toContain('CreateNamespace=true');
+    },
+  );
 
   test('the values file exists where the NATS Application reads it, outside the directory-source path', () => {
     const valuesFile = app(env, 'nats').spec.sources[0].helm.valueFiles[0].replace(/^\$values\/dist\//, '');
@@ -71,7 +90,10 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('Argo CD objects of %s', (env) =>
   test('the backbone Application applies only dist/<env>/manifests, where every file is one Kubernetes object', () => {
     const backbone = app(env, 'backbone');
     expect(backbone.spec.source).toEqual({
-      repoURL: GITOPS.repoURL, targetRevision: 'main', path: `dist/${env}/manifests`, directory: { recurse: false, include: '*.yaml' },
+      repoURL: GITOPS.repoURL,
+      targetRevision: 'main',
+      path: `dist/${env}/manifests`,
+      directory: { recurse: false, include: '*.yaml' },
     });
     const manifests = filesUnder(`${env}/manifests/`);
     expect(manifests.length).toBeGreaterThan(5);
@@ -109,12 +131,20 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('Argo CD objects of %s', (env) =>
   });
 
   test('KEDA owns the replicas of every scaled workload: Argo CD ignores /spec/replicas on them', () => {
-    const scalers = filesUnder(`${env}/manifests/`).map(parse).filter((o) => o.kind === 'ScaledObject');
+    const scalers = filesUnder(`${env}/manifests/`)
+      .map(parse)
+      .filter((o) => o.kind === 'ScaledObject');
     expect(scalers.length).toBeGreaterThan(0);
     const ignores = app(env, 'backbone').spec.ignoreDifferences;
     for (const scaler of scalers) {
       const target = scaler.spec.scaleTargetRef;
-      expect(ignores).toContainEqual({ group: 'apps', kind: target.kind ?? 'Deployment', name: target.name, namespace, jsonPointers: ['/spec/replicas'] });
+      expect(ignores).toContainEqual({
+        group: 'apps',
+        kind: target.kind ?? 'Deployment',
+        name: target.name,
+        namespace,
+        jsonPointers: ['/spec/replicas'],
+      });
     }
   });
 
@@ -129,7 +159,8 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('Argo CD objects of %s', (env) =>
 
   test('every manifest carries its sync wave (= its file prefix); CRs skip the dry run; Streams are never pruned', () => {
     const manifests = filesUnder(`${env}/manifests/`).map((f) => ({ file: f.path, o: parse(f) }));
-    const waveOf = (kind: string) => Number(manifests.find((m) => m.o.kind === kind)!.o.metadata.annotations![SYNC_WAVE_ANNOTATION]);
+    const waveOf = (kind: string) =>
+      Number(manifests.find((m) => m.o.kind === kind)!.o.metadata.annotations![SYNC_WAVE_ANNOTATION]);
     for (const { file, o } of manifests) {
       const wave = o.metadata.annotations?.[SYNC_WAVE_ANNOTATION];
       expect(wave).toMatch(/^\d+$/);
@@ -144,21 +175,37 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('Argo CD objects of %s', (env) =>
     expect(waveOf('Stream')).toBeLessThan(waveOf('Consumer'));
     expect(waveOf('Consumer')).toBeLessThan(waveOf('ServiceMonitor'));
     expect(waveOf('ServiceMonitor')).toBeLessThan(waveOf('ScaledObject'));
-    expect(Math.max(...manifests.map((m) => Number(m.o.metadata.annotations![SYNC_WAVE_ANNOTATION])))).toBe(waveOf('ScaledObject'));
+    expect(Math.max(...manifests.map((m) => Number(m.o.metadata.annotations![SYNC_WAVE_ANNOTATION])))).toBe(
+      waveOf('ScaledObject'),
+    );
   });
 });
 
 describeWithShared(['crds/argocd-crds.yaml'])('Argo CD objects validate against the Argo CD v3.5.1 CRDs', () => {
   const catalog = new CrdSchemaCatalog(readCrdVersions(crdsDir(), ['argocd-crds.yaml']));
 
-  test.each(filesUnder('', files).filter((f) => f.path.includes('/argocd/')).map((f) => [f.path, f] as const))('%s', (_path, file) => {
+  test.each(
+    filesUnder('', files)
+      .filter((f) => f.path.includes('/argocd/'))
+      .map((f) => [f.path, f] as const),
+  )('%s', (_path, file) => {
     expect(catalog.validate(parse(file))).toEqual([]);
   });
 
   test('the validator is not vacuous: a misspelled field and a missing required one are caught', () => {
     const nats = app('prod', 'nats');
-    const broken = { ...nats, spec: { ...nats.spec, destination: undefined, sources: [{ ...nats.spec.sources[0], helm: { valueFile: ['x'] } }] } };
-    const paths = catalog.validate(JSON.parse(JSON.stringify(broken))).map((v) => `${v.path} ${v.message}`).join('\n');
+    const broken = {
+      ...nats,
+      spec: {
+        ...nats.spec,
+        destination: undefined,
+        sources: [{ ...nats.spec.sources[0], helm: { valueFile: ['x'] } }],
+      },
+    };
+    const paths = catalog
+      .validate(JSON.parse(JSON.stringify(broken)))
+      .map((v) => `${v.path} ${v.message}`)
+      .join('\n');
     expect(paths).toMatch(/valueFile/);
     expect(paths).toMatch(/destination/);
   });
@@ -166,7 +213,13 @@ describeWithShared(['crds/argocd-crds.yaml'])('Argo CD objects validate against 
   test('with an environment override (manual sync, release branch, other cluster)', () => {
     const custom: EnvironmentConfig = {
       ...prod,
-      gitops: { targetRevision: 'release/prod', automatedSync: false, destinationServer: 'https://prod.example.com:6443', argoNamespace: 'gitops', project: 'nats-prod' },
+      gitops: {
+        targetRevision: 'release/prod',
+        automatedSync: false,
+        destinationServer: 'https://prod.example.com:6443',
+        argoNamespace: 'gitops',
+        project: 'nats-prod',
+      },
     };
     const out = synthesize([custom], {});
     for (const o of argoObjects('prod', out)) expect(catalog.validate(o)).toEqual([]);
@@ -182,10 +235,26 @@ describeWithShared(['crds/argocd-crds.yaml'])('Argo CD objects validate against 
 
 describe('gitops config checks', () => {
   test.each<[string, EnvironmentConfig['gitops'], RegExp]>([
-    ['repoURL is not a git URL', { repoURL: 'github.com/org/repo' }, /field "gitops\.repoURL" has invalid value "github\.com\/org\/repo"/],
-    ['distPath climbs out of the repository', { distPath: '../dist' }, /field "gitops\.distPath" has invalid value "\.\.\/dist"/],
-    ['the project name is not a Kubernetes name', { project: 'Overmind Prod' }, /field "gitops\.project" has invalid value "Overmind Prod"/],
-    ['the destination server is not https', { destinationServer: 'kubernetes.default.svc' }, /field "gitops\.destinationServer"/],
+    [
+      'repoURL is not a git URL',
+      { repoURL: 'github.com/org/repo' },
+      /field "gitops\.repoURL" has invalid value "github\.com\/org\/repo"/,
+    ],
+    [
+      'distPath climbs out of the repository',
+      { distPath: '../dist' },
+      /field "gitops\.distPath" has invalid value "\.\.\/dist"/,
+    ],
+    [
+      'the project name is not a Kubernetes name',
+      { project: 'Overmind Prod' },
+      /field "gitops\.project" has invalid value "Overmind Prod"/,
+    ],
+    [
+      'the destination server is not https',
+      { destinationServer: 'kubernetes.default.svc' },
+      /field "gitops\.destinationServer"/,
+    ],
     ['targetRevision is blank', { targetRevision: ' ' }, /field "gitops\.targetRevision"/],
   ])('fails when %s', (_why, gitops, message) => {
     expect(() => synthesize([{ ...prod, gitops }], {})).toThrow(message);

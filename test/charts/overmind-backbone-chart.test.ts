@@ -1,7 +1,7 @@
 import { ENVIRONMENTS } from '../../config';
-import { EnvironmentConfig } from '../../lib/config';
-import { goDurationToNanos } from '../../lib/go-duration';
-import { OVERMIND_STREAMS } from '../../lib/overmind-topology';
+import { EnvironmentConfig } from '../../lib/config/types';
+import { goDurationToNanos } from '../../lib/config/go-duration';
+import { OVERMIND_STREAMS } from '../../lib/config/overmind-topology';
 import { synthesize } from '../../main';
 import { findObject, objectsOfKind, synthEnvironment } from '../support/synth';
 
@@ -20,10 +20,38 @@ const SPEC_STREAMS = [
 
 /** The spec's "Consumers" section, field by field. */
 const SPEC_CONSUMERS = [
-  { name: 'api-consumer', stream: 'routing-decisions', filter: 'routing.>', maxDeliver: 3, ackWaitNs: 30 * SECOND_NS, batch: undefined },
-  { name: 'analytics-consumer', stream: 'routing-decisions', filter: 'routing.>', maxDeliver: 5, ackWaitNs: 60 * SECOND_NS, batch: 1000 },
-  { name: 'consolidation-consumer', stream: 'memory-events', filter: 'memory.consolidated', maxDeliver: 3, ackWaitNs: 120 * SECOND_NS, batch: undefined },
-  { name: 'metrics-consumer', stream: 'llm-requests', filter: 'llm.>', maxDeliver: 3, ackWaitNs: 30 * SECOND_NS, batch: undefined },
+  {
+    name: 'api-consumer',
+    stream: 'routing-decisions',
+    filter: 'routing.>',
+    maxDeliver: 3,
+    ackWaitNs: 30 * SECOND_NS,
+    batch: undefined,
+  },
+  {
+    name: 'analytics-consumer',
+    stream: 'routing-decisions',
+    filter: 'routing.>',
+    maxDeliver: 5,
+    ackWaitNs: 60 * SECOND_NS,
+    batch: 1000,
+  },
+  {
+    name: 'consolidation-consumer',
+    stream: 'memory-events',
+    filter: 'memory.consolidated',
+    maxDeliver: 3,
+    ackWaitNs: 120 * SECOND_NS,
+    batch: undefined,
+  },
+  {
+    name: 'metrics-consumer',
+    stream: 'llm-requests',
+    filter: 'llm.>',
+    maxDeliver: 3,
+    ackWaitNs: 30 * SECOND_NS,
+    batch: undefined,
+  },
 ];
 
 /** Labels the NATS chart puts on its server pods' selectors (helm.md §2 `nats.selectorLabels`). */
@@ -53,19 +81,22 @@ describe('prod reproduces the spec exactly', () => {
     expect(stream.spec.replicas).toBe(3);
   });
 
-  test.each(SPEC_CONSUMERS)('consumer $name: durable pull, stream, filter, explicit ack, max deliver, ack wait, batch', (spec) => {
-    const consumer = findObject(objects, 'Consumer', spec.name);
-    expect(consumer.apiVersion).toBe('jetstream.nats.io/v1beta2');
-    expect(consumer.spec.durableName).toBe(spec.name);
-    expect(consumer.spec.streamName).toBe(spec.stream);
-    expect(consumer.spec.filterSubject).toBe(spec.filter);
-    expect(consumer.spec.deliverSubject).toBeUndefined(); // pull
-    expect(consumer.spec.ackPolicy).toBe('explicit'); // the CRD would default to none (nack.md §0.3)
-    expect(goDurationToNanos(consumer.spec.ackWait)).toBe(spec.ackWaitNs); // the CRD would default to 1ns
-    expect(consumer.spec.maxDeliver).toBe(spec.maxDeliver);
-    expect(consumer.spec.maxRequestBatch).toBe(spec.batch);
-    expect(consumer.spec.replicas).toBeUndefined(); // inherits the stream's R3
-  });
+  test.each(SPEC_CONSUMERS)(
+    'consumer $name: durable pull, stream, filter, explicit ack, max deliver, ack wait, batch',
+    (spec) => {
+      const consumer = findObject(objects, 'Consumer', spec.name);
+      expect(consumer.apiVersion).toBe('jetstream.nats.io/v1beta2');
+      expect(consumer.spec.durableName).toBe(spec.name);
+      expect(consumer.spec.streamName).toBe(spec.stream);
+      expect(consumer.spec.filterSubject).toBe(spec.filter);
+      expect(consumer.spec.deliverSubject).toBeUndefined(); // pull
+      expect(consumer.spec.ackPolicy).toBe('explicit'); // the CRD would default to none (nack.md §0.3)
+      expect(goDurationToNanos(consumer.spec.ackWait)).toBe(spec.ackWaitNs); // the CRD would default to 1ns
+      expect(consumer.spec.maxDeliver).toBe(spec.maxDeliver);
+      expect(consumer.spec.maxRequestBatch).toBe(spec.batch);
+      expect(consumer.spec.replicas).toBeUndefined(); // inherits the stream's R3
+    },
+  );
 
   test('KEDA scales overmind-api on api-consumer with lag threshold 10, through the headless Service', () => {
     const [scaler] = objectsOfKind(objects, 'ScaledObject');
@@ -100,11 +131,15 @@ describe('prod reproduces the spec exactly', () => {
     expect(values.config.jetstream.fileStore.pvc.size).toBe(chart.nats.fileStoragePvc.toQuantity());
     expect(values.config.jetstream.fileStore.maxSize).toBe(chart.nats.fileStoreMax.toQuantity());
     expect(values.config.merge.authorization.token).toBe('<< $NATS_TOKEN >>');
-    expect(values.container.env.NATS_TOKEN).toEqual({ valueFrom: { secretKeyRef: { name: 'nats-auth', key: 'token' } } });
+    expect(values.container.env.NATS_TOKEN).toEqual({
+      valueFrom: { secretKeyRef: { name: 'nats-auth', key: 'token' } },
+    });
     expect(values.config.monitor).toEqual({ enabled: true, port: 8222 });
     expect(values.promExporter).toMatchObject({ enabled: true, port: 7777, podMonitor: { enabled: false } });
     expect(values.podDisruptionBudget.enabled).toBe(true);
-    expect(values.podTemplate.topologySpreadConstraints['kubernetes.io/hostname'].whenUnsatisfiable).toBe('DoNotSchedule');
+    expect(values.podTemplate.topologySpreadConstraints['kubernetes.io/hostname'].whenUnsatisfiable).toBe(
+      'DoNotSchedule',
+    );
     expect(values.container.resources.requests.memory).toBe(values.container.resources.limits.memory);
     expect(values.namespaceOverride).toBe('overmind-prod');
   });
@@ -115,8 +150,16 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('environment %s', (
   const clusterSize = config.nats?.replicas ?? 3;
 
   test('has the spec topology: 3 streams, 4 consumers, the overmind-api scaler', () => {
-    expect(objectsOfKind(objects, 'Stream').map((o) => o.metadata.name).sort()).toEqual(SPEC_STREAMS.map((s) => s.name).sort());
-    expect(objectsOfKind(objects, 'Consumer').map((o) => o.metadata.name).sort()).toEqual(SPEC_CONSUMERS.map((c) => c.name).sort());
+    expect(
+      objectsOfKind(objects, 'Stream')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(SPEC_STREAMS.map((s) => s.name).sort());
+    expect(
+      objectsOfKind(objects, 'Consumer')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(SPEC_CONSUMERS.map((c) => c.name).sort());
     expect(objectsOfKind(objects, 'ScaledObject').map((o) => o.spec.scaleTargetRef.name)).toEqual(['overmind-api']);
   });
 
@@ -138,16 +181,19 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('environment %s', (
     }
   });
 
-  test('the metrics Service selects exactly the chart\'s NATS server pods (not nats-box) on the exporter port', () => {
+  test("the metrics Service selects exactly the chart's NATS server pods (not nats-box) on the exporter port", () => {
     const service = findObject(objects, 'Service', 'nats-metrics');
     expect(service.spec.selector).toEqual(CHART_SERVER_POD_LABELS);
-    expect(service.spec.ports).toEqual([expect.objectContaining({ name: 'prom-metrics', port: 7777, targetPort: 'prom-metrics' })]);
+    expect(service.spec.ports).toEqual([
+      expect.objectContaining({ name: 'prom-metrics', port: 7777, targetPort: 'prom-metrics' }),
+    ]);
   });
 
   test('the ServiceMonitor selects the metrics Service by its own labels and scrapes its named port', () => {
     const service = findObject(objects, 'Service', 'nats-metrics');
     const monitor = findObject(objects, 'ServiceMonitor', 'nats-metrics');
-    for (const [key, value] of Object.entries(monitor.spec.selector.matchLabels)) expect(service.metadata.labels![key]).toBe(value);
+    for (const [key, value] of Object.entries(monitor.spec.selector.matchLabels))
+      expect(service.metadata.labels![key]).toBe(value);
     // Only labels we own (overmind.dev/): Argo CD label tracking overwrites app.kubernetes.io/instance
     // with the Application name, and a selector on it would stop matching in silence.
     expect(monitor.spec.selector.matchLabels).toEqual({ 'overmind.dev/metrics-service': 'nats-metrics' });
@@ -186,11 +232,6 @@ describe.each(ENVIRONMENTS.map((e) => [e.name, e] as const))('environment %s', (
   test('no object name carries a generated hash suffix', () => {
     for (const o of objects) expect(o.metadata.name).not.toMatch(/-[0-9a-f]{8}$/);
   });
-
-  test('rendered files match the review snapshot', () => {
-    const files = synthesize([config], {}); // {}: never the optional rendered/ Helm output, which depends on a local chart
-    expect(Object.fromEntries(files.map((f) => [f.path, f.content]))).toMatchSnapshot();
-  });
 });
 
 test('dev is small: one NATS server, R1 streams, small stores', () => {
@@ -217,8 +258,15 @@ test('adding a stream, a consumer and a scaler is a few lines of config', () => 
   });
   const stream = findObject(objects, 'Stream', 'audit-log');
   expect(stream.spec).toMatchObject({ maxAge: '2160h', maxBytes: 2 * GIB, storage: 'file', replicas: 3 });
-  expect(findObject(objects, 'Consumer', 'audit-writer').spec).toMatchObject({ ackWait: '45s', maxDeliver: 4, ackPolicy: 'explicit' });
-  expect(findObject(objects, 'ScaledObject', 'audit-writer-nats-scaler').spec.triggers[0].metadata).toMatchObject({ stream: 'audit-log', lagThreshold: '50' });
+  expect(findObject(objects, 'Consumer', 'audit-writer').spec).toMatchObject({
+    ackWait: '45s',
+    maxDeliver: 4,
+    ackPolicy: 'explicit',
+  });
+  expect(findObject(objects, 'ScaledObject', 'audit-writer-nats-scaler').spec.triggers[0].metadata).toMatchObject({
+    stream: 'audit-log',
+    lagThreshold: '50',
+  });
 });
 
 test('no token literal anywhere in the rendered output, only the $NATS_TOKEN reference', () => {
@@ -227,7 +275,8 @@ test('no token literal anywhere in the rendered output, only the $NATS_TOKEN ref
     for (const line of file.content.split('\n')) {
       // Any "token" key must be the env reference, the Secret key name, the env var holding the reference,
       // or the NACK Account's token block: `token:` opening it, `token: token` naming the Secret key.
-      if (/token\s*:/i.test(line) && !/^\s*#/.test(line)) expect(line.trim()).toMatch(/^(token: << \$NATS_TOKEN >>|key: token|NATS_TOKEN:|token:|token: token)$/);
+      if (/token\s*:/i.test(line) && !/^\s*#/.test(line))
+        expect(line.trim()).toMatch(/^(token: << \$NATS_TOKEN >>|key: token|NATS_TOKEN:|token:|token: token)$/);
     }
     expect(file.content).not.toMatch(/kind: Secret\b/);
   }

@@ -21,7 +21,11 @@ describe('skipUnlessNatsServer', () => {
     delete process.env.CI;
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     expect(skipUnlessNatsServer(() => '/usr/sbin/nats-server', noChart)).toBe(describe.skip);
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/SKIPPED: the live cluster runs the nats\.conf of the real NATS chart, but the upstream NATS chart is not at \/nowhere/));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /SKIPPED: the live cluster runs the nats\.conf of the real NATS chart, but the upstream NATS chart is not at \/nowhere/,
+      ),
+    );
   });
 
   test('under CI=true a missing chart is a failing test, not a skip', () => {
@@ -35,7 +39,11 @@ describe('skipUnlessNatsServer', () => {
     delete process.env.CI;
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     expect(skipUnlessNatsServer(() => undefined, chartHere)).toBe(describe.skip);
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/SKIPPED: nats-server is not installed[\s\S]*apt-get update && apt-get install -y nats-server/));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /SKIPPED: nats-server is not installed[\s\S]*apt-get update && apt-get install -y nats-server/,
+      ),
+    );
   });
 
   test('under CI=true a missing nats-server is a failing test, not a skip', () => {
@@ -55,7 +63,16 @@ describe('bounded waits', () => {
 
   test('fails when the condition never holds, after the timeout, with the last error', async () => {
     const started = Date.now();
-    await expect(waitFor('never', async () => { throw new Error('still down'); }, 200, 20)).rejects.toThrow(/timed out after 200 ms waiting for never: still down/);
+    await expect(
+      waitFor(
+        'never',
+        async () => {
+          throw new Error('still down');
+        },
+        200,
+        20,
+      ),
+    ).rejects.toThrow(/timed out after 200 ms waiting for never: still down/);
     expect(Date.now() - started).toBeLessThan(1000);
   });
 

@@ -3,11 +3,21 @@
 // listen addresses, routes, store and pid file.
 import { describeWithNatsChart, renderNatsChart } from '../support/nats-chart';
 import {
-  chartClusterSize, formatNatsConf, loopbackNatsConf, NatsConfMap, natsSizeToBytes, parseChartNatsConf, RawValue,
+  chartClusterSize,
+  formatNatsConf,
+  loopbackNatsConf,
+  NatsConfMap,
+  natsSizeToBytes,
+  parseChartNatsConf,
+  RawValue,
 } from '../support/nats-conf';
 
 const NODE = {
-  clientPort: 14222, clusterPort: 16222, monitorPort: 18222, storeDir: '/tmp/store-n1', pidFile: '/tmp/n1.pid',
+  clientPort: 14222,
+  clusterPort: 16222,
+  monitorPort: 18222,
+  storeDir: '/tmp/store-n1',
+  pidFile: '/tmp/n1.pid',
 };
 
 /** Every leaf of a config tree as `path = value`. */
@@ -21,7 +31,12 @@ function leaves(value: unknown, prefix = ''): string[] {
 
 describe('natsSizeToBytes', () => {
   test.each([
-    [0, 0], ['8755Mi', 8755 * 1024 ** 2], ['1GB', 1024 ** 3], ['1G', 1e9], ['2k', 2000], ['3KiB', 3 * 1024],
+    [0, 0],
+    ['8755Mi', 8755 * 1024 ** 2],
+    ['1GB', 1024 ** 3],
+    ['1G', 1e9],
+    ['2k', 2000],
+    ['3KiB', 3 * 1024],
     [new RawValue('5Gi'), 5 * 1024 ** 3],
   ])('%p is %p bytes, as nats-server reads it', (value, bytes) => {
     expect(natsSizeToBytes(value as never)).toBe(bytes);

@@ -34,7 +34,10 @@ const nodeJsz = (pod: string) => `http://${pod}.${ENDPOINT}/${JSZ}`;
 const endpointJsz = `http://${ENDPOINT}/${JSZ}`;
 const endpointVarz = `http://${ENDPOINT}/varz`;
 const META = parseScalerMetadata({
-  natsServerMonitoringEndpoint: ENDPOINT, account: '$G', stream: 'routing-decisions', consumer: 'api-consumer',
+  natsServerMonitoringEndpoint: ENDPOINT,
+  account: '$G',
+  stream: 'routing-decisions',
+  consumer: 'api-consumer',
 });
 
 /**
@@ -45,7 +48,11 @@ class RecordedCluster {
   phase: Phase;
   readonly unreachable = new Set<string>();
 
-  constructor(private readonly recording: Recording, phase: string, private readonly hosts: HostMap) {
+  constructor(
+    private readonly recording: Recording,
+    phase: string,
+    private readonly hosts: HostMap,
+  ) {
     this.phase = this.docs(phase);
   }
 
@@ -86,18 +93,23 @@ function editJsz(phase: Phase, edit: JszEdit): Phase {
 }
 
 /** As if the chart's serverNamePrefix were set: server (and so leader) names no longer equal the pod names. */
-const withServerNamePrefix = (phase: Phase, prefix: string) => editJsz(phase, {
-  consumer: (c) => {
-    c.cluster = { ...c.cluster, leader: `${prefix}${c.cluster?.leader}` };
-  },
-});
+const withServerNamePrefix = (phase: Phase, prefix: string) =>
+  editJsz(phase, {
+    consumer: (c) => {
+      c.cluster = { ...c.cluster, leader: `${prefix}${c.cluster?.leader}` };
+    },
+  });
 
 describe('parseScalerMetadata (KEDA trigger metadata rules, scaler.go:37-51, 139-156)', () => {
   const base = { natsServerMonitoringEndpoint: ENDPOINT, account: '$G', stream: 's', consumer: 'c' };
 
   test('defaults: lagThreshold 10, activationLagThreshold 0, http; accountID falls back to account', () => {
     expect(parseScalerMetadata(base)).toEqual({
-      ...base, accountID: '$G', lagThreshold: 10, activationLagThreshold: 0, useHttps: false,
+      ...base,
+      accountID: '$G',
+      lagThreshold: 10,
+      activationLagThreshold: 0,
+      useHttps: false,
     });
   });
 
@@ -105,9 +117,13 @@ describe('parseScalerMetadata (KEDA trigger metadata rules, scaler.go:37-51, 139
     const meta = parseScalerMetadata({ ...base, accountID: 'ABC' });
     expect(meta).toMatchObject({ account: '$G', accountID: 'ABC' });
     const jsz: JszResponse = {
-      account_details: [{
-        id: 'XYZ', name: '$G', stream_detail: [{ name: 's', consumer_detail: [{ name: 'c', num_pending: 1 }] }],
-      }],
+      account_details: [
+        {
+          id: 'XYZ',
+          name: '$G',
+          stream_detail: [{ name: 's', consumer_detail: [{ name: 'c', num_pending: 1 }] }],
+        },
+      ],
     };
     expect(findConsumer(jsz, meta)?.num_pending).toBe(1); // by name
     expect(findConsumer(jsz, { ...meta, account: '' })).toBeUndefined(); // neither id nor name
@@ -155,7 +171,7 @@ describe('no_advertise, as the NATS chart runs: nodes from /varz cluster.urls (s
   /** KEDA walks cluster.urls in order and stops at the leader. */
   const walkTo = (target: string) => pods.slice(0, pods.indexOf(target) + 1).map(nodeJsz);
 
-  test('the recording is the chart\'s answer: no connect_urls, cluster.urls are the chart\'s route hosts', () => {
+  test("the recording is the chart's answer: no connect_urls, cluster.urls are the chart's route hosts", () => {
     type Varz = { connect_urls?: string[]; cluster: { urls: string[] } };
     const varz = recording.phases.backlog[endpointNode].varz as Varz;
     expect(varz.connect_urls).toBeUndefined();
@@ -169,12 +185,17 @@ describe('no_advertise, as the NATS chart runs: nodes from /varz cluster.urls (s
     expect(reading.requests).toEqual([endpointJsz, endpointVarz, ...walkTo(leader)]);
     // The leader's own figures: 20 pending + 5 delivered unacked (a follower here says 25 + 0).
     expect(reading).toMatchObject({
-      lag: 25, active: true, leader, readFrom: nodeJsz(leader), clusterSize: 3, discovery: 'cluster-urls',
+      lag: 25,
+      active: true,
+      leader,
+      readFrom: nodeJsz(leader),
+      clusterSize: 3,
+      discovery: 'cluster-urls',
     });
     expect(scaler.cache).toEqual({ consumerLeader: leader, monitoringLeaderURL: nodeJsz(leader), clusterSize: 3 });
   });
 
-  test('next poll: only the cached leader\'s /jsz, while it names itself leader (scaler.go:181-183)', async () => {
+  test("next poll: only the cached leader's /jsz, while it names itself leader (scaler.go:181-183)", async () => {
     const { scaler } = setup();
     await scaler.getMetricsAndActivity();
     const reading = await scaler.getMetricsAndActivity();
@@ -189,7 +210,10 @@ describe('no_advertise, as the NATS chart runs: nodes from /varz cluster.urls (s
     const moved = await scaler.getMetricsAndActivity();
     expect(moved.requests).toEqual([nodeJsz(leader), endpointVarz, ...walkTo(newLeader)]);
     expect(moved).toMatchObject({
-      lag: 25, leader: newLeader, readFrom: nodeJsz(newLeader), discovery: 'cluster-urls',
+      lag: 25,
+      leader: newLeader,
+      readFrom: nodeJsz(newLeader),
+      discovery: 'cluster-urls',
     });
     expect((await scaler.getMetricsAndActivity()).requests).toEqual([nodeJsz(newLeader)]);
   });
@@ -226,7 +250,7 @@ describe('no_advertise, as the NATS chart runs: nodes from /varz cluster.urls (s
     expect(log).toEqual([endpointJsz, endpointVarz, ...pods.map(nodeJsz)]);
   });
 
-  test('server names other than the route hosts\' first label (chart serverNamePrefix) break discovery', async () => {
+  test("server names other than the route hosts' first label (chart serverNamePrefix) break discovery", async () => {
     const { cluster, scaler } = setup();
     cluster.phase = withServerNamePrefix(cluster.docs('backlog'), 'overmind-');
     await expect(scaler.getMetricsAndActivity()).rejects.toThrow('leader node not found for consumer api-consumer');
@@ -246,19 +270,23 @@ describe('advertised client URLs: nodes from /varz connect_urls, names from thei
   const leader = recording.consumerLeader;
   const endpointNode = pods.find((p) => p !== leader)!;
 
-  test('each connect URL\'s host with the endpoint port: /varz for the name, then /jsz, until the leader', async () => {
+  test("each connect URL's host with the endpoint port: /varz for the name, then /jsz, until the leader", async () => {
     const cluster = new RecordedCluster(recording, 'backlog', chartHostMap(NAMES, pods, endpointNode));
     const scaler = new KedaJetStreamScaler(META, cluster.fetch);
     const connectUrls = (recording.phases.backlog[endpointNode].varz as { connect_urls: string[] }).connect_urls;
     const hosts = connectUrls.map((u) => u.split(':')[0]);
     const leaderHost = fakePodIp(pods.indexOf(leader));
     expect(hosts).toContain(leaderHost);
-    const walked = hosts.slice(0, hosts.indexOf(leaderHost) + 1)
+    const walked = hosts
+      .slice(0, hosts.indexOf(leaderHost) + 1)
       .flatMap((h) => [`http://${h}:8222/varz`, `http://${h}:8222/${JSZ}`]);
     const reading = await scaler.getMetricsAndActivity();
     expect(reading.requests).toEqual([endpointJsz, endpointVarz, ...walked]);
     expect(reading).toMatchObject({
-      lag: 25, leader, readFrom: `http://${leaderHost}:8222/${JSZ}`, discovery: 'advertised',
+      lag: 25,
+      leader,
+      readFrom: `http://${leaderHost}:8222/${JSZ}`,
+      discovery: 'advertised',
     });
     expect((await scaler.getMetricsAndActivity()).requests).toEqual([`http://${leaderHost}:8222/${JSZ}`]);
   });
@@ -271,27 +299,33 @@ describe('a single server (dev): no meta cluster, no discovery (scaler.go:185)',
     return { cluster, scaler: new KedaJetStreamScaler(META, cluster.fetch) };
   };
   /** v2.14.2 gives a lone server's consumer cluster.leader = its own name (server/jetstream_cluster.go:10705-10710). */
-  const asServer2_14 = (phase: Phase) => editJsz(phase, {
-    consumer: (c) => {
-      c.cluster = { leader: 'nats-0' };
-    },
-  });
+  const asServer2_14 = (phase: Phase) =>
+    editJsz(phase, {
+      consumer: (c) => {
+        c.cluster = { leader: 'nats-0' };
+      },
+    });
   const withoutStream = (phase: Phase) => editJsz(phase, { streams: () => [] });
 
   test('one /jsz request per poll, lag from it', async () => {
     const { scaler } = setup();
     const reading = await scaler.getMetricsAndActivity();
     expect(reading).toMatchObject({
-      lag: 25, active: true, clusterSize: 0, discovery: 'none', requests: [endpointJsz],
+      lag: 25,
+      active: true,
+      clusterSize: 0,
+      discovery: 'none',
+      requests: [endpointJsz],
     });
   });
 
-  test('consumer deleted: an error, not the stream\'s last_seq (keda#7657)', async () => {
+  test("consumer deleted: an error, not the stream's last_seq (keda#7657)", async () => {
     const { cluster, scaler } = setup();
     await scaler.getMetricsAndActivity();
     cluster.phase = cluster.docs('consumer-deleted');
-    await expect(scaler.getMetricsAndActivity())
-      .rejects.toThrow('consumer "api-consumer" not found in stream "routing-decisions"');
+    await expect(scaler.getMetricsAndActivity()).rejects.toThrow(
+      'consumer "api-consumer" not found in stream "routing-decisions"',
+    );
   });
 
   test('v2.14.2 answers cache the leader name; a deleted consumer invalidates it: "stream not found"', async () => {

@@ -1,4 +1,10 @@
-import { APPLY_ORDER } from '../../lib/apply-order';
+import { App } from 'cdk8s';
+import { groupByCluster, NackClusterChart } from '../../charts/nack-cluster-chart';
+import { OvermindArgoCdChart } from '../../charts/overmind-argocd-chart';
+import { OvermindBackboneChart } from '../../charts/overmind-backbone-chart';
+import { ENVIRONMENTS } from '../../config';
+import { GITOPS } from '../../config/gitops';
+import { APPLY_ORDER } from '../../lib/constructs/argocd/apply-order';
 import {
   isCustomResource,
   KubernetesObjectLike,
@@ -7,10 +13,13 @@ import {
   SYNC_WAVE_ANNOTATION,
   syncWaveOf,
   withArgoCdAnnotations,
-} from '../../lib/argocd-sync';
+} from '../../lib/constructs/argocd/argocd-sync';
 
 const object = (apiVersion: string, kind: string, annotations?: Record<string, string>): KubernetesObjectLike => ({
-  apiVersion, kind, metadata: { name: 'x', namespace: 'ns', ...(annotations ? { annotations } : {}) }, spec: {},
+  apiVersion,
+  kind,
+  metadata: { name: 'x', namespace: 'ns', ...(annotations ? { annotations } : {}) },
+  spec: {},
 });
 
 describe('isCustomResource', () => {
@@ -68,7 +77,11 @@ describe('withArgoCdAnnotations (keda-prom-argo.md (d))', () => {
   });
 
   test('keeps an explicit wave and existing options, adding ours once', () => {
-    const input = object('jetstream.nats.io/v1beta2', 'Stream', { [SYNC_WAVE_ANNOTATION]: '7', [SYNC_OPTIONS_ANNOTATION]: 'Replace=true, Prune=false', team: 'a' });
+    const input = object('jetstream.nats.io/v1beta2', 'Stream', {
+      [SYNC_WAVE_ANNOTATION]: '7',
+      [SYNC_OPTIONS_ANNOTATION]: 'Replace=true, Prune=false',
+      team: 'a',
+    });
     const once = withArgoCdAnnotations(input);
     expect(withArgoCdAnnotations(once)).toEqual(once);
     expect(once.metadata.annotations).toEqual({
@@ -80,6 +93,39 @@ describe('withArgoCdAnnotations (keda-prom-argo.md (d))', () => {
   });
 
   test('fails when a sync-wave annotation is not an integer', () => {
-    expect(() => syncWaveOf(object('v1', 'Service', { [SYNC_WAVE_ANNOTATION]: 'early' }))).toThrow(/sync-wave="early" is not an integer/);
+    expect(() => syncWaveOf(object('v1', 'Service', { [SYNC_WAVE_ANNOTATION]: 'early' }))).toThrow(
+      /sync-wave="early" is not an integer/,
+    );
+  });
+});
+
+describe('the charts set sync waves and options where the objects are built', () => {
+  const unannotated = (objects: KubernetesObjectLike[]) =>
+    objects
+      .filter(
+        (o) => JSON.stringify(withArgoCdAnnotations(o).metadata.annotations) !== JSON.stringify(sortedAnnotations(o)),
+      )
+      .map((o) => `${o.kind}/${o.metadata.name}`);
+  const sortedAnnotations = (o: KubernetesObjectLike) =>
+    o.metadata.annotations &&
+    Object.fromEntries(Object.entries(o.metadata.annotations).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+  test('what a test synthesizes already carries what dist/ carries', () => {
+    const app = new App();
+    const argoCharts = ENVIRONMENTS.map((environment) => {
+      const backbone = new OvermindBackboneChart(app, environment);
+      return new OvermindArgoCdChart(app, { backbone, gitops: { ...GITOPS, ...environment.gitops } });
+    });
+    const clusters = groupByCluster(
+      argoCharts.map((a) => ({ environment: a.environment, namespace: a.namespace, gitops: a.gitops })),
+    );
+    for (const group of clusters) new NackClusterChart(app, group);
+    const objects: KubernetesObjectLike[] = app.charts.flatMap((chart) => chart.toJson());
+    expect(objects.length).toBeGreaterThan(50);
+    expect(unannotated(objects)).toEqual([]);
+  });
+
+  test('the check fails on an object built without them', () => {
+    expect(unannotated([object('jetstream.nats.io/v1beta2', 'Stream')])).toEqual(['Stream/x']);
   });
 });

@@ -1,6 +1,6 @@
 // Certificate name matching as Go's crypto/x509 VerifyHostname does it (KEDA and the NATS exporter
 // are Go clients): exact names case-insensitively, a wildcard only as the whole first label, for one label.
-import { certificateNameCovers, isCertificateDnsName, uncoveredHosts } from '../../lib/certificate-names';
+import { certificateNameCovers, isCertificateDnsName, uncoveredHosts } from '../../lib/config/certificate-names';
 
 describe('certificateNameCovers', () => {
   test.each<[string, string, boolean]>([
@@ -26,7 +26,10 @@ describe('isCertificateDnsName', () => {
     expect(isCertificateDnsName(name)).toBe(true);
   });
 
-  test.each([['nats:8222'], ['https://nats'], ['nats-*.ns'], ['*'], ['a..b'], ['-a.b'], ['a.*.b']])('refuses %s', (name) => {
-    expect(isCertificateDnsName(name)).toBe(false);
-  });
+  test.each([['nats:8222'], ['https://nats'], ['nats-*.ns'], ['*'], ['a..b'], ['-a.b'], ['a.*.b']])(
+    'refuses %s',
+    (name) => {
+      expect(isCertificateDnsName(name)).toBe(false);
+    },
+  );
 });

@@ -1,19 +1,21 @@
 // Synth is atomic: a failing synth or validation leaves the previous dist/ byte-for-byte intact
-// (lib/dist-writer.ts renders everything in memory, then swaps folders by rename).
+// (tools/dist/dist-writer.ts renders everything in memory, then swaps folders by rename).
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ENVIRONMENTS } from '../../config';
 import { prod } from '../../config/prod';
-import { readDistFolder } from '../../lib/dist-check';
-import { writeDistAtomically } from '../../lib/dist-writer';
+import { readDistFolder } from '../../tools/dist/dist-check';
+import { writeDistAtomically } from '../../tools/dist/dist-writer';
 import { main } from '../../main';
 import { REPO_ROOT } from '../support/shared';
 
 /** Every file's bytes (base64: exact, and fast for jest to compare), keyed by path. */
 function snapshotBytes(dir: string): Record<string, string> {
-  return Object.fromEntries(readDistFolder(dir).map((f) => [f.path, fs.readFileSync(path.join(dir, f.path)).toString('base64')]));
+  return Object.fromEntries(
+    readDistFolder(dir).map((f) => [f.path, fs.readFileSync(path.join(dir, f.path)).toString('base64')]),
+  );
 }
 
 describe('atomic synth', () => {
@@ -37,12 +39,17 @@ describe('atomic synth', () => {
 
   test('fails on a bad config (nats.replicas: 2) and leaves the previous dist/ byte-for-byte intact', () => {
     const bad = { ...prod, nats: { ...prod.nats, replicas: 2 } };
-    expect(() => main(dist, [...ENVIRONMENTS.filter((e) => e.name !== 'prod'), bad])).toThrow(/field "nats\.replicas" has invalid value 2/);
+    expect(() => main(dist, [...ENVIRONMENTS.filter((e) => e.name !== 'prod'), bad])).toThrow(
+      /field "nats\.replicas" has invalid value 2/,
+    );
     expectUntouched();
   });
 
   test('fails when writing breaks half-way (a file where a folder must go) and leaves dist/ intact', () => {
-    const files = [{ path: 'prod/manifests', content: 'a file' }, { path: 'prod/manifests/x.yaml', content: 'x' }];
+    const files = [
+      { path: 'prod/manifests', content: 'a file' },
+      { path: 'prod/manifests/x.yaml', content: 'x' },
+    ];
     expect(() => writeDistAtomically(dist, files)).toThrow(/EEXIST|ENOTDIR/);
     expectUntouched();
   });
@@ -56,7 +63,9 @@ describe('atomic synth', () => {
       env: { ...process.env, OVERMIND_DIST: dist, OVERMIND_NATS_CHART: path.join(scratch, 'no-such-chart') },
     });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/synth failed, dist\/ left unchanged:[\s\S]*OVERMIND_NATS_CHART=.*no-such-chart: no Chart\.yaml/);
+    expect(result.stderr).toMatch(
+      /synth failed, dist\/ left unchanged:[\s\S]*OVERMIND_NATS_CHART=.*no-such-chart: no Chart\.yaml/,
+    );
     expectUntouched();
   });
 

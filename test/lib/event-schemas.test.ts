@@ -6,13 +6,13 @@ import {
   sampleEvent,
   sampleEvents,
   SCHEMA_GUARDS,
-} from '../../lib/event-schemas';
+} from '../support/event-schemas';
 import * as fs from 'fs';
 import { describeWithShared, sharedFile } from '../support/shared';
 
 // The spec lists each stream's subjects as "- `routing.model.selected` - Model selected ...".
 describeWithShared(['spec/overmind-nats-jetstream.md'])('the subjects of the spec', () => {
-  test('are exactly the subjects we publish samples on, in the spec\'s order', () => {
+  test("are exactly the subjects we publish samples on, in the spec's order", () => {
     const spec = fs.readFileSync(sharedFile('spec/overmind-nats-jetstream.md')!, 'utf8');
     const listed = [...spec.matchAll(/^- `([a-z]+(?:\.[a-z]+)+)` - /gm)].map((m) => m[1]);
     expect(listed.length).toBeGreaterThan(0);
@@ -25,7 +25,10 @@ describe('event schemas and sample events (spec "Message Schema")', () => {
   test('each sample has the schema of its stream', () => {
     const schemaByPrefix = { routing: 'RoutingDecision', memory: 'MemoryEvent', llm: 'LLMRequest' } as const;
     for (const e of sampleEvents(1)) {
-      expect({ subject: e.subject, schema: e.schema }).toEqual({ subject: e.subject, schema: schemaByPrefix[e.subject.split('.')[0] as keyof typeof schemaByPrefix] });
+      expect({ subject: e.subject, schema: e.schema }).toEqual({
+        subject: e.subject,
+        schema: schemaByPrefix[e.subject.split('.')[0] as keyof typeof schemaByPrefix],
+      });
     }
   });
 
@@ -45,7 +48,10 @@ describe('event schemas and sample events (spec "Message Schema")', () => {
 
   test('every sample passes its guard after a JSON round trip', () => {
     for (const e of sampleEvents(2)) {
-      expect({ subject: e.subject, valid: SCHEMA_GUARDS[e.schema](JSON.parse(JSON.stringify(e.payload))) }).toEqual({ subject: e.subject, valid: true });
+      expect({ subject: e.subject, valid: SCHEMA_GUARDS[e.schema](JSON.parse(JSON.stringify(e.payload))) }).toEqual({
+        subject: e.subject,
+        valid: true,
+      });
     }
   });
 

@@ -1,6 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { findHelmExecutable, findNatsChart, NATS_CHART_ENV, readChartInfo, REPO_ROOT, VENDORED_NATS_CHART } from '../../lib/helm-tools';
+import {
+  findHelmExecutable,
+  findNatsChart,
+  NATS_CHART_ENV,
+  readChartInfo,
+  REPO_ROOT,
+  VENDORED_NATS_CHART,
+} from '../../tools/helm/helm-tools';
 import { describeWithNatsChart, upstreamNatsChartDir } from '../support/nats-chart';
 
 describeWithNatsChart()('findNatsChart with the real chart (../shared/upstream/nats-chart-2.14.2)', () => {
@@ -22,7 +29,9 @@ describe('findNatsChart', () => {
   });
 
   test('fails when the named folder has no Chart.yaml', () => {
-    expect(() => findNatsChart({ [NATS_CHART_ENV]: 'charts/missing' })).toThrow(/OVERMIND_NATS_CHART=charts\/missing: no Chart\.yaml in .*charts\/missing/);
+    expect(() => findNatsChart({ [NATS_CHART_ENV]: 'charts/missing' })).toThrow(
+      /OVERMIND_NATS_CHART=charts\/missing: no Chart\.yaml in .*charts\/missing/,
+    );
   });
 });
 
@@ -42,6 +51,8 @@ describe('findHelmExecutable', () => {
   });
 
   test('fails with the fix when the binary is missing', () => {
-    expect(() => findHelmExecutable({ OVERMIND_HELM: '.tools/no-such-helm' })).toThrow(/helm not found at .*no-such-helm: run `npm run install-helm`/);
+    expect(() => findHelmExecutable({ OVERMIND_HELM: '.tools/no-such-helm' })).toThrow(
+      /helm not found at .*no-such-helm: run `npm run install-helm`/,
+    );
   });
 });

@@ -1,10 +1,16 @@
 import { Testing } from 'cdk8s';
-import { JetStreamConsumer, JetStreamConsumerProps } from '../../lib/jetstream-consumer';
-import { JetStreamStream } from '../../lib/jetstream-stream';
+import { JetStreamConsumer, JetStreamConsumerProps } from '../../lib/constructs/jetstream/jetstream-consumer';
+import { JetStreamStream } from '../../lib/constructs/jetstream/jetstream-stream';
 
 function render(props: Partial<JetStreamConsumerProps> = {}, retention: 'limits' | 'workqueue' = 'limits') {
   const chart = Testing.chart();
-  const stream = new JetStreamStream(chart, 'S', { name: 'orders', subjects: ['orders.>', 'refunds.*'], maxBytes: '1GB', clusterSize: 3, retention });
+  const stream = new JetStreamStream(chart, 'S', {
+    name: 'orders',
+    subjects: ['orders.>', 'refunds.*'],
+    maxBytes: '1GB',
+    clusterSize: 3,
+    retention,
+  });
   new JetStreamConsumer(chart, 'C', { name: 'worker', stream, ...props });
   return Testing.synth(chart).find((o) => o.kind === 'Consumer')!.spec;
 }
@@ -12,8 +18,14 @@ function render(props: Partial<JetStreamConsumerProps> = {}, retention: 'limits'
 describe('JetStreamConsumer', () => {
   test('defaults: explicit ack, ack wait 30s, 5 deliveries, 1000 ack pending, deliver all, pull', () => {
     expect(render()).toEqual({
-      streamName: 'orders', durableName: 'worker', ackPolicy: 'explicit', ackWait: '30s', maxDeliver: 5,
-      maxAckPending: 1000, deliverPolicy: 'all', replayPolicy: 'instant',
+      streamName: 'orders',
+      durableName: 'worker',
+      ackPolicy: 'explicit',
+      ackWait: '30s',
+      maxDeliver: 5,
+      maxAckPending: 1000,
+      deliverPolicy: 'all',
+      replayPolicy: 'instant',
     });
   });
 
@@ -29,7 +41,9 @@ describe('JetStreamConsumer', () => {
   });
 
   test('fails when two filters overlap (server 10138)', () => {
-    expect(() => render({ filterSubjects: ['orders.>', 'orders.created'] })).toThrow(/field "filterSubjects\[1\]" has invalid value "orders.created".*10138/);
+    expect(() => render({ filterSubjects: ['orders.>', 'orders.created'] })).toThrow(
+      /field "filterSubjects\[1\]" has invalid value "orders.created".*10138/,
+    );
   });
 
   test('fails when a push consumer delivers into its own stream (server 10081)', () => {
@@ -37,11 +51,15 @@ describe('JetStreamConsumer', () => {
   });
 
   test('fails when a pull batch limit is set on a push consumer', () => {
-    expect(() => render({ deliverSubject: 'deliver.worker', maxRequestBatch: 10 })).toThrow(/field "maxRequestBatch".*only on pull consumers/);
+    expect(() => render({ deliverSubject: 'deliver.worker', maxRequestBatch: 10 })).toThrow(
+      /field "maxRequestBatch".*only on pull consumers/,
+    );
   });
 
-  test('fails when consumer replicas differ from a workqueue stream\'s (server 10134)', () => {
-    expect(() => render({ replicas: 1 }, 'workqueue')).toThrow(/field "replicas" has invalid value 1.*exactly 3.*must equal the stream's \(error 10134/);
+  test("fails when consumer replicas differ from a workqueue stream's (server 10134)", () => {
+    expect(() => render({ replicas: 1 }, 'workqueue')).toThrow(
+      /field "replicas" has invalid value 1.*exactly 3.*must equal the stream's \(error 10134/,
+    );
   });
 
   test('fails when deliverPolicy lastPerSubject has no filter', () => {
@@ -49,7 +67,7 @@ describe('JetStreamConsumer', () => {
   });
 });
 
-test('a consumer connects through its stream\'s NACK Account (resolved in the consumer\'s own namespace)', () => {
+test("a consumer connects through its stream's NACK Account (resolved in the consumer's own namespace)", () => {
   const chart = Testing.chart();
   const streamProps = { name: 'orders', subjects: ['orders.>'], maxBytes: '1GB', clusterSize: 3, account: 'nats' };
   const stream = new JetStreamStream(chart, 'S', streamProps);

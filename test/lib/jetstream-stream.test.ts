@@ -1,9 +1,15 @@
 import { Testing } from 'cdk8s';
-import { JetStreamStream } from '../../lib/jetstream-stream';
+import { JetStreamStream } from '../../lib/constructs/jetstream/jetstream-stream';
 
 function render(props: Partial<ConstructorParameters<typeof JetStreamStream>[2]> = {}) {
   const chart = Testing.chart();
-  const stream = new JetStreamStream(chart, 'S', { name: 'orders', subjects: ['orders.>'], maxBytes: '1GB', clusterSize: 3, ...props });
+  const stream = new JetStreamStream(chart, 'S', {
+    name: 'orders',
+    subjects: ['orders.>'],
+    maxBytes: '1GB',
+    clusterSize: 3,
+    ...props,
+  });
   return { stream, spec: Testing.synth(chart)[0].spec };
 }
 
@@ -11,8 +17,14 @@ describe('JetStreamStream', () => {
   test('defaults: file storage, limits retention, no age limit written as "0s", R3 on a 3-node cluster', () => {
     const { stream, spec } = render();
     expect(spec).toEqual({
-      name: 'orders', subjects: ['orders.>'], retention: 'limits', maxAge: '0s', maxBytes: 1073741824,
-      storage: 'file', replicas: 3, discard: 'old',
+      name: 'orders',
+      subjects: ['orders.>'],
+      retention: 'limits',
+      maxAge: '0s',
+      maxBytes: 1073741824,
+      storage: 'file',
+      replicas: 3,
+      discard: 'old',
       // NACK keeps the stream and its messages when the object is deleted (stream_controller.go:146)
       preventDelete: true,
     });
@@ -30,8 +42,22 @@ describe('JetStreamStream', () => {
   });
 
   test('durations render as Go durations and optional limits only when set', () => {
-    const { spec } = render({ maxAge: '30d', duplicateWindow: '5m', maxMsgs: 1000, maxMsgSize: '1MB', storage: 'memory', discard: 'new' });
-    expect(spec).toMatchObject({ maxAge: '720h', duplicateWindow: '5m', maxMsgs: 1000, maxMsgSize: 1048576, storage: 'memory', discard: 'new' });
+    const { spec } = render({
+      maxAge: '30d',
+      duplicateWindow: '5m',
+      maxMsgs: 1000,
+      maxMsgSize: '1MB',
+      storage: 'memory',
+      discard: 'new',
+    });
+    expect(spec).toMatchObject({
+      maxAge: '720h',
+      duplicateWindow: '5m',
+      maxMsgs: 1000,
+      maxMsgSize: 1048576,
+      storage: 'memory',
+      discard: 'new',
+    });
   });
 
   test('the Kubernetes name is derived from the JetStream name when they differ', () => {
@@ -50,7 +76,7 @@ describe('JetStreamStream', () => {
     expect(() => render({ subjects: ['>'] })).toThrow(/field "subjects\[0\]" has invalid value ">"/);
   });
 
-  test('fails when maxMsgSize exceeds nats-server\'s max_payload (and so the int32 NACK sends)', () => {
+  test("fails when maxMsgSize exceeds nats-server's max_payload (and so the int32 NACK sends)", () => {
     expect(() => render({ maxMsgSize: '3GB' })).toThrow(/field "maxMsgSize".*max_payload/);
     expect(() => render({ maxMsgSize: '2MB' })).toThrow(/field "maxMsgSize".*max_payload/);
     expect(() => render({ maxMsgSize: '1MB' })).not.toThrow();

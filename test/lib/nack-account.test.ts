@@ -2,8 +2,8 @@
 // release's client Service and the CA Secret. Each case changes one setting and checks the Account
 // moved with it.
 import { ENVIRONMENTS } from '../../config';
-import { EnvironmentConfig } from '../../lib/config';
-import { NACK_ACCOUNT_NAME } from '../../lib/nack-account';
+import { EnvironmentConfig } from '../../lib/config/types';
+import { NACK_ACCOUNT_NAME } from '../../lib/constructs/jetstream/nack-account';
 import { findObject, objectsOfKind, synthEnvironment } from '../support/synth';
 
 const prod = ENVIRONMENTS.find((e) => e.name === 'prod')!;
@@ -20,12 +20,12 @@ describe('NackAccount', () => {
     expect(serverToken).toEqual({ name: 'nats-client-token', key: 'value' });
   });
 
-  test('another release name: the Account points at that release\'s client Service', () => {
+  test("another release name: the Account points at that release's client Service", () => {
     const servers = accountOf(withNats({ releaseName: 'events' })).spec.servers;
     expect(servers).toEqual(['nats://events-nats.overmind-prod.svc.cluster.local:4222']);
   });
 
-  test('TLS with the CA in the client Secret (the default): NACK trusts that Secret\'s ca.crt', () => {
+  test("TLS with the CA in the client Secret (the default): NACK trusts that Secret's ca.crt", () => {
     const tls = accountOf(withNats({ tls: { enabled: true } })).spec.tls;
     expect(tls).toEqual({ secret: { name: 'nats-client-tls' }, ca: 'ca.crt' });
   });

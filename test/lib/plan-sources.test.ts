@@ -2,21 +2,31 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { HELM_VALUES_API_VERSION, HELM_VALUES_KIND } from '../../lib/plan-rules';
-import { defaultBaseRef, distFilesAtRef, resourcesFromDistFiles } from '../../lib/plan-sources';
+import { HELM_VALUES_API_VERSION, HELM_VALUES_KIND } from '../../tools/plan/plan-rules';
+import { defaultBaseRef, distFilesAtRef, resourcesFromDistFiles } from '../../tools/plan/plan-sources';
 
-const stream = 'apiVersion: jetstream.nats.io/v1beta2\nkind: Stream\nmetadata:\n  name: orders\n  namespace: ns\nspec:\n  name: orders\n';
+const stream =
+  'apiVersion: jetstream.nats.io/v1beta2\nkind: Stream\nmetadata:\n  name: ' +
+  'orders\n  namespace: ns\nspec:\n  name: orders\n';
 
 describe('resourcesFromDistFiles', () => {
   test('objects of manifests/ and argocd/, Helm values as a pseudo-resource, rendered/ skipped', () => {
     const resources = resourcesFromDistFiles([
       { path: 'prod/manifests/20-stream-orders.yaml', content: `# header\n${stream}` },
-      { path: 'prod/argocd/00-appproject-p.yaml', content: 'apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n  name: p\n  namespace: argocd\n' },
+      {
+        path: 'prod/argocd/00-appproject-p.yaml',
+        content: 'apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n  name: p\n  namespace: argocd\n',
+      },
       { path: 'prod/helm/nats-values.yaml', content: 'config:\n  cluster:\n    replicas: 3\n' },
-      { path: 'prod/rendered/45-statefulset-nats.yaml', content: 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: nats\n' },
+      {
+        path: 'prod/rendered/45-statefulset-nats.yaml',
+        content: 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: nats\n',
+      },
       { path: 'README', content: 'not yaml' },
     ]);
-    expect(resources.map((r) => `${r.env} ${r.apiVersion} ${r.kind} ${r.namespace ?? '-'} ${r.name} ${r.file}`)).toEqual([
+    expect(
+      resources.map((r) => `${r.env} ${r.apiVersion} ${r.kind} ${r.namespace ?? '-'} ${r.name} ${r.file}`),
+    ).toEqual([
       'prod jetstream.nats.io/v1beta2 Stream ns orders prod/manifests/20-stream-orders.yaml',
       'prod argoproj.io/v1alpha1 AppProject argocd p prod/argocd/00-appproject-p.yaml',
       `prod ${HELM_VALUES_API_VERSION} ${HELM_VALUES_KIND} - nats-values prod/helm/nats-values.yaml`,
@@ -25,15 +35,20 @@ describe('resourcesFromDistFiles', () => {
   });
 
   test('fails when a manifests file holds something that is not a Kubernetes object', () => {
-    expect(() => resourcesFromDistFiles([{ path: 'prod/manifests/x.yaml', content: 'replicas: 3\n' }]))
-      .toThrow(/prod\/manifests\/x\.yaml: a document without apiVersion, kind and metadata\.name/);
+    expect(() => resourcesFromDistFiles([{ path: 'prod/manifests/x.yaml', content: 'replicas: 3\n' }])).toThrow(
+      /prod\/manifests\/x\.yaml: a document without apiVersion, kind and metadata\.name/,
+    );
   });
 });
 
 describe('distFilesAtRef (a throwaway git repository)', () => {
   let repo: string;
   const git = (...args: string[]) => {
-    const r = spawnSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, encoding: 'utf8', timeout: 20000 });
+    const r = spawnSync(
+      'git',
+      ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args],
+      { cwd: repo, encoding: 'utf8', timeout: 20000 },
+    );
     if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
     return r.stdout;
   };
@@ -46,7 +61,10 @@ describe('distFilesAtRef (a throwaway git repository)', () => {
     fs.writeFileSync(path.join(repo, 'other.txt'), 'outside dist\n');
     git('add', '.');
     git('commit', '-q', '-m', 'first');
-    fs.writeFileSync(path.join(repo, 'dist', 'prod', 'manifests', '20-stream-orders.yaml'), stream.replace('orders\n', 'changed\n'));
+    fs.writeFileSync(
+      path.join(repo, 'dist', 'prod', 'manifests', '20-stream-orders.yaml'),
+      stream.replace('orders\n', 'changed\n'),
+    );
   });
   afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
 

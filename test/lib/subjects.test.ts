@@ -1,4 +1,4 @@
-import { SubjectIndex, subjectIsSubsetOf, subjectsCollide, subjectSyntaxError } from '../../lib/subjects';
+import { SubjectIndex, subjectIsSubsetOf, subjectsCollide, subjectSyntaxError } from '../../lib/config/subjects';
 
 /** Reference definition: two subjects overlap when some concrete subject matches both. */
 function overlapsByDefinition(a: string, b: string): boolean {
@@ -7,7 +7,7 @@ function overlapsByDefinition(a: string, b: string): boolean {
   for (let i = 0; ; i++) {
     const s = x[i];
     const t = y[i];
-    if (s === '>' ) return t !== undefined;
+    if (s === '>') return t !== undefined;
     if (t === '>') return s !== undefined;
     if (s === undefined || t === undefined) return s === t;
     if (s !== '*' && t !== '*' && s !== t) return false;
@@ -69,7 +69,11 @@ describe('SubjectIndex', () => {
       for (const b of subjects) {
         const index = new SubjectIndex();
         index.add(b, 'other');
-        expect({ a, b, overlaps: index.findOverlaps(a).length > 0 }).toEqual({ a, b, overlaps: overlapsByDefinition(a, b) });
+        expect({ a, b, overlaps: index.findOverlaps(a).length > 0 }).toEqual({
+          a,
+          b,
+          overlaps: overlapsByDefinition(a, b),
+        });
         pairs++;
       }
     }
@@ -79,9 +83,16 @@ describe('SubjectIndex', () => {
 
 describe('subjectsCollide (nats-server SubjectsCollide: some subject matches both)', () => {
   test.each([
-    ['orders.*', '*.eu', true], ['orders.>', 'orders.eu', true], ['*.x', '$JS.>', true], ['orders', 'orders.>', false],
-    ['orders.eu', 'orders.us', false], ['a.*.c', 'a.b.*', true], ['a.b', 'a.b.c', false], ['>', 'a', true],
-    ['routing.model.>', 'routing.*.selected', true], ['routing.analytics-consumer.>', 'routing.model.>', false],
+    ['orders.*', '*.eu', true],
+    ['orders.>', 'orders.eu', true],
+    ['*.x', '$JS.>', true],
+    ['orders', 'orders.>', false],
+    ['orders.eu', 'orders.us', false],
+    ['a.*.c', 'a.b.*', true],
+    ['a.b', 'a.b.c', false],
+    ['>', 'a', true],
+    ['routing.model.>', 'routing.*.selected', true],
+    ['routing.analytics-consumer.>', 'routing.model.>', false],
   ])('%s and %s: %s', (a, b, expected) => {
     expect(subjectsCollide(a, b)).toBe(expected);
     expect(subjectsCollide(b, a)).toBe(expected);

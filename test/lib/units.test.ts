@@ -1,4 +1,4 @@
-import { ByteSize, Duration, goDuration, parseDuration, promDuration, wholeSeconds } from '../../lib/units';
+import { ByteSize, Duration, goDuration, parseDuration, promDuration, wholeSeconds } from '../../lib/config/units';
 
 describe('durations', () => {
   test.each([
@@ -48,9 +48,12 @@ describe('sizes (NATS convention: 1GB = 1024^3, as `nats stream add --max-bytes=
     expect(ByteSize.parse(input)!.bytes).toBe(bytes);
   });
 
-  test.each(['1G', '1M', '10k', 'lots', '-1GB', '1.3B', ''])('refuses %j (bare G is 10^9 in nats-server config, tooling.md §1)', (input) => {
-    expect(ByteSize.parse(input)).toBeUndefined();
-  });
+  test.each(['1G', '1M', '10k', 'lots', '-1GB', '1.3B', ''])(
+    'refuses %j (bare G is 10^9 in nats-server config, tooling.md §1)',
+    (input) => {
+      expect(ByteSize.parse(input)).toBeUndefined();
+    },
+  );
 
   test('quantities use the largest exact binary unit', () => {
     expect(ByteSize.gibibytes(9).toQuantity()).toBe('9Gi');

@@ -21,7 +21,7 @@ interface Varz {
   jetstream?: { config?: { max_storage?: number; max_memory?: number; store_dir?: string } };
 }
 
-skipUnlessNatsServer()('a live cluster started from prod\'s chart-rendered nats.conf', () => {
+skipUnlessNatsServer()("a live cluster started from prod's chart-rendered nats.conf", () => {
   let cluster: NatsCluster;
 
   beforeAll(async () => {
@@ -34,7 +34,7 @@ skipUnlessNatsServer()('a live cluster started from prod\'s chart-rendered nats.
 
   reportLiveChecks('test/live/chart-config-cluster.live.test.ts');
 
-  test('each node\'s config file is the chart\'s nats.conf with the loopback edits and nothing else', () => {
+  test("each node's config file is the chart's nats.conf with the loopback edits and nothing else", () => {
     const chartConf = parseChartNatsConf(renderNatsChart('prod').natsConf);
     const nodes = cluster.nodeNames.map((n) => cluster.node(n));
     for (const node of nodes) {
@@ -47,7 +47,9 @@ skipUnlessNatsServer()('a live cluster started from prod\'s chart-rendered nats.
   test('the servers run the chart\'s settings: cluster "nats", no_advertise, store limits, token auth', async () => {
     const { maxFileStoreBytes } = cluster.capacity;
     // What we intend: prod's committed values (`config.jetstream.fileStore.maxSize`, e.g. 15564Mi).
-    const values = yaml.load(fs.readFileSync(path.join(REPO_ROOT, 'dist', 'prod', 'helm', 'nats-values.yaml'), 'utf8')) as {
+    const values = yaml.load(
+      fs.readFileSync(path.join(REPO_ROOT, 'dist', 'prod', 'helm', 'nats-values.yaml'), 'utf8'),
+    ) as {
       config: { jetstream: { fileStore: { maxSize: string } } };
     };
     expect(maxFileStoreBytes).toBe(natsSizeToBytes(values.config.jetstream.fileStore.maxSize));
@@ -58,7 +60,9 @@ skipUnlessNatsServer()('a live cluster started from prod\'s chart-rendered nats.
       expect(varz.connect_urls ?? []).toEqual([]); // no_advertise: clients are not told the other servers
       expect(varz.auth_required).toBe(true);
       expect(varz.jetstream?.config).toMatchObject({
-        max_storage: maxFileStoreBytes, max_memory: 0, store_dir: `${cluster.node(name).storeDir}/jetstream`,
+        max_storage: maxFileStoreBytes,
+        max_memory: 0,
+        store_dir: `${cluster.node(name).storeDir}/jetstream`,
       });
     }
   });
@@ -67,7 +71,8 @@ skipUnlessNatsServer()('a live cluster started from prod\'s chart-rendered nats.
     const nc = await cluster.connect();
     await nc.flush();
     await nc.close();
-    await expect(cluster.connect({ token: undefined, reconnect: false, maxReconnectAttempts: 0 }))
-      .rejects.toThrow(/Authorization Violation/i);
+    await expect(cluster.connect({ token: undefined, reconnect: false, maxReconnectAttempts: 0 })).rejects.toThrow(
+      /Authorization Violation/i,
+    );
   });
 });

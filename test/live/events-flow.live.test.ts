@@ -2,22 +2,30 @@
 // Every sample event of every subject is published with a msgID; each consumer must receive
 // exactly the events its filter selects, decodable against its schema, once.
 import { JetStreamClient, JetStreamManager, JsMsg, NatsConnection, StringCodec } from 'nats';
-import { SampleEvent, sampleEvents, SCHEMA_GUARDS } from '../../lib/event-schemas';
+import { SampleEvent, sampleEvents, SCHEMA_GUARDS } from '../support/event-schemas';
 import { consumerSpecToApiRequest } from '../support/nack-jetstream-api';
-import { subjectIsSubsetOf } from '../../lib/subjects';
+import { subjectIsSubsetOf } from '../../lib/config/subjects';
 import { EnvManifests, loadEnvironments } from '../support/dist-manifests';
-import { applyEnvironment, deleteStreams, LIVE_CLUSTER_CAPACITY, LIVE_CLUSTER_OPTIONS, whyEnvironmentDoesNotFit } from '../support/jetstream-apply';
+import {
+  applyEnvironment,
+  deleteStreams,
+  LIVE_CLUSTER_CAPACITY,
+  LIVE_CLUSTER_OPTIONS,
+  whyEnvironmentDoesNotFit,
+} from '../support/jetstream-apply';
 import { reportLiveChecks } from '../support/live-report';
 import { NatsCluster, skipUnlessNatsServer } from '../support/nats-cluster';
 
 jest.setTimeout(60_000);
 
 const describeLive = skipUnlessNatsServer();
-const environments: EnvManifests[] = loadEnvironments().filter((env) => !whyEnvironmentDoesNotFit(env, LIVE_CLUSTER_CAPACITY));
+const environments: EnvManifests[] = loadEnvironments().filter(
+  (env) => !whyEnvironmentDoesNotFit(env, LIVE_CLUSTER_CAPACITY),
+);
 const EVENTS_PER_SUBJECT = 3;
 const sc = StringCodec();
 
-/** A literal subject matches a filter when it is inside it (lib/subjects.ts). */
+/** A literal subject matches a filter when it is inside it (lib/config/subjects.ts). */
 const matches = (subject: string, filter: string) => subjectIsSubsetOf(subject, filter);
 
 /**
@@ -75,7 +83,10 @@ describeLive('spec events through the dist/ streams and durable pull consumers (
       });
 
       afterAll(async () => {
-        await deleteStreams(jsm, env.streams.map((s) => s.spec.name));
+        await deleteStreams(
+          jsm,
+          env.streams.map((s) => s.spec.name),
+        );
       });
 
       test('every spec subject lands in exactly one stream, once, deduplicated by msgID', async () => {
@@ -90,11 +101,16 @@ describeLive('spec events through the dist/ streams and durable pull consumers (
           });
         }
         // A retry with the same msgID inside the duplicate window is acked but not stored again.
-        const retry = await js.publish(events[0].subject, sc.encode(JSON.stringify(events[0].payload)), { msgID: events[0].msgId });
+        const retry = await js.publish(events[0].subject, sc.encode(JSON.stringify(events[0].payload)), {
+          msgID: events[0].msgId,
+        });
         expect(retry.duplicate).toBe(true);
         for (const stream of env.streams) {
           const stored = events.filter((e) => (stream.spec.subjects ?? []).some((f) => matches(e.subject, f))).length;
-          expect({ stream: stream.spec.name, messages: (await jsm.streams.info(stream.spec.name)).state.messages }).toEqual({
+          expect({
+            stream: stream.spec.name,
+            messages: (await jsm.streams.info(stream.spec.name)).state.messages,
+          }).toEqual({
             stream: stream.spec.name,
             messages: stored,
           });
@@ -118,7 +134,12 @@ describeLive('spec events through the dist/ streams and durable pull consumers (
           for (const m of received) {
             const msgId = m.headers?.get('Nats-Msg-Id') ?? '';
             const sent = byId.get(msgId);
-            expect({ msgId, known: sent !== undefined, firstTime: !seen.has(msgId), redelivered: m.redelivered }).toEqual({
+            expect({
+              msgId,
+              known: sent !== undefined,
+              firstTime: !seen.has(msgId),
+              redelivered: m.redelivered,
+            }).toEqual({
               msgId,
               known: true,
               firstTime: true,
@@ -136,7 +157,11 @@ describeLive('spec events through the dist/ streams and durable pull consumers (
 
           // Nothing left and nothing in flight: the consumer's lag is 0 after exact acks.
           const info = await jsm.consumers.info(spec.streamName, spec.durableName);
-          expect({ pending: info.num_pending, ackPending: info.num_ack_pending, delivered: info.delivered.consumer_seq }).toEqual({
+          expect({
+            pending: info.num_pending,
+            ackPending: info.num_ack_pending,
+            delivered: info.delivered.consumer_seq,
+          }).toEqual({
             pending: 0,
             ackPending: 0,
             delivered: wanted.length,
@@ -144,14 +169,22 @@ describeLive('spec events through the dist/ streams and durable pull consumers (
         });
       }
 
-      test('spec routing: consolidation-consumer got only memory.consolidated; api, analytics and metrics got every subject of their stream', () => {
-        const got = (durable: string) => [...(receivedSubjects.get(durable) ?? [])].sort();
-        expect(got('consolidation-consumer')).toEqual(['memory.consolidated']);
-        const routing = ['routing.cost.calculated', 'routing.fallback.triggered', 'routing.model.selected'];
-        expect(got('api-consumer')).toEqual(routing);
-        expect(got('analytics-consumer')).toEqual(routing); // independent durable cursor: the same events again
-        expect(got('metrics-consumer')).toEqual(['llm.request.completed', 'llm.request.failed', 'llm.request.started']);
-      });
+      test(
+        'spec routing: consolidation-consumer got only memory.consolidated; api, ' +
+          'analytics and metrics got every subject of their stream',
+        () => {
+          const got = (durable: string) => [...(receivedSubjects.get(durable) ?? [])].sort();
+          expect(got('consolidation-consumer')).toEqual(['memory.consolidated']);
+          const routing = ['routing.cost.calculated', 'routing.fallback.triggered', 'routing.model.selected'];
+          expect(got('api-consumer')).toEqual(routing);
+          expect(got('analytics-consumer')).toEqual(routing); // independent durable cursor: the same events again
+          expect(got('metrics-consumer')).toEqual([
+            'llm.request.completed',
+            'llm.request.failed',
+            'llm.request.started',
+          ]);
+        },
+      );
     });
   }
 });

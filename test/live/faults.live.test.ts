@@ -9,9 +9,9 @@
 // control, so a replica that has not caught up is reported as a stall (console and the LIVE line),
 // never a failure, while loss or duplication anywhere on the quorum fails the test.
 import { JetStreamClient, JetStreamManager, NatsConnection, PubAck, StringCodec } from 'nats';
-import { sampleEvent } from '../../lib/event-schemas';
+import { sampleEvent } from '../support/event-schemas';
 import { JetStreamStreamConfig, streamSpecToApiConfig } from '../support/nack-jetstream-api';
-import { subjectIsSubsetOf } from '../../lib/subjects';
+import { subjectIsSubsetOf } from '../../lib/config/subjects';
 import { loadEnvironments } from '../support/dist-manifests';
 import { createStream, LIVE_CLUSTER_OPTIONS } from '../support/jetstream-apply';
 import { reportLiveChecks } from '../support/live-report';
@@ -36,7 +36,9 @@ function shippedR3Stream(): { config: JetStreamStreamConfig; subject: string } {
     .filter((s) => s.num_replicas === 3);
   const config = candidates.find((s) => s.name === 'routing-decisions') ?? candidates[0];
   if (!config) throw new Error('dist/ has no R3 stream: the fault test needs the R3 production topology');
-  const subject = ['routing.model.selected', 'memory.added', 'llm.request.started'].find((s) => (config.subjects ?? []).some((f) => subjectIsSubsetOf(s, f)));
+  const subject = ['routing.model.selected', 'memory.added', 'llm.request.started'].find((s) =>
+    (config.subjects ?? []).some((f) => subjectIsSubsetOf(s, f)),
+  );
   if (!subject) throw new Error(`no spec subject falls into ${config.name} (${config.subjects})`);
   return { config, subject };
 }
@@ -52,7 +54,13 @@ interface PublishLedger {
 }
 
 /** Publishes until acked or the budget is spent, always with the same msgID (dedup makes retries exactly-once). */
-async function publishWithRetry(js: JetStreamClient, subject: string, msgId: string, data: Uint8Array, ledger: PublishLedger): Promise<void> {
+async function publishWithRetry(
+  js: JetStreamClient,
+  subject: string,
+  msgId: string,
+  data: Uint8Array,
+  ledger: PublishLedger,
+): Promise<void> {
   const deadline = Date.now() + RETRY_BUDGET_MS;
   for (let attempt = 1; attempt <= 80; attempt++) {
     try {
@@ -74,7 +82,14 @@ async function publishWithRetry(js: JetStreamClient, subject: string, msgId: str
  * Publishes `count` messages with IN_FLIGHT concurrent publishers; once `faultAfter` of them are
  * acked, runs `fault` concurrently with the rest. Resolves when every message is acked or given up.
  */
-async function publishPhase(js: JetStreamClient, subject: string, firstSeq: number, count: number, ledger: PublishLedger, fault?: { after: number; run: () => Promise<void> }): Promise<void> {
+async function publishPhase(
+  js: JetStreamClient,
+  subject: string,
+  firstSeq: number,
+  count: number,
+  ledger: PublishLedger,
+  fault?: { after: number; run: () => Promise<void> },
+): Promise<void> {
   let next = 0;
   let done = 0;
   let faultRun: Promise<void> | undefined;
@@ -107,7 +122,8 @@ describeLive('R3 stream under node faults (live, tooling.md §4)', () => {
   /** Messages in the stream as one node's own /jsz reports them (each replica answers for itself). */
   const messagesOn = async (node: string) => {
     const jsz = await cluster.monitor<StreamJsz>(node, 'jsz?acc=%24G&streams=true');
-    return jsz.account_details?.find((a) => a.name === '$G')?.stream_detail?.find((s) => s.name === config.name)?.state.messages;
+    return jsz.account_details?.find((a) => a.name === '$G')?.stream_detail?.find((s) => s.name === config.name)?.state
+      .messages;
   };
   /** Replicas that did not catch up in time: reported, not failed (see the header). */
   const stalls: string[] = [];
@@ -117,14 +133,19 @@ describeLive('R3 stream under node faults (live, tooling.md §4)', () => {
     let lastSeen: number | undefined;
     // A restarted node replays its store and rejoins the raft group before it catches up
     // (4.5-6 s to ready with data on this machine, tooling.md §1), more under load.
-    const caughtUp = await waitFor(`${node} to hold ${total} messages`, async () => {
-      lastSeen = await messagesOn(node);
-      return lastSeen === total ? true : undefined;
-    }, CATCH_UP_BUDGET_MS).catch(() => false);
+    const caughtUp = await waitFor(
+      `${node} to hold ${total} messages`,
+      async () => {
+        lastSeen = await messagesOn(node);
+        return lastSeen === total ? true : undefined;
+      },
+      CATCH_UP_BUDGET_MS,
+    ).catch(() => false);
     if (caughtUp) return Date.now() - t0;
-    const stall = `${node} held ${lastSeen ?? 'no stream'} of ${total} messages ${CATCH_UP_BUDGET_MS / 1000} s after its restart`;
+    const stall =
+      `${node} held ${lastSeen ?? 'no stream'} of ${total} messages ` +
+      `${CATCH_UP_BUDGET_MS / 1000} s after its restart`;
     stalls.push(stall);
-    // eslint-disable-next-line no-console
     console.warn(`faults: STALL (nats-server ${natsServerVersion()} replica catch-up, not a loss): ${stall}`);
     return undefined;
   };
@@ -157,14 +178,19 @@ describeLive('R3 stream under node faults (live, tooling.md §4)', () => {
     expect(ledger.gaveUp).toEqual([]);
     expect(ledger.acked.size).toBe(published);
     for (const node of cluster.nodeNames) {
-      await waitFor(`${node} to hold ${published} messages`, async () => ((await messagesOn(node)) === published ? true : undefined));
+      await waitFor(`${node} to hold ${published} messages`, async () =>
+        (await messagesOn(node)) === published ? true : undefined,
+      );
     }
   });
 
   test('a follower stopped (SIGTERM) mid-publish: writes continue on the 2-node quorum; it catches up after restart', async () => {
     const leader = await streamLeader();
     const follower = cluster.nodeNames.find((n) => n !== leader)!;
-    await publishPhase(js, subject, published + 1, 2000, ledger, { after: 500, run: () => cluster.stopNode(follower) });
+    await publishPhase(js, subject, published + 1, 2000, ledger, {
+      after: 500,
+      run: () => cluster.stopNode(follower),
+    });
     published += 2000;
     expect(cluster.isRunning(follower)).toBe(false);
     expect(ledger.gaveUp).toEqual([]);
@@ -175,8 +201,8 @@ describeLive('R3 stream under node faults (live, tooling.md §4)', () => {
 
     await cluster.startNode(follower);
     const catchUpMs = await awaitCatchUp(follower, published);
-    // eslint-disable-next-line no-console
-    if (catchUpMs !== undefined) console.log(`faults: follower ${follower} caught up to ${published} in ${catchUpMs} ms after restart`);
+    if (catchUpMs !== undefined)
+      console.log(`faults: follower ${follower} caught up to ${published} in ${catchUpMs} ms after restart`);
   });
 
   test('the stream leader crashes (SIGKILL) mid-publish: retries with the same msgID ride out the election', async () => {
@@ -199,13 +225,15 @@ describeLive('R3 stream under node faults (live, tooling.md §4)', () => {
     const newLeader = await streamLeader();
     expect(newLeader).not.toBe(leader);
     const outageMs = ledger.lastFailureAt ? ledger.lastFailureAt - killedAt : 0;
-    // eslint-disable-next-line no-console
-    console.log(`faults: leader ${leader} SIGKILLed; ${ledger.failures - failuresBefore} failed attempts, write outage about ${outageMs} ms; new leader ${newLeader}`);
+    console.log(
+      `faults: leader ${leader} SIGKILLed; ${ledger.failures - failuresBefore} ` +
+        `failed attempts, write outage about ${outageMs} ms; new leader ${newLeader}`,
+    );
 
     await cluster.startNode(leader);
     const catchUpMs = await awaitCatchUp(leader, published);
-    // eslint-disable-next-line no-console
-    if (catchUpMs !== undefined) console.log(`faults: old leader ${leader} caught up to ${published} in ${catchUpMs} ms after restart`);
+    if (catchUpMs !== undefined)
+      console.log(`faults: old leader ${leader} caught up to ${published} in ${catchUpMs} ms after restart`);
   });
 
   test('every acked message is stored exactly once on a quorum of replicas, and the leader serves them all', async () => {
@@ -214,24 +242,35 @@ describeLive('R3 stream under node faults (live, tooling.md §4)', () => {
     let counts = await countsPerNode();
     const completeNodes = () => cluster.nodeNames.filter((node) => counts[node] === published);
     // The third replica may trail the quorum for a moment after the last ack: bounded wait.
-    await waitFor('a quorum of replicas holding every acked message', async () => {
-      counts = await countsPerNode();
-      return completeNodes().length >= 2 ? true : undefined;
-    }, 15_000).catch(() => undefined);
+    await waitFor(
+      'a quorum of replicas holding every acked message',
+      async () => {
+        counts = await countsPerNode();
+        return completeNodes().length >= 2 ? true : undefined;
+      },
+      15_000,
+    ).catch(() => undefined);
     const complete = completeNodes();
     const overfull = cluster.nodeNames.filter((node) => (counts[node] ?? 0) > published);
-    expect({ counts, quorumComplete: complete.length >= 2, overfull }).toEqual({ counts, quorumComplete: true, overfull: [] });
+    expect({ counts, quorumComplete: complete.length >= 2, overfull }).toEqual({
+      counts,
+      quorumComplete: true,
+      overfull: [],
+    });
     const lagging = cluster.nodeNames.filter((node) => counts[node] !== published);
     for (let attempt = 0; attempt < 5 && lagging.includes(await streamLeader()); attempt++) {
       // A lagging replica that leads would answer the read with its own, short store: hand over.
-      await nc.request(`$JS.API.STREAM.LEADER.STEPDOWN.${config.name}`, undefined, { timeout: 5000 }).catch(() => undefined);
+      await nc
+        .request(`$JS.API.STREAM.LEADER.STEPDOWN.${config.name}`, undefined, { timeout: 5000 })
+        .catch(() => undefined);
       await sleep(1000);
     }
     const leader = await streamLeader();
     expect({ leader, complete: complete.includes(leader) }).toEqual({ leader, complete: true });
     if (stalls.length > 0) {
-      // eslint-disable-next-line no-console
-      console.warn(`faults: ${stalls.length} replica catch-up stall(s) this run, reported not failed: ${stalls.join('; ')}`);
+      console.warn(
+        `faults: ${stalls.length} replica catch-up stall(s) this run, reported not failed: ${stalls.join('; ')}`,
+      );
     }
 
     // Read everything back with an ordered consumer, fetch() batches, bounded rounds.
@@ -239,7 +278,10 @@ describeLive('R3 stream under node faults (live, tooling.md §4)', () => {
     const stored = new Map<string, number>();
     let duplicates = 0;
     for (let round = 0; round < 20 && stored.size + duplicates < published; round++) {
-      const batch = await reader.fetch({ max_messages: Math.min(1000, published - stored.size - duplicates), expires: 2000 });
+      const batch = await reader.fetch({
+        max_messages: Math.min(1000, published - stored.size - duplicates),
+        expires: 2000,
+      });
       for await (const m of batch) {
         const id = m.headers?.get('Nats-Msg-Id') ?? `(no id, seq ${m.seq})`;
         if (stored.has(id)) duplicates++;
@@ -248,7 +290,11 @@ describeLive('R3 stream under node faults (live, tooling.md §4)', () => {
     }
     const ackedButMissing = [...ledger.acked.keys()].filter((id) => !stored.has(id));
     const storedNeverAcked = [...stored.keys()].filter((id) => !ledger.acked.has(id));
-    expect({ ackedButMissing, duplicates, storedNeverAcked }).toEqual({ ackedButMissing: [], duplicates: 0, storedNeverAcked: [] });
+    expect({ ackedButMissing, duplicates, storedNeverAcked }).toEqual({
+      ackedButMissing: [],
+      duplicates: 0,
+      storedNeverAcked: [],
+    });
     // The sequence each publisher was told is the one the message has.
     const wrongSeq = [...ledger.acked].filter(([id, seq]) => stored.get(id) !== seq);
     expect(wrongSeq).toEqual([]);

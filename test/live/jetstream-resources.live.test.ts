@@ -1,7 +1,7 @@
 // Issue #3 part 2: the Streams and Consumers we ship, created on a real 3-node JetStream cluster
 // the way NACK (control-loop) would create them, then read back from the server.
 import type { ConsumerConfig, JetStreamManager, NatsConnection } from 'nats';
-import { goDurationToNanos } from '../../lib/go-duration';
+import { goDurationToNanos } from '../../lib/config/go-duration';
 import { consumerSpecToApiRequest, streamSpecToApiConfig } from '../support/nack-jetstream-api';
 import { EnvManifests, loadEnvironments, SPEC_CONSUMERS, SPEC_REPLICAS, SPEC_STREAMS } from '../support/dist-manifests';
 import {
@@ -45,7 +45,11 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
   test('dist/ has environments with Streams and Consumers to check', () => {
     expect(environments.length).toBeGreaterThan(0);
     for (const env of environments) {
-      expect({ env: env.env, streams: env.streams.length > 0, consumers: env.consumers.length > 0 }).toEqual({ env: env.env, streams: true, consumers: true });
+      expect({ env: env.env, streams: env.streams.length > 0, consumers: env.consumers.length > 0 }).toEqual({
+        env: env.env,
+        streams: true,
+        consumers: true,
+      });
     }
   });
 
@@ -67,12 +71,19 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
 
       // Streams of different environments share subjects, so each environment gets a clean slate.
       afterAll(async () => {
-        await deleteStreams(jsm, env.streams.map((s) => s.spec.name));
+        await deleteStreams(
+          jsm,
+          env.streams.map((s) => s.spec.name),
+        );
       });
 
       test('the spec topology is there: every spec stream and consumer, with its subjects and filter', () => {
-        expect(env.streams.map((s) => s.spec.name).sort()).toEqual(expect.arrayContaining(SPEC_STREAMS.map((s) => s.name)));
-        expect(env.consumers.map((c) => c.spec.durableName).sort()).toEqual(expect.arrayContaining(SPEC_CONSUMERS.map((c) => c.durable)));
+        expect(env.streams.map((s) => s.spec.name).sort()).toEqual(
+          expect.arrayContaining(SPEC_STREAMS.map((s) => s.name)),
+        );
+        expect(env.consumers.map((c) => c.spec.durableName).sort()).toEqual(
+          expect.arrayContaining(SPEC_CONSUMERS.map((c) => c.durable)),
+        );
       });
 
       for (const stream of env.streams) {
@@ -88,7 +99,8 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
           expect(cfg.retention).toBe(spec.retention ?? 'limits');
           expect(cfg.storage).toBe(spec.storage);
           expect(cfg.max_bytes).toBe(spec.maxBytes);
-          if (spec.maxAge && goDurationToNanos(spec.maxAge) > 0) expect(cfg.max_age).toBe(goDurationToNanos(spec.maxAge));
+          if (spec.maxAge && goDurationToNanos(spec.maxAge) > 0)
+            expect(cfg.max_age).toBe(goDurationToNanos(spec.maxAge));
           expect(cfg.num_replicas).toBe(spec.replicas ?? 1);
           // The replicas really exist: a leader plus R-1 peers (tooling.md §1).
           expect(info.cluster?.leader).toMatch(/^n\d$/);
@@ -104,43 +116,49 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
           }
         });
 
-        test(`Stream ${spec.name}: its subjects are exclusive, a second stream on them is rejected (10065)`, async () => {
-          const copy = { ...streamSpecToApiConfig(spec), name: `${spec.name}-copy` };
-          const err = await apiErrorOf(createStream(nc, copy));
-          expect(err.err_code).toBe(10065);
-          expect(err.description).toMatch(/subjects overlap with an existing stream/);
-        });
+        test(
+          `Stream ${spec.name}: its subjects are exclusive, a second stream on them is ` + `rejected (10065)`,
+          async () => {
+            const copy = { ...streamSpecToApiConfig(spec), name: `${spec.name}-copy` };
+            const err = await apiErrorOf(createStream(nc, copy));
+            expect(err.err_code).toBe(10065);
+            expect(err.description).toMatch(/subjects overlap with an existing stream/);
+          },
+        );
       }
 
       for (const consumer of env.consumers) {
         const spec = consumer.spec;
-        test(`Consumer ${spec.streamName}/${spec.durableName}: the server stores what the manifest intends`, async () => {
-          const { config: sent } = consumerSpecToApiRequest(spec);
-          const info = await jsm.consumers.info(spec.streamName, spec.durableName);
-          const cfg = info.config as unknown as Record<string, unknown>;
-          expect(cfg).toMatchObject(fieldsKnownToServer(sent, natsServerAtLeast));
-          expect(cfg.durable_name).toBe(spec.durableName);
-          expect(cfg.ack_policy).toBe(spec.ackPolicy);
-          expect(cfg.ack_wait).toBe(goDurationToNanos(spec.ackWait!));
-          if (spec.maxDeliver) expect(cfg.max_deliver).toBe(spec.maxDeliver);
-          const filters = spec.filterSubjects ?? (spec.filterSubject ? [spec.filterSubject] : []);
-          if (filters.length === 1) expect(cfg.filter_subject).toBe(filters[0]);
-          if (spec.maxRequestBatch) expect(cfg.max_batch).toBe(spec.maxRequestBatch);
-          // num_replicas 0 = inherit: the consumer has as many peers as its stream (tooling.md §2).
-          const streamReplicas = env.streams.find((s) => s.spec.name === spec.streamName)?.spec.replicas ?? 1;
-          expect(info.cluster?.replicas ?? []).toHaveLength((spec.replicas || streamReplicas) - 1);
+        test(
+          `Consumer ${spec.streamName}/${spec.durableName}: the server stores what the ` + `manifest intends`,
+          async () => {
+            const { config: sent } = consumerSpecToApiRequest(spec);
+            const info = await jsm.consumers.info(spec.streamName, spec.durableName);
+            const cfg = info.config as unknown as Record<string, unknown>;
+            expect(cfg).toMatchObject(fieldsKnownToServer(sent, natsServerAtLeast));
+            expect(cfg.durable_name).toBe(spec.durableName);
+            expect(cfg.ack_policy).toBe(spec.ackPolicy);
+            expect(cfg.ack_wait).toBe(goDurationToNanos(spec.ackWait!));
+            if (spec.maxDeliver) expect(cfg.max_deliver).toBe(spec.maxDeliver);
+            const filters = spec.filterSubjects ?? (spec.filterSubject ? [spec.filterSubject] : []);
+            if (filters.length === 1) expect(cfg.filter_subject).toBe(filters[0]);
+            if (spec.maxRequestBatch) expect(cfg.max_batch).toBe(spec.maxRequestBatch);
+            // num_replicas 0 = inherit: the consumer has as many peers as its stream (tooling.md §2).
+            const streamReplicas = env.streams.find((s) => s.spec.name === spec.streamName)?.spec.replicas ?? 1;
+            expect(info.cluster?.replicas ?? []).toHaveLength((spec.replicas || streamReplicas) - 1);
 
-          const expected = SPEC_CONSUMERS.find((c) => c.durable === spec.durableName);
-          if (expected) {
-            expect(info.stream_name).toBe(expected.stream);
-            expect(cfg.filter_subject).toBe(expected.filter);
-            expect(cfg.ack_policy).toBe('explicit');
-            expect(cfg.max_deliver).toBe(expected.maxDeliver);
-            expect(cfg.ack_wait).toBe(expected.ackWaitNs);
-            if ('maxBatch' in expected) expect(cfg.max_batch).toBe(expected.maxBatch);
-            expect(cfg.deliver_subject).toBeUndefined(); // spec: pull consumers
-          }
-        });
+            const expected = SPEC_CONSUMERS.find((c) => c.durable === spec.durableName);
+            if (expected) {
+              expect(info.stream_name).toBe(expected.stream);
+              expect(cfg.filter_subject).toBe(expected.filter);
+              expect(cfg.ack_policy).toBe('explicit');
+              expect(cfg.max_deliver).toBe(expected.maxDeliver);
+              expect(cfg.ack_wait).toBe(expected.ackWaitNs);
+              if ('maxBatch' in expected) expect(cfg.max_batch).toBe(expected.maxBatch);
+              expect(cfg.deliver_subject).toBeUndefined(); // spec: pull consumers
+            }
+          },
+        );
       }
     });
   }
@@ -157,11 +175,21 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
       return (await createStream(nc, cfg)) as { config: Record<string, unknown> };
     };
 
-    test('a narrower stream inside another stream\'s wildcard is rejected too (10065): subjects must not overlap', async () => {
-      await add(streamSpecToApiConfig({ name: 'fact-wide', subjects: ['fact.>'], storage: 'file', maxAge: '1h' }) as unknown as Record<string, unknown>);
-      const err = await apiErrorOf(add({ name: 'fact-narrow', subjects: ['fact.model.>'], storage: 'file' }));
-      expect(err).toMatchObject({ err_code: 10065 });
-    });
+    test(
+      "a narrower stream inside another stream's wildcard is rejected too (10065): " + 'subjects must not overlap',
+      async () => {
+        await add(
+          streamSpecToApiConfig({
+            name: 'fact-wide',
+            subjects: ['fact.>'],
+            storage: 'file',
+            maxAge: '1h',
+          }) as unknown as Record<string, unknown>,
+        );
+        const err = await apiErrorOf(add({ name: 'fact-narrow', subjects: ['fact.model.>'], storage: 'file' }));
+        expect(err).toMatchObject({ err_code: 10065 });
+      },
+    );
 
     test('max_age is nanoseconds: a value meant as 7 days in ms is accepted silently as 0.6 s', async () => {
       const info = await add({ name: 'fact-ms', subjects: ['factms.>'], storage: 'file', max_age: 604_800_000 });
@@ -175,48 +203,73 @@ describeLive('NACK Streams and Consumers from dist/ on a live 3-node JetStream c
       expect(err.description).toMatch(/no suitable peers for placement/);
     });
 
-    test('max_bytes beyond a node\'s max_file_store is rejected (10005): the file store must cover every stream', async () => {
-      // One GiB more than each node's max_file_store (from the chart-rendered config the cluster runs).
-      const maxBytes = cluster.capacity.maxFileStoreBytes + GiB;
-      const err = await apiErrorOf(add({ name: 'fact-big', subjects: ['factbig.>'], storage: 'file', num_replicas: 3, max_bytes: maxBytes }));
-      expect(err.err_code).toBe(10005);
-      expect(err.description).toMatch(/insufficient storage/);
-    });
+    test(
+      "max_bytes beyond a node's max_file_store is rejected (10005): the file store " + 'must cover every stream',
+      async () => {
+        // One GiB more than each node's max_file_store (from the chart-rendered config the cluster runs).
+        const maxBytes = cluster.capacity.maxFileStoreBytes + GiB;
+        const err = await apiErrorOf(
+          add({ name: 'fact-big', subjects: ['factbig.>'], storage: 'file', num_replicas: 3, max_bytes: maxBytes }),
+        );
+        expect(err.err_code).toBe(10005);
+        expect(err.description).toMatch(/insufficient storage/);
+      },
+    );
 
-    test('a Stream CR without maxAge or storage becomes a 1-year, memory stream (CL create + CRD defaults), which the chart config refuses', async () => {
-      const cfg = streamSpecToApiConfig({ name: 'fact-defaults', subjects: ['factdef.>'] });
-      expect(cfg.max_age).toBe(31_536_000_000_000_000);
-      expect(cfg.storage).toBe('memory');
-      // Our values disable the chart's memory store when no stream uses memory, and the chart then renders
-      // max_memory_store: 0 (nats-2.14.2 files/config/jetstream.yaml:8), which nats-server takes as "none"
-      // (server/opts.go: maxMemSet): a Stream CR that forgets `storage: file` is refused, not silently kept in RAM.
-      expect(cluster.capacity.maxMemoryStoreBytes).toBe(0);
-      const err = await apiErrorOf(add(cfg as unknown as Record<string, unknown>));
-      expect(err.description).toMatch(/insufficient memory resources/);
-    });
+    test(
+      'a Stream CR without maxAge or storage becomes a 1-year, memory stream (CL ' +
+        'create + CRD defaults), which the chart config refuses',
+      async () => {
+        const cfg = streamSpecToApiConfig({ name: 'fact-defaults', subjects: ['factdef.>'] });
+        expect(cfg.max_age).toBe(31_536_000_000_000_000);
+        expect(cfg.storage).toBe('memory');
+        // Our values disable the chart's memory store when no stream uses memory, and the chart then renders
+        // max_memory_store: 0 (nats-2.14.2 files/config/jetstream.yaml:8), which nats-server takes as "none"
+        // (server/opts.go: maxMemSet): a Stream CR that forgets `storage: file` is refused, not silently kept in RAM.
+        expect(cluster.capacity.maxMemoryStoreBytes).toBe(0);
+        const err = await apiErrorOf(add(cfg as unknown as Record<string, unknown>));
+        expect(err.description).toMatch(/insufficient memory resources/);
+      },
+    );
 
     test('a Stream CR with maxAge "0s" has no age limit: NACK sends 0 (stream_controller.go:359-365)', async () => {
-      const cfg = streamSpecToApiConfig({ name: 'fact-unlimited', subjects: ['factunl.>'], storage: 'file', maxAge: '0s' });
+      const cfg = streamSpecToApiConfig({
+        name: 'fact-unlimited',
+        subjects: ['factunl.>'],
+        storage: 'file',
+        maxAge: '0s',
+      });
       const info = await add(cfg as unknown as Record<string, unknown>);
       expect(info.config.max_age).toBe(0);
     });
 
     test('a Consumer CR without ackWait gets ack_wait 1 ns on the server (CRD default, nats-io/nack#136)', async () => {
-      const request = consumerSpecToApiRequest({ durableName: 'fact-no-ackwait', streamName: 'fact-wide', ackPolicy: 'explicit' });
+      const request = consumerSpecToApiRequest({
+        durableName: 'fact-no-ackwait',
+        streamName: 'fact-wide',
+        ackPolicy: 'explicit',
+      });
       await createConsumer(nc, request);
       const { stream } = request;
       const info = await jsm.consumers.info(stream, 'fact-no-ackwait');
       expect(info.config.ack_wait).toBe(1);
     });
 
-    test('a consumer filter outside its stream\'s subjects: 10093 on 2.9, accepted (matching nothing) from 2.10', async () => {
-      const request = jsm.consumers.add('fact-wide', { durable_name: 'fact-bad-filter', ack_policy: 'explicit', filter_subject: 'elsewhere.>' } as Partial<ConsumerConfig>);
-      if (!natsServerAtLeast(2, 10)) {
-        const err = await apiErrorOf(request);
-        expect(err.err_code).toBe(10093);
-      } else {
-        await expect(request).resolves.toBeDefined();
-      }
-    });
+    test(
+      "a consumer filter outside its stream's subjects: 10093 on 2.9, accepted " + '(matching nothing) from 2.10',
+      async () => {
+        const request = jsm.consumers.add('fact-wide', {
+          durable_name: 'fact-bad-filter',
+          ack_policy: 'explicit',
+          filter_subject: 'elsewhere.>',
+        } as Partial<ConsumerConfig>);
+        if (!natsServerAtLeast(2, 10)) {
+          const err = await apiErrorOf(request);
+          expect(err.err_code).toBe(10093);
+        } else {
+          await expect(request).resolves.toBeDefined();
+        }
+      },
+    );
   });
 });

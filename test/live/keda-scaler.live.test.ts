@@ -7,9 +7,9 @@
 // to the chart's host names (`nats-0.nats-headless.<ns>.svc.cluster.local:8222`) are answered by the
 // loopback servers. The advertised-URL branch runs on a second, small cluster at the end.
 import { AckPolicy, JetStreamClient, JetStreamManager, JsMsg, NatsConnection, StringCodec } from 'nats';
-import { ALL_EVENT_SUBJECTS, sampleEvent } from '../../lib/event-schemas';
+import { ALL_EVENT_SUBJECTS, sampleEvent } from '../support/event-schemas';
 import { consumerSpecToApiRequest } from '../support/nack-jetstream-api';
-import { subjectIsSubsetOf } from '../../lib/subjects';
+import { subjectIsSubsetOf } from '../../lib/config/subjects';
 import {
   advertisedOptions,
   ChartNames,
@@ -20,7 +20,13 @@ import {
   kedaUrlFetch,
 } from '../support/chart-like-cluster';
 import { EnvManifests, K8sObject, loadEnvironments, ScaledObjectSpec } from '../support/dist-manifests';
-import { applyEnvironment, deleteStreams, LIVE_CLUSTER_CAPACITY, LIVE_CLUSTER_OPTIONS, whyEnvironmentDoesNotFit } from '../support/jetstream-apply';
+import {
+  applyEnvironment,
+  deleteStreams,
+  LIVE_CLUSTER_CAPACITY,
+  LIVE_CLUSTER_OPTIONS,
+  whyEnvironmentDoesNotFit,
+} from '../support/jetstream-apply';
 import {
   desiredReplicas,
   findConsumer,
@@ -37,7 +43,9 @@ import { NatsCluster, natsServerAtLeast, skipUnlessNatsServer, waitFor } from '.
 jest.setTimeout(60_000);
 
 const describeLive = skipUnlessNatsServer();
-const environments: EnvManifests[] = loadEnvironments().filter((env) => !whyEnvironmentDoesNotFit(env, LIVE_CLUSTER_CAPACITY));
+const environments: EnvManifests[] = loadEnvironments().filter(
+  (env) => !whyEnvironmentDoesNotFit(env, LIVE_CLUSTER_CAPACITY),
+);
 /** Keep every phase cheap: never publish more than this many messages for one trigger. */
 const MAX_MESSAGES_PER_PHASE = 20_000;
 const sc = StringCodec();
@@ -49,7 +57,9 @@ interface JetStreamTrigger {
 
 function jetStreamTriggers(env: EnvManifests): JetStreamTrigger[] {
   return env.scaledObjects.flatMap((so) =>
-    so.spec.triggers.filter((t) => t.type === 'nats-jetstream').map((t) => ({ scaledObject: so, metadata: t.metadata })),
+    so.spec.triggers
+      .filter((t) => t.type === 'nats-jetstream')
+      .map((t) => ({ scaledObject: so, metadata: t.metadata })),
   );
 }
 
@@ -104,7 +114,10 @@ describeLive('KEDA nats-jetstream triggers from dist/ on a 3-node cluster starte
     `http://${node}.${meta.natsServerMonitoringEndpoint}/${jszQuery(meta.accountID)}`;
   const metaFor = (names: ChartNames, stream: string, consumer: string) =>
     parseScalerMetadata({
-      natsServerMonitoringEndpoint: `${headlessServiceHost(names)}:8222`, account: '$G', stream, consumer,
+      natsServerMonitoringEndpoint: `${headlessServiceHost(names)}:8222`,
+      account: '$G',
+      stream,
+      consumer,
     });
 
   beforeAll(async () => {
@@ -125,12 +138,14 @@ describeLive('KEDA nats-jetstream triggers from dist/ on a 3-node cluster starte
     expect(environments.flatMap(jetStreamTriggers).length).toBeGreaterThan(0);
   });
 
-  test('servers answer as the chart\'s: no connect_urls; cluster.urls = chart route hosts (label = name)', async () => {
+  test("servers answer as the chart's: no connect_urls; cluster.urls = chart route hosts (label = name)", async () => {
     type Varz = { server_name: string; connect_urls?: string[]; cluster: { urls: string[] } };
     for (const node of cluster.nodeNames.slice(1)) {
       const varz = await cluster.monitor<Varz>(node, 'varz');
       expect({ node, connectUrls: varz.connect_urls, urls: varz.cluster.urls }).toEqual({
-        node, connectUrls: undefined, urls: cluster.nodeNames.map((pod) => `${pod}.nats-headless:6222`),
+        node,
+        connectUrls: undefined,
+        urls: cluster.nodeNames.map((pod) => `${pod}.nats-headless:6222`),
       });
       expect(varz.server_name).toBe(node);
     }
@@ -146,7 +161,10 @@ describeLive('KEDA nats-jetstream triggers from dist/ on a 3-node cluster starte
       });
 
       afterAll(async () => {
-        await deleteStreams(jsm, env.streams.map((s) => s.spec.name));
+        await deleteStreams(
+          jsm,
+          env.streams.map((s) => s.spec.name),
+        );
       });
 
       for (const { scaledObject, metadata } of triggers) {
@@ -159,122 +177,157 @@ describeLive('KEDA nats-jetstream triggers from dist/ on a 3-node cluster starte
           expect(meta.natsServerMonitoringEndpoint).toBe(`${headlessServiceHost(names)}:8222`);
           expect(meta.lagThreshold).toBeGreaterThan(0);
           const consumer = env.consumers.find((c) => c.spec.durableName === meta.consumer);
-          expect({ consumer: meta.consumer, stream: consumer?.spec.streamName }).toEqual({ consumer: meta.consumer, stream: meta.stream });
+          expect({ consumer: meta.consumer, stream: consumer?.spec.streamName }).toEqual({
+            consumer: meta.consumer,
+            stream: meta.stream,
+          });
         });
 
-        test(`${name}: lag from the consumer leader drives ceil(lag / lagThreshold) replicas, then back to min`, async () => {
-          const meta = parseScalerMetadata(metadata);
-          const bounds = { minReplicaCount: scaledObject.spec.minReplicaCount, maxReplicaCount: scaledObject.spec.maxReplicaCount };
-          const min = bounds.minReplicaCount ?? 0;
-          const max = bounds.maxReplicaCount ?? 100;
-          const consumerSpec = env.consumers.find((c) => c.spec.durableName === meta.consumer)!.spec;
-          const { config } = consumerSpecToApiRequest(consumerSpec);
-          const filters = config.filter_subjects ?? (config.filter_subject ? [config.filter_subject] : ['>']);
-          const streamSubjects = env.streams.find((s) => s.spec.name === meta.stream)!.spec.subjects ?? [];
-          const inStream = ALL_EVENT_SUBJECTS.filter((s) => streamSubjects.some((f) => subjectIsSubsetOf(s, f)));
-          const counted = inStream.find((s) => filters.some((f) => subjectIsSubsetOf(s, f)));
-          const ignored = inStream.find((s) => !filters.some((f) => subjectIsSubsetOf(s, f)));
-          expect(counted).toBeDefined();
+        test(
+          `${name}: lag from the consumer leader drives ceil(lag / lagThreshold) ` + `replicas, then back to min`,
+          async () => {
+            const meta = parseScalerMetadata(metadata);
+            const bounds = {
+              minReplicaCount: scaledObject.spec.minReplicaCount,
+              maxReplicaCount: scaledObject.spec.maxReplicaCount,
+            };
+            const min = bounds.minReplicaCount ?? 0;
+            const max = bounds.maxReplicaCount ?? 100;
+            const consumerSpec = env.consumers.find((c) => c.spec.durableName === meta.consumer)!.spec;
+            const { config } = consumerSpecToApiRequest(consumerSpec);
+            const filters = config.filter_subjects ?? (config.filter_subject ? [config.filter_subject] : ['>']);
+            const streamSubjects = env.streams.find((s) => s.spec.name === meta.stream)!.spec.subjects ?? [];
+            const inStream = ALL_EVENT_SUBJECTS.filter((s) => streamSubjects.some((f) => subjectIsSubsetOf(s, f)));
+            const counted = inStream.find((s) => filters.some((f) => subjectIsSubsetOf(s, f)));
+            const ignored = inStream.find((s) => !filters.some((f) => subjectIsSubsetOf(s, f)));
+            expect(counted).toBeDefined();
 
-          await jsm.streams.purge(meta.stream);
-          const leader = await cluster.waitForConsumerLeader(jsm, meta.stream, meta.consumer);
-          // The headless Service answered by a node that is NOT the consumer leader: discovery must find it.
-          const scaler = scalerFor(meta, names, endpointNodeFor(cluster, leader));
+            await jsm.streams.purge(meta.stream);
+            const leader = await cluster.waitForConsumerLeader(jsm, meta.stream, meta.consumer);
+            // The headless Service answered by a node that is NOT the consumer leader: discovery must find it.
+            const scaler = scalerFor(meta, names, endpointNodeFor(cluster, leader));
 
-          let seq = 1;
-          let pending = 0;
-          let ackPending = 0;
-          /** Reads until the scaler sees the expected lag (bounded), then checks the reading in full. */
-          const expectReading = async (what: string) => {
-            const expectedLag = pending + ackPending;
-            const reading = await waitFor<ScalerReading>(`${what}: lag ${expectedLag}`, async () => {
-              const r = await scaler.getMetricsAndActivity();
-              return r.lag === expectedLag ? r : undefined;
-            }, 10_000);
-            const info = await jsm.consumers.info(meta.stream, meta.consumer);
-            expect({ what, lag: reading.lag, api: info.num_pending + info.num_ack_pending, ackPending: info.num_ack_pending }).toEqual({
-              what,
-              lag: expectedLag,
-              api: expectedLag,
-              ackPending,
-            });
-            expect({ what, leader: reading.leader, readFrom: reading.readFrom, clusterSize: reading.clusterSize }).toEqual({
-              what,
-              leader: info.cluster?.leader,
-              readFrom: nodeJszUrl(info.cluster!.leader!, meta),
-              clusterSize: cluster.size,
-            });
-            expect(reading.active).toBe(expectedLag > meta.activationLagThreshold);
-            return reading;
-          };
-          const expectReplicas = (reading: ScalerReading, replicas: number) => {
-            expect({ lag: reading.lag, replicas: desiredReplicas(reading, meta.lagThreshold, bounds) }).toEqual({ lag: reading.lag, replicas });
-          };
+            let seq = 1;
+            let pending = 0;
+            let ackPending = 0;
+            /** Reads until the scaler sees the expected lag (bounded), then checks the reading in full. */
+            const expectReading = async (what: string) => {
+              const expectedLag = pending + ackPending;
+              const reading = await waitFor<ScalerReading>(
+                `${what}: lag ${expectedLag}`,
+                async () => {
+                  const r = await scaler.getMetricsAndActivity();
+                  return r.lag === expectedLag ? r : undefined;
+                },
+                10_000,
+              );
+              const info = await jsm.consumers.info(meta.stream, meta.consumer);
+              expect({
+                what,
+                lag: reading.lag,
+                api: info.num_pending + info.num_ack_pending,
+                ackPending: info.num_ack_pending,
+              }).toEqual({
+                what,
+                lag: expectedLag,
+                api: expectedLag,
+                ackPending,
+              });
+              expect({
+                what,
+                leader: reading.leader,
+                readFrom: reading.readFrom,
+                clusterSize: reading.clusterSize,
+              }).toEqual({
+                what,
+                leader: info.cluster?.leader,
+                readFrom: nodeJszUrl(info.cluster!.leader!, meta),
+                clusterSize: cluster.size,
+              });
+              expect(reading.active).toBe(expectedLag > meta.activationLagThreshold);
+              return reading;
+            };
+            const expectReplicas = (reading: ScalerReading, replicas: number) => {
+              expect({ lag: reading.lag, replicas: desiredReplicas(reading, meta.lagThreshold, bounds) }).toEqual({
+                lag: reading.lag,
+                replicas,
+              });
+            };
 
-          // 0. Empty: inactive, the HPA holds minReplicaCount. The first poll discovers the leader
-          // through cluster.urls (no_advertise), as KEDA does against the chart.
-          const empty = await expectReading('empty');
-          expectReplicas(empty, min);
-          expect(empty.discovery).toBe('cluster-urls');
+            // 0. Empty: inactive, the HPA holds minReplicaCount. The first poll discovers the leader
+            // through cluster.urls (no_advertise), as KEDA does against the chart.
+            const empty = await expectReading('empty');
+            expectReplicas(empty, min);
+            expect(empty.discovery).toBe('cluster-urls');
 
-          // 1. A backlog worth `target` replicas (strictly above min when the bounds allow it).
-          const target = Math.min(max, Math.max(min + 1, 2));
-          const backlog = Math.min(MAX_MESSAGES_PER_PHASE, meta.lagThreshold * (target - 1) + 1);
-          await publishMany(js, counted!, backlog, seq);
-          seq += backlog;
-          pending += backlog;
-          if (ignored) {
-            // Same stream, outside the consumer's filter: must not count as this consumer's lag.
-            await publishMany(js, ignored, 7, seq);
-            seq += 7;
-          }
-          expectReplicas(await expectReading('backlog'), Math.min(max, Math.max(min, 1, Math.ceil(backlog / meta.lagThreshold))));
+            // 1. A backlog worth `target` replicas (strictly above min when the bounds allow it).
+            const target = Math.min(max, Math.max(min + 1, 2));
+            const backlog = Math.min(MAX_MESSAGES_PER_PHASE, meta.lagThreshold * (target - 1) + 1);
+            await publishMany(js, counted!, backlog, seq);
+            seq += backlog;
+            pending += backlog;
+            if (ignored) {
+              // Same stream, outside the consumer's filter: must not count as this consumer's lag.
+              await publishMany(js, ignored, 7, seq);
+              seq += 7;
+            }
+            expectReplicas(
+              await expectReading('backlog'),
+              Math.min(max, Math.max(min, 1, Math.ceil(backlog / meta.lagThreshold))),
+            );
 
-          // 2. Delivered but not acked still counts (keda#3787): pending moves to ack_pending, lag unchanged.
-          const inFlight = await fetchExactly(js, meta.stream, meta.consumer, Math.min(5, pending));
-          pending -= inFlight.length;
-          ackPending += inFlight.length;
-          await expectReading('in flight');
+            // 2. Delivered but not acked still counts (keda#3787): pending moves to ack_pending, lag unchanged.
+            const inFlight = await fetchExactly(js, meta.stream, meta.consumer, Math.min(5, pending));
+            pending -= inFlight.length;
+            ackPending += inFlight.length;
+            await expectReading('in flight');
 
-          // 3. Acked work leaves the lag.
-          await ackAll(inFlight);
-          ackPending = 0;
-          const firstAcked = await fetchExactly(js, meta.stream, meta.consumer, Math.min(meta.lagThreshold, pending));
-          await ackAll(firstAcked);
-          pending -= firstAcked.length;
-          const afterAck = await expectReading('after acks');
-          expectReplicas(afterAck, pending > meta.activationLagThreshold ? Math.min(max, Math.max(min, 1, Math.ceil(pending / meta.lagThreshold))) : min);
+            // 3. Acked work leaves the lag.
+            await ackAll(inFlight);
+            ackPending = 0;
+            const firstAcked = await fetchExactly(js, meta.stream, meta.consumer, Math.min(meta.lagThreshold, pending));
+            await ackAll(firstAcked);
+            pending -= firstAcked.length;
+            const afterAck = await expectReading('after acks');
+            expectReplicas(
+              afterAck,
+              pending > meta.activationLagThreshold
+                ? Math.min(max, Math.max(min, 1, Math.ceil(pending / meta.lagThreshold)))
+                : min,
+            );
 
-          // Why KEDA must ask the leader: followers' /jsz keep a stale num_pending (tooling.md §3,
-          // measured on 2.9.10 only, so asserted only there).
-          const consumerLeader = afterAck.leader;
-          const replicaNodes = (await jsm.consumers.info(meta.stream, meta.consumer)).cluster?.replicas?.map((r) => r.name) ?? [];
-          for (const follower of natsServerAtLeast(2, 10) ? [] : replicaNodes) {
-            const jsz = await cluster.monitor<JszResponse>(follower, jszQuery(meta.accountID));
-            const stale = findConsumer(jsz, meta);
-            expect(stale).toBeDefined();
-            // Higher than the truth: a KEDA reading a follower would scale out for work already done.
-            expect({ follower, leader: consumerLeader, staleHigh: stale!.num_pending! > pending }).toEqual({
-              follower,
-              leader: consumerLeader,
-              staleHigh: true,
-            });
-          }
+            // Why KEDA must ask the leader: followers' /jsz keep a stale num_pending (tooling.md §3,
+            // measured on 2.9.10 only, so asserted only there).
+            const consumerLeader = afterAck.leader;
+            const replicaNodes =
+              (await jsm.consumers.info(meta.stream, meta.consumer)).cluster?.replicas?.map((r) => r.name) ?? [];
+            for (const follower of natsServerAtLeast(2, 10) ? [] : replicaNodes) {
+              const jsz = await cluster.monitor<JszResponse>(follower, jszQuery(meta.accountID));
+              const stale = findConsumer(jsz, meta);
+              expect(stale).toBeDefined();
+              // Higher than the truth: a KEDA reading a follower would scale out for work already done.
+              expect({ follower, leader: consumerLeader, staleHigh: stale!.num_pending! > pending }).toEqual({
+                follower,
+                leader: consumerLeader,
+                staleHigh: true,
+              });
+            }
 
-          // 4. A backlog beyond maxReplicaCount is capped at max.
-          const overflow = meta.lagThreshold * max + 1 - pending;
-          if (overflow > 0 && overflow <= MAX_MESSAGES_PER_PHASE) {
-            await publishMany(js, counted!, overflow, seq);
-            seq += overflow;
-            pending += overflow;
-            expectReplicas(await expectReading('beyond max'), max);
-          }
+            // 4. A backlog beyond maxReplicaCount is capped at max.
+            const overflow = meta.lagThreshold * max + 1 - pending;
+            if (overflow > 0 && overflow <= MAX_MESSAGES_PER_PHASE) {
+              await publishMany(js, counted!, overflow, seq);
+              seq += overflow;
+              pending += overflow;
+              expectReplicas(await expectReading('beyond max'), max);
+            }
 
-          // 5. Everything consumed: lag 0, inactive, back to minReplicaCount.
-          await ackAll(await fetchExactly(js, meta.stream, meta.consumer, pending));
-          pending = 0;
-          expectReplicas(await expectReading('drained'), min);
-        });
+            // 5. Everything consumed: lag 0, inactive, back to minReplicaCount.
+            await ackAll(await fetchExactly(js, meta.stream, meta.consumer, pending));
+            pending = 0;
+            expectReplicas(await expectReading('drained'), min);
+          },
+        );
       }
     });
   }
@@ -337,7 +390,9 @@ describeLive('KEDA nats-jetstream triggers from dist/ on a 3-node cluster starte
       expect(moved.requests).toEqual([nodeJszUrl(leader, meta), endpointVarz, ...walkTo(newLeader)]);
       const info = await jsm.consumers.info(stream, consumer);
       expect(moved).toMatchObject({
-        lag: info.num_pending + info.num_ack_pending, leader: newLeader, readFrom: nodeJszUrl(newLeader, meta),
+        lag: info.num_pending + info.num_ack_pending,
+        leader: newLeader,
+        readFrom: nodeJszUrl(newLeader, meta),
       });
       expect(moved.lag).toBe(30);
       expect((await scaler.getMetricsAndActivity()).requests).toEqual([nodeJszUrl(newLeader, meta)]);
@@ -350,13 +405,14 @@ describeLive('KEDA nats-jetstream triggers from dist/ on a 3-node cluster starte
     const names: ChartNames = { namespace: 'overmind-prod' };
     const meta = metaFor(names, 'no-such-stream', 'no-such-consumer');
     const log: string[] = [];
-    await expect(scalerFor(meta, names, cluster.nodeNames[1], log).getMetricsAndActivity())
-      .rejects.toThrow(/leader node not found for consumer no-such-consumer/);
+    await expect(scalerFor(meta, names, cluster.nodeNames[1], log).getMetricsAndActivity()).rejects.toThrow(
+      /leader node not found for consumer no-such-consumer/,
+    );
     expect(log.slice(2)).toEqual(cluster.nodeNames.map((n) => nodeJszUrl(n, meta))); // every pod asked
   });
 });
 
-describeLive('KEDA\'s other branch: nodes that advertise client URLs (/varz connect_urls)', () => {
+describeLive("KEDA's other branch: nodes that advertise client URLs (/varz connect_urls)", () => {
   const names: ChartNames = { namespace: 'overmind-prod' };
   const stream = 'keda-advertised';
   const consumer = 'keda-advertised-worker';
@@ -375,7 +431,7 @@ describeLive('KEDA\'s other branch: nodes that advertise client URLs (/varz conn
 
   reportLiveChecks('test/live/keda-scaler.live.test.ts (advertised)');
 
-  test('each connect URL\'s host, endpoint port: /varz names the node, the leader\'s /jsz gives the lag', async () => {
+  test("each connect URL's host, endpoint port: /varz names the node, the leader's /jsz gives the lag", async () => {
     const jsm = await nc.jetstreamManager();
     const js = nc.jetstream();
     await jsm.streams.add({ name: stream, subjects: ['kedaadv.>'], num_replicas: 3 });
@@ -384,16 +440,23 @@ describeLive('KEDA\'s other branch: nodes that advertise client URLs (/varz conn
     const leader = await cluster.waitForConsumerLeader(jsm, stream, consumer);
     const endpointNode = cluster.nodeNames.find((n) => n !== leader)!;
     const meta = parseScalerMetadata({
-      natsServerMonitoringEndpoint: `${headlessServiceHost(names)}:8222`, account: '$G', stream, consumer,
+      natsServerMonitoringEndpoint: `${headlessServiceHost(names)}:8222`,
+      account: '$G',
+      stream,
+      consumer,
     });
     const hosts = chartHostMap(names, cluster.nodeNames, endpointNode);
     const newScaler = () => new KedaJetStreamScaler(meta, kedaUrlFetch(cluster, hosts));
     const scaler = newScaler();
     const leaderJsz = `http://${fakePodIp(cluster.nodeNames.indexOf(leader))}:8222/${jszQuery('$G')}`;
-    const first = await waitFor('the advertised branch to read lag 12 from the leader', async () => {
-      const r = await scaler.getMetricsAndActivity();
-      return r.lag === 12 ? r : undefined;
-    }, 10_000);
+    const first = await waitFor(
+      'the advertised branch to read lag 12 from the leader',
+      async () => {
+        const r = await scaler.getMetricsAndActivity();
+        return r.lag === 12 ? r : undefined;
+      },
+      10_000,
+    );
     expect(first).toMatchObject({ lag: 12, leader, readFrom: leaderJsz, clusterSize: 3 });
     const next = await scaler.getMetricsAndActivity();
     expect(next).toMatchObject({ lag: 12, leader, readFrom: leaderJsz, discovery: 'none' });

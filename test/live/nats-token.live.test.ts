@@ -2,13 +2,13 @@
 // parser the way a pod reads it: `nats-server -t -c <nats.conf the real chart renders for prod>`
 // (authorization.token: $NATS_TOKEN), with the token in NATS_TOKEN and SERVER_NAME set as the chart
 // sets it. The generator must never produce a refused token; tokens of the bad shape must be refused
-// (so the first test can fail); and our rule (lib/nats-token.ts) must agree with the server on each.
+// (so the first test can fail); and our rule (lib/config/nats-token.ts) must agree with the server on each.
 import { spawn, spawnSync } from 'child_process';
 import { randomBytes, randomInt } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { checkNatsToken, generateNatsToken, GENERATED_TOKEN_PATTERN } from '../../lib/nats-token';
+import { checkNatsToken, generateNatsToken, GENERATED_TOKEN_PATTERN } from '../../lib/config/nats-token';
 import { reportLiveChecks } from '../support/live-report';
 import { renderNatsChart } from '../support/nats-chart';
 import { findNatsServer, NatsCluster, skipUnlessNatsServer } from '../support/nats-cluster';
@@ -34,10 +34,17 @@ function serverVerdict(bin: string, confFile: string, token: string): Promise<Se
     const env = { NATS_TOKEN: token, SERVER_NAME: 'nats-0' };
     const child = spawn(bin, ['-t', '-c', confFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), CONFIG_TEST_TIMEOUT_MS);
-    child.once('error', (e) => { clearTimeout(timer); reject(e); });
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       if (signal) reject(new Error(`nats-server -t was killed (${signal}) after ${CONFIG_TEST_TIMEOUT_MS} ms`));
@@ -112,8 +119,19 @@ describeLive('client tokens through the real nats-server config parser, with the
       `123e4${hex.slice(5).replace(/^[0-9]*/, 'a')}`,
       '12345',
       '9'.repeat(64), // all digits, and too large for an integer
-      '12e', '3kb', '5Gi', '5GiB7', '42mb1', '1Ti', '8P0',
-      'true', 'OFF', 'yes', 'No', 'on', 'false',
+      '12e',
+      '3kb',
+      '5Gi',
+      '5GiB7',
+      '42mb1',
+      '1Ti',
+      '8P0',
+      'true',
+      'OFF',
+      'yes',
+      'No',
+      'on',
+      'false',
     ];
     const verdicts = await serverVerdicts(bin, confFile, bad);
     expect(verdicts.filter((v) => v.accepted).map((v) => v.token)).toEqual([]);
@@ -125,7 +143,20 @@ describeLive('client tokens through the real nats-server config parser, with the
     const hexTokens = Array.from({ length: 400 }, () => randomBytes(32).toString('hex'));
     // Each branch of the rule at least once, whatever the random draw.
     const branches = [
-      '0e1', '0e', '00eb', '1eba', '1eb9', '1ea', '9ib', 'e5', 'k', '7kx', '7KBI', '7KBIx', '3pi0', `1a${hex()}`,
+      '0e1',
+      '0e',
+      '00eb',
+      '1eba',
+      '1eb9',
+      '1ea',
+      '9ib',
+      'e5',
+      'k',
+      '7kx',
+      '7KBI',
+      '7KBIx',
+      '3pi0',
+      `1a${hex()}`,
     ];
     const tokens = [...hexTokens, ...branches, ...edgeTokens(200)];
     const verdicts = await serverVerdicts(bin, confFile, tokens);
@@ -136,9 +167,10 @@ describeLive('client tokens through the real nats-server config parser, with the
     const refusedHex = verdicts.slice(0, hexTokens.length).filter((v) => !v.accepted).length;
     // About 1 in 18 hex tokens crashes the server (the issue measured 34 of 600); 0 of 400 would be a 1e-10 draw.
     expect(refusedHex).toBeGreaterThan(0);
-    // eslint-disable-next-line no-console
-    console.log(`tokens: ${refusedHex} of ${hexTokens.length} random hex tokens refused by nats-server; ` +
-      `rule agreed on all ${tokens.length}`);
+    console.log(
+      `tokens: ${refusedHex} of ${hexTokens.length} random hex tokens refused by nats-server; ` +
+        `rule agreed on all ${tokens.length}`,
+    );
   });
 
   test('a server started from the chart config with a generated token accepts that token, no other', async () => {
@@ -148,8 +180,9 @@ describeLive('client tokens through the real nats-server config parser, with the
       const nc = await cluster.connect();
       await nc.flush();
       await nc.close();
-      await expect(cluster.connect({ token: token.slice(0, -1), reconnect: false, maxReconnectAttempts: 0 }))
-        .rejects.toThrow(/Authorization Violation/i);
+      await expect(
+        cluster.connect({ token: token.slice(0, -1), reconnect: false, maxReconnectAttempts: 0 }),
+      ).rejects.toThrow(/Authorization Violation/i);
     } finally {
       await cluster.stop();
     }

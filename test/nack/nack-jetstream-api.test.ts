@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as yaml from 'js-yaml';
 // The NACK request oracle (test/support/nack-jetstream-api.ts) against NACK v0.22.4 and jsm.go
-// v0.3.0, line by line, and Go duration parsing (lib/go-duration.ts) against Go's own vectors.
-import { goDurationToNanos, parseGoDuration } from '../../lib/go-duration';
-import { NACK_CONSUMER_CRD_DEFAULTS, NACK_STREAM_CRD_DEFAULTS } from '../../lib/nack-control-loop';
+// v0.3.0, line by line, and Go duration parsing (lib/config/go-duration.ts) against Go's own vectors.
+import { goDurationToNanos, parseGoDuration } from '../../lib/config/go-duration';
+import { NACK_CONSUMER_CRD_DEFAULTS, NACK_STREAM_CRD_DEFAULTS } from '../../tools/plan/nack-control-loop';
 import {
   consumerSpecToApiRequest,
   NACK_CONNECTION_FIELDS,
@@ -115,7 +115,7 @@ describe('streamSpecToApiConfig (NACK control-loop create)', () => {
     replicas: 3,
   } as const;
 
-  test('maps the spec to jsm.go\'s JSON keys, Go durations to nanoseconds, keeps jsm.go template limits', () => {
+  test("maps the spec to jsm.go's JSON keys, Go durations to nanoseconds, keeps jsm.go template limits", () => {
     expect(streamSpecToApiConfig(prodRouting)).toEqual({
       name: 'routing-decisions',
       description: 'Routing decisions',
@@ -163,7 +163,9 @@ describe('streamSpecToApiConfig (NACK control-loop create)', () => {
 
   test('placement: an empty one is not sent; a cluster and tags are (stream_controller.go:398-404)', () => {
     expect(streamSpecToApiConfig({ ...prodRouting, placement: {} })).not.toHaveProperty('placement');
-    expect(streamSpecToApiConfig({ ...prodRouting, placement: { cluster: 'east' } }).placement).toEqual({ cluster: 'east' });
+    expect(streamSpecToApiConfig({ ...prodRouting, placement: { cluster: 'east' } }).placement).toEqual({
+      cluster: 'east',
+    });
     // Listed tags, even none, create the placement object (an empty tags list is then omitted).
     expect(streamSpecToApiConfig({ ...prodRouting, placement: { tags: [] } }).placement).toEqual({});
   });
@@ -219,22 +221,34 @@ describe('streamSpecToApiConfig (NACK control-loop create)', () => {
   });
 
   test('fails when duplicateWindow is garbage', () => {
-    expect(() => streamSpecToApiConfig({ ...prodRouting, duplicateWindow: '2 minutes' })).toThrow(/spec\.duplicateWindow="2 minutes" is not a Go duration/);
+    expect(() => streamSpecToApiConfig({ ...prodRouting, duplicateWindow: '2 minutes' })).toThrow(
+      /spec\.duplicateWindow="2 minutes" is not a Go duration/,
+    );
   });
 
   test('fails when a field is not part of the CRD (the API server would prune it silently)', () => {
-    expect(() => streamSpecToApiConfig({ ...prodRouting, maxage: '168h' })).toThrow(/spec\.maxage is not a NACK v1beta2 field/);
+    expect(() => streamSpecToApiConfig({ ...prodRouting, maxage: '168h' })).toThrow(
+      /spec\.maxage is not a NACK v1beta2 field/,
+    );
   });
 
   test('fails when an unmodelled NACK field is set instead of mapping it wrongly', () => {
-    expect(() => streamSpecToApiConfig({ ...prodRouting, mirror: { name: 'x' } })).toThrow(/spec\.mirror=.* does not model/);
+    expect(() => streamSpecToApiConfig({ ...prodRouting, mirror: { name: 'x' } })).toThrow(
+      /spec\.mirror=.* does not model/,
+    );
     expect(() => streamSpecToApiConfig({ ...prodRouting, allowMsgTtl: false })).not.toThrow();
   });
 
   test('fails when enums or names are invalid', () => {
-    expect(() => streamSpecToApiConfig({ ...prodRouting, storage: 'disk' as never })).toThrow(/spec\.storage="disk" must be one of file, memory/);
-    expect(() => streamSpecToApiConfig({ ...prodRouting, name: 'bad.name' })).toThrow(/spec\.name must be non-empty without '\.'/);
-    expect(() => streamSpecToApiConfig({ ...prodRouting, maxBytes: 1.5 })).toThrow(/spec\.maxBytes=1\.5 must be an integer/);
+    expect(() => streamSpecToApiConfig({ ...prodRouting, storage: 'disk' as never })).toThrow(
+      /spec\.storage="disk" must be one of file, memory/,
+    );
+    expect(() => streamSpecToApiConfig({ ...prodRouting, name: 'bad.name' })).toThrow(
+      /spec\.name must be non-empty without '\.'/,
+    );
+    expect(() => streamSpecToApiConfig({ ...prodRouting, maxBytes: 1.5 })).toThrow(
+      /spec\.maxBytes=1\.5 must be an integer/,
+    );
   });
 });
 
@@ -274,10 +288,14 @@ describe('consumerSpecToApiRequest (NACK control-loop create)', () => {
     });
   });
 
-  test('ackWait "" is not sent, so jsm.go DefaultConsumer\'s 30s stays (consumers.go:36); "0s" is dropped by omitempty', () => {
-    expect(consumerSpecToApiRequest({ ...analytics, ackWait: '' }).config.ack_wait).toBe(30_000_000_000);
-    expect(consumerSpecToApiRequest({ ...analytics, ackWait: '0s' }).config).not.toHaveProperty('ack_wait');
-  });
+  test(
+    'ackWait "" is not sent, so jsm.go DefaultConsumer\'s 30s stays ' +
+      '(consumers.go:36); "0s" is dropped by omitempty',
+    () => {
+      expect(consumerSpecToApiRequest({ ...analytics, ackWait: '' }).config.ack_wait).toBe(30_000_000_000);
+      expect(consumerSpecToApiRequest({ ...analytics, ackWait: '0s' }).config).not.toHaveProperty('ack_wait');
+    },
+  );
 
   test('CRD defaults: ackPolicy none and ackWait 1ns when absent (nats-io/nack#136)', () => {
     const { config } = consumerSpecToApiRequest({ durableName: 'c', streamName: 's' });
@@ -288,10 +306,16 @@ describe('consumerSpecToApiRequest (NACK control-loop create)', () => {
   });
 
   test('filterSubjects with one element is sent as filter_subject (jsm.go), several as filter_subjects', () => {
-    expect(consumerSpecToApiRequest({ durableName: 'c', streamName: 's', filterSubjects: ['memory.consolidated'] }).config).toMatchObject({
+    expect(
+      consumerSpecToApiRequest({ durableName: 'c', streamName: 's', filterSubjects: ['memory.consolidated'] }).config,
+    ).toMatchObject({
       filter_subject: 'memory.consolidated',
     });
-    const multi = consumerSpecToApiRequest({ durableName: 'c', streamName: 's', filterSubjects: ['a.x', 'a.y'] }).config;
+    const multi = consumerSpecToApiRequest({
+      durableName: 'c',
+      streamName: 's',
+      filterSubjects: ['a.x', 'a.y'],
+    }).config;
     expect(multi.filter_subjects).toEqual(['a.x', 'a.y']);
     expect(multi).not.toHaveProperty('filter_subject');
   });
@@ -313,14 +337,23 @@ describe('consumerSpecToApiRequest (NACK control-loop create)', () => {
   test('byStartSequence -> by_start_sequence with opt_start_seq; start options travel only with their policy', () => {
     const seq = consumerSpecToApiRequest({ ...analytics, deliverPolicy: 'byStartSequence', optStartSeq: 42 }).config;
     expect(seq).toMatchObject({ deliver_policy: 'by_start_sequence', opt_start_seq: 42 });
-    const time = consumerSpecToApiRequest({ ...analytics, deliverPolicy: 'byStartTime', optStartTime: '2026-01-01T00:00:00Z' }).config;
+    const time = consumerSpecToApiRequest({
+      ...analytics,
+      deliverPolicy: 'byStartTime',
+      optStartTime: '2026-01-01T00:00:00Z',
+    }).config;
     expect(time).toMatchObject({ deliver_policy: 'by_start_time', opt_start_time: '2026-01-01T00:00:00Z' });
-    expect(consumerSpecToApiRequest({ ...analytics, deliverPolicy: 'all', optStartSeq: 42 }).config).not.toHaveProperty('opt_start_seq');
-    expect(consumerSpecToApiRequest({ ...analytics, deliverPolicy: 'byStartSequence' }).config).not.toHaveProperty('opt_start_seq');
+    expect(consumerSpecToApiRequest({ ...analytics, deliverPolicy: 'all', optStartSeq: 42 }).config).not.toHaveProperty(
+      'opt_start_seq',
+    );
+    expect(consumerSpecToApiRequest({ ...analytics, deliverPolicy: 'byStartSequence' }).config).not.toHaveProperty(
+      'opt_start_seq',
+    );
   });
 
   test('optStartTime is sent in UTC, as jsm.go StartAtTime stores t.UTC() and Go marshals it', () => {
-    const at = (optStartTime: string) => consumerSpecToApiRequest({ ...analytics, deliverPolicy: 'byStartTime', optStartTime }).config.opt_start_time;
+    const at = (optStartTime: string) =>
+      consumerSpecToApiRequest({ ...analytics, deliverPolicy: 'byStartTime', optStartTime }).config.opt_start_time;
     expect(at('2026-01-01T02:30:00+02:00')).toBe('2026-01-01T00:30:00Z');
     expect(at('2026-01-01T00:00:00.250000Z')).toBe('2026-01-01T00:00:00.25Z');
     expect(() => at('2026-01-01 00:00:00')).toThrow(/must be an RFC3339 time/);
@@ -372,29 +405,49 @@ describe('consumerSpecToApiRequest (NACK control-loop create)', () => {
   });
 
   test('fails when both filterSubject and filterSubjects are set (NACK refuses)', () => {
-    expect(() => consumerSpecToApiRequest({ ...analytics, filterSubjects: ['routing.>'] })).toThrow(/cannot set both 'filterSubject' and 'filterSubjects'/);
+    expect(() => consumerSpecToApiRequest({ ...analytics, filterSubjects: ['routing.>'] })).toThrow(
+      /cannot set both 'filterSubject' and 'filterSubjects'/,
+    );
   });
 
   test('fails when byStartTime has no optStartTime', () => {
-    expect(() => consumerSpecToApiRequest({ ...analytics, deliverPolicy: 'byStartTime' })).toThrow(/optStartTime must be an RFC3339 time/);
+    expect(() => consumerSpecToApiRequest({ ...analytics, deliverPolicy: 'byStartTime' })).toThrow(
+      /optStartTime must be an RFC3339 time/,
+    );
   });
 
   test('fails when names or enums are invalid', () => {
-    expect(() => consumerSpecToApiRequest({ ...analytics, durableName: 'api.consumer' })).toThrow(/spec\.durableName must be non-empty/);
-    expect(() => consumerSpecToApiRequest({ ...analytics, ackPolicy: 'manual' as never })).toThrow(/spec\.ackPolicy="manual" must be one of none, all, explicit/);
-    expect(() => consumerSpecToApiRequest({ ...analytics, streamName: '' })).toThrow(/spec\.streamName="" must name a stream/);
+    expect(() => consumerSpecToApiRequest({ ...analytics, durableName: 'api.consumer' })).toThrow(
+      /spec\.durableName must be non-empty/,
+    );
+    expect(() => consumerSpecToApiRequest({ ...analytics, ackPolicy: 'manual' as never })).toThrow(
+      /spec\.ackPolicy="manual" must be one of none, all, explicit/,
+    );
+    expect(() => consumerSpecToApiRequest({ ...analytics, streamName: '' })).toThrow(
+      /spec\.streamName="" must name a stream/,
+    );
   });
 
   test('fails when an unknown field or an unmodelled field (backoff) is set', () => {
-    expect(() => consumerSpecToApiRequest({ ...analytics, ackwait: '30s' })).toThrow(/spec\.ackwait is not a NACK v1beta2 field/);
-    expect(() => consumerSpecToApiRequest({ ...analytics, backoff: ['1s'] })).toThrow(/spec\.backoff=.* does not model/);
+    expect(() => consumerSpecToApiRequest({ ...analytics, ackwait: '30s' })).toThrow(
+      /spec\.ackwait is not a NACK v1beta2 field/,
+    );
+    expect(() => consumerSpecToApiRequest({ ...analytics, backoff: ['1s'] })).toThrow(
+      /spec\.backoff=.* does not model/,
+    );
   });
 });
 
 // The defaults and the field classification above are only right if they match the pinned CRD.
 describeWithShared(['crds/nack-crds.yaml'])('agreement with the pinned NACK CRD (shared/crds/nack-crds.yaml)', () => {
   const crds = yaml.loadAll(fs.readFileSync(requireSharedFile('crds/nack-crds.yaml'), 'utf8')) as Array<{
-    spec: { names: { kind: string }; versions: Array<{ name: string; schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, { default?: unknown }> } } } } }> };
+    spec: {
+      names: { kind: string };
+      versions: Array<{
+        name: string;
+        schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, { default?: unknown }> } } } };
+      }>;
+    };
   }>;
   const specProperties = (kind: string) => {
     const crd = crds.find((c) => c?.spec?.names?.kind === kind);
@@ -416,17 +469,20 @@ describeWithShared(['crds/nack-crds.yaml'])('agreement with the pinned NACK CRD 
   test.each([
     ['Stream', streamSpecToApiConfig, { name: 's', subjects: ['s.>'] }, UNMODELLED_STREAM_FIELDS],
     ['Consumer', consumerSpecToApiRequest, { durableName: 'c', streamName: 's' }, UNMODELLED_CONSUMER_FIELDS],
-  ] as const)('every %s CRD field is either mapped, a connection field or a known unmodelled field', (kind, map, base, unmodelled) => {
-    for (const field of Object.keys(specProperties(kind))) {
-      if (NACK_CONNECTION_FIELDS.includes(field) || field in unmodelled || field in base) continue;
-      // A mapped field must not be refused as unknown (its value may be refused, not its name).
-      let message = '';
-      try {
-        (map as (s: unknown) => unknown)({ ...base, [field]: undefined });
-      } catch (e) {
-        message = (e as Error).message;
+  ] as const)(
+    'every %s CRD field is either mapped, a connection field or a known unmodelled field',
+    (kind, map, base, unmodelled) => {
+      for (const field of Object.keys(specProperties(kind))) {
+        if (NACK_CONNECTION_FIELDS.includes(field) || field in unmodelled || field in base) continue;
+        // A mapped field must not be refused as unknown (its value may be refused, not its name).
+        let message = '';
+        try {
+          (map as (s: unknown) => unknown)({ ...base, [field]: undefined });
+        } catch (e) {
+          message = (e as Error).message;
+        }
+        expect({ field, message }).toEqual({ field, message: '' });
       }
-      expect({ field, message }).toEqual({ field, message: '' });
-    }
-  });
+    },
+  );
 });

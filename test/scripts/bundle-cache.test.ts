@@ -9,7 +9,18 @@ import * as os from 'os';
 import * as path from 'path';
 import { REPO_ROOT } from '../support/shared';
 
-const COPIED = ['scripts', 'lib', 'charts', 'config', 'imports', 'main.ts', 'tsconfig.json', 'package.json', 'package-lock.json'];
+const COPIED = [
+  'scripts',
+  'lib',
+  'tools',
+  'charts',
+  'config',
+  'imports',
+  'main.ts',
+  'tsconfig.json',
+  'package.json',
+  'package-lock.json',
+];
 const SCALED_OBJECT = path.join('dist', 'prod', 'manifests', '50-scaledobject-api-scaler-nats.yaml');
 
 describe('scripts/bundle.js caches', () => {
@@ -54,7 +65,7 @@ describe('scripts/bundle.js caches', () => {
     expect(synth()).toContain('lagThreshold: "20"');
   });
 
-  test('an edit that keeps the file\'s length and modification time still shows (no mtime keys)', () => {
+  test("an edit that keeps the file's length and modification time still shows (no mtime keys)", () => {
     setLagThreshold(20, 40, true);
     expect(synth()).toContain('lagThreshold: "40"');
   });
@@ -84,7 +95,8 @@ describe('scripts/bundle.js caches', () => {
 
   test('each code cache is named by a hash of its script and runtime, and old ones are removed', () => {
     synth();
-    const caches = () => fs.readdirSync(path.join(repo, 'build')).filter((f) => f.startsWith('main.js.') && f.endsWith('.v8-cache'));
+    const caches = () =>
+      fs.readdirSync(path.join(repo, 'build')).filter((f) => f.startsWith('main.js.') && f.endsWith('.v8-cache'));
     const before = caches();
     expect(before).toHaveLength(1);
     expect(before[0]).toMatch(/^main\.js\.[0-9a-f]{32}\.v8-cache$/);

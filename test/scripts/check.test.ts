@@ -8,7 +8,12 @@ import { ENVIRONMENTS } from '../../config';
 import { main } from '../../main';
 import { REPO_ROOT } from '../support/shared';
 
-const check = (dist: string) => spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'check.js'), '--dist', dist], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60000 });
+const check = (dist: string) =>
+  spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'check.js'), '--dist', dist], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 60000,
+  });
 
 describe('scripts/check.js', () => {
   let scratch: string;

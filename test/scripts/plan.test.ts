@@ -6,15 +6,23 @@ import * as os from 'os';
 import * as path from 'path';
 import { REPO_ROOT } from '../support/shared';
 
-const plan = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'plan.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60000 });
+const plan = (...args: string[]) =>
+  spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'plan.js'), ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 60000,
+  });
 
 describe('scripts/plan.js', () => {
   test('prints a Markdown plan against a git ref, and writes it to --out', () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'overmind-planjs-')), 'plan.md');
     try {
       const result = plan('--base', 'HEAD', '--out', out);
-      expect([0, 1]).toContain(result.status); // 1 only if HEAD..working tree holds an unacknowledged destructive change
-      expect(result.stdout).toMatch(/^## overmind-nats plan\n\nComparing `HEAD` \([0-9a-f]+\) with the working tree \(fresh synth\)\./);
+      // 1 only if HEAD..working tree holds an unacknowledged destructive change
+      expect([0, 1]).toContain(result.status);
+      expect(result.stdout).toMatch(
+        /^## overmind-nats plan\n\nComparing `HEAD` \([0-9a-f]+\) with the working tree \(fresh synth\)\./,
+      );
       expect(fs.readFileSync(out, 'utf8')).toBe(result.stdout);
     } finally {
       fs.rmSync(path.dirname(out), { recursive: true, force: true });

@@ -52,9 +52,10 @@ export function chartNoAdvertiseOptions(names: ChartNames, base: NatsClusterOpti
     nodes,
     nodeNames: pods,
     nodeConfig: (node: NatsNodeInfo, all: readonly NatsNodeInfo[]) => ({
-      routes: node.name === pods[0]
-        ? [...chartRoutes, ...all.filter((n) => n !== node).map((n) => `nats://127.0.0.1:${n.clusterPort}`)]
-        : chartRoutes,
+      routes:
+        node.name === pods[0]
+          ? [...chartRoutes, ...all.filter((n) => n !== node).map((n) => `nats://127.0.0.1:${n.clusterPort}`)]
+          : chartRoutes,
     }),
   };
 }

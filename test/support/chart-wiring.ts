@@ -6,7 +6,6 @@ import { DistObject } from './dist';
 import { ChartObject, RenderedNatsChart } from './nats-chart';
 import { NatsConfMap, natsSizeToBytes, parseChartNatsConf, RawValue } from './nats-conf';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyObject = ChartObject | DistObject;
 type Labels = Record<string, string>;
 
@@ -33,16 +32,19 @@ export function metricsServiceProblems(chart: RenderedNatsChart, emitted: Emitte
   if (Object.keys(selector).length === 0) problems.push(`${describeObject(service)} has an empty selector`);
   const sts = chart.statefulSet;
   if (!isSubset(selector, podLabels(sts))) {
-    problems.push(`${describeObject(service)} selector ${JSON.stringify(selector)} does not match the pods of ` +
-      `${describeObject(sts)} ${JSON.stringify(podLabels(sts))}`);
+    problems.push(
+      `${describeObject(service)} selector ${JSON.stringify(selector)} does not match the pods of ` +
+        `${describeObject(sts)} ${JSON.stringify(podLabels(sts))}`,
+    );
   }
   for (const workload of chart.objects.filter((o) => o !== sts && podLabels(o))) {
     if (isSubset(selector, podLabels(workload))) {
       problems.push(`${describeObject(service)} also selects the pods of ${describeObject(workload)}`);
     }
   }
-  const exposed = containersOf(sts).flatMap((c) => (c.ports ?? [])
-    .map((p: any) => ({ container: c.name, name: p.name, port: p.containerPort })));
+  const exposed = containersOf(sts).flatMap((c) =>
+    (c.ports ?? []).map((p: any) => ({ container: c.name, name: p.name, port: p.containerPort })),
+  );
   for (const port of service.spec.ports ?? []) {
     const target = exposed.find((p) => p.name === port.targetPort || p.port === port.targetPort);
     const where = `${describeObject(service)} port ${port.name} targets`;
@@ -61,9 +63,11 @@ export function metricsServiceProblems(chart: RenderedNatsChart, emitted: Emitte
 export function kedaEndpointProblems(chart: RenderedNatsChart, emitted: EmittedObjects): string[] {
   const problems: string[] = [];
   const sts = chart.statefulSet;
-  const triggers = emitted.scaledObjects.flatMap((so) => (so.spec.triggers ?? [])
-    .filter((t: any) => t.type === 'nats-jetstream')
-    .map((t: any) => ({ so, endpoint: String(t.metadata?.natsServerMonitoringEndpoint ?? '') })));
+  const triggers = emitted.scaledObjects.flatMap((so) =>
+    (so.spec.triggers ?? [])
+      .filter((t: any) => t.type === 'nats-jetstream')
+      .map((t: any) => ({ so, endpoint: String(t.metadata?.natsServerMonitoringEndpoint ?? '') })),
+  );
   for (const { so, endpoint } of triggers) {
     const where = `${describeObject(so)} natsServerMonitoringEndpoint "${endpoint}"`;
     const m = /^([^:]+):(\d+)$/.exec(endpoint);
@@ -72,15 +76,17 @@ export function kedaEndpointProblems(chart: RenderedNatsChart, emitted: EmittedO
       continue;
     }
     const [, host, port] = m;
-    const service = chart.objects
-      .find((o) => o.kind === 'Service' && `${o.metadata.name}.${o.metadata.namespace}.svc.cluster.local` === host);
+    const service = chart.objects.find(
+      (o) => o.kind === 'Service' && `${o.metadata.name}.${o.metadata.namespace}.svc.cluster.local` === host,
+    );
     if (!service) {
       problems.push(`${where}: no rendered Service is ${host}`);
       continue;
     }
     if (service.metadata.name !== sts.spec.serviceName) {
-      problems.push(`${where}: ${describeObject(service)} is not the StatefulSet's serviceName ` +
-        `"${sts.spec.serviceName}"`);
+      problems.push(
+        `${where}: ${describeObject(service)} is not the StatefulSet's serviceName ` + `"${sts.spec.serviceName}"`,
+      );
     }
     if (service.spec.clusterIP !== 'None') problems.push(`${where}: ${describeObject(service)} is not headless`);
     const servicePort = (service.spec.ports ?? []).find((p: any) => p.port === Number(port));
@@ -89,8 +95,9 @@ export function kedaEndpointProblems(chart: RenderedNatsChart, emitted: EmittedO
       continue;
     }
     if (servicePort.name !== 'monitor') {
-      problems.push(`${where}: port ${port} of ${describeObject(service)} is "${servicePort.name}", ` +
-        'not the monitor port');
+      problems.push(
+        `${where}: port ${port} of ${describeObject(service)} is "${servicePort.name}", ` + 'not the monitor port',
+      );
     }
     const nats = containersOf(sts).find((c) => c.name === 'nats');
     const target = servicePort.targetPort;
@@ -124,8 +131,10 @@ export function tokenProblems(chart: RenderedNatsChart, secret: { name: string; 
         if (!/token/i.test(env.name)) continue;
         const ref = env.valueFrom?.secretKeyRef;
         if (env.value !== undefined || !ref || ref.name !== secret.name || ref.key !== secret.key) {
-          problems.push(`${describeObject(workload)} container ${container.name} env ${env.name} is ` +
-            `${JSON.stringify(env.value ?? env.valueFrom)}, not secretKeyRef ${secret.name}/${secret.key}`);
+          problems.push(
+            `${describeObject(workload)} container ${container.name} env ${env.name} is ` +
+              `${JSON.stringify(env.value ?? env.valueFrom)}, not secretKeyRef ${secret.name}/${secret.key}`,
+          );
         } else if (container.name === 'nats') fromSecret++;
       }
     }
@@ -143,7 +152,7 @@ export function tokenProblems(chart: RenderedNatsChart, secret: { name: string; 
   return problems;
 }
 
-/** What lib/nats-helm-values.ts intends for each node's storage, in bytes. */
+/** What lib/constructs/nats/nats-helm-values.ts intends for each node's storage, in bytes. */
 export interface IntendedStorage {
   readonly pvcBytes: number;
   readonly maxFileStoreBytes: number;
@@ -155,7 +164,16 @@ export function quantityToBytes(quantity: string): number {
   const m = /^(\d+)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/.exec(String(quantity).trim());
   if (!m) throw new Error(`not a byte quantity: ${quantity}`);
   const factor: Record<string, number> = {
-    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    Pi: 2 ** 50,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
   };
   return Number(m[1]) * (m[2] ? factor[m[2]] : 1);
 }
@@ -203,12 +221,15 @@ export function exporterPrefix(chart: RenderedNatsChart): string | undefined {
  * Prometheus' own), which are not the exporter's.
  */
 export function exporterPrefixProblems(
-  chart: RenderedNatsChart, queried: readonly string[], recorded: ReadonlySet<string>,
+  chart: RenderedNatsChart,
+  queried: readonly string[],
+  recorded: ReadonlySet<string>,
 ): string[] {
   const prefix = exporterPrefix(chart);
   if (prefix === undefined) return ['the exporter container has no -prefix argument'];
   const fromExporter = queried.filter((m) => !recorded.has(m) && m !== 'up');
   if (fromExporter.length === 0) return ['no exporter metric is queried: nothing to check'];
-  return [...new Set(fromExporter.filter((m) => !m.startsWith(`${prefix}_`)))]
-    .map((m) => `${m} is queried, but the exporter runs with -prefix=${prefix}, so its metrics are ${prefix}_*`);
+  return [...new Set(fromExporter.filter((m) => !m.startsWith(`${prefix}_`)))].map(
+    (m) => `${m} is queried, but the exporter runs with -prefix=${prefix}, so its metrics are ${prefix}_*`,
+  );
 }

@@ -21,7 +21,12 @@ import { crdsDir } from './shared';
 import { cloneJson, createKubernetesAjv, OBJECT_META_SCHEMA, SchemaViolation, toViolations } from './schema-validation';
 
 /** The CRD files of crdsDir(), in the order they are searched. */
-export const CRD_FILES = ['nack-crds.yaml', 'keda-crds.yaml', 'prometheus-operator-crds.yaml', 'argocd-crds.yaml'] as const;
+export const CRD_FILES = [
+  'nack-crds.yaml',
+  'keda-crds.yaml',
+  'prometheus-operator-crds.yaml',
+  'argocd-crds.yaml',
+] as const;
 
 type JsonSchema = Record<string, any>;
 
@@ -42,8 +47,11 @@ export interface CrdVersion {
  * (maxReplicaCount defaults to 100; keda-prom-argo.md (a) "ScaledObject knobs").
  */
 export const KNOWN_CEL_RULES: Readonly<Record<string, (self: any) => boolean>> = {
-  '!has(self.minReplicaCount) || self.minReplicaCount <= (has(self.maxReplicaCount) ? self.maxReplicaCount : 100)': (self) =>
-    self.minReplicaCount === undefined || self.minReplicaCount <= (self.maxReplicaCount !== undefined ? self.maxReplicaCount : 100),
+  '!has(self.minReplicaCount) || self.minReplicaCount <= (has(self.maxReplicaCount) ? self.maxReplicaCount : 100)': (
+    self,
+  ) =>
+    self.minReplicaCount === undefined ||
+    self.minReplicaCount <= (self.maxReplicaCount !== undefined ? self.maxReplicaCount : 100),
 };
 
 /** Reads every CRD version of the CRD files. */
@@ -55,7 +63,14 @@ export function readCrdVersions(dir = crdsDir(), files: ReadonlyArray<string> = 
       for (const v of doc.spec.versions ?? []) {
         const schema = v.schema?.openAPIV3Schema;
         if (!schema) throw new Error(`${file}: ${doc.spec.names.kind} ${v.name} has no openAPIV3Schema`);
-        out.push({ group: doc.spec.group, version: v.name, kind: doc.spec.names.kind, served: v.served === true, file, openAPIV3Schema: schema });
+        out.push({
+          group: doc.spec.group,
+          version: v.name,
+          kind: doc.spec.names.kind,
+          served: v.served === true,
+          file,
+          openAPIV3Schema: schema,
+        });
       }
     }
   }
@@ -66,7 +81,10 @@ export function readCrdVersions(dir = crdsDir(), files: ReadonlyArray<string> = 
  * The CRD schema made strict (see the file comment). Returns a new schema; the input is untouched.
  * `root` adds the object-level rules: apiVersion/kind fixed to this version, metadata checked.
  */
-export function toStrictCrdSchema(openAPIV3Schema: JsonSchema, root?: { apiVersion: string; kind: string }): JsonSchema {
+export function toStrictCrdSchema(
+  openAPIV3Schema: JsonSchema,
+  root?: { apiVersion: string; kind: string },
+): JsonSchema {
   const schema = strictNode(cloneJson(openAPIV3Schema));
   if (root) {
     schema.type = 'object';
@@ -96,13 +114,19 @@ function strictNode(node: JsonSchema): JsonSchema {
   }
   if (node['x-kubernetes-embedded-resource'] === true && node.properties) {
     // An embedded object always has apiVersion/kind/metadata, whether or not its schema lists them.
-    node.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...node.properties };
+    node.properties = {
+      apiVersion: { type: 'string' },
+      kind: { type: 'string' },
+      metadata: { type: 'object' },
+      ...node.properties,
+    };
   }
   // anyOf/allOf/oneOf/not are left alone: in a structural schema their branches only restate
   // parts of the node (here: int-or-string's {type: integer}|{type: string}), so closing a branch
   // to its own few properties would reject valid objects.
   for (const key of ['items', 'additionalProperties']) {
-    if (node[key] && typeof node[key] === 'object') node[key] = Array.isArray(node[key]) ? node[key].map(strictNode) : strictNode(node[key]);
+    if (node[key] && typeof node[key] === 'object')
+      node[key] = Array.isArray(node[key]) ? node[key].map(strictNode) : strictNode(node[key]);
   }
   if (node.properties && typeof node.properties === 'object') {
     for (const name of Object.keys(node.properties)) node.properties[name] = strictNode(node.properties[name]);
@@ -119,15 +143,38 @@ function addCelKeyword(ajv: Ajv): void {
     keyword: 'x-kubernetes-validations',
     schemaType: 'array',
     errors: true,
-    validate: function celRules(rules: Array<{ rule: string; message?: string }>, data: unknown, _schema?: unknown, ctx?: { instancePath: string }) {
-      const errors: Array<{ keyword: string; instancePath: string; schemaPath: string; params: Record<string, unknown>; message: string }> = [];
+    validate: function celRules(
+      rules: Array<{ rule: string; message?: string }>,
+      data: unknown,
+      _schema?: unknown,
+      ctx?: { instancePath: string },
+    ) {
+      const errors: Array<{
+        keyword: string;
+        instancePath: string;
+        schemaPath: string;
+        params: Record<string, unknown>;
+        message: string;
+      }> = [];
       for (const { rule, message } of rules) {
         const check = KNOWN_CEL_RULES[rule];
         const instancePath = ctx?.instancePath ?? '';
         if (!check) {
-          errors.push({ keyword: 'x-kubernetes-validations', instancePath, schemaPath: '', params: { rule }, message: `CEL rule not evaluated by these tests, add it to KNOWN_CEL_RULES: ${rule}` });
+          errors.push({
+            keyword: 'x-kubernetes-validations',
+            instancePath,
+            schemaPath: '',
+            params: { rule },
+            message: `CEL rule not evaluated by these tests, add it to KNOWN_CEL_RULES: ${rule}`,
+          });
         } else if (!check(data)) {
-          errors.push({ keyword: 'x-kubernetes-validations', instancePath, schemaPath: '', params: { rule }, message: `CEL rule failed: ${message ?? rule}` });
+          errors.push({
+            keyword: 'x-kubernetes-validations',
+            instancePath,
+            schemaPath: '',
+            params: { rule },
+            message: `CEL rule failed: ${message ?? rule}`,
+          });
         }
       }
       (celRules as unknown as { errors: unknown[] }).errors = errors;
@@ -146,17 +193,36 @@ function addListTypeKeyword(ajv: Ajv): void {
     keyword: 'x-kubernetes-list-type',
     schemaType: 'string',
     errors: true,
-    validate: function listType(type: string, data: unknown, parentSchema?: JsonSchema, ctx?: { instancePath: string }) {
-      const errors: Array<{ keyword: string; instancePath: string; schemaPath: string; params: Record<string, unknown>; message: string }> = [];
+    validate: function listType(
+      type: string,
+      data: unknown,
+      parentSchema?: JsonSchema,
+      ctx?: { instancePath: string },
+    ) {
+      const errors: Array<{
+        keyword: string;
+        instancePath: string;
+        schemaPath: string;
+        params: Record<string, unknown>;
+        message: string;
+      }> = [];
       if (Array.isArray(data) && (type === 'set' || type === 'map')) {
         const keys: string[] = type === 'map' ? (parentSchema?.['x-kubernetes-list-map-keys'] ?? []) : [];
         const seen = new Map<string, number>();
         data.forEach((item, index) => {
-          const identity = JSON.stringify(type === 'map' ? keys.map((k) => (item as Record<string, unknown>)?.[k] ?? null) : item);
+          const identity = JSON.stringify(
+            type === 'map' ? keys.map((k) => (item as Record<string, unknown>)?.[k] ?? null) : item,
+          );
           const first = seen.get(identity);
           if (first !== undefined) {
             const what = type === 'map' ? `same ${keys.join('+')} ${identity}` : 'same value';
-            errors.push({ keyword: 'x-kubernetes-list-type', instancePath: `${ctx?.instancePath ?? ''}/${index}`, schemaPath: '', params: { type }, message: `duplicate list item (${what} as item ${first})` });
+            errors.push({
+              keyword: 'x-kubernetes-list-type',
+              instancePath: `${ctx?.instancePath ?? ''}/${index}`,
+              schemaPath: '',
+              params: { type },
+              message: `duplicate list item (${what} as item ${first})`,
+            });
           } else {
             seen.set(identity, index);
           }
@@ -212,7 +278,13 @@ export class CrdSchemaCatalog {
         },
       ];
     }
-    if (!crd.served) return [{ path: '/apiVersion', message: `${apiVersion} ${kind} is not served by its CRD (${crd.file}): the API server rejects it` }];
+    if (!crd.served)
+      return [
+        {
+          path: '/apiVersion',
+          message: `${apiVersion} ${kind} is not served by its CRD (${crd.file}): the API server rejects it`,
+        },
+      ];
     const validateFn = this.validatorFor(crd);
     if (validateFn(object)) return [];
     return toViolations(validateFn.errors, `${kind} ${apiVersion} (${crd.file})`);

@@ -57,9 +57,28 @@ export const SPEC_STREAMS = [
 
 /** Spec "Consumers": all explicit-ack durables. */
 export const SPEC_CONSUMERS = [
-  { durable: 'api-consumer', stream: 'routing-decisions', filter: 'routing.>', maxDeliver: 3, ackWaitNs: 30 * SECOND_NS },
-  { durable: 'analytics-consumer', stream: 'routing-decisions', filter: 'routing.>', maxDeliver: 5, ackWaitNs: 60 * SECOND_NS, maxBatch: 1000 },
-  { durable: 'consolidation-consumer', stream: 'memory-events', filter: 'memory.consolidated', maxDeliver: 3, ackWaitNs: 120 * SECOND_NS },
+  {
+    durable: 'api-consumer',
+    stream: 'routing-decisions',
+    filter: 'routing.>',
+    maxDeliver: 3,
+    ackWaitNs: 30 * SECOND_NS,
+  },
+  {
+    durable: 'analytics-consumer',
+    stream: 'routing-decisions',
+    filter: 'routing.>',
+    maxDeliver: 5,
+    ackWaitNs: 60 * SECOND_NS,
+    maxBatch: 1000,
+  },
+  {
+    durable: 'consolidation-consumer',
+    stream: 'memory-events',
+    filter: 'memory.consolidated',
+    maxDeliver: 3,
+    ackWaitNs: 120 * SECOND_NS,
+  },
   { durable: 'metrics-consumer', stream: 'llm-requests', filter: 'llm.>', maxDeliver: 3, ackWaitNs: 30 * SECOND_NS },
 ] as const;
 

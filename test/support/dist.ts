@@ -35,12 +35,14 @@ export interface DistDocument<T = unknown> {
 /** Environments synthesized into dist/ (its sub-folders but clusters/), sorted. Throws when there are none. */
 export function listEnvironments(distRoot = DIST_ROOT): string[] {
   const envs = fs.existsSync(distRoot)
-    ? fs.readdirSync(distRoot, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && e.name !== CLUSTERS_DIR)
-      .map((e) => e.name)
-      .sort()
+    ? fs
+        .readdirSync(distRoot, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && e.name !== CLUSTERS_DIR)
+        .map((e) => e.name)
+        .sort()
     : [];
-  if (envs.length === 0) throw new Error(`no environment under ${distRoot}: run \`npm run synth\` first (dist/ is committed)`);
+  if (envs.length === 0)
+    throw new Error(`no environment under ${distRoot}: run \`npm run synth\` first (dist/ is committed)`);
   return envs;
 }
 
@@ -86,7 +88,8 @@ export function loadObjects(env: string, distRoot = DIST_ROOT): Array<DistDocume
 export function listClusterFolders(distRoot = DIST_ROOT): string[] {
   const dir = path.join(distRoot, CLUSTERS_DIR);
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .map((e) => `${CLUSTERS_DIR}/${e.name}`)
     .sort();
@@ -126,7 +129,9 @@ export function objectsOfKind<T extends DistObject = DistObject>(
   kind: string,
   name?: string,
 ): Array<DistDocument<T>> {
-  const [group, bareKind] = kind.includes('/') ? [kind.slice(0, kind.lastIndexOf('/')), kind.slice(kind.lastIndexOf('/') + 1)] : [undefined, kind];
+  const [group, bareKind] = kind.includes('/')
+    ? [kind.slice(0, kind.lastIndexOf('/')), kind.slice(kind.lastIndexOf('/') + 1)]
+    : [undefined, kind];
   return docs.filter(
     (d) =>
       d.content.kind === bareKind &&
@@ -136,7 +141,11 @@ export function objectsOfKind<T extends DistObject = DistObject>(
 }
 
 /** The one object of a kind and name in a list of documents; throws, listing what there is, otherwise. */
-export function findObject<T extends DistObject = DistObject>(docs: ReadonlyArray<DistDocument<DistObject>>, kind: string, name: string): DistDocument<T> {
+export function findObject<T extends DistObject = DistObject>(
+  docs: ReadonlyArray<DistDocument<DistObject>>,
+  kind: string,
+  name: string,
+): DistDocument<T> {
   const found = objectsOfKind<T>(docs, kind, name);
   if (found.length !== 1) {
     const present = docs.map((d) => `${d.content.kind}/${d.content.metadata?.name}`).join(', ');

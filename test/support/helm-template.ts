@@ -9,8 +9,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { sharedDir } from './shared';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { install } = require('../../scripts/install-helm.js') as { install: () => { target: string } };
+import { installHelm as install } from './install-helm';
 
 export interface RenderedObject {
   apiVersion: string;
@@ -34,7 +33,6 @@ export function describeWithCharts(chartDirs: readonly string[]): jest.Describe 
   if (missing.length === 0) return describe;
   const message = `${missing.join(', ')} not found: set OVERMIND_SHARED_DIR to the shared/ folder`;
   if (process.env.CI === 'true') throw new Error(`the real charts are required under CI=true: ${message}`);
-  // eslint-disable-next-line no-console
   console.warn(`SKIPPED: ${message}; the tests that render the real charts are skipped.`);
   return describe.skip;
 }
@@ -50,7 +48,11 @@ export interface TemplateOptions {
 
 /** Renders a chart folder with values, for a release in a namespace; every object, CRDs only when asked. */
 export function helmTemplate(
-  chartDir: string, release: string, namespace: string, values: unknown, options: TemplateOptions = {},
+  chartDir: string,
+  release: string,
+  namespace: string,
+  values: unknown,
+  options: TemplateOptions = {},
 ): RenderedObject[] {
   helm ??= install().target; // throws when helm cannot be extracted: never a skip
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'overmind-helm-template-'));

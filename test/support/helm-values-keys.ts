@@ -18,13 +18,19 @@ function kindOf(value: unknown): 'null' | 'list' | 'map' | 'string' | 'number' |
   if (value === null || value === undefined) return 'null';
   if (Array.isArray(value)) return 'list';
   if (typeof value === 'object') return 'map';
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return typeof value as 'string' | 'number' | 'boolean';
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return typeof value as 'string' | 'number' | 'boolean';
   return 'other';
 }
 
-/** `config.jetstream.enabled`, with keys that contain dots quoted: `podTemplate.topologySpreadConstraints["kubernetes.io/hostname"]`. */
+/**
+ * `config.jetstream.enabled`, with keys that contain dots quoted:
+ * `podTemplate.topologySpreadConstraints["kubernetes.io/hostname"]`.
+ */
 export function valuesPath(segments: ReadonlyArray<string>): string {
-  return segments.map((s, i) => (/^[A-Za-z0-9_-]+$/.test(s) ? (i === 0 ? s : `.${s}`) : `[${JSON.stringify(s)}]`)).join('');
+  return segments
+    .map((s, i) => (/^[A-Za-z0-9_-]+$/.test(s) ? (i === 0 ? s : `.${s}`) : `[${JSON.stringify(s)}]`))
+    .join('');
 }
 
 /**
@@ -46,7 +52,12 @@ export function checkValuesKeys(values: unknown, defaults: unknown, segments: st
 
   if (expected === 'null' || actual === 'null') return violations; // no type to compare / explicit null unsets
   if (expected !== actual) {
-    violations.push({ path: at, message: `must be a ${expected} like the chart's default (${JSON.stringify(defaults)}), got ${actual} ${JSON.stringify(values)}` });
+    violations.push({
+      path: at,
+      message:
+        `must be a ${expected} like the chart's default (${JSON.stringify(defaults)}), ` +
+        `got ${actual} ${JSON.stringify(values)}`,
+    });
     return violations;
   }
   if (expected !== 'map') return violations;
@@ -63,7 +74,9 @@ export function checkValuesKeys(values: unknown, defaults: unknown, segments: st
         path: valuesPath(childSegments),
         message:
           `unknown key: not in the chart's default values, so Helm ignores it` +
-          (suggestion ? ` (did you mean "${valuesPath([...segments, suggestion])}"?)` : ` (keys here: ${Object.keys(defaultMap).join(', ')})`),
+          (suggestion
+            ? ` (did you mean "${valuesPath([...segments, suggestion])}"?)`
+            : ` (keys here: ${Object.keys(defaultMap).join(', ')})`),
       });
       continue;
     }

@@ -95,12 +95,15 @@ export const LIVE_CLUSTER_OPTIONS = { environment: DEFAULT_CLUSTER_ENVIRONMENT, 
  * Its limits, read from that nats.conf. When the chart cannot be rendered here the live tests are
  * skipped (skipUnlessNatsServer; under CI=true they fail), and this is a capacity nothing fits.
  */
-export const LIVE_CLUSTER_CAPACITY: ClusterCapacity = whyNatsChartUnavailable() === undefined
-  ? chartClusterCapacity(LIVE_CLUSTER_OPTIONS.environment)
-  : { nodes: 0, maxFileStoreBytes: 0, maxMemoryStoreBytes: 0 };
+export const LIVE_CLUSTER_CAPACITY: ClusterCapacity =
+  whyNatsChartUnavailable() === undefined
+    ? chartClusterCapacity(LIVE_CLUSTER_OPTIONS.environment)
+    : { nodes: 0, maxFileStoreBytes: 0, maxMemoryStoreBytes: 0 };
 
 /** The JetStream API error of a rejected request: `{ code, err_code, description }`. */
-export async function apiErrorOf(request: Promise<unknown>): Promise<{ code?: number; err_code?: number; description?: string }> {
+export async function apiErrorOf(
+  request: Promise<unknown>,
+): Promise<{ code?: number; err_code?: number; description?: string }> {
   try {
     await request;
   } catch (e) {
@@ -129,8 +132,11 @@ export function whyEnvironmentDoesNotFit(env: EnvManifests, capacity: ClusterCap
   if (tooManyReplicas.length > 0) {
     return `${tooManyReplicas.map((s) => `${s.name} has R${s.num_replicas}`).join(', ')} on a ${capacity.nodes}-node cluster`;
   }
-  const reserved = (storage: string) => streams.filter((s) => s.storage === storage && s.max_bytes > 0).reduce((sum, s) => sum + s.max_bytes, 0);
-  if (reserved('file') > capacity.maxFileStoreBytes) return `file streams reserve ${reserved('file')} bytes > max_file_store ${capacity.maxFileStoreBytes}`;
-  if (reserved('memory') > capacity.maxMemoryStoreBytes) return `memory streams reserve ${reserved('memory')} bytes > max_memory_store ${capacity.maxMemoryStoreBytes}`;
+  const reserved = (storage: string) =>
+    streams.filter((s) => s.storage === storage && s.max_bytes > 0).reduce((sum, s) => sum + s.max_bytes, 0);
+  if (reserved('file') > capacity.maxFileStoreBytes)
+    return `file streams reserve ${reserved('file')} bytes > max_file_store ${capacity.maxFileStoreBytes}`;
+  if (reserved('memory') > capacity.maxMemoryStoreBytes)
+    return `memory streams reserve ${reserved('memory')} bytes > max_memory_store ${capacity.maxMemoryStoreBytes}`;
   return undefined;
 }

@@ -17,10 +17,17 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { createKubernetesAjv, OBJECT_META_SCHEMA, SchemaViolation, toViolations } from './schema-validation';
+import { createRequire } from 'module';
+
+/** Loads a module by a path computed at run time (a package's generated files). */
+const requireFile = createRequire(__filename);
 
 /** cdk8s-plus packages whose generated k8s types give the strict structure (layer 1). */
 export const STRUCTURE_SOURCES = ['cdk8s-plus-28', 'cdk8s-plus-33'] as const;
-/** Package whose precompiled validators check values (layer 2), and the Kubernetes version it was built from (its README badge). */
+/**
+ * Package whose precompiled validators check values (layer 2), and the Kubernetes version it was built from (its README
+ * badge).
+ */
 export const VALUE_SOURCE = { package: 'kubernetes-models', kubernetesVersion: '1.27.1' } as const;
 
 type JsonSchema = Record<string, any>;
@@ -82,7 +89,8 @@ export class KubernetesStructureSchemas {
     readonly sourcePackage: string,
     private readonly ajv: Ajv,
   ) {
-    const description: string = JSON.parse(fs.readFileSync(path.join(packageDir(sourcePackage), 'package.json'), 'utf8')).description ?? '';
+    const description: string =
+      JSON.parse(fs.readFileSync(path.join(packageDir(sourcePackage), 'package.json'), 'utf8')).description ?? '';
     const match = /Kubernetes (\d+\.\d+\.\d+)/.exec(description);
     if (!match) throw new Error(`${sourcePackage}: no "Kubernetes x.y.z" in its package.json description`);
     this.kubernetesVersion = match[1];
@@ -93,7 +101,10 @@ export class KubernetesStructureSchemas {
       if (type.kind === 'interface' && type.datatype) this.definitions[type.fqn] = this.structSchema(type);
     }
     // The Kube* classes carry apiVersion/kind as a static GVK; their props struct is the object.
-    const k8s = require(path.join(packageDir(sourcePackage), 'lib', 'imports', 'k8s.js')) as Record<string, { GVK?: { apiVersion: string; kind: string } }>;
+    const k8s = requireFile(path.join(packageDir(sourcePackage), 'lib', 'imports', 'k8s.js')) as Record<
+      string,
+      { GVK?: { apiVersion: string; kind: string } }
+    >;
     for (const [className, cls] of Object.entries(k8s)) {
       const gvk = cls?.GVK;
       const propsFqn = `${sourcePackage}.k8s.${className}Props`;
@@ -118,14 +129,25 @@ export class KubernetesStructureSchemas {
     const name = `Kubernetes ${this.kubernetesVersion} ${object.kind} ${object.apiVersion} (${this.sourcePackage})`;
     const key = `${object.apiVersion} ${object.kind}`;
     const propsFqn = this.byGvk.get(key);
-    if (!propsFqn) return [{ path: '', message: `Kubernetes ${this.kubernetesVersion} has no ${object.kind} in ${object.apiVersion} (${this.sourcePackage})` }];
+    if (!propsFqn)
+      return [
+        {
+          path: '',
+          message:
+            `Kubernetes ${this.kubernetesVersion} has no ${object.kind} in ` +
+            `${object.apiVersion} (${this.sourcePackage})`,
+        },
+      ];
     let fn = this.compiled.get(key);
     if (!fn) {
       fn = this.ajv.compile({
         allOf: [
           { $ref: `${this.schemaId}#/definitions/${propsFqn}` },
           // apiVersion/kind are not in the props struct (the Kube* class adds them from its GVK).
-          { properties: { apiVersion: { const: object.apiVersion }, kind: { const: object.kind } }, required: ['apiVersion', 'kind'] },
+          {
+            properties: { apiVersion: { const: object.apiVersion }, kind: { const: object.kind } },
+            required: ['apiVersion', 'kind'],
+          },
         ],
       });
       this.compiled.set(key, fn);
@@ -168,7 +190,9 @@ export class KubernetesStructureSchemas {
     }
     if (ref.collection) {
       const items = this.typeSchema(ref.collection.elementtype);
-      return ref.collection.kind === 'array' ? { type: 'array', items } : { type: 'object', additionalProperties: items };
+      return ref.collection.kind === 'array'
+        ? { type: 'array', items }
+        : { type: 'object', additionalProperties: items };
     }
     if (ref.union) return { anyOf: ref.union.types.map((t) => this.typeSchema(t)) };
     const fqn = ref.fqn ?? '';
@@ -186,7 +210,7 @@ export function valueValidatorFor(apiVersion: string, kind: string): ((data: unk
   const modulePath = `${VALUE_SOURCE.package}/${apiVersion}`;
   let mod: Record<string, unknown>;
   try {
-    mod = require(modulePath);
+    mod = requireFile(modulePath);
   } catch {
     return undefined;
   }
@@ -196,7 +220,9 @@ export function valueValidatorFor(apiVersion: string, kind: string): ((data: unk
   if (!cls || !schemaId) return undefined;
   // _schemas/ is not in the package's exports map: load the file by path (the package root holds index.js).
   const schemaFile = path.join(path.dirname(require.resolve(VALUE_SOURCE.package)), '_schemas', `${schemaId}.js`);
-  const { validate } = require(schemaFile) as { validate: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } };
+  const { validate } = requireFile(schemaFile) as {
+    validate: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+  };
   return (data) => (validate(data) ? [] : [...(validate.errors ?? [])]);
 }
 
@@ -228,12 +254,22 @@ export class CoreKubernetesValidator {
     for (const structure of this.structures) violations.push(...structure.validate({ ...object, apiVersion, kind }));
     const values = valueValidatorFor(apiVersion, kind);
     if (!values) {
-      violations.push({ path: '', message: `${VALUE_SOURCE.package} (Kubernetes ${VALUE_SOURCE.kubernetesVersion}) has no ${kind} ${apiVersion}` });
+      violations.push({
+        path: '',
+        message: `${VALUE_SOURCE.package} (Kubernetes ${VALUE_SOURCE.kubernetesVersion}) has no ${kind} ${apiVersion}`,
+      });
     } else {
-      violations.push(...toViolations(values(object), `Kubernetes ${VALUE_SOURCE.kubernetesVersion} ${kind} ${apiVersion} (${VALUE_SOURCE.package})`));
+      violations.push(
+        ...toViolations(
+          values(object),
+          `Kubernetes ${VALUE_SOURCE.kubernetesVersion} ${kind} ${apiVersion} (${VALUE_SOURCE.package})`,
+        ),
+      );
     }
     if (!this.metadataValidator(object.metadata)) {
-      violations.push(...toViolations(this.metadataValidator.errors, 'ObjectMeta').map((v) => ({ ...v, path: `/metadata${v.path}` })));
+      violations.push(
+        ...toViolations(this.metadataValidator.errors, 'ObjectMeta').map((v) => ({ ...v, path: `/metadata${v.path}` })),
+      );
     }
     return dedupeByPath(violations);
   }

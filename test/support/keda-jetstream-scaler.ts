@@ -34,8 +34,10 @@ function int64(key: string, value: string | undefined, fallback: number): number
 export function parseScalerMetadata(metadata: Record<string, unknown>): NatsJetStreamScalerMetadata {
   for (const [key, value] of Object.entries(metadata)) {
     if (typeof value !== 'string') {
-      throw new Error(`trigger metadata ${key} must be a string (the KEDA CRD types metadata as map[string]string), ` +
-        `got ${JSON.stringify(value)}`);
+      throw new Error(
+        `trigger metadata ${key} must be a string (the KEDA CRD types metadata as map[string]string), ` +
+          `got ${JSON.stringify(value)}`,
+      );
     }
   }
   const md = metadata as Record<string, string | undefined>;
@@ -185,7 +187,10 @@ export class KedaJetStreamScaler {
   private requests: string[] = [];
   private discovery: ScalerReading['discovery'] = 'none';
 
-  constructor(readonly meta: NatsJetStreamScalerMetadata, private readonly fetchJson: FetchJson = fetchJsonOverHttp) {
+  constructor(
+    readonly meta: NatsJetStreamScalerMetadata,
+    private readonly fetchJson: FetchJson = fetchJsonOverHttp,
+  ) {
     this.scheme = meta.useHttps ? 'https' : 'http';
     this.monitoringURL = `${this.scheme}://${meta.natsServerMonitoringEndpoint}/${jszQuery(meta.accountID)}`;
     this.endpointPort = splitHostPort(meta.natsServerMonitoringEndpoint).port;
@@ -234,7 +239,8 @@ export class KedaJetStreamScaler {
     if (!isNodeAdvertised) clusterUrls = varz.cluster?.urls ?? [];
     this.discovery = isNodeAdvertised ? 'advertised' : 'cluster-urls';
 
-    for (const clusterURL of clusterUrls) { // :204
+    for (const clusterURL of clusterUrls) {
+      // :204
       let node: string;
       let nodeURL: string;
       if (isNodeAdvertised) {
@@ -250,7 +256,8 @@ export class KedaJetStreamScaler {
         nodeURL = this.monitoringNodeURLByNode(node);
       }
       jsz = await this.get<JszResponse>(nodeURL); // :240
-      for (const account of jsz.account_details ?? []) { // :245-261, every match, as nested loops
+      for (const account of jsz.account_details ?? []) {
+        // :245-261, every match, as nested loops
         if (!isAccount(this.meta, account)) continue;
         for (const stream of account.stream_detail ?? []) {
           if (stream.name !== this.meta.stream) continue;
@@ -347,7 +354,9 @@ export interface ReplicaBounds {
  * steady-state target.
  */
 export function desiredReplicas(
-  reading: Pick<ScalerReading, 'lag' | 'active'>, lagThreshold: number, bounds: ReplicaBounds,
+  reading: Pick<ScalerReading, 'lag' | 'active'>,
+  lagThreshold: number,
+  bounds: ReplicaBounds,
 ): number {
   const min = bounds.minReplicaCount ?? 0;
   const max = bounds.maxReplicaCount ?? 100;

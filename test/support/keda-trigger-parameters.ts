@@ -25,7 +25,9 @@ export interface KedaTrigger {
 
 /** Scaler type -> its parameters, from keda-scaler-parameters.json. */
 export function readKedaScalerParameters(file: string): KedaScalerParameters {
-  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { scalers: Array<{ type: string; parameters: KedaScalerParameter[] }> };
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    scalers: Array<{ type: string; parameters: KedaScalerParameter[] }>;
+  };
   return new Map(doc.scalers.map((s) => [s.type, s.parameters]));
 }
 
@@ -54,7 +56,10 @@ export const VALUE_RULES: Readonly<Record<string, Readonly<Record<string, ValueR
     activationLagThreshold: { expected: 'an int64 in a string, e.g. "0"', accepts: isGoInt64 },
     useHttps: { expected: '"true" or "false"', accepts: (v) => v === 'true' || v === 'false' },
     // host:port of the monitor port, no scheme and no path: the scaler adds both.
-    natsServerMonitoringEndpoint: { expected: 'host:port with no scheme and no path', accepts: (v) => /^[^/:\s]+:\d{1,5}$/.test(v) },
+    natsServerMonitoringEndpoint: {
+      expected: 'host:port with no scheme and no path',
+      accepts: (v) => /^[^/:\s]+:\d{1,5}$/.test(v),
+    },
   },
 };
 
@@ -71,12 +76,23 @@ export const ONE_OF_REQUIRED: Readonly<Record<string, ReadonlyArray<ReadonlyArra
  * Everything wrong with one trigger's metadata. `path` is the JSON pointer of the trigger
  * (`/spec/triggers/0`); violations point at `<path>/metadata/<key>`.
  */
-export function checkTriggerMetadata(trigger: KedaTrigger, parameters: KedaScalerParameters, path: string): SchemaViolation[] {
+export function checkTriggerMetadata(
+  trigger: KedaTrigger,
+  parameters: KedaScalerParameters,
+  path: string,
+): SchemaViolation[] {
   const type = trigger.type;
   if (typeof type !== 'string') return [{ path: `${path}/type`, message: 'trigger type must be a string' }];
   const params = parameters.get(type);
   if (!params) {
-    return [{ path: `${path}/type`, message: `no parameter list for scaler "${type}" in keda-scaler-parameters.json (known: ${[...parameters.keys()].join(', ')})` }];
+    return [
+      {
+        path: `${path}/type`,
+        message:
+          `no parameter list for scaler "${type}" in keda-scaler-parameters.json (known: ` +
+          `${[...parameters.keys()].join(', ')})`,
+      },
+    ];
   }
   const metadata = trigger.metadata;
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
@@ -101,10 +117,18 @@ export function checkTriggerMetadata(trigger: KedaTrigger, parameters: KedaScale
       continue;
     }
     if (param.metadataVariableReadable === false) {
-      violations.push({ path: at, message: `"${key}" cannot be set in trigger metadata for ${type}; only in a TriggerAuthentication` });
+      violations.push({
+        path: at,
+        message: `"${key}" cannot be set in trigger metadata for ${type}; only in a TriggerAuthentication`,
+      });
     }
     if (typeof value !== 'string') {
-      violations.push({ path: at, message: `value must be a string (KEDA reads trigger metadata as map[string]string), got ${JSON.stringify(value)} (${typeof value})` });
+      violations.push({
+        path: at,
+        message:
+          `value must be a string (KEDA reads trigger metadata as map[string]string), ` +
+          `got ${JSON.stringify(value)} (${typeof value})`,
+      });
       continue;
     }
     const rule = VALUE_RULES[type]?.[key];
@@ -118,13 +142,21 @@ export function checkTriggerMetadata(trigger: KedaTrigger, parameters: KedaScale
   for (const p of params) {
     const required = p.optional !== true && p.default === undefined;
     if (required && !present.has(p.name) && !fromAuthentication(p)) {
-      violations.push({ path: `${path}/metadata/${p.name}`, message: `required ${type} metadata key "${p.name}" is missing` });
+      violations.push({
+        path: `${path}/metadata/${p.name}`,
+        message: `required ${type} metadata key "${p.name}" is missing`,
+      });
     }
   }
   for (const group of ONE_OF_REQUIRED[type] ?? []) {
-    const satisfied = group.some((name) => present.has(name) || fromAuthentication(byName.get(name) ?? { name, type: 'string' }));
+    const satisfied = group.some(
+      (name) => present.has(name) || fromAuthentication(byName.get(name) ?? { name, type: 'string' }),
+    );
     if (!satisfied) {
-      violations.push({ path: `${path}/metadata`, message: `${type} needs one of ${group.map((n) => `"${n}"`).join(' or ')}` });
+      violations.push({
+        path: `${path}/metadata`,
+        message: `${type} needs one of ${group.map((n) => `"${n}"`).join(' or ')}`,
+      });
     }
   }
   return violations;
@@ -133,6 +165,9 @@ export function checkTriggerMetadata(trigger: KedaTrigger, parameters: KedaScale
 /** Every trigger of a ScaledObject or ScaledJob (`spec.triggers`), checked. */
 export function checkScalerTriggers(object: unknown, parameters: KedaScalerParameters): SchemaViolation[] {
   const triggers = (object as { spec?: { triggers?: unknown } } | undefined)?.spec?.triggers;
-  if (!Array.isArray(triggers) || triggers.length === 0) return [{ path: '/spec/triggers', message: 'a scaler needs at least one trigger' }];
-  return triggers.flatMap((trigger, i) => checkTriggerMetadata(trigger as KedaTrigger, parameters, `/spec/triggers/${i}`));
+  if (!Array.isArray(triggers) || triggers.length === 0)
+    return [{ path: '/spec/triggers', message: 'a scaler needs at least one trigger' }];
+  return triggers.flatMap((trigger, i) =>
+    checkTriggerMetadata(trigger as KedaTrigger, parameters, `/spec/triggers/${i}`),
+  );
 }

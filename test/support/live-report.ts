@@ -11,7 +11,6 @@ export function reportLiveChecks(file: string): void {
     checks += expect.getState().assertionCalls;
   });
   afterAll(() => {
-    // eslint-disable-next-line no-console
     console.log(`LIVE: ${file} ran ${checks} live checks against nats-server ${natsServerVersion()}`);
   });
 }

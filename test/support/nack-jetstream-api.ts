@@ -5,7 +5,7 @@
 // Mode modelled: NACK v0.22.4 in **control-loop** mode (`--control-loop`, Helm
 // `jetstream.controlLoop: true`), on the **create** path:
 //   - the API server first applies the CRD defaults (storage `memory`, ackPolicy `none`, ackWait
-//     `1ns`, ...; lib/nack-control-loop.ts), so the controller never sees an absent field that
+//     `1ns`, ...; tools/plan/nack-control-loop.ts), so the controller never sees an absent field that
 //     has a default;
 //   - `streamSpecToConfig` (nats-io/nack v0.22.4 internal/controller/stream_controller.go:326) and
 //     `consumerSpecToConfig` (consumer_controller.go:338) turn the spec into jsm.go v0.3.0 options;
@@ -15,12 +15,12 @@
 //   - the request is jsm.go's api.StreamConfig / api.ConsumerConfig marshalled by encoding/json:
 //     the keys and `omitempty` rules below are those of jsm.go v0.3.0 api/streams.go:649-711 and
 //     api/consumers.go:551-593 (e.g. `sealed` has no omitempty and is always sent).
-// The update path (an overlay on the server's current config) is what lib/nack-control-loop.ts
+// The update path (an overlay on the server's current config) is what tools/plan/nack-control-loop.ts
 // describes for the plan; it is not modelled here.
 //
 // Durations are int64 nanoseconds (numbers here; see `goDurationToNanos`).
-import { goDurationToNanos } from '../../lib/go-duration';
-import { NACK_CONSUMER_CRD_DEFAULTS, NACK_STREAM_CRD_DEFAULTS } from '../../lib/nack-control-loop';
+import { goDurationToNanos } from '../../lib/config/go-duration';
+import { NACK_CONSUMER_CRD_DEFAULTS, NACK_STREAM_CRD_DEFAULTS } from '../../tools/plan/nack-control-loop';
 
 // ---------------------------------------------------------------------------------------------
 // Input: the CR specs as they appear in the YAML (NACK v1beta2 camelCase).
@@ -191,7 +191,15 @@ export const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 
 /** Spec fields that select the connection or NACK's behaviour; they never reach the API body. */
 export const NACK_CONNECTION_FIELDS: readonly string[] = [
-  'account', 'creds', 'nkey', 'preventDelete', 'preventUpdate', 'servers', 'tls', 'tlsFirst', 'jsDomain',
+  'account',
+  'creds',
+  'nkey',
+  'preventDelete',
+  'preventUpdate',
+  'servers',
+  'tls',
+  'tlsFirst',
+  'jsDomain',
 ];
 
 /**
@@ -221,18 +229,63 @@ export const UNMODELLED_CONSUMER_FIELDS: Readonly<Record<string, unknown>> = {
 };
 
 const MAPPED_STREAM_FIELDS = new Set<string>([
-  'name', 'description', 'subjects', 'retention', 'maxConsumers', 'maxMsgs', 'maxBytes', 'discard',
-  'discardPerSubject', 'maxAge', 'maxMsgsPerSubject', 'maxMsgSize', 'storage', 'replicas', 'noAck',
-  'duplicateWindow', 'placement', 'sealed', 'denyDelete', 'denyPurge', 'allowRollup', 'compression',
-  'firstSequence', 'allowDirect', 'mirrorDirect', 'metadata',
+  'name',
+  'description',
+  'subjects',
+  'retention',
+  'maxConsumers',
+  'maxMsgs',
+  'maxBytes',
+  'discard',
+  'discardPerSubject',
+  'maxAge',
+  'maxMsgsPerSubject',
+  'maxMsgSize',
+  'storage',
+  'replicas',
+  'noAck',
+  'duplicateWindow',
+  'placement',
+  'sealed',
+  'denyDelete',
+  'denyPurge',
+  'allowRollup',
+  'compression',
+  'firstSequence',
+  'allowDirect',
+  'mirrorDirect',
+  'metadata',
 ]);
 
 const MAPPED_CONSUMER_FIELDS = new Set<string>([
-  'durableName', 'streamName', 'description', 'deliverPolicy', 'optStartSeq', 'optStartTime',
-  'deliverSubject', 'deliverGroup', 'ackPolicy', 'ackWait', 'maxDeliver', 'filterSubject', 'filterSubjects',
-  'replayPolicy', 'sampleFreq', 'maxWaiting', 'rateLimitBps', 'maxAckPending', 'flowControl', 'headersOnly',
-  'heartbeatInterval', 'maxRequestBatch', 'maxRequestExpires', 'maxRequestMaxBytes', 'inactiveThreshold',
-  'replicas', 'memStorage', 'metadata',
+  'durableName',
+  'streamName',
+  'description',
+  'deliverPolicy',
+  'optStartSeq',
+  'optStartTime',
+  'deliverSubject',
+  'deliverGroup',
+  'ackPolicy',
+  'ackWait',
+  'maxDeliver',
+  'filterSubject',
+  'filterSubjects',
+  'replayPolicy',
+  'sampleFreq',
+  'maxWaiting',
+  'rateLimitBps',
+  'maxAckPending',
+  'flowControl',
+  'headersOnly',
+  'heartbeatInterval',
+  'maxRequestBatch',
+  'maxRequestExpires',
+  'maxRequestMaxBytes',
+  'inactiveThreshold',
+  'replicas',
+  'memStorage',
+  'metadata',
 ]);
 
 /** jsm.go `DefaultStream` (streams.go:32-43), the template `NewStream` starts from. */
@@ -244,14 +297,23 @@ const JSM_DEFAULT_CONSUMER_ACK_WAIT = goDurationToNanos('30s');
 const INVALID_NAME_CHARS = /[.*>\s/\\]/;
 
 /** Every spec key must be mapped, a connection field, or an unmodelled field left at its default. */
-function checkKnownFields(kind: string, id: string, spec: Record<string, unknown>, mapped: Set<string>, unmodelled: Readonly<Record<string, unknown>>): void {
+function checkKnownFields(
+  kind: string,
+  id: string,
+  spec: Record<string, unknown>,
+  mapped: Set<string>,
+  unmodelled: Readonly<Record<string, unknown>>,
+): void {
   for (const [key, value] of Object.entries(spec)) {
     if (mapped.has(key) || NACK_CONNECTION_FIELDS.includes(key)) continue;
     if (key in unmodelled) {
       const neutral = unmodelled[key];
       const isNeutral = value === neutral || value === undefined || (Array.isArray(value) && value.length === 0);
       if (!isNeutral) {
-        throw new Error(`${kind} ${id}: spec.${key}=${JSON.stringify(value)} is a NACK field this mapping does not model; extend test/support/nack-jetstream-api.ts first`);
+        throw new Error(
+          `${kind} ${id}: spec.${key}=${JSON.stringify(value)} is a NACK field this ` +
+            `mapping does not model; extend test/support/nack-jetstream-api.ts first`,
+        );
       }
       continue;
     }
@@ -259,7 +321,13 @@ function checkKnownFields(kind: string, id: string, spec: Record<string, unknown
   }
 }
 
-function enumValue<T extends string>(kind: string, id: string, field: string, value: unknown, allowed: readonly T[]): T {
+function enumValue<T extends string>(
+  kind: string,
+  id: string,
+  field: string,
+  value: unknown,
+  allowed: readonly T[],
+): T {
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
   throw new Error(`${kind} ${id}: spec.${field}=${JSON.stringify(value)} must be one of ${allowed.join(', ')}`);
 }
@@ -268,7 +336,10 @@ function durationField(kind: string, id: string, field: string, text: string): n
   try {
     return goDurationToNanos(text);
   } catch (e) {
-    throw new Error(`${kind} ${id}: spec.${field}=${JSON.stringify(text)} is not a Go duration (${(e as Error).message}); write e.g. "168h", not "7d"`);
+    throw new Error(
+      `${kind} ${id}: spec.${field}=${JSON.stringify(text)} is not a Go duration ` +
+        `(${(e as Error).message}); write e.g. "168h", not "7d"`,
+    );
   }
 }
 
@@ -279,7 +350,8 @@ function integerField(kind: string, id: string, field: string, value: unknown): 
 
 /**
  * The stream create request NACK (control-loop) sends for a Stream CR spec.
- * @example streamSpecToApiConfig({ name: 'llm-requests', subjects: ['llm.>'], maxAge: '24h', storage: 'file', replicas: 3 })
+ * @example streamSpecToApiConfig({ name: 'llm-requests', subjects: ['llm.>'], maxAge: '24h', storage: 'file', replicas:
+ * 3 })
  *   // => { name, subjects, retention: 'limits', max_age: 86400000000000, storage: 'file', num_replicas: 3, ... }
  */
 export function streamSpecToApiConfig(input: NackStreamSpec): JetStreamStreamConfig {
@@ -347,7 +419,8 @@ export function streamSpecToApiConfig(input: NackStreamSpec): JetStreamStreamCon
   }
   // :438-443: "s2" or "none"; "none" is jsm.go's NoCompression = 0, which omitempty drops.
   if (spec.compression === 's2') cfg.compression = 's2';
-  else if (spec.compression !== '' && spec.compression !== 'none') enumValue(kind, id, 'compression', spec.compression, ['s2', 'none', ''] as const);
+  else if (spec.compression !== '' && spec.compression !== 'none')
+    enumValue(kind, id, 'compression', spec.compression, ['s2', 'none', ''] as const);
   const firstSeq = integerField(kind, id, 'firstSequence', spec.firstSequence);
   if (firstSeq > 0) cfg.first_seq = firstSeq; // :504
   if (spec.metadata && Object.keys(spec.metadata).length > 0) cfg.metadata = { ...spec.metadata };
@@ -365,8 +438,10 @@ const DELIVER_POLICY_TO_API: Readonly<Record<NackDeliverPolicy, ApiDeliverPolicy
 
 /**
  * The consumer create request NACK (control-loop) sends for a Consumer CR spec.
- * @example consumerSpecToApiRequest({ durableName: 'api-consumer', streamName: 'routing-decisions', ackPolicy: 'explicit', ackWait: '30s', maxDeliver: 3, filterSubject: 'routing.>' })
- *   // => { stream: 'routing-decisions', config: { durable_name: 'api-consumer', ack_wait: 30000000000, max_deliver: 3, filter_subject: 'routing.>', ... } }
+ * @example consumerSpecToApiRequest({ durableName: 'api-consumer', streamName: 'routing-decisions', ackPolicy:
+ * 'explicit', ackWait: '30s', maxDeliver: 3, filterSubject: 'routing.>' })
+ * // => { stream: 'routing-decisions', config: { durable_name: 'api-consumer', ack_wait: 30000000000, max_deliver: 3,
+ * filter_subject: 'routing.>', ... } }
  */
 export function consumerSpecToApiRequest(input: NackConsumerSpec): JetStreamConsumerRequest {
   const id = JSON.stringify(input.durableName ?? '');
@@ -380,7 +455,16 @@ export function consumerSpecToApiRequest(input: NackConsumerSpec): JetStreamCons
   if (typeof spec.streamName !== 'string' || spec.streamName === '' || INVALID_NAME_CHARS.test(spec.streamName)) {
     throw new Error(`${kind} ${id}: spec.streamName=${JSON.stringify(spec.streamName)} must name a stream`);
   }
-  const deliverPolicy = DELIVER_POLICY_TO_API[enumValue(kind, id, 'deliverPolicy', spec.deliverPolicy, Object.keys(DELIVER_POLICY_TO_API) as NackDeliverPolicy[])];
+  const deliverPolicy =
+    DELIVER_POLICY_TO_API[
+      enumValue(
+        kind,
+        id,
+        'deliverPolicy',
+        spec.deliverPolicy,
+        Object.keys(DELIVER_POLICY_TO_API) as NackDeliverPolicy[],
+      )
+    ];
   const cfg: JetStreamConsumerConfig = {
     ack_policy: enumValue(kind, id, 'ackPolicy', spec.ackPolicy, ['none', 'all', 'explicit'] as const),
     deliver_policy: deliverPolicy,
@@ -402,11 +486,13 @@ export function consumerSpecToApiRequest(input: NackConsumerSpec): JetStreamCons
     if (seq !== 0) cfg.opt_start_seq = seq;
   }
   if (deliverPolicy === 'by_start_time') {
-    if (!spec.optStartTime) throw new Error(`${kind} ${id}: spec.optStartTime must be an RFC3339 time for deliverPolicy byStartTime`);
+    if (!spec.optStartTime)
+      throw new Error(`${kind} ${id}: spec.optStartTime must be an RFC3339 time for deliverPolicy byStartTime`);
     cfg.opt_start_time = rfc3339InUtc(kind, id, spec.optStartTime);
   }
   // :428-430: sent only when not 0.
-  if (spec.maxDeliver !== undefined && spec.maxDeliver !== 0) cfg.max_deliver = integerField(kind, id, 'maxDeliver', spec.maxDeliver);
+  if (spec.maxDeliver !== undefined && spec.maxDeliver !== 0)
+    cfg.max_deliver = integerField(kind, id, 'maxDeliver', spec.maxDeliver);
 
   // :402-410; jsm.go FilterStreamBySubject (consumers.go:425-438) sends one filter as filter_subject.
   const filters = spec.filterSubjects ?? [];
@@ -440,7 +526,8 @@ export function consumerSpecToApiRequest(input: NackConsumerSpec): JetStreamCons
     const value = fields[field];
     if (value === undefined) continue;
     const n = integerField(kind, id, field, value);
-    if (field === 'rateLimitBps' && n < 0) throw new Error(`${kind} ${id}: spec.rateLimitBps=${n} wraps around as a Go uint64; use a positive value`);
+    if (field === 'rateLimitBps' && n < 0)
+      throw new Error(`${kind} ${id}: spec.rateLimitBps=${n} wraps around as a Go uint64; use a positive value`);
     if (n !== 0) (cfg as unknown as Record<string, number>)[key] = n;
   }
   if (spec.replicas !== undefined) cfg.num_replicas = integerField(kind, id, 'replicas', spec.replicas);
@@ -458,9 +545,13 @@ export function consumerSpecToApiRequest(input: NackConsumerSpec): JetStreamCons
     if (text === undefined || text === '') continue;
     const nanos = durationField(kind, id, field, String(text));
     if (field === 'maxRequestExpires' && nanos !== 0 && nanos < 1_000_000) {
-      throw new Error(`${kind} ${id}: spec.maxRequestExpires=${JSON.stringify(text)} must be 0 or at least 1ms (jsm.go MaxRequestExpires)`);
+      throw new Error(
+        `${kind} ${id}: spec.maxRequestExpires=${JSON.stringify(text)} must be 0 or at ` +
+          `least 1ms (jsm.go MaxRequestExpires)`,
+      );
     }
-    if (field === 'inactiveThreshold' && nanos < 0) throw new Error(`${kind} ${id}: spec.inactiveThreshold must not be negative (jsm.go InactiveThreshold)`);
+    if (field === 'inactiveThreshold' && nanos < 0)
+      throw new Error(`${kind} ${id}: spec.inactiveThreshold must not be negative (jsm.go InactiveThreshold)`);
     if (nanos !== 0) (cfg as unknown as Record<string, number>)[key] = nanos;
   }
   if (spec.deliverSubject) cfg.deliver_subject = spec.deliverSubject;
@@ -476,10 +567,15 @@ export function consumerSpecToApiRequest(input: NackConsumerSpec): JetStreamCons
  */
 function rfc3339InUtc(kind: string, id: string, text: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2}):(\d{2}))$/.exec(text);
-  if (!m) throw new Error(`${kind} ${id}: spec.optStartTime=${JSON.stringify(text)} must be an RFC3339 time for deliverPolicy byStartTime`);
+  if (!m)
+    throw new Error(
+      `${kind} ${id}: spec.optStartTime=${JSON.stringify(text)} must be an RFC3339 time for deliverPolicy byStartTime`,
+    );
   const [, y, mo, d, h, mi, s, fraction, zone, sign, zh, zm] = m;
   const offsetMinutes = zone === 'Z' ? 0 : (sign === '-' ? -1 : 1) * (Number(zh) * 60 + Number(zm));
-  const utc = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) - offsetMinutes * 60_000);
+  const utc = new Date(
+    Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) - offsetMinutes * 60_000,
+  );
   const digits = (fraction ?? '').replace(/0+$/, '');
   return `${utc.toISOString().slice(0, 19)}${digits ? `.${digits}` : ''}Z`;
 }

@@ -13,13 +13,12 @@ import * as yaml from 'js-yaml';
 import { App } from 'cdk8s';
 import { OvermindBackboneChart } from '../../charts/overmind-backbone-chart';
 import { ENVIRONMENTS } from '../../config';
-import { ChartInfo, findNatsChart, readChartInfo } from '../../lib/helm-tools';
-import { DEFAULT_NATS_CHART_VERSION } from '../../lib/nats-helm-values';
+import { ChartInfo, findNatsChart, readChartInfo } from '../../tools/helm/helm-tools';
+import { DEFAULT_NATS_CHART_VERSION } from '../../lib/constructs/nats/nats-helm-values';
 import { DIST_ROOT, HELM_VALUES_DIR } from './dist';
 import { sharedDir } from './shared';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { install: installHelm } = require('../../scripts/install-helm.js') as { install: () => { target: string } };
+import { installHelm } from './install-helm';
 
 /** `.Capabilities.KubeVersion` for every render: fixed, so output never depends on the machine (as synth's). */
 export const RENDER_KUBE_VERSION = '1.31.0';
@@ -35,7 +34,7 @@ export interface ChartObject {
     readonly labels?: Record<string, string>;
     readonly [k: string]: unknown;
   };
-  readonly spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly spec?: any;
   readonly data?: Record<string, string>;
   readonly [field: string]: unknown;
 }
@@ -49,8 +48,9 @@ export function upstreamNatsChartDir(): string {
 export function whyNatsChartUnavailable(): string | undefined {
   const chart = readChartInfo(upstreamNatsChartDir());
   if (!chart) {
-    return `the upstream NATS chart is not at ${upstreamNatsChartDir()} ` +
-      '(set OVERMIND_SHARED_DIR to the shared/ folder)';
+    return (
+      `the upstream NATS chart is not at ${upstreamNatsChartDir()} ` + '(set OVERMIND_SHARED_DIR to the shared/ folder)'
+    );
   }
   try {
     installHelm();
@@ -68,7 +68,6 @@ export function describeWithNatsChart(): jest.Describe {
   const why = whyNatsChartUnavailable();
   if (!why) return describe;
   if (process.env.CI === 'true') throw new Error(`CI=true: the real NATS chart must be rendered, but ${why}`);
-  // eslint-disable-next-line no-console
   console.warn(`SKIPPED: tests on the real NATS chart: ${why}`);
   return describe.skip;
 }
@@ -105,7 +104,10 @@ export interface RenderOptions {
 
 /** The chart's objects for one environment, and accessors for the ones the wiring is about. */
 export class RenderedNatsChart {
-  constructor(readonly release: NatsRelease, readonly objects: readonly ChartObject[]) {}
+  constructor(
+    readonly release: NatsRelease,
+    readonly objects: readonly ChartObject[],
+  ) {}
 
   find(kind: string, name?: string): ChartObject {
     const found = this.objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
@@ -142,11 +144,15 @@ export function renderNatsChart(environment: string, options: RenderOptions = {}
   const chart = options.chart ?? readChartInfo(upstreamNatsChartDir());
   if (!chart) throw new Error(`cannot render the NATS chart: ${whyNatsChartUnavailable()}`);
   if (chart.name !== 'nats' || chart.version !== release.chartVersion) {
-    throw new Error(`the chart at ${chart.dir} is "${chart.name}" ${chart.version}, ` +
-      `but environment ${environment} pins nats ${release.chartVersion}`);
+    throw new Error(
+      `the chart at ${chart.dir} is "${chart.name}" ${chart.version}, ` +
+        `but environment ${environment} pins nats ${release.chartVersion}`,
+    );
   }
   const valuesYaml = options.valuesYaml ?? fs.readFileSync(distValuesFile(environment), 'utf8');
-  const key = createHash('sha256').update(JSON.stringify([release, chart.dir, valuesYaml])).digest('hex');
+  const key = createHash('sha256')
+    .update(JSON.stringify([release, chart.dir, valuesYaml]))
+    .digest('hex');
   const cached = renders.get(key);
   if (cached) return cached;
 
@@ -155,10 +161,22 @@ export function renderNatsChart(environment: string, options: RenderOptions = {}
   try {
     const valuesFile = path.join(scratch, 'values.yaml');
     fs.writeFileSync(valuesFile, valuesYaml);
-    const out = execFileSync(helm, [
-      'template', release.releaseName, chart.dir, '--namespace', release.namespace, '--values', valuesFile,
-      '--kube-version', RENDER_KUBE_VERSION, '--skip-tests', // what `helm install` applies: no helm-test Pod
-    ], { encoding: 'utf8', timeout: HELM_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(
+      helm,
+      [
+        'template',
+        release.releaseName,
+        chart.dir,
+        '--namespace',
+        release.namespace,
+        '--values',
+        valuesFile,
+        '--kube-version',
+        RENDER_KUBE_VERSION,
+        '--skip-tests', // what `helm install` applies: no helm-test Pod
+      ],
+      { encoding: 'utf8', timeout: HELM_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const objects = yaml.loadAll(out).filter((d): d is ChartObject => d !== null && typeof d === 'object');
     const rendered = new RenderedNatsChart(release, objects);
     renders.set(key, rendered);
@@ -170,13 +188,15 @@ export function renderNatsChart(environment: string, options: RenderOptions = {}
 
 /**
  * The chart for `npm run local`, which users run without ../shared: $OVERMIND_NATS_CHART or the
- * pulled charts/vendor/nats (lib/helm-tools.ts), else the upstream copy in ../shared.
+ * pulled charts/vendor/nats (tools/helm/helm-tools.ts), else the upstream copy in ../shared.
  */
 export function localNatsChart(): ChartInfo {
   const chart = findNatsChart() ?? readChartInfo(upstreamNatsChartDir());
   if (!chart) {
-    throw new Error('no NATS chart to render the servers\' nats.conf from: run `scripts/pull-chart.sh` ' +
-      '(pulls the pinned chart into charts/vendor/nats), or set OVERMIND_NATS_CHART to an untarred copy of it');
+    throw new Error(
+      "no NATS chart to render the servers' nats.conf from: run `scripts/pull-chart.sh` " +
+        '(pulls the pinned chart into charts/vendor/nats), or set OVERMIND_NATS_CHART to an untarred copy of it',
+    );
   }
   return chart;
 }

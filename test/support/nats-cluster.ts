@@ -11,13 +11,18 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { connect, ConnectionOptions, JetStreamManager, NatsConnection } from 'nats';
-import { checkNatsToken, generateNatsToken } from '../../lib/nats-token';
+import { checkNatsToken, generateNatsToken } from '../../lib/config/nats-token';
 import { findExecutable } from './executables';
-import { ChartInfo } from '../../lib/helm-tools';
+import { ChartInfo } from '../../tools/helm/helm-tools';
 import { renderNatsChart, whyNatsChartUnavailable } from './nats-chart';
 import { describeIfAvailable } from './requirements';
 import {
-  chartClusterSize, formatNatsConf, loopbackNatsConf, NatsConfMap, natsSizeToBytes, parseChartNatsConf,
+  chartClusterSize,
+  formatNatsConf,
+  loopbackNatsConf,
+  NatsConfMap,
+  natsSizeToBytes,
+  parseChartNatsConf,
 } from './nats-conf';
 
 export const NATS_SERVER_INSTALL_HINT = 'apt-get update && apt-get install -y nats-server';
@@ -64,10 +69,15 @@ export function skipUnlessNatsServer(
   whyNoChart: () => string | undefined = whyNatsChartUnavailable,
 ): jest.Describe {
   const noChart = find() ? whyNoChart() : undefined;
-  return describeIfAvailable(find() && !noChart ? undefined
-    : noChart ? `the live cluster runs the nats.conf of the real NATS chart, but ${noChart}.`
-      : `nats-server is not installed (not on PATH, not in /usr/sbin). Install it with:\n    ${NATS_SERVER_INSTALL_HINT}\n` +
-        '(or set NATS_SERVER_BIN to its path). The live JetStream tests need it.');
+  return describeIfAvailable(
+    find() && !noChart
+      ? undefined
+      : noChart
+        ? `the live cluster runs the nats.conf of the real NATS chart, but ${noChart}.`
+        : `nats-server is not installed (not on PATH, not in /usr/sbin). Install it ` +
+          `with:\n    ${NATS_SERVER_INSTALL_HINT}\n` +
+          '(or set NATS_SERVER_BIN to its path). The live JetStream tests need it.',
+  );
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -78,7 +88,12 @@ export function sleep(ms: number): Promise<void> {
  * Polls `probe` every `intervalMs` until it returns a value other than undefined, or throws after
  * `timeoutMs` with the last error seen. Every wait in the live tests goes through here.
  */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = READY_TIMEOUT_MS, intervalMs = POLL_INTERVAL_MS): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = READY_TIMEOUT_MS,
+  intervalMs = POLL_INTERVAL_MS,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (let attempt = 0; ; attempt++) {
@@ -103,7 +118,13 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
     timer = setTimeout(() => resolve(false), ms);
   });
   try {
-    return await Promise.race([promise.then(() => true, () => true), timeout]);
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -117,7 +138,8 @@ export function httpGetJson<T = unknown>(url: string, timeoutMs = 2000): Promise
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        if ((res.statusCode ?? 0) >= 400) return reject(new Error(`GET ${url}: HTTP ${res.statusCode} ${body.slice(0, 200)}`));
+        if ((res.statusCode ?? 0) >= 400)
+          return reject(new Error(`GET ${url}: HTTP ${res.statusCode} ${body.slice(0, 200)}`));
         try {
           resolve(JSON.parse(body) as T);
         } catch (e) {
@@ -149,7 +171,7 @@ export interface NatsClusterOptions {
   readonly advertise?: boolean;
   /** Base ports to try first (node i gets base+i); any taken port falls back to a free one. */
   readonly preferredPorts?: { readonly client: number; readonly cluster: number; readonly monitor: number };
-  /** Client token (checked with lib/nats-token.ts); a fresh `npm run -s token` one by default. */
+  /** Client token (checked with lib/config/nats-token.ts); a fresh `npm run -s token` one by default. */
   readonly token?: string;
   /** @default - the upstream chart in ../shared (test/support/nats-chart.ts) */
   readonly chart?: ChartInfo;
@@ -280,14 +302,19 @@ export class NatsCluster {
   private readonly nodes: NatsNode[] = [];
   private stopped = false;
 
-  private constructor(private readonly bin: string, private readonly options: NatsClusterOptions) {
+  private constructor(
+    private readonly bin: string,
+    private readonly options: NatsClusterOptions,
+  ) {
     this.environment = options.environment ?? DEFAULT_CLUSTER_ENVIRONMENT;
     this.chartConf = chartNatsConf(this.environment, options.chart);
     this.capacity = chartClusterCapacity(this.environment, options.chart);
     this.size = this.capacity.nodes;
     if (options.nodes !== undefined && options.nodes !== this.size) {
-      throw new Error(`nodes: ${options.nodes} asked for, but the chart config of environment ${this.environment} ` +
-        `is for ${this.size}`);
+      throw new Error(
+        `nodes: ${options.nodes} asked for, but the chart config of environment ${this.environment} ` +
+          `is for ${this.size}`,
+      );
     }
     if (options.token !== undefined) {
       const verdict = checkNatsToken(options.token);
@@ -374,18 +401,22 @@ export class NatsCluster {
     const node = this.mustGet(name);
     const expectedRoutes = this.nodes.filter((n) => n.process && n.name !== name).length;
     try {
-      await waitFor(`${name} to be ready`, async () => {
-        if (!node.process) throw new Error(`${name} is not running`);
-        const health = await this.monitor<{ status?: string }>(name, 'healthz?js-enabled-only=true');
-        if (health.status !== 'ok') return undefined;
-        const routez = await this.monitor<{ num_routes?: number }>(name, 'routez');
-        if (routez.num_routes !== expectedRoutes) return undefined;
-        if (this.size > 1) {
-          const jsz = await this.monitor<JszSummary>(name, 'jsz');
-          if (!jsz.meta_cluster?.leader || jsz.meta_cluster.cluster_size !== this.size) return undefined;
-        }
-        return true;
-      }, timeoutMs);
+      await waitFor(
+        `${name} to be ready`,
+        async () => {
+          if (!node.process) throw new Error(`${name} is not running`);
+          const health = await this.monitor<{ status?: string }>(name, 'healthz?js-enabled-only=true');
+          if (health.status !== 'ok') return undefined;
+          const routez = await this.monitor<{ num_routes?: number }>(name, 'routez');
+          if (routez.num_routes !== expectedRoutes) return undefined;
+          if (this.size > 1) {
+            const jsz = await this.monitor<JszSummary>(name, 'jsz');
+            if (!jsz.meta_cluster?.leader || jsz.meta_cluster.cluster_size !== this.size) return undefined;
+          }
+          return true;
+        },
+        timeoutMs,
+      );
     } catch (e) {
       throw new Error(`${(e as Error).message}\n--- ${name} log tail ---\n${this.logTail(name)}`);
     }
@@ -415,18 +446,31 @@ export class NatsCluster {
    * can lack a leader long after the meta leader is back (26.6 s once, tooling.md §1).
    */
   async waitForStreamLeader(jsm: JetStreamManager, stream: string, timeoutMs = READY_TIMEOUT_MS): Promise<string> {
-    return waitFor(`a leader for stream ${stream}`, async () => {
-      const info = await jsm.streams.info(stream);
-      return info.cluster?.leader || this.standaloneLeader();
-    }, timeoutMs);
+    return waitFor(
+      `a leader for stream ${stream}`,
+      async () => {
+        const info = await jsm.streams.info(stream);
+        return info.cluster?.leader || this.standaloneLeader();
+      },
+      timeoutMs,
+    );
   }
 
   /** Same for a consumer: the consumer leader is the only node with a true num_pending (tooling.md §3). */
-  async waitForConsumerLeader(jsm: JetStreamManager, stream: string, consumer: string, timeoutMs = READY_TIMEOUT_MS): Promise<string> {
-    return waitFor(`a leader for consumer ${stream}/${consumer}`, async () => {
-      const info = await jsm.consumers.info(stream, consumer);
-      return info.cluster?.leader || this.standaloneLeader();
-    }, timeoutMs);
+  async waitForConsumerLeader(
+    jsm: JetStreamManager,
+    stream: string,
+    consumer: string,
+    timeoutMs = READY_TIMEOUT_MS,
+  ): Promise<string> {
+    return waitFor(
+      `a leader for consumer ${stream}/${consumer}`,
+      async () => {
+        const info = await jsm.consumers.info(stream, consumer);
+        return info.cluster?.leader || this.standaloneLeader();
+      },
+      timeoutMs,
+    );
   }
 
   /** Stops every node (SIGTERM, 10 s, SIGKILL) and removes the temp folder. Idempotent. */
@@ -467,7 +511,8 @@ export class NatsCluster {
     this.tempRoot = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'overmind-nats-'));
     const ports = await this.choosePorts(this.options.preferredPorts);
     const names = this.options.nodeNames;
-    if (names && names.length !== this.size) throw new Error(`nodeNames must name all ${this.size} nodes, got ${names.length}`);
+    if (names && names.length !== this.size)
+      throw new Error(`nodeNames must name all ${this.size} nodes, got ${names.length}`);
     for (let i = 0; i < this.size; i++) {
       const name = names?.[i] ?? `n${i + 1}`;
       const storeDir = path.join(this.tempRoot, 'data', name);
@@ -485,13 +530,19 @@ export class NatsCluster {
     for (const node of this.nodes) fs.writeFileSync(node.configFile, this.renderConfig(node));
   }
 
-  private async choosePorts(preferred: NatsClusterOptions['preferredPorts']): Promise<Array<Pick<NatsNodeInfo, 'clientPort' | 'clusterPort' | 'monitorPort'>>> {
+  private async choosePorts(
+    preferred: NatsClusterOptions['preferredPorts'],
+  ): Promise<Array<Pick<NatsNodeInfo, 'clientPort' | 'clusterPort' | 'monitorPort'>>> {
     const random = await freePorts(3 * this.size);
     const result: Array<Pick<NatsNodeInfo, 'clientPort' | 'clusterPort' | 'monitorPort'>> = [];
     for (let i = 0; i < this.size; i++) {
       const fallback = { clientPort: random[3 * i], clusterPort: random[3 * i + 1], monitorPort: random[3 * i + 2] };
       if (preferred) {
-        const wanted = { clientPort: preferred.client + i, clusterPort: preferred.cluster + i, monitorPort: preferred.monitor + i };
+        const wanted = {
+          clientPort: preferred.client + i,
+          clusterPort: preferred.cluster + i,
+          monitorPort: preferred.monitor + i,
+        };
         const free = await Promise.all(Object.values(wanted).map(isPortFree));
         result.push(free.every(Boolean) ? wanted : fallback);
       } else {
@@ -510,7 +561,8 @@ export class NatsCluster {
     const overrides = this.options.nodeConfig?.(node, this.nodes) ?? {};
     if (overrides.routes) (conf.cluster as NatsConfMap).routes = [...overrides.routes];
     Object.assign(conf, overrides.settings ?? {});
-    const header = `# ${node.name}: the nats.conf the NATS chart renders for environment ${this.environment}, ` +
+    const header =
+      `# ${node.name}: the nats.conf the NATS chart renders for environment ${this.environment}, ` +
       'with loopback listen addresses, routes, store and pid file (test/support/nats-conf.ts)\n';
     return header + formatNatsConf(conf);
   }

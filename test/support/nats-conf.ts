@@ -81,8 +81,10 @@ export function loopbackNatsConf(chartConf: NatsConfMap, node: LoopbackNode, opt
   const conf: NatsConfMap = structuredCloneConf(chartConf);
   const unsupported = ['tls', 'leafnodes', 'gateway', 'websocket', 'mqtt', 'https_port'].filter((k) => k in conf);
   if (unsupported.length > 0) {
-    throw new Error(`the chart's nats.conf enables ${unsupported.join(', ')}, ` +
-      'which a loopback cluster without certificates cannot run');
+    throw new Error(
+      `the chart's nats.conf enables ${unsupported.join(', ')}, ` +
+        'which a loopback cluster without certificates cannot run',
+    );
   }
   conf.host = '127.0.0.1';
   conf.port = node.clientPort;
@@ -98,8 +100,9 @@ export function loopbackNatsConf(chartConf: NatsConfMap, node: LoopbackNode, opt
     const routes = cluster.routes;
     if (!Array.isArray(routes) || routes.length !== options.routePorts.length) {
       const count = Array.isArray(routes) ? routes.length : 0;
-      throw new Error(`the chart's cluster.routes has ${count} routes, ` +
-        `the loopback cluster ${options.routePorts.length} nodes`);
+      throw new Error(
+        `the chart's cluster.routes has ${count} routes, ` + `the loopback cluster ${options.routePorts.length} nodes`,
+      );
     }
     cluster.routes = options.routePorts.map((p) => `nats://127.0.0.1:${p}`);
     if (options.advertise) delete cluster.no_advertise;

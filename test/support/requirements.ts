@@ -22,7 +22,6 @@ export function describeIfAvailable(missing: string | undefined): jest.Describe 
       });
     return failing as unknown as jest.Describe;
   }
-  // eslint-disable-next-line no-console
   console.warn(`\n${'!'.repeat(78)}\nSKIPPED: ${missing}\n${'!'.repeat(78)}\n`);
   return describe.skip;
 }

@@ -22,7 +22,9 @@ export function formatViolations(violations: ReadonlyArray<SchemaViolation>): st
 const goRegExp = Object.assign(
   (pattern: string, flags: string): RegExp => {
     const caseInsensitive = /^(\^?)\(\?i\)/;
-    return caseInsensitive.test(pattern) ? new RegExp(pattern.replace(caseInsensitive, '$1'), `${flags}i`) : new RegExp(pattern, flags);
+    return caseInsensitive.test(pattern)
+      ? new RegExp(pattern.replace(caseInsensitive, '$1'), `${flags}i`)
+      : new RegExp(pattern, flags);
   },
   { code: 'goRegExp' },
 );
@@ -39,10 +41,16 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:
  */
 export function createKubernetesAjv(): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, code: { regExp: goRegExp } });
-  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= INT32.min && n <= INT32.max });
+  ajv.addFormat('int32', {
+    type: 'number',
+    validate: (n: number) => Number.isInteger(n) && n >= INT32.min && n <= INT32.max,
+  });
   // int64 beyond 2^53 cannot be told apart in a JS number; js-yaml reads such literals rounded.
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => RFC3339.test(s) && !Number.isNaN(Date.parse(s)) });
+  ajv.addFormat('date-time', {
+    type: 'string',
+    validate: (s: string) => RFC3339.test(s) && !Number.isNaN(Date.parse(s)),
+  });
   return ajv;
 }
 
@@ -81,19 +89,31 @@ export const OBJECT_META_SCHEMA = {
 } as const;
 
 /** ajv errors as violations, with unknown fields named by their own path and duplicates dropped. */
-export function toViolations(errors: ReadonlyArray<ErrorObject> | null | undefined, schemaName: string): SchemaViolation[] {
+export function toViolations(
+  errors: ReadonlyArray<ErrorObject> | null | undefined,
+  schemaName: string,
+): SchemaViolation[] {
   const seen = new Set<string>();
   const out: SchemaViolation[] = [];
   for (const e of errors ?? []) {
     let v: SchemaViolation;
     if (e.keyword === 'additionalProperties') {
       const field = String((e.params as { additionalProperty: string }).additionalProperty);
-      v = { path: `${e.instancePath}/${escapePointer(field)}`, message: `unknown field "${field}" (not in the ${schemaName} schema)` };
+      v = {
+        path: `${e.instancePath}/${escapePointer(field)}`,
+        message: `unknown field "${field}" (not in the ${schemaName} schema)`,
+      };
     } else if (e.keyword === 'required') {
       const field = String((e.params as { missingProperty: string }).missingProperty);
-      v = { path: `${e.instancePath}/${escapePointer(field)}`, message: `required field "${field}" is missing (${schemaName} schema)` };
+      v = {
+        path: `${e.instancePath}/${escapePointer(field)}`,
+        message: `required field "${field}" is missing (${schemaName} schema)`,
+      };
     } else if (e.keyword === 'enum') {
-      v = { path: e.instancePath, message: `must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)} (${schemaName} schema)` };
+      v = {
+        path: e.instancePath,
+        message: `must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)} (${schemaName} schema)`,
+      };
     } else {
       v = { path: e.instancePath, message: `${e.message ?? describeError(e)} (${schemaName} schema)` };
     }

@@ -17,7 +17,9 @@ export function crdsDir(): string {
 
 /** Absolute path of a shared file, or undefined when it is absent. */
 export function sharedFile(relative: string): string | undefined {
-  const file = relative.startsWith('crds/') ? path.join(crdsDir(), relative.slice('crds/'.length)) : path.join(sharedDir(), relative);
+  const file = relative.startsWith('crds/')
+    ? path.join(crdsDir(), relative.slice('crds/'.length))
+    : path.join(sharedDir(), relative);
   return fs.existsSync(file) ? file : undefined;
 }
 
@@ -34,7 +36,11 @@ export function requireSharedFile(relative: string): string {
  */
 export function describeWithShared(files: string[]): jest.Describe {
   const missing = files.filter((f) => sharedFile(f) === undefined);
-  return describeIfAvailable(missing.length === 0 ? undefined
-    : `shared file(s) ${missing.join(', ')} not found under ${sharedDir()}. Set OVERMIND_SHARED_DIR to the shared/ folder ` +
-      '(CI always has it at ../shared).');
+  return describeIfAvailable(
+    missing.length === 0
+      ? undefined
+      : `shared file(s) ${missing.join(', ')} not found under ${sharedDir()}. Set ` +
+          `OVERMIND_SHARED_DIR to the shared/ folder ` +
+          '(CI always has it at ../shared).',
+  );
 }

@@ -1,7 +1,7 @@
 // In-process synthesis for tests: no subprocess, no files (tooling.md §6 "suggested test loop").
 import { App, Testing } from 'cdk8s';
 import { OvermindBackboneChart } from '../../charts/overmind-backbone-chart';
-import { EnvironmentConfig } from '../../lib/config';
+import { EnvironmentConfig } from '../../lib/config/types';
 
 export interface KubeObject {
   apiVersion: string;
@@ -19,7 +19,8 @@ export function synthEnvironment(config: EnvironmentConfig): { chart: OvermindBa
 
 export function findObject(objects: KubeObject[], kind: string, name: string): KubeObject {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
-  if (!found) throw new Error(`no ${kind} "${name}" among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  if (!found)
+    throw new Error(`no ${kind} "${name}" among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
   return found;
 }
 

@@ -32,8 +32,10 @@ describeWithShared(CRD_FILES.map((f) => `crds/${f}`))('CRD schema validation (cr
     const account = copyOf('Account');
     account.spec.token.key = account.spec.token.token;
     delete account.spec.token.token;
-    const unknownKey = new RegExp('^/spec/token/key: unknown field "key" '
-      + '\\(not in the Account jetstream\\.nats\\.io/v1beta2 \\(nack-crds\\.yaml\\) schema\\)$');
+    const unknownKey = new RegExp(
+      '^/spec/token/key: unknown field "key" ' +
+        '\\(not in the Account jetstream\\.nats\\.io/v1beta2 \\(nack-crds\\.yaml\\) schema\\)$',
+    );
     expect(check(account)).toEqual([expect.stringMatching(unknownKey)]);
   });
 
@@ -46,7 +48,11 @@ describeWithShared(CRD_FILES.map((f) => `crds/${f}`))('CRD schema validation (cr
   test('fails when a Stream spec has an unknown field (the API server would prune it silently)', () => {
     const stream = copyOf('Stream');
     stream.spec.maxAgee = '1h';
-    expect(check(stream)).toEqual([expect.stringMatching(/^\/spec\/maxAgee: unknown field "maxAgee" \(not in the Stream jetstream\.nats\.io\/v1beta2 \(nack-crds\.yaml\) schema\)$/)]);
+    expect(check(stream)).toEqual([
+      expect.stringMatching(
+        /^\/spec\/maxAgee: unknown field "maxAgee" \(not in the Stream jetstream\.nats\.io\/v1beta2 \(nack-crds\.yaml\) schema\)$/,
+      ),
+    ]);
   });
 
   test('fails when an object has an unknown top-level field', () => {
@@ -70,20 +76,26 @@ describeWithShared(CRD_FILES.map((f) => `crds/${f}`))('CRD schema validation (cr
   test('fails when a KEDA trigger metadata value is a number (lagThreshold: 10)', () => {
     const scaledObject = copyOf('ScaledObject');
     scaledObject.spec.triggers[0].metadata.lagThreshold = 10;
-    expect(check(scaledObject)).toEqual([expect.stringContaining('/spec/triggers/0/metadata/lagThreshold: must be string')]);
+    expect(check(scaledObject)).toEqual([
+      expect.stringContaining('/spec/triggers/0/metadata/lagThreshold: must be string'),
+    ]);
   });
 
   test('fails when a required field is missing (ScaledObject scaleTargetRef)', () => {
     const scaledObject = copyOf('ScaledObject');
     delete scaledObject.spec.scaleTargetRef;
-    expect(check(scaledObject)).toEqual([expect.stringContaining('/spec/scaleTargetRef: required field "scaleTargetRef" is missing')]);
+    expect(check(scaledObject)).toEqual([
+      expect.stringContaining('/spec/scaleTargetRef: required field "scaleTargetRef" is missing'),
+    ]);
   });
 
   test('fails when the ScaledObject CEL rule is broken (minReplicaCount > maxReplicaCount)', () => {
     const scaledObject = copyOf('ScaledObject');
     scaledObject.spec.minReplicaCount = 5;
     scaledObject.spec.maxReplicaCount = 2;
-    expect(check(scaledObject)).toEqual([expect.stringContaining('/spec: CEL rule failed: minReplicaCount must be less than or equal to maxReplicaCount')]);
+    expect(check(scaledObject)).toEqual([
+      expect.stringContaining('/spec: CEL rule failed: minReplicaCount must be less than or equal to maxReplicaCount'),
+    ]);
     // maxReplicaCount defaults to 100 in the rule
     delete scaledObject.spec.maxReplicaCount;
     expect(check(scaledObject)).toEqual([]);
@@ -120,7 +132,9 @@ describeWithShared(CRD_FILES.map((f) => `crds/${f}`))('CRD schema validation (cr
   test('fails when the apiVersion is a version the CRD does not serve (jetstream.nats.io/v1beta1)', () => {
     const stream = copyOf('Stream');
     stream.apiVersion = 'jetstream.nats.io/v1beta1';
-    expect(check(stream)).toEqual([expect.stringContaining('/apiVersion: jetstream.nats.io/v1beta1 Stream is not served by its CRD')]);
+    expect(check(stream)).toEqual([
+      expect.stringContaining('/apiVersion: jetstream.nats.io/v1beta1 Stream is not served by its CRD'),
+    ]);
   });
 
   test('fails when the kind has no CRD (never skipped)', () => {
@@ -136,13 +150,19 @@ describeWithShared(CRD_FILES.map((f) => `crds/${f}`))('CRD schema validation (cr
     const rule = copyOf('PrometheusRule');
     rule.spec.groups.push(cloneJson(rule.spec.groups[0]));
     const duplicate = rule.spec.groups.length - 1;
-    expect(check(rule)).toEqual([expect.stringContaining(`/spec/groups/${duplicate}: duplicate list item (same name ["${rule.spec.groups[0].name}"] as item 0)`)]);
+    expect(check(rule)).toEqual([
+      expect.stringContaining(
+        `/spec/groups/${duplicate}: duplicate list item (same name ["${rule.spec.groups[0].name}"] as item 0)`,
+      ),
+    ]);
   });
 
   test('fails when a list-type set repeats an item (ServiceMonitor scrapeProtocols)', () => {
     const monitor = copyOf('ServiceMonitor');
     monitor.spec.scrapeProtocols = ['PrometheusText0.0.4', 'PrometheusText0.0.4'];
-    expect(check(monitor)).toEqual([expect.stringContaining('/spec/scrapeProtocols/1: duplicate list item (same value as item 0)')]);
+    expect(check(monitor)).toEqual([
+      expect.stringContaining('/spec/scrapeProtocols/1: duplicate list item (same value as item 0)'),
+    ]);
   });
 
   test('x-kubernetes-int-or-string accepts an integer and a string, nothing else', () => {
@@ -156,17 +176,29 @@ describeWithShared(CRD_FILES.map((f) => `crds/${f}`))('CRD schema validation (cr
   });
 
   test('x-kubernetes-preserve-unknown-fields keeps its subtree open (Argo CD helm.valuesObject), and only it', () => {
-    const application = findObject(objects, 'argoproj.io/Application', objectsOfKind(objects, 'Application')[0]?.content.metadata.name ?? '');
+    const application = findObject(
+      objects,
+      'argoproj.io/Application',
+      objectsOfKind(objects, 'Application')[0]?.content.metadata.name ?? '',
+    );
     const app = cloneJson(application.content) as any;
     const helmSource = (app.spec.sources ?? [app.spec.source]).find((s: any) => s?.helm);
     helmSource.helm.valuesObject = { anything: { goes: true } };
     expect(check(app)).toEqual([]);
     helmSource.helm.valueFile = 'typo.yaml';
-    expect(check(app)).toEqual([expect.stringMatching(/^\/spec\/sources\/\d+\/helm\/valueFile: unknown field "valueFile"/)]);
+    expect(check(app)).toEqual([
+      expect.stringMatching(/^\/spec\/sources\/\d+\/helm\/valueFile: unknown field "valueFile"/),
+    ]);
   });
 
   test('toStrictCrdSchema closes objects with properties, and leaves the CRD schema untouched', () => {
-    const original = { type: 'object', properties: { a: { type: 'object', properties: { b: { type: 'string' } } }, c: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: {} } } };
+    const original = {
+      type: 'object',
+      properties: {
+        a: { type: 'object', properties: { b: { type: 'string' } } },
+        c: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: {} },
+      },
+    };
     const before = JSON.stringify(original);
     const strict = toStrictCrdSchema(original);
     expect(strict.additionalProperties).toBe(false);

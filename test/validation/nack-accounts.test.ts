@@ -6,10 +6,16 @@
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { ENVIRONMENTS } from '../../config';
-import { EnvironmentConfig } from '../../lib/config';
+import { EnvironmentConfig } from '../../lib/config/types';
 import { synthesize } from '../../main';
 import {
-  describeLocation, DistDocument, DistObject, listEnvironments, listHelmValuesFiles, loadDocuments, loadObjects,
+  describeLocation,
+  DistDocument,
+  DistObject,
+  listEnvironments,
+  listHelmValuesFiles,
+  loadDocuments,
+  loadObjects,
   objectsOfKind,
 } from '../support/dist';
 import { cloneJson } from '../support/schema-validation';
@@ -74,12 +80,13 @@ describe.each(listEnvironments())('dist/%s: NACK can reach and log in to NATS fo
 describe('the account check can fail', () => {
   const objects = loadObjects(listEnvironments().includes('prod') ? 'prod' : listEnvironments()[0]);
   /** The objects with the first one of `kind` changed on a copy. */
-  const withChange = (kind: string, change: (o: any) => void): Doc[] => objects.map((d) => {
-    if (d !== objectsOfKind(objects, kind)[0]) return d;
-    const copy = cloneJson(d.content) as any;
-    change(copy);
-    return { ...d, content: copy };
-  });
+  const withChange = (kind: string, change: (o: any) => void): Doc[] =>
+    objects.map((d) => {
+      if (d !== objectsOfKind(objects, kind)[0]) return d;
+      const copy = cloneJson(d.content) as any;
+      change(copy);
+      return { ...d, content: copy };
+    });
 
   test('a Consumer without spec.account', () => {
     const broken = withChange(CONSUMER, (c) => delete c.spec.account);
@@ -87,12 +94,16 @@ describe('the account check can fail', () => {
   });
 
   test('a Stream naming an Account that does not exist', () => {
-    const broken = withChange(STREAM, (s) => { s.spec.account = 'natz'; });
+    const broken = withChange(STREAM, (s) => {
+      s.spec.account = 'natz';
+    });
     expect(unresolvedAccounts(broken)).toEqual([expect.stringContaining('spec.account "natz" names no Account')]);
   });
 
-  test('an Account in another namespace does not count (NACK looks in the CR\'s own namespace)', () => {
-    const broken = withChange(ACCOUNT, (a) => { a.metadata.namespace = 'nack'; });
+  test("an Account in another namespace does not count (NACK looks in the CR's own namespace)", () => {
+    const broken = withChange(ACCOUNT, (a) => {
+      a.metadata.namespace = 'nack';
+    });
     const users = objectsOfKind(objects, STREAM).length + objectsOfKind(objects, CONSUMER).length;
     expect(unresolvedAccounts(broken).length).toBe(users);
   });
@@ -105,7 +116,7 @@ describe('with client TLS on, the Account trusts the CA the NATS chart is given'
   const tls = { enabled: true, caSecretName: 'overmind-ca' };
   const tlsProd: EnvironmentConfig = { ...prod, nats: { ...prod.nats, tls } };
 
-  test('tls.secret and tls.ca are the chart\'s tlsCA Secret and key; no client certificate (not required)', () => {
+  test("tls.secret and tls.ca are the chart's tlsCA Secret and key; no client certificate (not required)", () => {
     const account = load(tlsProd, 'prod/manifests/15-account-nats.yaml');
     const natsValues = load(tlsProd, 'prod/helm/nats-values.yaml');
     expect(natsValues.tlsCA).toEqual({ enabled: true, secretName: 'overmind-ca', key: 'ca.crt' });

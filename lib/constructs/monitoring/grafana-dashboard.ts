@@ -1,0 +1,547 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { NatsAlertRules } from './alert-rules';
+import { CONFIG_SERIES as C, EXPORTER_METRIC as M, MatchOp, promSelector, scrapeJobOf } from './exporter-metrics';
+import { JetStreamStream } from '../jetstream/jetstream-stream';
+import { NatsHelmValues } from '../nats/nats-helm-values';
+import { NatsMetricsService } from '../nats/nats-metrics-service';
+
+/** Grafana 10/11 dashboard JSON model version. */
+export const DASHBOARD_SCHEMA_VERSION = 39;
+/** The label kube-prometheus-stack's Grafana sidecar loads dashboards by (`sidecar.dashboards.label`/`labelValue`). */
+export const DEFAULT_GRAFANA_DASHBOARD_LABELS: Readonly<Record<string, string>> = { grafana_dashboard: '1' };
+/**
+ * Above this many streams the repeated stream row starts collapsed: with "All" selected Grafana
+ * would otherwise load 5 panels per stream at once; a collapsed row queries only when opened.
+ */
+export const EXPANDED_STREAM_ROWS_MAX = 10;
+
+export interface GrafanaDashboardProps {
+  readonly environment: string;
+  readonly nats: NatsHelmValues;
+  readonly metricsService: NatsMetricsService;
+  /** The configured streams: the options of the `stream` variable. */
+  readonly streams: readonly JetStreamStream[];
+  /**
+   * Threshold lines come from the alert rules' threshold series (`overmind:*:threshold`), so
+   * panels and alerts agree. @default - no threshold lines
+   */
+  readonly alertRules?: NatsAlertRules;
+  /** @default DEFAULT_GRAFANA_DASHBOARD_LABELS */
+  readonly labels?: Record<string, string>;
+}
+
+interface Target {
+  expr: string;
+  legendFormat: string;
+  /** Drawn as a dashed line without fill: a limit or threshold, not a measurement. */
+  line?: boolean;
+}
+interface PanelSpec {
+  title: string;
+  description?: string;
+  type: 'timeseries' | 'stat';
+  unit?: string;
+  targets: Target[];
+  /** Stat panels: red below this value, green from it. */
+  okFrom?: number;
+  /** Stat panels: show the series name (e.g. the leader) instead of the value. */
+  showName?: boolean;
+  width: number;
+  height?: number;
+}
+interface RowSpec {
+  title: string;
+  panels: PanelSpec[];
+  /** Repeat the row (and its panels) for every selected value of this variable. */
+  repeat?: string;
+  collapsed?: boolean;
+}
+
+/**
+ * A Grafana dashboard for one environment, shipped as a ConfigMap Grafana's sidecar loads
+ * (label `grafana_dashboard: "1"`): a JetStream overview, ONE stream row that Grafana repeats for
+ * every selected value of the `stream` variable (its options are the configured streams), with
+ * panels per consumer by `consumer_name` (filtered by the `consumer` variable, whose values
+ * Prometheus lists for the selected streams), and server health.
+ * Its size does not grow with the consumers and only by one variable option per stream (a
+ * ConfigMap holds at most 1 MiB). Queries read exporter metrics directly (leader series only,
+ * keda-prom-argo.md (b)), so the figures work without the recording rules; only the threshold
+ * lines need the alert rules' threshold series.
+ * Deterministic JSON: ids in order, streams sorted by name, keys sorted, no timestamps.
+ */
+export class GrafanaDashboard extends Construct {
+  public readonly uid: string;
+  public readonly fileName: string;
+  /** The dashboard JSON model. */
+  public readonly dashboard: Record<string, unknown>;
+  public readonly resource: k8s.KubeConfigMap;
+  private readonly job: string;
+  private readonly namespace: string;
+
+  constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
+    super(scope, id);
+    this.job = scrapeJobOf(props.metricsService);
+    this.namespace = props.nats.namespace;
+    this.uid = `overmind-nats-${props.environment}`;
+    this.fileName = `${this.uid}.json`;
+    this.dashboard = this.build(props);
+    this.resource = new k8s.KubeConfigMap(this, 'Resource', {
+      metadata: {
+        name: `${props.nats.fullname}-dashboard`,
+        labels: { ...(props.labels ?? DEFAULT_GRAFANA_DASHBOARD_LABELS) },
+      },
+      data: { [this.fileName]: `${JSON.stringify(sortKeysDeep(this.dashboard), null, 2)}\n` },
+    });
+  }
+
+  /** Exporter series of this environment. */
+  private sel(...extra: Array<readonly [string, string] | readonly [string, string, MatchOp]>): string {
+    return promSelector([['job', this.job], ['namespace', this.namespace], ...extra]);
+  }
+
+  private build(props: GrafanaDashboardProps): Record<string, unknown> {
+    const streamNames = props.streams.map((s) => s.streamName).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const js = this.sel();
+    // `=~`: Grafana regex-escapes the values of a multi-value variable, and gives `.*` for All.
+    const selectedStreams = ['stream_name', '$stream', '=~'] as const;
+    const selectedConsumers = ['consumer_name', '$consumer', '=~'] as const;
+    const leaderStream = this.sel(selectedStreams, ['is_stream_leader', 'true']);
+    /** A stream's usage and its limit (limits are -1 when unset: dropped). */
+    const againstLimit = (what: string, unit: string, total: string, limitName: string, limit: string): PanelSpec => ({
+      title: `$stream: ${what} and ${limitName}`,
+      type: 'timeseries',
+      width: 12,
+      unit,
+      targets: [
+        { expr: `max by (stream_name) (${total}${leaderStream})`, legendFormat: what },
+        { expr: `max by (stream_name) (${limit}${leaderStream} > 0)`, legendFormat: limitName, line: true },
+      ],
+    });
+    const leaderConsumer = this.sel(selectedStreams, selectedConsumers, ['is_consumer_leader', 'true']);
+    const thresholdOf = (series: string) =>
+      `max by (consumer_name) ` +
+      `(${series}${promSelector([['namespace', this.namespace], selectedStreams, selectedConsumers])})`;
+    const perConsumer = (metric: string) => `max by (consumer_name) (${metric}${leaderConsumer})`;
+    const lines = props.alertRules !== undefined;
+
+    const rows: RowSpec[] = [
+      {
+        title: 'JetStream overview',
+        panels: [
+          {
+            title: 'Servers with JetStream',
+            type: 'stat',
+            width: 6,
+            height: 4,
+            targets: [{ expr: `count(${M.serverJetStreamDisabled}${js} == 0)`, legendFormat: 'servers' }],
+            okFrom: props.nats.replicas,
+            description: `Expected ${props.nats.replicas}.`,
+          },
+          {
+            title: 'Meta leader',
+            type: 'stat',
+            width: 6,
+            height: 4,
+            targets: [
+              {
+                expr: `max by (meta_leader) (${M.serverJetStreamDisabled}${this.sel(['is_meta_leader', 'true'])} == 0)`,
+                legendFormat: '{{meta_leader}}',
+              },
+            ],
+            showName: true,
+            description: 'Empty: no meta leader (NatsJetStreamNoMetaLeader).',
+          },
+          {
+            title: 'Streams',
+            type: 'stat',
+            width: 6,
+            height: 4,
+            targets: [{ expr: `max(${M.serverTotalStreams}${js})`, legendFormat: 'streams' }],
+            description: 'Streams JetStream reports; the configured ones are the options of the stream variable.',
+          },
+          {
+            title: 'Consumers',
+            type: 'stat',
+            width: 6,
+            height: 4,
+            targets: [{ expr: `max(${M.serverTotalConsumers}${js})`, legendFormat: 'consumers' }],
+          },
+          {
+            title: 'Messages per stream',
+            type: 'timeseries',
+            width: 8,
+            unit: 'short',
+            targets: [
+              {
+                expr: `max by (stream_name) (${M.streamTotalMessages}${leaderStream})`,
+                legendFormat: '{{stream_name}}',
+              },
+            ],
+          },
+          {
+            title: 'Bytes per stream',
+            type: 'timeseries',
+            width: 8,
+            unit: 'bytes',
+            targets: [
+              { expr: `max by (stream_name) (${M.streamTotalBytes}${leaderStream})`, legendFormat: '{{stream_name}}' },
+            ],
+          },
+          {
+            title: 'File storage used per server',
+            type: 'timeseries',
+            width: 8,
+            unit: 'percentunit',
+            targets: [
+              {
+                expr: `${M.varzJetStreamStatsStorage}${js} / (${M.varzJetStreamConfigMaxStorage}${js} > 0)`,
+                legendFormat: '{{pod}}',
+              },
+            ],
+          },
+        ],
+      },
+      {
+        title: 'Stream $stream',
+        repeat: 'stream',
+        collapsed: streamNames.length > EXPANDED_STREAM_ROWS_MAX,
+        panels: [
+          againstLimit('messages', 'short', M.streamTotalMessages, 'maxMsgs', M.streamLimitMessages),
+          againstLimit('bytes', 'bytes', M.streamTotalBytes, 'maxBytes', M.streamLimitBytes),
+          {
+            title: '$stream: lag per consumer (pending + ack pending)',
+            type: 'timeseries',
+            width: 24,
+            unit: 'short',
+            description:
+              'The lag KEDA scales on, from each consumer leader.' +
+              (lines
+                ? ' Dashed: the alert threshold (NatsConsumerLagGrowing) and, for consumers a ' +
+                  'KEDA scaler targets, its capacity lagThreshold x maxReplicas.'
+                : ''),
+            targets: [
+              {
+                expr: `${perConsumer(M.consumerNumPending)} + ${perConsumer(M.consumerNumAckPending)}`,
+                legendFormat: '{{consumer_name}}',
+              },
+              ...(lines
+                ? [
+                    {
+                      expr: thresholdOf(C.consumerMaxLag.threshold),
+                      legendFormat: '{{consumer_name}} alert threshold',
+                      line: true,
+                    },
+                    {
+                      expr: thresholdOf(C.consumerScalerCapacity),
+                      legendFormat: '{{consumer_name}} scaler capacity',
+                      line: true,
+                    },
+                  ]
+                : []),
+            ],
+          },
+          {
+            title: '$stream: ack pending per consumer',
+            type: 'timeseries',
+            width: 12,
+            unit: 'short',
+            description:
+              "Delivered, not yet acked. Delivery stops at the consumer's maxAckPending." +
+              (lines
+                ? ' Dashed: the alert threshold (NatsConsumerAckPendingHigh), ackPendingRatio of maxAckPending.'
+                : ''),
+            targets: [
+              { expr: perConsumer(M.consumerNumAckPending), legendFormat: '{{consumer_name}}' },
+              ...(lines
+                ? [
+                    {
+                      expr: thresholdOf(C.consumerAckPendingLimit.threshold),
+                      legendFormat: '{{consumer_name}} alert threshold',
+                      line: true,
+                    },
+                  ]
+                : []),
+            ],
+          },
+          {
+            title: '$stream: messages awaiting redelivery per consumer',
+            type: 'timeseries',
+            width: 12,
+            unit: 'short',
+            description:
+              'Messages currently marked for redelivery (a gauge).' +
+              (lines ? ' Dashed: the alert threshold (NatsConsumerRedeliveriesHigh).' : ''),
+            targets: [
+              { expr: perConsumer(M.consumerNumRedelivered), legendFormat: '{{consumer_name}}' },
+              ...(lines
+                ? [
+                    {
+                      expr: thresholdOf(C.consumerMaxRedelivered.threshold),
+                      legendFormat: '{{consumer_name}} alert threshold',
+                      line: true,
+                    },
+                  ]
+                : []),
+            ],
+          },
+        ],
+      },
+      {
+        title: 'Server health',
+        panels: [
+          {
+            title: 'Exporter scraped (up)',
+            type: 'timeseries',
+            width: 8,
+            unit: 'short',
+            targets: [{ expr: `up${js}`, legendFormat: '{{pod}}' }],
+          },
+          {
+            title: 'Client connections',
+            type: 'timeseries',
+            width: 8,
+            unit: 'short',
+            targets: [{ expr: `${M.varzConnections}${js}`, legendFormat: '{{pod}}' }],
+          },
+          {
+            title: 'Routes',
+            type: 'timeseries',
+            width: 8,
+            unit: 'short',
+            targets: [{ expr: `${M.varzRoutes}${js}`, legendFormat: '{{pod}}' }],
+          },
+          {
+            title: 'Memory',
+            type: 'timeseries',
+            width: 8,
+            unit: 'bytes',
+            targets: [{ expr: `${M.varzMem}${js}`, legendFormat: '{{pod}}' }],
+          },
+          {
+            title: 'CPU (% of one core)',
+            type: 'timeseries',
+            width: 8,
+            unit: 'percent',
+            targets: [{ expr: `${M.varzCpu}${js}`, legendFormat: '{{pod}}' }],
+          },
+          {
+            title: 'Slow consumers (cumulative)',
+            type: 'timeseries',
+            width: 8,
+            unit: 'short',
+            targets: [{ expr: `${M.varzSlowConsumers}${js}`, legendFormat: '{{pod}}' }],
+          },
+          {
+            title: 'Messages in/out per second',
+            type: 'timeseries',
+            width: 24,
+            unit: 'short',
+            targets: [
+              { expr: `sum(rate(${M.varzInMsgs}${js}[5m]))`, legendFormat: 'in' },
+              { expr: `sum(rate(${M.varzOutMsgs}${js}[5m]))`, legendFormat: 'out' },
+            ],
+          },
+        ],
+      },
+    ];
+
+    const all = { selected: true, text: ['All'], value: ['$__all'] };
+    const leaderSelector = this.sel(selectedStreams, ['is_consumer_leader', 'true']);
+    const consumerQuery = `label_values(${M.consumerNumPending}${leaderSelector}, consumer_name)`;
+    return {
+      annotations: { list: [] },
+      description:
+        `NATS JetStream of Overmind, environment ${props.environment} (namespace ` +
+        `${this.namespace}). Generated by overmind-nats from config/; edits in Grafana ` +
+        `are lost.`,
+      editable: false,
+      graphTooltip: 1,
+      id: null,
+      links: [],
+      panels: layout(rows),
+      refresh: '30s',
+      schemaVersion: DASHBOARD_SCHEMA_VERSION,
+      tags: ['nats', 'jetstream', 'overmind', props.environment],
+      templating: {
+        list: [
+          {
+            name: 'datasource',
+            label: 'Data source',
+            type: 'datasource',
+            query: 'prometheus',
+            current: {},
+            hide: 0,
+            refresh: 1,
+            options: [],
+            regex: '',
+          },
+          {
+            // Custom, not a Prometheus query: a configured stream has its row even before it has metrics.
+            name: 'stream',
+            label: 'Stream',
+            type: 'custom',
+            description: 'The streams of the config (config/).',
+            // Grafana splits a custom variable's query at commas; `\,` keeps one in a value.
+            query: streamNames.map((n) => n.replace(/,/g, '\\,')).join(','),
+            multi: true,
+            includeAll: true,
+            allValue: '.*',
+            current: all,
+            hide: 0,
+            skipUrlSync: false,
+            // Grafana builds a custom variable's options from `query` on load (legacy `processVariable` ->
+            // updateCustomVariableOptions; Scenes' CustomVariable), so saved options would only repeat it.
+            options: [],
+          },
+          {
+            // The consumers Prometheus sees on the selected streams, so a new consumer needs no dashboard change.
+            name: 'consumer',
+            label: 'Consumer',
+            type: 'query',
+            datasource: DATASOURCE,
+            description: 'Consumers of the selected streams, as the exporter reports them.',
+            definition: consumerQuery,
+            query: consumerQuery,
+            refresh: 2,
+            sort: 1,
+            regex: '',
+            multi: true,
+            includeAll: true,
+            allValue: '.*',
+            current: all,
+            hide: 0,
+            skipUrlSync: false,
+            options: [],
+          },
+        ],
+      },
+      time: { from: 'now-6h', to: 'now' },
+      timepicker: {},
+      timezone: 'browser',
+      title: `Overmind NATS JetStream (${props.environment})`,
+      uid: this.uid,
+      version: 1,
+    };
+  }
+}
+
+const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
+
+/**
+ * Rows of panels to Grafana's 24-column grid: ids from 1 in order, panels wrap left to right.
+ * A collapsed row holds its panels in `panels` (positioned as if open), as Grafana saves it.
+ */
+function layout(rows: RowSpec[]): unknown[] {
+  const out: unknown[] = [];
+  let id = 1;
+  let y = 0;
+  for (const row of rows) {
+    const rowPanel: Record<string, unknown> = {
+      collapsed: row.collapsed ?? false,
+      gridPos: { h: 1, w: 24, x: 0, y },
+      id: id++,
+      panels: [],
+      title: row.title,
+      type: 'row',
+    };
+    if (row.repeat) rowPanel.repeat = row.repeat;
+    out.push(rowPanel);
+    y += 1;
+    const rowStart = y;
+    const children: unknown[] = [];
+    let x = 0;
+    let lineHeight = 0;
+    for (const p of row.panels) {
+      const h = p.height ?? 8;
+      if (x + p.width > 24) {
+        y += lineHeight;
+        x = 0;
+        lineHeight = 0;
+      }
+      children.push(panel(p, id++, { h, w: p.width, x, y }));
+      x += p.width;
+      lineHeight = Math.max(lineHeight, h);
+    }
+    y += lineHeight;
+    if (row.collapsed) {
+      rowPanel.panels = children;
+      y = rowStart;
+    } else {
+      out.push(...children);
+    }
+  }
+  return out;
+}
+
+function panel(
+  p: PanelSpec,
+  id: number,
+  gridPos: { h: number; w: number; x: number; y: number },
+): Record<string, unknown> {
+  const steps =
+    p.okFrom !== undefined
+      ? [
+          { color: 'red', value: null },
+          { color: 'green', value: p.okFrom },
+        ]
+      : [{ color: 'green', value: null }];
+  const isStat = p.type === 'stat';
+  const refId = (i: number) => String.fromCharCode(65 + i);
+  const lineOverrides = p.targets.flatMap((t, i) =>
+    t.line
+      ? [
+          {
+            matcher: { id: 'byFrameRefID', options: refId(i) },
+            properties: [
+              { id: 'custom.lineStyle', value: { dash: [10, 10], fill: 'dash' } },
+              { id: 'custom.fillOpacity', value: 0 },
+            ],
+          },
+        ]
+      : [],
+  );
+  return {
+    datasource: DATASOURCE,
+    description: p.description ?? '',
+    fieldConfig: {
+      defaults: {
+        unit: p.unit ?? 'short',
+        thresholds: { mode: 'absolute', steps },
+        ...(isStat ? {} : { custom: { thresholdsStyle: { mode: 'off' }, fillOpacity: 10, lineWidth: 1 } }),
+      },
+      overrides: lineOverrides,
+    },
+    gridPos,
+    id,
+    options: isStat
+      ? {
+          colorMode: 'value',
+          graphMode: 'none',
+          reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+          textMode: p.showName ? 'name' : 'auto',
+        }
+      : {
+          legend: { displayMode: 'list', placement: 'bottom', showLegend: true },
+          tooltip: { mode: 'multi', sort: 'none' },
+        },
+    targets: p.targets.map((t, i) => ({
+      datasource: DATASOURCE,
+      expr: t.expr,
+      legendFormat: t.legendFormat,
+      refId: refId(i),
+    })),
+    title: p.title,
+    type: p.type,
+  };
+}
+
+function sortKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) out[key] = sortKeysDeep((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}

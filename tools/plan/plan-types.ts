@@ -1,0 +1,69 @@
+// The shapes `npm run plan` works on: resources, changes, findings, acknowledgements. Types only, shared by
+// plan.ts (the diff), plan-rules.ts (the findings) and plan-markdown.ts (the report), so none imports another's code.
+/** One object of dist/ (or the Helm values document, as a pseudo-resource). */
+export interface PlanResource {
+  readonly env: string;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  /** The whole object as parsed from YAML. */
+  readonly body: Record<string, unknown>;
+  /** Path under dist/, for the reader. */
+  readonly file?: string;
+}
+
+/** One field that differs; `before` undefined means added, `after` undefined means removed. */
+export interface FieldChange {
+  readonly path: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+}
+
+export type ChangeType = 'added' | 'removed' | 'changed' | 'renamed';
+
+export interface ResourceChange {
+  readonly type: ChangeType;
+  readonly before?: PlanResource;
+  readonly after?: PlanResource;
+  /** Field-level differences (for `changed` and `renamed`). */
+  readonly fields: readonly FieldChange[];
+}
+
+/**
+ * blocking: refused by nats-server, NACK or Kubernetes, or loses data. not-applied: accepted but
+ * not done (NACK does not send the field, or the server ignores it), so the server keeps its old
+ * value. Both fail the plan unless acknowledged. warning: applied; worth a reviewer's look.
+ */
+export type Severity = 'blocking' | 'not-applied' | 'warning';
+
+export interface Finding {
+  readonly severity: Severity;
+  /** Stable rule id, e.g. `stream.storage`; an acknowledgement may name it. */
+  readonly rule: string;
+  /** `<env>/<Kind>/<metadata.name>` of the resource the change leaves behind (the old one if removed). */
+  readonly resource: string;
+  readonly message: string;
+  /** Links to the upstream code or docs the finding follows (at least one). */
+  readonly sources: readonly string[];
+  /** Set when a committed acknowledgement covers this finding. */
+  readonly acknowledgement?: Acknowledgement;
+}
+
+/** A reviewed, deliberate destructive change (plan-acknowledgements.yaml). */
+export interface Acknowledgement {
+  /** `<env>/<Kind>/<metadata.name>`, as the plan prints it. */
+  readonly resource: string;
+  /** Only this rule; absent = every finding on the resource. */
+  readonly rule?: string;
+  /** Why it is fine: the reviewer reads this in the pull request. */
+  readonly reason: string;
+}
+
+export interface Plan {
+  readonly changes: readonly ResourceChange[];
+  readonly findings: readonly Finding[];
+  readonly unchanged: number;
+  /** Acknowledgements that matched no finding (stale: remove them). */
+  readonly unusedAcknowledgements: readonly Acknowledgement[];
+}
