@@ -3,8 +3,9 @@
 // dist/ stays byte-for-byte intact.
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, Yaml } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { KubernetesObjectLike, syncWaveOf, withArgoCdAnnotations } from './argocd-sync';
+import { toYaml } from './yaml-writer';
 
 export interface DistFile {
   /** Path relative to dist/, always with forward slashes. */
@@ -51,7 +52,7 @@ export function renderChart(chart: Chart): DistFile[] {
     const kind: string = object.kind;
     const name: string = object.metadata.name;
     const order = String(syncWaveOf(object)).padStart(2, '0');
-    return { path: `${folder}/${order}-${kind.toLowerCase()}-${name}.yaml`, content: GENERATED_HEADER + Yaml.stringify(object) };
+    return { path: `${folder}/${order}-${kind.toLowerCase()}-${name}.yaml`, content: GENERATED_HEADER + toYaml(object) };
   });
   if (typeof (chart as unknown as HasExtraFiles).extraDistFiles === 'function') {
     files.push(...(chart as unknown as HasExtraFiles).extraDistFiles());
@@ -61,7 +62,7 @@ export function renderChart(chart: Chart): DistFile[] {
 
 /** YAML for a plain document (Helm values), keys sorted for stable diffs, undefined fields dropped. */
 export function toStableYaml(doc: unknown, header = GENERATED_HEADER): string {
-  return header + Yaml.stringify(sortKeysDeep(doc));
+  return header + toYaml(sortKeysDeep(doc));
 }
 
 function sortKeysDeep(value: unknown): unknown {
