@@ -3,10 +3,14 @@
 // and the `yaml` library in YAML 1.1 mode, which resolves scalars like go-yaml v2 under
 // sigs.k8s.io/yaml, what kubectl and Argo CD parse manifests with (`yes`/`on`/`off` are booleans,
 // `1:30` is a base-60 number). Both must give back exactly the value written.
+import * as fs from 'fs';
+import * as path from 'path';
 import * as jsYaml from 'js-yaml';
 import * as YAML from 'yaml';
+import { readDistFolder } from '../../lib/dist-check';
 import { toStableYaml } from '../../lib/dist-writer';
-import { toYaml } from '../../lib/yaml-writer';
+import { toYaml, toYamlWithJsYaml } from '../../lib/yaml-writer';
+import { REPO_ROOT } from '../support/shared';
 
 /** Strings that a YAML 1.1 or 1.2 parser reads as something else, or as a syntax error, when left plain. */
 const TRICKY_STRINGS = [
@@ -30,6 +34,14 @@ const ONE_OF_EACH_KIND = {
   empty: { object: {}, array: [] as unknown[], nested: [[], [{}], [[1, 'on']]] },
 };
 
+/** Without line breaks, so toYaml's fast path writes the whole document (multi-line strings go to js-yaml). */
+const SINGLE_LINE = TRICKY_STRINGS.filter((s) => !/[\n\r]/.test(s));
+const ONE_OF_EACH_KIND_SINGLE_LINE = {
+  ...ONE_OF_EACH_KIND,
+  strings: SINGLE_LINE,
+  keyed: Object.fromEntries(SINGLE_LINE.filter((s) => s !== '').map((s, i) => [s, [i, s, { [s]: s }]])),
+};
+
 function readBack(text: string): { core: unknown; yaml11: unknown } {
   return { core: jsYaml.load(text), yaml11: YAML.parse(text, { version: '1.1', uniqueKeys: true }) };
 }
@@ -40,6 +52,9 @@ describe('yaml writer', () => {
     const { core, yaml11 } = readBack(text);
     expect(core).toEqual(ONE_OF_EACH_KIND);
     expect(yaml11).toEqual(ONE_OF_EACH_KIND);
+    const singleLine = readBack(toYaml(ONE_OF_EACH_KIND_SINGLE_LINE));
+    expect(singleLine.core).toEqual(ONE_OF_EACH_KIND_SINGLE_LINE);
+    expect(singleLine.yaml11).toEqual(ONE_OF_EACH_KIND_SINGLE_LINE);
     for (const value of TRICKY_STRINGS) {
       expect(readBack(toYaml({ value }))).toEqual({ core: { value }, yaml11: { value } });
       expect(readBack(toYaml([value]))).toEqual({ core: [value], yaml11: [value] });
@@ -74,5 +89,25 @@ describe('yaml writer', () => {
 
   test('an undefined value is an error, not a field that silently disappears', () => {
     expect(() => toYaml({ spec: { replicas: undefined } })).toThrow(/undefined/);
+    expect(() => toYaml({ spec: { items: ['a', undefined] } })).toThrow(/undefined/);
+    expect(() => toYamlWithJsYaml({ spec: { replicas: undefined } })).toThrow(/undefined/);
+  });
+
+  // toYaml lays out blocks itself and asks js-yaml only for each distinct scalar: its text must be
+  // exactly js-yaml's, or dist/ would change with the speed-up.
+  test('the fast path writes exactly what js-yaml dump writes, on every object of dist/ and on the tricky values', () => {
+    const dist = path.join(REPO_ROOT, 'dist');
+    const documents = readDistFolder(dist).filter((f) => f.path.endsWith('.yaml'))
+      .map((f) => jsYaml.load(fs.readFileSync(path.join(dist, f.path), 'utf8')));
+    expect(documents.length).toBeGreaterThan(60);
+    const shapes = [ONE_OF_EACH_KIND, ONE_OF_EACH_KIND_SINGLE_LINE, { list: [[['deep']], [{ a: [1, { b: [] }] }], { c: {} }] }, { 'key with: colon': { '- dash': 'x' } }];
+    for (const document of [...documents, ...shapes]) expect(toYaml(document)).toBe(toYamlWithJsYaml(document));
+  });
+
+  test('the comparison above can fail: a layout that differs from js-yaml is seen', () => {
+    const document = { a: ['x', { b: 1 }] };
+    const flowStyle = jsYaml.dump(document, { flowLevel: 1 });
+    expect(toYamlWithJsYaml(document)).not.toBe(flowStyle);
+    expect(toYaml(document)).toBe('a:\n  - x\n  - b: 1\n');
   });
 });
