@@ -26,7 +26,9 @@ export function writeJsYamlFloor(input: JsYamlFloorInput, outdir: string): void 
     }
     fs.writeFileSync(target, content);
   };
-  for (const { path: relative, object } of input.objects) write(relative, jsYaml.dump(object, { noRefs: true, lineWidth: -1 }));
+  for (const { path: relative, object } of input.objects) {
+    write(relative, jsYaml.dump(object, { noRefs: true, lineWidth: -1 }));
+  }
   for (const file of input.extraFiles) write(file.path, file.content);
 }
 

@@ -60,7 +60,9 @@ export function renderChart(chart: Chart): DistFile[] {
   return renderObjects(chart, chart.toJson(), true);
 }
 
-function renderObjects(chart: Chart, objects: ReadonlyArray<ApiObject | KubernetesObjectLike>, rendered = false): DistFile[] {
+function renderObjects(
+  chart: Chart, objects: ReadonlyArray<ApiObject | KubernetesObjectLike>, rendered = false,
+): DistFile[] {
   const folder = (chart as Partial<HasDistFolder>).distFolder ?? `${chart.node.id}/manifests`;
   const files: DistFile[] = objects.map((item) => {
     // ApiObject.toJson resolves tokens, sorts keys and applies JSON patches, as in chart.toJson().

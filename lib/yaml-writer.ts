@@ -23,7 +23,8 @@
 import * as jsYaml from 'js-yaml';
 
 /** Plain scalars made of digits, signs, dots, colons, exponents or 0x/0o/0b prefixes, with an underscore. */
-const NUMBER_WITH_UNDERSCORE = /^[-+]?(?:0[xX][0-9a-fA-F_]+|0[oObB][0-9_]+|[0-9_.]*[0-9_][0-9_.:]*(?:[eE][-+]?[0-9_]+)?)$/;
+const NUMBER_WITH_UNDERSCORE =
+  /^[-+]?(?:0[xX][0-9a-fA-F_]+|0[oObB][0-9_]+|[0-9_.]*[0-9_][0-9_.:]*(?:[eE][-+]?[0-9_]+)?)$/;
 
 /** Never matches a value (no predicate): it only tells the dumper which strings must be quoted. */
 const YAML_1_1_NUMBER = new jsYaml.Type('tag:overmind-nats,2026:yaml-1.1-number', {
@@ -85,7 +86,8 @@ function keyText(key: string): string | undefined {
   let text = keyTexts.get(key);
   if (text === undefined && !keyTexts.has(key)) {
     const dumped = isSimpleScalar(key) ? toYamlWithJsYaml({ [key]: 0 }) : '';
-    text = dumped.endsWith(': 0\n') && !dumped.startsWith('? ') && !dumped.slice(0, -4).includes('\n') ? dumped.slice(0, -4) : undefined;
+    const simple = dumped.endsWith(': 0\n') && !dumped.startsWith('? ') && !dumped.slice(0, -4).includes('\n');
+    text = simple ? dumped.slice(0, -4) : undefined;
     keyTexts.set(key, text);
   }
   return text;
@@ -115,7 +117,9 @@ function itemText(value: unknown): string | undefined {
  * Block mapping at `indent`; the first line goes after `firstPrefix` (e.g. "- " of a sequence
  * item), the others after `indent`. False when some part is left to js-yaml.
  */
-function writeMapping(mapping: Record<string, unknown>, indent: string, lines: string[], firstPrefix = indent): boolean {
+function writeMapping(
+  mapping: Record<string, unknown>, indent: string, lines: string[], firstPrefix = indent,
+): boolean {
   let prefix = firstPrefix;
   for (const key of Object.keys(mapping)) {
     const value = mapping[key];

@@ -14,7 +14,8 @@ import { REPO_ROOT } from '../support/shared';
 
 /** Strings that a YAML 1.1 or 1.2 parser reads as something else, or as a syntax error, when left plain. */
 const TRICKY_STRINGS = [
-  '', ' ', '10', '-1', '+1', '0', '007', '0777', '0x1F', '0o17', '0b101', '1_000', '0x_1F', '0b1_0', '1_000.5', '-1_0', '1_0:30', '.5', '1.', '1e3', '6.02e+23',
+  '', ' ', '10', '-1', '+1', '0', '007', '0777', '0x1F', '0o17', '0b101', '.5', '1.', '1e3', '6.02e+23',
+  '1_000', '0x_1F', '0b1_0', '1_000.5', '-1_0', '1_0:30',
   '.inf', '-.Inf', '.NaN', 'true', 'false', 'True', 'FALSE', 'yes', 'no', 'Yes', 'NO', 'on', 'off', 'On', 'OFF',
   'y', 'n', 'Y', 'N', 'null', 'Null', '~', '1:30', '12:30:45', '-1:20', '0s', '10m', '1Gi', '2001-12-14',
   '2001-12-14t21:59:43.10-05:00', ':', '*', '&anchor', '*alias', '!tag', '!!str', '@handle', '`tick', '%percent',
@@ -95,12 +96,15 @@ describe('yaml writer', () => {
 
   // toYaml lays out blocks itself and asks js-yaml only for each distinct scalar: its text must be
   // exactly js-yaml's, or dist/ would change with the speed-up.
-  test('the fast path writes exactly what js-yaml dump writes, on every object of dist/ and on the tricky values', () => {
+  test('the fast path writes exactly what js-yaml dump writes, on all of dist/ and the tricky values', () => {
     const dist = path.join(REPO_ROOT, 'dist');
     const documents = readDistFolder(dist).filter((f) => f.path.endsWith('.yaml'))
       .map((f) => jsYaml.load(fs.readFileSync(path.join(dist, f.path), 'utf8')));
     expect(documents.length).toBeGreaterThan(60);
-    const shapes = [ONE_OF_EACH_KIND, ONE_OF_EACH_KIND_SINGLE_LINE, { list: [[['deep']], [{ a: [1, { b: [] }] }], { c: {} }] }, { 'key with: colon': { '- dash': 'x' } }];
+    const shapes = [
+      ONE_OF_EACH_KIND, ONE_OF_EACH_KIND_SINGLE_LINE,
+      { list: [[['deep']], [{ a: [1, { b: [] }] }], { c: {} }] }, { 'key with: colon': { '- dash': 'x' } },
+    ];
     for (const document of [...documents, ...shapes]) expect(toYaml(document)).toBe(toYamlWithJsYaml(document));
   });
 
