@@ -59,9 +59,4 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
-  {
-    // Edited on the render-speed branch; wrapped and formatted once that branch is merged (.prettierignore too).
-    files: ['tools/dist/dist-writer.ts'],
-    rules: { 'max-len': 'off' },
-  },
 );

@@ -5,8 +5,10 @@
 // For the default config it times the README command itself (`npm run synth`, bundle up to date
 // and after an edit) and for generated configs of BENCH_SIZES streams our synth bundled the way
 // scripts/synth.js bundles it; in the same run, on the same objects, two references: the cdk8s
-// default path (`npx cdk8s synth` running a `npx ts-node main.ts` app over our code) and a floor
-// (the same objects as plain cdk8s ApiObjects, precompiled, no constructs of ours, no validation).
+// default path (`npx cdk8s synth` running a `npx ts-node main.ts` app over our code) and two floors:
+// the same objects as plain cdk8s ApiObjects written by `app.synth()` (precompiled, no constructs of
+// ours, no validation), and the floor the targets use, a plain Node script writing the same objects
+// one per file with js-yaml (bench/floor-js-yaml.ts).
 //
 // Every measured synth is a separate process, timed from spawn to exit (node startup, module
 // loading, synth, writing), with its peak RSS from GNU time (`/usr/bin/time -f %M`: the largest
@@ -23,6 +25,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import type { FloorInput } from './floor';
+import type { JsYamlFloorInput } from './floor-js-yaml';
 import type { SynthRunReport } from './synth-generated';
 
 const ROOT = process.cwd(); // bench/run.js changes to the repository root
@@ -196,21 +199,26 @@ function canonicalJson(value: unknown): string {
 }
 
 /** The floor's input: the objects of our own output, one chart per folder (dev/manifests, dev/argocd, ...), other files as they are. */
-function writeFloorInput(ourOutdir: string, file: string): void {
+function writeFloorInput(ourOutdir: string, file: string, jsYamlFile: string): void {
   const byFolder = new Map<string, Array<Record<string, unknown>>>();
   const extraFiles: Array<{ path: string; content: string }> = [];
+  const objects: Array<{ path: string; object: Record<string, unknown> }> = [];
   for (const relative of listFiles(ourOutdir)) {
     const content = fs.readFileSync(path.join(ourOutdir, relative), 'utf8');
     if (isObjectFile(relative)) {
       const chart = relative.split('/').slice(0, -1).join('-');
       if (!byFolder.has(chart)) byFolder.set(chart, []);
-      byFolder.get(chart)!.push(yaml.load(content) as Record<string, unknown>);
+      const object = yaml.load(content) as Record<string, unknown>;
+      byFolder.get(chart)!.push(object);
+      objects.push({ path: relative, object });
     } else {
       extraFiles.push({ path: relative, content });
     }
   }
   const input: FloorInput = { charts: [...byFolder].map(([name, objects]) => ({ name, objects })), extraFiles };
   fs.writeFileSync(file, JSON.stringify(input));
+  const jsYamlInput: JsYamlFloorInput = { objects, extraFiles };
+  fs.writeFileSync(jsYamlFile, JSON.stringify(jsYamlInput));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,7 +264,21 @@ function cdk8sDefaultPath(streams: string, runs: number): Subject {
 
 function floor(name: string, inputFile: string): Subject {
   const outdir = path.join(OUT, `floor-${name}`);
-  return { label: 'floor (plain ApiObjects, precompiled, `app.synth()`)', command: ['node', path.join(BUILD, 'floor.js'), inputFile, outdir], cwd: ROOT, env: {}, outdir, runs: RUNS };
+  return { label: 'floor, cdk8s (plain ApiObjects, precompiled, `app.synth()`)', command: ['node', path.join(BUILD, 'floor.js'), inputFile, outdir], cwd: ROOT, env: {}, outdir, runs: RUNS };
+}
+
+/** The floor of the targets: the same objects written one per file by a plain Node script with js-yaml. */
+function jsYamlFloor(name: string, inputFile: string): Subject {
+  const outdir = path.join(OUT, `floor-js-yaml-${name}`);
+  return {
+    label: 'floor, js-yaml (plain Node script: same objects, one file each)', command: ['node', path.join(BUILD, 'floor-js-yaml.js'), inputFile, outdir],
+    cwd: ROOT, env: {}, outdir, runs: RUNS,
+  };
+}
+
+/** Where the floors read their input; both are written from one run of ours. */
+function floorInputs(name: string): { cdk8s: string; jsYaml: string } {
+  return { cdk8s: path.join(WORK, `floor-input-${name}.json`), jsYaml: path.join(WORK, `floor-js-yaml-input-${name}.json`) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,7 +294,7 @@ function printTable(title: string, rows: readonly Row[], ours: Row, reference: R
   const lines = [
     `### ${title}`,
     '',
-    '| command | runs | median wall | peak RSS | objects | files | bytes | cdk8s default / this | this / floor |',
+    '| command | runs | median wall | peak RSS | objects | files | bytes | cdk8s default / this | this / js-yaml floor |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const row of rows) {
@@ -302,6 +324,7 @@ interface SizeResult {
   readonly ours: Row;
   readonly reference: Row;
   readonly floor: Row;
+  readonly jsYamlFloor: Row;
 }
 
 /** The file system the rows write to (longest mount point containing it), e.g. "ext4 (/)". */
@@ -355,11 +378,12 @@ function main(): void {
     env: { OVERMIND_DIST: defaultOut('cdk8s-cli-dist') }, outdir: defaultOut('cdk8s-cli-dist'), runs: RUNS, warmBundle: true,
   };
   runOnce(npmWarm); // builds the bundle if a source changed, and gives the floor its input
-  const defaultFloorInput = path.join(WORK, 'floor-input-default.json');
-  writeFloorInput(defaultOut('npm'), defaultFloorInput);
-  const defaultRows = measureInterleaved([npmWarm, nodeWarm, npmCold, cdk8sOurApp, cdk8sDefaultPath('default', RUNS), floor('default', defaultFloorInput)], notes);
+  const defaultFloorInput = floorInputs('default');
+  writeFloorInput(defaultOut('npm'), defaultFloorInput.cdk8s, defaultFloorInput.jsYaml);
+  const defaultRows = measureInterleaved([npmWarm, nodeWarm, npmCold, cdk8sOurApp, cdk8sDefaultPath('default', RUNS),
+    floor('default', defaultFloorInput.cdk8s), jsYamlFloor('default', defaultFloorInput.jsYaml)], notes);
   checkSameOutput('default config', defaultRows, notes);
-  sections.push(printTable('Default config (config/: dev, staging, prod)', defaultRows, defaultRows[0], defaultRows[4], defaultRows[5]));
+  sections.push(printTable('Default config (config/: dev, staging, prod)', defaultRows, defaultRows[0], defaultRows[4], defaultRows[6]));
 
   // Generated configs: our synth from the snapshot, bundled like scripts/synth.js does it.
   const results: SizeResult[] = [];
@@ -371,15 +395,16 @@ function main(): void {
       env: { BENCH_STREAMS: String(streams), OVERMIND_DIST: outdir, BENCH_REPORT: reportFile, ...helmEnv }, outdir, runs: RUNS, reportFile,
     };
     runOnce(ours);
-    const floorInput = path.join(WORK, `floor-input-${streams}.json`);
-    writeFloorInput(outdir, floorInput);
-    const rows = measureInterleaved([ours, cdk8sDefaultPath(String(streams), streams >= 1000 ? SLOW_RUNS : RUNS), floor(String(streams), floorInput)], notes);
+    const floorInput = floorInputs(String(streams));
+    writeFloorInput(outdir, floorInput.cdk8s, floorInput.jsYaml);
+    const rows = measureInterleaved([ours, cdk8sDefaultPath(String(streams), streams >= 1000 ? SLOW_RUNS : RUNS),
+      floor(String(streams), floorInput.cdk8s), jsYamlFloor(String(streams), floorInput.jsYaml)], notes);
     checkSameOutput(`${streams} streams`, rows, notes);
-    sections.push(printTable(`${streams} streams, 3 consumers and 1 scaler each, 3 environments`, rows, rows[0], rows[1], rows[2]));
-    results.push({ streams, ours: rows[0], reference: rows[1], floor: rows[2] });
-    // 45,000 files and a 110 MB floor input at 1,000 streams: keep only the tables.
+    sections.push(printTable(`${streams} streams, 3 consumers and 1 scaler each, 3 environments`, rows, rows[0], rows[1], rows[3]));
+    results.push({ streams, ours: rows[0], reference: rows[1], floor: rows[2], jsYamlFloor: rows[3] });
+    // 60,000 files and the floors' inputs at 1,000 streams: keep only the tables.
     for (const row of rows) fs.rmSync(row.subject.outdir, { recursive: true, force: true });
-    fs.rmSync(floorInput, { force: true });
+    for (const file of Object.values(floorInput)) fs.rmSync(file, { force: true });
   }
 
   if (results.length > 0) sections.push(printGrowth(results));
@@ -403,9 +428,12 @@ function checkSameOutput(what: string, rows: readonly Row[], notes: Set<string>)
   for (const row of different) notes.add(`${what}: ${row.subject.label} wrote different files than ${oursRow.subject.label} (did a source change during the run?)`);
   const ourObjects = objectsOfTree(oursRow.subject.outdir);
   const floorDiffers = rows.filter(isFloor).some((row) => JSON.stringify(objectsOfTree(row.subject.outdir)) !== JSON.stringify(ourObjects));
-  if (floorDiffers) notes.add(`${what}: the floor's objects differ from ours`);
-  if (different.length === 0 && !floorDiffers) notes.add(`${what}: every row wrote the same ${ourObjects.length} objects (byte-identical files; the floor's compared parsed)`);
+  if (floorDiffers) notes.add(`${what}: a floor's objects differ from ours`);
+  if (different.length === 0 && !floorDiffers) notes.add(`${what}: every row wrote the same ${ourObjects.length} objects (byte-identical files; the floors' compared parsed)`);
 }
+
+/** Set by printGrowth when it could compare two marginal costs. */
+let growthIsLinear: boolean | undefined;
 
 function printGrowth(results: readonly SizeResult[]): string {
   const lines = ['### Growth with the number of streams (ours)', '',
@@ -435,6 +463,7 @@ function printGrowth(results: readonly SizeResult[]): string {
     const [small, big] = [results[results.length - 2], results[results.length - 1]];
     const perStreamRatio = (medianWall(big.ours) / big.streams) / (medianWall(small.ours) / small.streams);
     const superlinear = ratio > 1.5 || perStreamRatio > 1.5;
+    growthIsLinear = !superlinear;
     lines.push('', `Each stream added from ${last.from} to ${last.to} costs ${fmtX(ratio)} what one added from ${before.from} to ${before.to} cost ` +
       `(wall; ${fmtX(last.inProcess / before.inProcess)} in-process); time per stream at ${big.streams} is ${fmtX(perStreamRatio)} that at ${small.streams}: ` +
       (superlinear ? '**SUPERLINEAR** (more than 1.5x).' : 'linear (within 1.5x).'));
@@ -449,17 +478,19 @@ function printTargets(defaultRows: readonly Row[], results: readonly SizeResult[
   const npmWarm = medianWall(defaultRows[0]);
   const npmCold = medianWall(defaultRows[2]);
   const reference = medianWall(defaultRows[4]);
-  const lines = ['### Targets (issue #6)', '',
+  const lines = ['### Targets', '',
     check(npmWarm <= 500, `\`npm run synth\`, default config, bundle up to date: ${fmtS(npmWarm)} (target ≤ 0.5 s; after an edit ${fmtS(npmCold)})`),
     check(reference / npmWarm >= 5, `cdk8s default path / \`npm run synth\`: ${fmtX(reference / npmWarm)} (target ≥ 5x)`),
   ];
   const big = results.find((r) => r.streams === 1000);
   if (big) {
-    const ratio = medianWall(big.ours) / medianWall(big.floor);
+    const ratio = medianWall(big.ours) / medianWall(big.jsYamlFloor);
     const rss = medianRss(big.ours);
-    lines.push(check(ratio <= 2, `1,000 streams, ours / floor: ${fmtX(ratio)} (target ≤ 2x)`));
-    lines.push(check(rss !== undefined && rss < 300, `1,000 streams, peak RSS: ${fmtMb(rss)} (target < 300 MB; floor ${fmtMb(medianRss(big.floor))})`));
+    lines.push(check(ratio <= 2, `1,000 streams, ours / js-yaml floor: ${fmtX(ratio)} (${fmtS(medianWall(big.ours))} / ${fmtS(medianWall(big.jsYamlFloor))}; target ≤ 2.0x; ` +
+      `ours / cdk8s floor ${fmtX(medianWall(big.ours) / medianWall(big.floor))})`));
+    lines.push(check(rss !== undefined && rss < 300, `1,000 streams, peak RSS: ${fmtMb(rss)} (target < 300 MB; js-yaml floor ${fmtMb(medianRss(big.jsYamlFloor))})`));
   }
+  if (growthIsLinear !== undefined) lines.push(check(growthIsLinear, 'growth with the number of streams is linear (see the growth table: within 1.5x)'));
   const text = lines.join('\n');
   console.log(`${text}\n`);
   return text;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: one command. Takes a snapshot of the sources (so every row of a run measures
-// the same code even while others edit the repository), compiles the bench entries with esbuild
+// the same code even while others edit the repository), compiles the bench entries (the synth, the two floors, the bench itself) with esbuild
 // (the options of scripts/synth.js) into bench/.work/build/, then runs bench/bench.ts.
 'use strict';
 const fs = require('fs');
@@ -23,5 +23,5 @@ for (const entry of ['main.ts', 'lib', 'tools', 'charts', 'config', 'imports', .
 const esbuildOptions = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', sourcemap: 'inline', logLevel: 'error' };
 const build = path.join(work, 'build');
 require('esbuild').buildSync({ ...esbuildOptions, entryPoints: [path.join(snapshot, 'bench', 'synth-generated.ts')], outdir: build });
-require('esbuild').buildSync({ ...esbuildOptions, entryPoints: ['bench.ts', 'floor.ts'].map((f) => path.join(snapshot, 'bench', f)), outdir: build });
+require('esbuild').buildSync({ ...esbuildOptions, entryPoints: ['bench.ts', 'floor.ts', 'floor-js-yaml.ts'].map((f) => path.join(snapshot, 'bench', f)), outdir: build });
 require(path.join(build, 'bench.js'));
