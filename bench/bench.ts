@@ -244,7 +244,7 @@ function writeCdk8sApp(): void {
 }
 
 /**
- * The optional rendered-Helm path (lib/helm-tools.ts) finds charts/vendor/nats relative to its own
+ * The optional rendered-Helm path (tools/helm/helm-tools.ts) finds charts/vendor/nats relative to its own
  * file, which is not the repository root in our snapshot: name it explicitly, so the bench rows do
  * what `npm run synth` does on this machine.
  */

@@ -1,4 +1,4 @@
-// The dist/ serializer (lib/yaml-writer.ts) keeps every value what it was: each tricky value is
+// The dist/ serializer (tools/dist/yaml-writer.ts) keeps every value what it was: each tricky value is
 // written by our writer and read back by two parsers, js-yaml (YAML 1.2 core, what our tools read)
 // and the `yaml` library in YAML 1.1 mode, which resolves scalars like go-yaml v2 under
 // sigs.k8s.io/yaml, what kubectl and Argo CD parse manifests with (`yes`/`on`/`off` are booleans,

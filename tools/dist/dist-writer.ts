@@ -71,9 +71,10 @@ function renderObjects(
   const files: DistFile[] = objects.map((item) => {
     // ApiObject.toJson resolves tokens, sorts keys and applies JSON patches, as in chart.toJson().
     const raw = (rendered ? item : (item as ApiObject).toJson()) as KubernetesObjectLike;
-    // Sync wave and sync options are added here, for every object, from the same number as the
-    // file prefix (lib/argocd-sync.ts), so `kubectl apply -f` order and Argo CD waves agree.
-    const object = withArgoCdAnnotations(raw);
+    // Our charts set sync waves and options where they build objects (annotateForArgoCd); only objects
+    // rendered from a Helm chart get theirs here. The file prefix is the same number, so `kubectl apply -f`
+    // order and Argo CD waves agree.
+    const object = rendered ? withArgoCdAnnotations(raw) : raw;
     const kind: string = object.kind;
     const name: string = object.metadata.name;
     const order = String(syncWaveOf(object)).padStart(2, '0');
