@@ -12,19 +12,10 @@ import { ENVIRONMENTS } from '../../config';
 import { EnvironmentConfig } from '../../lib/config/types';
 import { describeWithPromtool, promtoolVersion, runPromtool } from '../support/promtool';
 import { KubeObject, objectsOfKind, synthEnvironment } from '../support/synth';
+import type { RuleGroupJson, RuleJson } from '../../lib/constructs/monitoring/alert-table';
 
-interface Rule {
-  record?: string;
-  alert?: string;
-  expr: string;
-  for?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-}
-interface Group {
-  name: string;
-  rules: Rule[];
-}
+type Rule = RuleJson;
+type Group = RuleGroupJson;
 interface Series {
   series: string;
   values: string;

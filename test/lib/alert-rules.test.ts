@@ -13,19 +13,10 @@ import { OVERMIND_CONSUMERS, OVERMIND_STREAMS } from '../../lib/config/overmind-
 import { EXPORTED_METRICS, selectorsIn } from '../support/exporter-metrics';
 import { REPO_ROOT } from '../support/shared';
 import { findObject, KubeObject, objectsOfKind, synthEnvironment } from '../support/synth';
+import type { RuleGroupJson, RuleJson } from '../../lib/constructs/monitoring/alert-table';
 
-interface Rule {
-  record?: string;
-  alert?: string;
-  expr: string;
-  for?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-}
-interface Group {
-  name: string;
-  rules: Rule[];
-}
+type Rule = RuleJson;
+type Group = RuleGroupJson;
 
 const envConfig = (name: string): EnvironmentConfig => ENVIRONMENTS.find((e) => e.name === name)!;
 /** The object with the recording rules and the alerts. */

@@ -137,6 +137,15 @@ function strictNode(node: JsonSchema): JsonSchema {
   return node;
 }
 
+/** An error reported by one of our custom ajv keywords, in ajv's own shape. */
+interface KeywordError {
+  keyword: string;
+  instancePath: string;
+  schemaPath: string;
+  params: Record<string, unknown>;
+  message: string;
+}
+
 /** Custom ajv keyword: evaluates the CEL rules of KNOWN_CEL_RULES, fails on any other rule. */
 function addCelKeyword(ajv: Ajv): void {
   ajv.addKeyword({
@@ -149,13 +158,7 @@ function addCelKeyword(ajv: Ajv): void {
       _schema?: unknown,
       ctx?: { instancePath: string },
     ) {
-      const errors: Array<{
-        keyword: string;
-        instancePath: string;
-        schemaPath: string;
-        params: Record<string, unknown>;
-        message: string;
-      }> = [];
+      const errors: KeywordError[] = [];
       for (const { rule, message } of rules) {
         const check = KNOWN_CEL_RULES[rule];
         const instancePath = ctx?.instancePath ?? '';
@@ -199,13 +202,7 @@ function addListTypeKeyword(ajv: Ajv): void {
       parentSchema?: JsonSchema,
       ctx?: { instancePath: string },
     ) {
-      const errors: Array<{
-        keyword: string;
-        instancePath: string;
-        schemaPath: string;
-        params: Record<string, unknown>;
-        message: string;
-      }> = [];
+      const errors: KeywordError[] = [];
       if (Array.isArray(data) && (type === 'set' || type === 'map')) {
         const keys: string[] = type === 'map' ? (parentSchema?.['x-kubernetes-list-map-keys'] ?? []) : [];
         const seen = new Map<string, number>();

@@ -290,48 +290,12 @@ export class GrafanaDashboard extends Construct {
       {
         title: 'Server health',
         panels: [
-          {
-            title: 'Exporter scraped (up)',
-            type: 'timeseries',
-            width: 8,
-            unit: 'short',
-            targets: [{ expr: `up${js}`, legendFormat: '{{pod}}' }],
-          },
-          {
-            title: 'Client connections',
-            type: 'timeseries',
-            width: 8,
-            unit: 'short',
-            targets: [{ expr: `${M.varzConnections}${js}`, legendFormat: '{{pod}}' }],
-          },
-          {
-            title: 'Routes',
-            type: 'timeseries',
-            width: 8,
-            unit: 'short',
-            targets: [{ expr: `${M.varzRoutes}${js}`, legendFormat: '{{pod}}' }],
-          },
-          {
-            title: 'Memory',
-            type: 'timeseries',
-            width: 8,
-            unit: 'bytes',
-            targets: [{ expr: `${M.varzMem}${js}`, legendFormat: '{{pod}}' }],
-          },
-          {
-            title: 'CPU (% of one core)',
-            type: 'timeseries',
-            width: 8,
-            unit: 'percent',
-            targets: [{ expr: `${M.varzCpu}${js}`, legendFormat: '{{pod}}' }],
-          },
-          {
-            title: 'Slow consumers (cumulative)',
-            type: 'timeseries',
-            width: 8,
-            unit: 'short',
-            targets: [{ expr: `${M.varzSlowConsumers}${js}`, legendFormat: '{{pod}}' }],
-          },
+          perPod('Exporter scraped (up)', 'short', `up${js}`),
+          perPod('Client connections', 'short', `${M.varzConnections}${js}`),
+          perPod('Routes', 'short', `${M.varzRoutes}${js}`),
+          perPod('Memory', 'bytes', `${M.varzMem}${js}`),
+          perPod('CPU (% of one core)', 'percent', `${M.varzCpu}${js}`),
+          perPod('Slow consumers (cumulative)', 'short', `${M.varzSlowConsumers}${js}`),
           {
             title: 'Messages in/out per second',
             type: 'timeseries',
@@ -544,4 +508,9 @@ function sortKeysDeep(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/** A third-width time series with one line per NATS server pod. */
+function perPod(title: string, unit: string, expr: string): PanelSpec {
+  return { title, type: 'timeseries', width: 8, unit, targets: [{ expr, legendFormat: '{{pod}}' }] };
 }
