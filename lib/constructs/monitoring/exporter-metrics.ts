@@ -115,11 +115,21 @@ export function scrapeJobOf(service: NatsMetricsService): string {
 
 /** A label matcher operator of PromQL. */
 export type MatchOp = '=' | '!=' | '=~' | '!~';
+/** `[label, value]`, or `[label, value, operator]`. */
+export type Matcher = readonly [string, string] | readonly [string, string, MatchOp];
 
 /** `{a="x",b!="y"}` with keys in the given order (operator `=` unless given); values escaped for PromQL strings. */
-export function promSelector(
-  labels: ReadonlyArray<readonly [string, string] | readonly [string, string, MatchOp]>,
-): string {
+export function promSelector(labels: readonly Matcher[]): string {
   const quoted = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   return `{${labels.map(([k, v, op]) => `${k}${op ?? '='}${quoted(v)}`).join(',')}}`;
+}
+
+/** Series of one environment's exporter: `{job="nats-metrics",namespace="overmind-prod",...}`. */
+export function exporterSelector(job: string, namespace: string, ...extra: Matcher[]): string {
+  return promSelector([['job', job], ['namespace', namespace], ...extra]);
+}
+
+/** Series our rules record: scoped by namespace, as two environments may share a Prometheus. */
+export function recordedSelector(namespace: string, ...extra: Matcher[]): string {
+  return promSelector([['namespace', namespace], ...extra]);
 }
