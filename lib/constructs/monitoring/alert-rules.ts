@@ -23,6 +23,8 @@ import {
   CONSUMER_THRESHOLD_KEYS,
   EXPORTER_METRIC as M,
   exporterSelector,
+  ON_CONSUMER,
+  ON_STREAM,
   Matcher,
   RECORDED as R,
   recordedSelector,
@@ -63,6 +65,14 @@ export interface NatsAlertRulesProps {
   /** @default - see AlertsConfig */
   readonly alerts?: AlertsConfig;
 }
+
+/** The thresholds each consumer may have its own of, with their series, in the order they are recorded. */
+const PER_CONSUMER_THRESHOLDS = [
+  { key: 'maxLag', series: C.consumerMaxLag, ackedOnly: false },
+  { key: 'ackPendingLimit', series: C.consumerAckPendingLimit, ackedOnly: true },
+  { key: 'maxRedelivered', series: C.consumerMaxRedelivered, ackedOnly: true },
+  { key: 'maxDeliverWindowSeconds', series: C.consumerMaxDeliverWindow, ackedOnly: true },
+] as const;
 
 /**
  * The alerting and recording rules of one environment, as prometheus-operator
@@ -191,8 +201,6 @@ export class NatsAlertRules extends Construct {
    */
   private thresholdRules(b: Baselines, overridden: ReadonlySet<string>): RuleJson[] {
     const consumerBy = `max by (${CONSUMER_THRESHOLD_KEYS.join(', ')})`;
-    const onConsumer = `on (${CONSUMER_THRESHOLD_KEYS.join(', ')})`;
-    const onStream = `on (${STREAM_THRESHOLD_KEYS.join(', ')})`;
     const everyConsumer = `${consumerBy} (${C.consumerInfo}${this.ns()})`;
     const ackedConsumer = `${consumerBy} (${C.consumerInfo}${this.ns(['ack_policy', 'none', '!='])})`;
     const effective = (
@@ -212,14 +220,13 @@ export class NatsAlertRules extends Construct {
       ];
     };
     return [
-      ...effective(C.consumerMaxLag, b.maxLag, onConsumer, everyConsumer),
-      ...effective(C.consumerAckPendingLimit, b.ackPendingLimit, onConsumer, ackedConsumer),
-      ...effective(C.consumerMaxRedelivered, b.maxRedelivered, onConsumer, ackedConsumer),
-      ...effective(C.consumerMaxDeliverWindow, b.maxDeliverWindowSeconds, onConsumer, ackedConsumer),
+      ...PER_CONSUMER_THRESHOLDS.flatMap(({ key, series, ackedOnly }) =>
+        effective(series, b[key], ON_CONSUMER, ackedOnly ? ackedConsumer : everyConsumer),
+      ),
       ...effective(
         C.streamNearLimitRatio,
         b.nearLimitRatio,
-        onStream,
+        ON_STREAM,
         `max by (${STREAM_THRESHOLD_KEYS.join(', ')}) (${C.streamInfo}${this.ns()})`,
       ),
     ];
@@ -265,10 +272,7 @@ export class NatsAlertRules extends Construct {
         const scaler = scalerByConsumer.get(consumer);
         rules.push(
           series(C.consumerInfo, 1, { ...labels, ack_policy: consumer.ackPolicy }),
-          ...override(C.consumerMaxLag, th.maxLag, b.maxLag, labels),
-          ...override(C.consumerAckPendingLimit, th.ackPendingLimit, b.ackPendingLimit, labels),
-          ...override(C.consumerMaxRedelivered, th.maxRedelivered, b.maxRedelivered, labels),
-          ...override(C.consumerMaxDeliverWindow, th.maxDeliverWindowSeconds, b.maxDeliverWindowSeconds, labels),
+          ...PER_CONSUMER_THRESHOLDS.flatMap(({ key, series }) => override(series, th[key], b[key], labels)),
           ...(scaler
             ? [
                 series(C.consumerScalerCapacity, th.scalerCapacity!, {

@@ -11,6 +11,8 @@ import {
   CONSUMER_THRESHOLD_KEYS,
   EXPORTER_METRIC as M,
   exporterSelector,
+  ON_CONSUMER,
+  ON_STREAM,
   recordedSelector,
   RECORDED as R,
   STREAM_THRESHOLD_KEYS,
@@ -86,8 +88,6 @@ export function runbookUrl(docsUrl: string, row: AlertDefinition): string {
 const T_CONSUMER = '{{ $labels.consumer_name }}';
 const T_STREAM = '{{ $labels.stream_name }}';
 const T_VALUE_COUNT = '{{ printf "%.0f" $value }}';
-const ON_CONSUMER = `on (${CONSUMER_THRESHOLD_KEYS.join(', ')})`;
-const ON_STREAM = `on (${STREAM_THRESHOLD_KEYS.join(', ')})`;
 
 /** The template expression `query "<series>{namespace=...,stream_name=...}"` for the alert's own labels. */
 function queryFor(series: string, keys: readonly string[]): string {

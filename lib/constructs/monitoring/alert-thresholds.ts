@@ -146,13 +146,7 @@ export function resolveAlertThresholds(scope: IConstruct, inputs: AlertThreshold
   };
 }
 
-export interface Baselines {
-  readonly maxLag?: number;
-  readonly ackPendingLimit?: number;
-  readonly maxRedelivered?: number;
-  readonly maxDeliverWindowSeconds?: number;
-  readonly nearLimitRatio?: number;
-}
+export type Baselines = Partial<Omit<ConsumerThresholds, 'scalerCapacity'> & StreamThresholds>;
 
 /**
  * The most frequent value (the smallest among equals), undefined when there is none: the baseline that needs no
@@ -195,29 +189,17 @@ interface CheckedStreamAlerts {
 
 function checkConsumerAlerts(t: CheckTarget, prefix: string, c: ConsumerAlertConfig): CheckedConsumerAlerts {
   return {
-    maxLag:
-      c.maxLag === undefined
-        ? undefined
-        : checkInteger(
-            t,
-            `${prefix}.maxLag`,
-            c.maxLag,
-            { min: 1 },
-            `write ${literal(`${prefix}.maxLag`, 1000)} (a whole number of messages)`,
-          ),
+    maxLag: optionalCount(t, `${prefix}.maxLag`, c.maxLag, 1000),
     ackPendingRatio:
       c.ackPendingRatio === undefined ? undefined : checkRatio(t, `${prefix}.ackPendingRatio`, c.ackPendingRatio),
-    maxRedelivered:
-      c.maxRedelivered === undefined
-        ? undefined
-        : checkInteger(
-            t,
-            `${prefix}.maxRedelivered`,
-            c.maxRedelivered,
-            { min: 1 },
-            `write ${literal(`${prefix}.maxRedelivered`, 100)} (a whole number of messages)`,
-          ),
+    maxRedelivered: optionalCount(t, `${prefix}.maxRedelivered`, c.maxRedelivered, 100),
   };
+}
+
+/** A number of messages, at least 1, if set. */
+function optionalCount(t: CheckTarget, field: string, value: number | undefined, example: number): number | undefined {
+  if (value === undefined) return undefined;
+  return checkInteger(t, field, value, { min: 1 }, `write ${literal(field, example)} (a whole number of messages)`);
 }
 
 function checkStreamAlerts(t: CheckTarget, prefix: string, s: StreamAlertConfig): CheckedStreamAlerts {

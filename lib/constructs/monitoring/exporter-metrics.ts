@@ -59,6 +59,9 @@ export const RECORDED = {
 /** Labels that identify a configured consumer/stream in the series recorded from the config. */
 export const CONSUMER_THRESHOLD_KEYS = ['namespace', 'stream_name', 'consumer_name'] as const;
 export const STREAM_THRESHOLD_KEYS = ['namespace', 'stream_name'] as const;
+/** `on (...)` matching a series with the threshold series of the same consumer/stream. */
+export const ON_CONSUMER = `on (${CONSUMER_THRESHOLD_KEYS.join(', ')})`;
+export const ON_STREAM = `on (${STREAM_THRESHOLD_KEYS.join(', ')})`;
 
 /**
  * Series recorded from the config, not from the exporter (lib/constructs/monitoring/alert-rules.ts): which consumers
