@@ -1,7 +1,7 @@
 // Alerts as data (kube-prometheus mixin style): every alert as one row of ALERTS, with its name, default severity,
 // `for` and thresholds, and its expression, summary, description and runbook as functions of the environment and its
 // resolved per-object thresholds (alert-thresholds.ts). alert-rules.ts turns the rows into PrometheusRules; the
-// dashboard draws the rows' threshold series. Queries and their reasons: keda-prom-argo.md (c).
+// dashboard names alerts from the rows. Queries and their reasons: keda-prom-argo.md (c).
 import type { AlertsConfig, AlertSeverity, DiscardPolicy } from '../../config/types';
 import { Duration, parseDuration, promDuration } from '../../config/units';
 import { NatsHelmValues, VOLUME_RESIZE_RUNBOOK } from '../nats/nats-helm-values';
