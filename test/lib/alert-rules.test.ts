@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ENVIRONMENTS } from '../../config';
 import { ConsumerConfig, EnvironmentConfig, StreamConfig } from '../../lib/config/types';
-import { ALERT_DEFAULTS } from '../../lib/constructs/monitoring/alert-rules';
+import { ALERTS } from '../../lib/constructs/monitoring/alert-rules';
 import { ConfigError } from '../../lib/config/errors';
 import { OVERMIND_CONSUMERS, OVERMIND_STREAMS } from '../../lib/config/overmind-topology';
 import { EXPORTED_METRICS, selectorsIn } from '../support/exporter-metrics';
@@ -133,7 +133,7 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('environment %s', (env) => {
       expect(r.labels!.stream_name).toBeUndefined();
       expect(r.labels!.consumer_name).toBeUndefined();
     }
-    for (const d of Object.values(ALERT_DEFAULTS))
+    for (const d of Object.values(ALERTS))
       expect({ alert: d.alert, rules: alertsNamed(groups, d.alert).length }).toEqual({ alert: d.alert, rules: 1 });
   });
 
@@ -515,7 +515,7 @@ describe('thresholds from the config', () => {
     }
   });
 
-  test("docs/operations.md's alert table lists every alert with its default severity and for (ALERT_DEFAULTS)", () => {
+  test("docs/operations.md's alert table lists every alert with its default severity and for (ALERTS)", () => {
     const docs = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'operations.md'), 'utf8');
     const rows = new Map(
       [...docs.matchAll(/^\| (Nats\w+) \| ([^|]+) \|[^|]+\| ([^|]+) \|/gm)].map((m) => [
@@ -523,13 +523,13 @@ describe('thresholds from the config', () => {
         { severity: m[2].trim(), for: m[3].trim() },
       ]),
     );
-    for (const d of Object.values(ALERT_DEFAULTS)) {
+    for (const d of Object.values(ALERTS)) {
       expect({ alert: d.alert, row: rows.get(d.alert) }).toEqual({
         alert: d.alert,
         row: { severity: expect.stringMatching(new RegExp(`^${d.severity}`)), for: d.for },
       });
     }
-    expect(rows.size).toBe(Object.keys(ALERT_DEFAULTS).length);
+    expect(rows.size).toBe(Object.keys(ALERTS).length);
   });
 
   const BAD: Array<{

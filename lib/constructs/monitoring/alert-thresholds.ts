@@ -9,7 +9,7 @@ import { Duration, DurationInput } from '../../config/units';
 import { JetStreamConsumer } from '../jetstream/jetstream-consumer';
 import { JetStreamStream } from '../jetstream/jetstream-stream';
 import { JetStreamScaledObject } from '../keda/jetstream-scaled-object';
-import { ALERT_DEFAULTS, parse } from './alert-table';
+import { ALERTS, parse } from './alert-table';
 
 export interface StreamAlertTarget {
   readonly stream: JetStreamStream;
@@ -69,19 +69,18 @@ export function resolveAlertThresholds(scope: IConstruct, inputs: AlertThreshold
   const envStream = checkStreamAlerts(envTarget, 'monitoring.alerts.streams', alerts.streams ?? {});
   const lagFor =
     optionalDuration(envTarget, 'monitoring.alerts.consumers.for', alerts.consumers?.for) ??
-    parse(ALERT_DEFAULTS.consumerLag.for);
+    parse(ALERTS.consumerLag.for);
   const streamFor =
-    optionalDuration(envTarget, 'monitoring.alerts.streams.for', alerts.streams?.for) ??
-    parse(ALERT_DEFAULTS.streamBytes.for);
+    optionalDuration(envTarget, 'monitoring.alerts.streams.for', alerts.streams?.for) ?? parse(ALERTS.streamBytes.for);
   const fileStorageRatio = checkRatio(
     envTarget,
     'monitoring.alerts.fileStorageRatio',
-    alerts.fileStorageRatio ?? ALERT_DEFAULTS.fileStorage.ratio,
+    alerts.fileStorageRatio ?? ALERTS.fileStorage.ratio,
   );
 
   const scalerByConsumer = new Map<JetStreamConsumer, JetStreamScaledObject>();
   for (const scaler of inputs.scalers ?? []) scalerByConsumer.set(scaler.consumer, scaler);
-  const minWindowSeconds = parse(ALERT_DEFAULTS.maxDeliver.minWindow).toSeconds();
+  const minWindowSeconds = parse(ALERTS.maxDeliver.minWindow).toSeconds();
 
   const consumerThresholds = new Map<string, ConsumerThresholds>();
   for (const { consumer, alerts: own } of inputs.consumers) {
@@ -94,17 +93,17 @@ export function resolveAlertThresholds(scope: IConstruct, inputs: AlertThreshold
     const scaler = scalerByConsumer.get(consumer);
     const scalerCapacity = scaler ? scaler.lagThreshold * scaler.maxReplicas : undefined;
     const acked = consumer.ackPolicy !== 'none';
-    const ackPendingRatio = mine.ackPendingRatio ?? envConsumer.ackPendingRatio ?? ALERT_DEFAULTS.ackPending.ratio;
+    const ackPendingRatio = mine.ackPendingRatio ?? envConsumer.ackPendingRatio ?? ALERTS.ackPending.ratio;
     consumerThresholds.set(consumer.durableName, {
       maxLag:
         mine.maxLag ??
         envConsumer.maxLag ??
         (scalerCapacity !== undefined
-          ? ALERT_DEFAULTS.consumerLag.scalerCapacityMultiple * scalerCapacity
-          : ALERT_DEFAULTS.consumerLag.maxLagWithoutScaler),
+          ? ALERTS.consumerLag.scalerCapacityMultiple * scalerCapacity
+          : ALERTS.consumerLag.maxLagWithoutScaler),
       ackPendingLimit: acked ? Math.ceil(ackPendingRatio * consumer.maxAckPending) : undefined,
       maxRedelivered: acked
-        ? (mine.maxRedelivered ?? envConsumer.maxRedelivered ?? ALERT_DEFAULTS.redeliveries.maxRedelivered)
+        ? (mine.maxRedelivered ?? envConsumer.maxRedelivered ?? ALERTS.redeliveries.maxRedelivered)
         : undefined,
       maxDeliverWindowSeconds: acked
         ? Math.max(minWindowSeconds, Math.ceil((consumer.maxDeliver * consumer.ackWait.toMilliseconds()) / 1000))
@@ -119,7 +118,7 @@ export function resolveAlertThresholds(scope: IConstruct, inputs: AlertThreshold
     rejectPerObjectFor(t, own, 'monitoring.alerts.streams.for');
     const mine = checkStreamAlerts(t, 'alerts', own ?? {});
     streamThresholds.set(stream.streamName, {
-      nearLimitRatio: mine.nearLimitRatio ?? envStream.nearLimitRatio ?? ALERT_DEFAULTS.streamBytes.ratio,
+      nearLimitRatio: mine.nearLimitRatio ?? envStream.nearLimitRatio ?? ALERTS.streamBytes.ratio,
     });
   }
 
@@ -147,13 +146,7 @@ export function resolveAlertThresholds(scope: IConstruct, inputs: AlertThreshold
   };
 }
 
-export interface Baselines {
-  readonly maxLag?: number;
-  readonly ackPendingLimit?: number;
-  readonly maxRedelivered?: number;
-  readonly maxDeliverWindowSeconds?: number;
-  readonly nearLimitRatio?: number;
-}
+export type Baselines = Partial<Omit<ConsumerThresholds, 'scalerCapacity'> & StreamThresholds>;
 
 /**
  * The most frequent value (the smallest among equals), undefined when there is none: the baseline that needs no
@@ -196,29 +189,17 @@ interface CheckedStreamAlerts {
 
 function checkConsumerAlerts(t: CheckTarget, prefix: string, c: ConsumerAlertConfig): CheckedConsumerAlerts {
   return {
-    maxLag:
-      c.maxLag === undefined
-        ? undefined
-        : checkInteger(
-            t,
-            `${prefix}.maxLag`,
-            c.maxLag,
-            { min: 1 },
-            `write ${literal(`${prefix}.maxLag`, 1000)} (a whole number of messages)`,
-          ),
+    maxLag: optionalCount(t, `${prefix}.maxLag`, c.maxLag, 1000),
     ackPendingRatio:
       c.ackPendingRatio === undefined ? undefined : checkRatio(t, `${prefix}.ackPendingRatio`, c.ackPendingRatio),
-    maxRedelivered:
-      c.maxRedelivered === undefined
-        ? undefined
-        : checkInteger(
-            t,
-            `${prefix}.maxRedelivered`,
-            c.maxRedelivered,
-            { min: 1 },
-            `write ${literal(`${prefix}.maxRedelivered`, 100)} (a whole number of messages)`,
-          ),
+    maxRedelivered: optionalCount(t, `${prefix}.maxRedelivered`, c.maxRedelivered, 100),
   };
+}
+
+/** A number of messages, at least 1, if set. */
+function optionalCount(t: CheckTarget, field: string, value: number | undefined, example: number): number | undefined {
+  if (value === undefined) return undefined;
+  return checkInteger(t, field, value, { min: 1 }, `write ${literal(field, example)} (a whole number of messages)`);
 }
 
 function checkStreamAlerts(t: CheckTarget, prefix: string, s: StreamAlertConfig): CheckedStreamAlerts {

@@ -59,6 +59,9 @@ export const RECORDED = {
 /** Labels that identify a configured consumer/stream in the series recorded from the config. */
 export const CONSUMER_THRESHOLD_KEYS = ['namespace', 'stream_name', 'consumer_name'] as const;
 export const STREAM_THRESHOLD_KEYS = ['namespace', 'stream_name'] as const;
+/** `on (...)` matching a series with the threshold series of the same consumer/stream. */
+export const ON_CONSUMER = `on (${CONSUMER_THRESHOLD_KEYS.join(', ')})`;
+export const ON_STREAM = `on (${STREAM_THRESHOLD_KEYS.join(', ')})`;
 
 /**
  * Series recorded from the config, not from the exporter (lib/constructs/monitoring/alert-rules.ts): which consumers
@@ -115,11 +118,21 @@ export function scrapeJobOf(service: NatsMetricsService): string {
 
 /** A label matcher operator of PromQL. */
 export type MatchOp = '=' | '!=' | '=~' | '!~';
+/** `[label, value]`, or `[label, value, operator]`. */
+export type Matcher = readonly [string, string] | readonly [string, string, MatchOp];
 
 /** `{a="x",b!="y"}` with keys in the given order (operator `=` unless given); values escaped for PromQL strings. */
-export function promSelector(
-  labels: ReadonlyArray<readonly [string, string] | readonly [string, string, MatchOp]>,
-): string {
+export function promSelector(labels: readonly Matcher[]): string {
   const quoted = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   return `{${labels.map(([k, v, op]) => `${k}${op ?? '='}${quoted(v)}`).join(',')}}`;
+}
+
+/** Series of one environment's exporter: `{job="nats-metrics",namespace="overmind-prod",...}`. */
+export function exporterSelector(job: string, namespace: string, ...extra: Matcher[]): string {
+  return promSelector([['job', job], ['namespace', namespace], ...extra]);
+}
+
+/** Series our rules record: scoped by namespace, as two environments may share a Prometheus. */
+export function recordedSelector(namespace: string, ...extra: Matcher[]): string {
+  return promSelector([['namespace', namespace], ...extra]);
 }

@@ -1,7 +1,15 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { NatsAlertRules } from './alert-rules';
-import { CONFIG_SERIES as C, EXPORTER_METRIC as M, MatchOp, promSelector, scrapeJobOf } from './exporter-metrics';
+import { ALERTS } from './alert-table';
+import {
+  CONFIG_SERIES as C,
+  EXPORTER_METRIC as M,
+  exporterSelector,
+  Matcher,
+  recordedSelector,
+  scrapeJobOf,
+} from './exporter-metrics';
 import { JetStreamStream } from '../jetstream/jetstream-stream';
 import { NatsHelmValues } from '../nats/nats-helm-values';
 import { NatsMetricsService } from '../nats/nats-metrics-service';
@@ -96,8 +104,8 @@ export class GrafanaDashboard extends Construct {
   }
 
   /** Exporter series of this environment. */
-  private sel(...extra: Array<readonly [string, string] | readonly [string, string, MatchOp]>): string {
-    return promSelector([['job', this.job], ['namespace', this.namespace], ...extra]);
+  private sel(...extra: Matcher[]): string {
+    return exporterSelector(this.job, this.namespace, ...extra);
   }
 
   private build(props: GrafanaDashboardProps): Record<string, unknown> {
@@ -119,11 +127,22 @@ export class GrafanaDashboard extends Construct {
       ],
     });
     const leaderConsumer = this.sel(selectedStreams, selectedConsumers, ['is_consumer_leader', 'true']);
-    const thresholdOf = (series: string) =>
-      `max by (consumer_name) ` +
-      `(${series}${promSelector([['namespace', this.namespace], selectedStreams, selectedConsumers])})`;
     const perConsumer = (metric: string) => `max by (consumer_name) (${metric}${leaderConsumer})`;
+    // Threshold lines need the alert rules' threshold series.
     const lines = props.alertRules !== undefined;
+    const dashed = (alert: { alert: string }, rest: string) =>
+      lines ? ` Dashed: the alert threshold (${alert.alert})${rest}` : '';
+    const selectedThresholds = recordedSelector(this.namespace, selectedStreams, selectedConsumers);
+    const thresholdLine = (series: string, legend = 'alert threshold'): Target[] =>
+      lines
+        ? [
+            {
+              expr: `max by (consumer_name) (${series}${selectedThresholds})`,
+              legendFormat: `{{consumer_name}} ${legend}`,
+              line: true,
+            },
+          ]
+        : [];
 
     const rows: RowSpec[] = [
       {
@@ -150,7 +169,7 @@ export class GrafanaDashboard extends Construct {
               },
             ],
             showName: true,
-            description: 'Empty: no meta leader (NatsJetStreamNoMetaLeader).',
+            description: `Empty: no meta leader (${ALERTS.noMetaLeader.alert}).`,
           },
           {
             title: 'Streams',
@@ -216,29 +235,17 @@ export class GrafanaDashboard extends Construct {
             unit: 'short',
             description:
               'The lag KEDA scales on, from each consumer leader.' +
-              (lines
-                ? ' Dashed: the alert threshold (NatsConsumerLagGrowing) and, for consumers a ' +
-                  'KEDA scaler targets, its capacity lagThreshold x maxReplicas.'
-                : ''),
+              dashed(
+                ALERTS.consumerLag,
+                ' and, for consumers a KEDA scaler targets, its capacity lagThreshold x maxReplicas.',
+              ),
             targets: [
               {
                 expr: `${perConsumer(M.consumerNumPending)} + ${perConsumer(M.consumerNumAckPending)}`,
                 legendFormat: '{{consumer_name}}',
               },
-              ...(lines
-                ? [
-                    {
-                      expr: thresholdOf(C.consumerMaxLag.threshold),
-                      legendFormat: '{{consumer_name}} alert threshold',
-                      line: true,
-                    },
-                    {
-                      expr: thresholdOf(C.consumerScalerCapacity),
-                      legendFormat: '{{consumer_name}} scaler capacity',
-                      line: true,
-                    },
-                  ]
-                : []),
+              ...thresholdLine(C.consumerMaxLag.threshold),
+              ...thresholdLine(C.consumerScalerCapacity, 'scaler capacity'),
             ],
           },
           {
@@ -248,20 +255,10 @@ export class GrafanaDashboard extends Construct {
             unit: 'short',
             description:
               "Delivered, not yet acked. Delivery stops at the consumer's maxAckPending." +
-              (lines
-                ? ' Dashed: the alert threshold (NatsConsumerAckPendingHigh), ackPendingRatio of maxAckPending.'
-                : ''),
+              dashed(ALERTS.ackPending, ', ackPendingRatio of maxAckPending.'),
             targets: [
               { expr: perConsumer(M.consumerNumAckPending), legendFormat: '{{consumer_name}}' },
-              ...(lines
-                ? [
-                    {
-                      expr: thresholdOf(C.consumerAckPendingLimit.threshold),
-                      legendFormat: '{{consumer_name}} alert threshold',
-                      line: true,
-                    },
-                  ]
-                : []),
+              ...thresholdLine(C.consumerAckPendingLimit.threshold),
             ],
           },
           {
@@ -269,20 +266,10 @@ export class GrafanaDashboard extends Construct {
             type: 'timeseries',
             width: 12,
             unit: 'short',
-            description:
-              'Messages currently marked for redelivery (a gauge).' +
-              (lines ? ' Dashed: the alert threshold (NatsConsumerRedeliveriesHigh).' : ''),
+            description: 'Messages currently marked for redelivery (a gauge).' + dashed(ALERTS.redeliveries, '.'),
             targets: [
               { expr: perConsumer(M.consumerNumRedelivered), legendFormat: '{{consumer_name}}' },
-              ...(lines
-                ? [
-                    {
-                      expr: thresholdOf(C.consumerMaxRedelivered.threshold),
-                      legendFormat: '{{consumer_name}} alert threshold',
-                      line: true,
-                    },
-                  ]
-                : []),
+              ...thresholdLine(C.consumerMaxRedelivered.threshold),
             ],
           },
         ],
@@ -310,7 +297,16 @@ export class GrafanaDashboard extends Construct {
       },
     ];
 
-    const all = { selected: true, text: ['All'], value: ['$__all'] };
+    // Both variables: any number of values, "All" selected by default.
+    const multiAll = {
+      multi: true,
+      includeAll: true,
+      allValue: '.*',
+      current: { selected: true, text: ['All'], value: ['$__all'] },
+      hide: 0,
+      skipUrlSync: false,
+      options: [],
+    };
     const leaderSelector = this.sel(selectedStreams, ['is_consumer_leader', 'true']);
     const consumerQuery = `label_values(${M.consumerNumPending}${leaderSelector}, consumer_name)`;
     return {
@@ -348,15 +344,9 @@ export class GrafanaDashboard extends Construct {
             description: 'The streams of the config (config/).',
             // Grafana splits a custom variable's query at commas; `\,` keeps one in a value.
             query: streamNames.map((n) => n.replace(/,/g, '\\,')).join(','),
-            multi: true,
-            includeAll: true,
-            allValue: '.*',
-            current: all,
-            hide: 0,
-            skipUrlSync: false,
-            // Grafana builds a custom variable's options from `query` on load (legacy `processVariable` ->
-            // updateCustomVariableOptions; Scenes' CustomVariable), so saved options would only repeat it.
-            options: [],
+            // No options: Grafana builds a custom variable's options from `query` on load (legacy `processVariable`
+            // -> updateCustomVariableOptions; Scenes' CustomVariable), so saved options would only repeat it.
+            ...multiAll,
           },
           {
             // The consumers Prometheus sees on the selected streams, so a new consumer needs no dashboard change.
@@ -370,13 +360,7 @@ export class GrafanaDashboard extends Construct {
             refresh: 2,
             sort: 1,
             regex: '',
-            multi: true,
-            includeAll: true,
-            allValue: '.*',
-            current: all,
-            hide: 0,
-            skipUrlSync: false,
-            options: [],
+            ...multiAll,
           },
         ],
       },
