@@ -97,6 +97,12 @@ ${applied.consumers.length} consumers (${consumerList}).
 
   export NATS_URL=${urls.join(',')}
   export NATS_TOKEN=${cluster.token}
+  export NATS_MONITOR_URL=${mon.join(',')}
+
+The live commands against it (each prints a table; --json for machines; exit 0 well, 1 found, 2 cannot run):
+  npm run status -- --env ${envName}     # declared (dist/${envName}) versus live, field by field
+  npm run adopt -- --env ${envName}      # config entries for streams and consumers made by hand
+  npm run doctor -- --env ${envName}     # the spec's troubleshooting steps as checks
 
 Try it (the nats CLI is optional; curl works everywhere):
   nats --server "$NATS_URL" --token "$NATS_TOKEN" stream ls
