@@ -49,6 +49,12 @@ export interface StreamConfig {
   readonly discard?: DiscardPolicy;
   /** Window for de-duplicating by Nats-Msg-Id. @default - server default of 2 minutes, at most maxAge */
   readonly duplicateWindow?: DurationInput;
+  /**
+   * Serve direct gets (any replica answers `$JS.API.DIRECT.GET`); `nats stream add` turns it on by default, so
+   * `npm run adopt` writes it for streams made that way. NACK only sends it when true, so turning it off needs
+   * `nats stream edit --no-allow-direct` as well. @default false
+   */
+  readonly allowDirect?: boolean;
   /** Alert thresholds for this stream. @default - see StreamAlertConfig */
   readonly alerts?: StreamAlertConfig;
 }

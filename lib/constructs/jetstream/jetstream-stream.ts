@@ -81,6 +81,7 @@ export class JetStreamStream extends Construct {
   public readonly replicas: number;
   public readonly discard: DiscardPolicy;
   public readonly duplicateWindow?: Duration;
+  public readonly allowDirect: boolean;
   /** The NACK Account NACK connects with, if any. */
   public readonly account?: string;
   public readonly resource: Stream;
@@ -151,6 +152,16 @@ export class JetStreamStream extends Construct {
       );
     }
     this.duplicateWindow = this.checkDuplicateWindow(t, props.duplicateWindow);
+    if (props.allowDirect !== undefined && typeof props.allowDirect !== 'boolean') {
+      fail(this, {
+        resource: t.resource,
+        field: 'allowDirect',
+        value: props.allowDirect,
+        allowed: 'true or false',
+        fix: `write ${literal('allowDirect', true)}`,
+      });
+    }
+    this.allowDirect = props.allowDirect === true;
     const maxMsgSize = this.checkMaxMsgSize(t, props.maxMsgSize);
 
     const kubernetesName = checkName(
@@ -178,6 +189,8 @@ export class JetStreamStream extends Construct {
         replicas: this.replicas,
         discard: this.discard as StreamSpecDiscard,
         duplicateWindow: this.duplicateWindow ? goDuration(this.duplicateWindow) : undefined,
+        // NACK sends allowDirect only when true (stream_controller.go:484), so false is left out.
+        allowDirect: this.allowDirect || undefined,
       },
     });
   }
