@@ -35,6 +35,12 @@ describe('JetStreamStream', () => {
     expect(render().spec.maxAge).toBe('0s');
   });
 
+  test('allowDirect (what `nats stream add` turns on) is emitted only when true: NACK sends it only then', () => {
+    expect(render({ allowDirect: true }).spec.allowDirect).toBe(true);
+    expect(render({ allowDirect: false }).spec).not.toHaveProperty('allowDirect');
+    expect(() => render({ allowDirect: 'yes' as never })).toThrow(/allowDirect/);
+  });
+
   test('replicas default to the cluster size capped at 3: R1 on a single server, R3 on five', () => {
     expect(render({ clusterSize: 1 }).spec.replicas).toBe(1);
     expect(render({ clusterSize: 5 }).spec.replicas).toBe(3);
