@@ -71,11 +71,11 @@ const STREAM_NOT_MODELLED: ReadonlyArray<[string, (s: Spec) => boolean]> = [
 export function adoptStream(live: Spec): Adopted<StreamConfig> {
   const unexpressible: Unexpressible[] = [];
   const cannot = (field: string, why: string) => unexpressible.push({ field, live: show(live[field]), why });
-  const config: Mutable<StreamConfig> = {
+  // maxBytes (required) is set below, in the order the fields are printed.
+  const config = {
     name: String(live.name),
     subjects: Array.isArray(live.subjects) ? live.subjects.map(String) : [],
-    maxBytes: '',
-  };
+  } as Mutable<StreamConfig>;
   if (live.description) config.description = String(live.description);
   config.retention = live.retention as StreamConfig['retention'];
   config.storage = live.storage as StreamConfig['storage'];
