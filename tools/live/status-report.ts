@@ -255,7 +255,8 @@ export function compareWithLive(declared: DeclaredEnvironment, live: LiveJetStre
 export function hasProblems(result: StatusResult): boolean {
   const s = result.summary;
   return (
-    s.drifted + s.missing + s.undeclared + s.unavailable + s.replicasNotCurrent + s.lagAboveThreshold > 0 ||
+    // Lag above a lagThreshold is shown, not a problem of status: it is what KEDA scales on (doctor judges it).
+    s.drifted + s.missing + s.undeclared + s.unavailable + s.replicasNotCurrent > 0 ||
     [...result.streams, ...result.consumers].some((o) => o.notes.some((n) => n.severity !== 'warning'))
   );
 }
