@@ -11,9 +11,8 @@
 //   v0.3.0 streams.go:616-617; consumer_controller.go:251, jsm.go consumers.go:683-688). So a
 //   field that is no longer set is not sent, and the server keeps its old value.
 import { parseGoDuration } from '../../lib/config/go-duration';
+import type { Spec } from './plan-types';
 import { NACK } from './upstream-sources';
-
-export type Spec = Readonly<Record<string, unknown>>;
 
 /** Stream spec defaults of the NACK v1beta2 CRD. */
 export const NACK_STREAM_CRD_DEFAULTS = {
@@ -294,6 +293,10 @@ function placementOf(spec: Spec): { cluster: string; tags: string[] } {
 export function fieldsKeptOnUpdate(fields: readonly ConditionalField[], before: Spec, after: Spec): ConditionalField[] {
   return fields.filter((f) => f.sent(before) && !f.sent(after) && !sameJson(f.meaning(before), f.meaning(after)));
 }
+
+/** NACK sends the field now, and it means something else than before. */
+export const sentAndChanged = (field: ConditionalField) => (before: Spec, after: Spec) =>
+  field.sent(after) && !sameJson(field.meaning(before), field.meaning(after));
 
 export function conditionalField(fields: readonly ConditionalField[], name: string): ConditionalField {
   const found = fields.find((f) => f.field === name);
