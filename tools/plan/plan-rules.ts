@@ -97,7 +97,7 @@ const KEPT_FIX: Readonly<Record<string, string>> = {
 };
 
 /** What follows beyond the kept value, for the few fields where it is worse. */
-export type KeptAlso = (field: ConditionalField) => { readonly text: string; readonly source: string } | undefined;
+type KeptAlso = (field: ConditionalField) => { readonly text: string; readonly source: string } | undefined;
 
 /** A not-applied finding for each field NACK no longer sends, whose old value the server therefore keeps. */
 export function reportKept(
@@ -108,26 +108,22 @@ export function reportKept(
   b: Spec,
   also: KeptAlso = () => undefined,
 ): void {
+  const lost = kind === 'stream' ? 'messages' : 'position';
+  const update =
+    kind === 'stream' ? [NACK.streamUpdate, JSM.streamUpdateOverlay] : [NACK.consumerUpdate, JSM.consumerUpdateOverlay];
   for (const field of fieldsKeptOnUpdate(fields, a, b)) {
     const oneWay = SERVER_ONE_WAY[field.field];
-    const lost = kind === 'stream' ? 'messages' : 'position';
-    const explicit = `set ${field.field} explicitly to the value you want (left out, a new ${kind} would get ${
-      field.unsetMeans
-    })`;
     const fix = oneWay
-      ? `Fix: keep ${field.field} as it was; nats-server refuses to undo it anyway, so only a new ${kind} ` +
-        `(delete and re-create, losing its ${lost}) drops it.`
-      : `Fix: ${KEPT_FIX[field.field] ?? explicit}.`;
+      ? `keep ${field.field} as it was; nats-server refuses to undo it anyway, so only a new ${kind} ` +
+        `(delete and re-create, losing its ${lost}) drops it`
+      : (KEPT_FIX[field.field] ??
+        `set ${field.field} explicitly to the value you want (left out, a new ${kind} would get ${field.unsetMeans})`);
     const worse = also(field);
-    const update =
-      kind === 'stream'
-        ? [NACK.streamUpdate, JSM.streamUpdateOverlay]
-        : [NACK.consumerUpdate, JSM.consumerUpdateOverlay];
     report.notApplied(
       `${kind}.${field.field.split('/')[0]}-not-applied`,
       `Not applied: spec.${field.field} ${field.show(a)} → ${field.show(b)}, but NACK only sends ${field.field} ` +
         `when it is set, and it updates a ${kind} by applying the spec on top of the ${kind}'s current config on ` +
-        `the server, so the server keeps ${field.show(a)}. ${fix}${worse ? ` ${worse.text}` : ''}`,
+        `the server, so the server keeps ${field.show(a)}. Fix: ${fix}.${worse ? ` ${worse.text}` : ''}`,
       [field.source, ...update, ...(oneWay ? [oneWay] : []), ...(worse ? [worse.source] : [])],
     );
   }
