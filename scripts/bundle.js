@@ -55,12 +55,7 @@ function hashFiles(files) {
   const hash = crypto.createHash('sha256');
   for (const file of [...new Set(files)].sort()) {
     hash.update(`${path.relative(root, file)}\0`);
-    let bytes;
-    try {
-      bytes = fs.readFileSync(file);
-    } catch {
-      bytes = undefined;
-    }
+    const bytes = readIfPresent(file);
     hash.update(bytes === undefined ? '\0missing\0' : `${bytes.length}\0`);
     if (bytes !== undefined) hash.update(bytes);
   }
@@ -88,6 +83,15 @@ function writeAtomically(file, contents) {
   const partial = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(partial, contents);
   fs.renameSync(partial, file);
+}
+
+/** The bytes of `file`; undefined when it cannot be read (a missing file, most often). */
+function readIfPresent(file) {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 function readJson(file) {
@@ -123,12 +127,7 @@ function runtimeKey() {
 function runWithCodeCache(file, source, sourceSha256, requireFn) {
   const key = sha256(CACHE_FORMAT, '\0', runtimeKey(), '\0', sourceSha256).slice(0, 32);
   const cacheFile = `${file}.${key}.v8-cache`;
-  let cachedData;
-  try {
-    cachedData = fs.readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
-  }
+  const cachedData = readIfPresent(cacheFile);
   const script = new vm.Script(Module.wrap(source.toString('utf8')), { filename: file, cachedData });
   const mod = { exports: {}, filename: file, id: file };
   script.runInThisContext().call(mod.exports, mod.exports, requireFn, mod, file, path.dirname(file));
@@ -268,4 +267,9 @@ function loadBundle(name, entry, extraSources = []) {
   return runWithCodeCache(bundleFile, own.source, own.manifest.bundleSha256, requireFn);
 }
 
-module.exports = { loadBundle, root, hashFiles };
+/** What a failed synth says: config mistakes are already actionable sentences (a stack would hide them). */
+function synthFailure(err) {
+  return err && err.name === 'ConfigError' ? err.message : (err && err.stack) || String(err);
+}
+
+module.exports = { loadBundle, root, hashFiles, synthFailure };

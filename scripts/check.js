@@ -6,7 +6,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { loadTools, root } = require('./tools-bundle');
+const { loadTools, root, synthFailure } = require('./tools-bundle');
 
 function parseArgs(argv) {
   const args = { dist: path.join(root, 'dist') };
@@ -33,8 +33,7 @@ function run() {
     try {
       tools.main(fresh);
     } catch (err) {
-      const message = err && err.name === 'ConfigError' ? err.message : (err && err.stack) || String(err);
-      console.error(`check: synth failed, so dist/ cannot be checked:\n${message}`);
+      console.error(`check: synth failed, so dist/ cannot be checked:\n${synthFailure(err)}`);
       return 2;
     }
     const diffs = tools.compareDist(tools.readDistFolder(fresh), tools.readDistFolder(args.dist));

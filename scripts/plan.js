@@ -12,7 +12,7 @@
 const fs = require('fs');
 const path = require('path');
 const yaml = require('js-yaml');
-const { loadTools, root } = require('./tools-bundle');
+const { loadTools, root, synthFailure } = require('./tools-bundle');
 
 const USAGE = `usage: npm run plan -- [--base <git ref>] [--env <name>]... [--allow <env>/<Kind>/<name>[:<rule>]]...
                       [--acknowledgements <file>] [--out <file>]
@@ -75,8 +75,7 @@ function run() {
   try {
     afterFiles = tools.synthesize();
   } catch (err) {
-    const message = err && err.name === 'ConfigError' ? err.message : (err && err.stack) || String(err);
-    throw new Error(`synth failed, nothing to compare:\n${message}`);
+    throw new Error(`synth failed, nothing to compare:\n${synthFailure(err)}`);
   }
   const before = tools.resourcesFromDistFiles(beforeFiles).filter(keep);
   const after = tools.resourcesFromDistFiles(afterFiles).filter(keep);

@@ -6,7 +6,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { loadBundle, root } = require('./bundle');
+const { loadBundle, root, synthFailure } = require('./bundle');
 
 function run() {
   process.chdir(root);
@@ -30,8 +30,6 @@ function run() {
 try {
   run();
 } catch (err) {
-  // Config mistakes are already actionable sentences; a stack trace would only hide them.
-  const isConfigError = err && err.name === 'ConfigError';
-  console.error(`synth failed, dist/ left unchanged:\n${isConfigError ? err.message : (err && err.stack) || err}`);
+  console.error(`synth failed, dist/ left unchanged:\n${synthFailure(err)}`);
   process.exit(1);
 }

@@ -1,7 +1,7 @@
 // Loads the TypeScript that `npm run check` and `npm run plan` need (synthesize/main from
 // main.ts, tools/plan/plan*, tools/dist/dist-check), bundled into build/tools.js by scripts/bundle.js.
 'use strict';
-const { loadBundle, root } = require('./bundle');
+const { loadBundle, root, synthFailure } = require('./bundle');
 
 const ENTRY = `
 export { main, synthesize, synthOptionsFromEnvironment } from './main';
@@ -15,4 +15,4 @@ function loadTools() {
   return loadBundle('tools', ENTRY, [__filename]);
 }
 
-module.exports = { loadTools, root };
+module.exports = { loadTools, root, synthFailure };

@@ -446,6 +446,14 @@ describe('consumers', () => {
     blocking(planOf(seq(10), seq(20)), 'consumer.optStartSeq');
   });
 
+  test('start time: refused with deliverPolicy byStartTime; the same instant written another way is no change', () => {
+    const at = (optStartTime: string) =>
+      editSpec(BASE, 'Consumer', 'api-consumer', { deliverPolicy: 'byStartTime', optStartTime });
+    const f = blocking(planOf(at('2024-01-01T00:00:00Z'), at('2024-02-01T00:00:00Z')), 'consumer.optStartTime');
+    expect(f.message).toMatch(/"2024-01-01T00:00:00Z" → "2024-02-01T00:00:00Z": .*start time/);
+    expect(unacknowledgedBlocking(planOf(at('2024-01-01T00:00:00Z'), at('2024-01-01T01:00:00+01:00')))).toEqual([]);
+  });
+
   test('a narrower filter on an interest stream deletes what no consumer wants any more', () => {
     const interest = withStream(BASE, 'llm-requests', { retention: 'interest' });
     const f = blocking(

@@ -70,45 +70,36 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
 
-// Each distinct scalar is rendered once by js-yaml, in the same position (mapping key, mapping
-// value, sequence item) as it will stand, and cut out of that output.
-const keyTexts = new Map<string, string | undefined>();
-const valueTexts = new Map<unknown, string | undefined>();
-const itemTexts = new Map<unknown, string | undefined>();
-
 /** Strings that js-yaml could write over several lines, or values of other kinds: js-yaml decides, whole document. */
 function isSimpleScalar(value: unknown): boolean {
   if (typeof value === 'string') return !value.includes('\n') && !value.includes('\r');
   return value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
 }
 
-function keyText(key: string): string | undefined {
-  let text = keyTexts.get(key);
-  if (text === undefined && !keyTexts.has(key)) {
-    const dumped = isSimpleScalar(key) ? toYamlWithJsYaml({ [key]: 0 }) : '';
-    const simple = dumped.endsWith(': 0\n') && !dumped.startsWith('? ') && !dumped.slice(0, -4).includes('\n');
-    text = simple ? dumped.slice(0, -4) : undefined;
-    keyTexts.set(key, text);
-  }
-  return text;
+/** Where a scalar stands: a one-scalar document that puts it there, and the text around it in js-yaml's output. */
+interface Position {
+  readonly texts: Map<unknown, string | undefined>;
+  readonly document: (scalar: unknown) => unknown;
+  readonly before: string;
+  readonly after: string;
 }
 
-function valueText(value: unknown): string | undefined {
-  let text = valueTexts.get(value);
-  if (text === undefined && !valueTexts.has(value)) {
-    const dumped = isSimpleScalar(value) ? toYamlWithJsYaml({ k: value }) : '';
-    text = dumped.startsWith('k: ') && dumped.indexOf('\n') === dumped.length - 1 ? dumped.slice(3, -1) : undefined;
-    valueTexts.set(value, text);
-  }
-  return text;
-}
+const MAPPING_KEY: Position = { texts: new Map(), document: (k) => ({ [String(k)]: 0 }), before: '', after: ': 0\n' };
+const MAPPING_VALUE: Position = { texts: new Map(), document: (value) => ({ k: value }), before: 'k: ', after: '\n' };
+const SEQUENCE_ITEM: Position = { texts: new Map(), document: (value) => [value], before: '- ', after: '\n' };
 
-function itemText(value: unknown): string | undefined {
-  let text = itemTexts.get(value);
-  if (text === undefined && !itemTexts.has(value)) {
-    const dumped = isSimpleScalar(value) ? toYamlWithJsYaml([value]) : '';
-    text = dumped.startsWith('- ') && dumped.indexOf('\n') === dumped.length - 1 ? dumped.slice(2, -1) : undefined;
-    itemTexts.set(value, text);
+/**
+ * Each distinct scalar is rendered once by js-yaml, in the same position (mapping key, mapping value, sequence
+ * item) as it will stand, and cut out of that output; undefined when it is not one plain line there.
+ */
+function scalarText(scalar: unknown, at: Position): string | undefined {
+  let text = at.texts.get(scalar);
+  if (text === undefined && !at.texts.has(scalar)) {
+    const dumped = isSimpleScalar(scalar) ? toYamlWithJsYaml(at.document(scalar)) : '';
+    const middle = dumped.slice(at.before.length, dumped.length - at.after.length);
+    const oneLine = dumped.startsWith(at.before) && dumped.endsWith(at.after) && !middle.includes('\n');
+    text = oneLine && !middle.startsWith('? ') ? middle : undefined;
+    at.texts.set(scalar, text);
   }
   return text;
 }
@@ -127,7 +118,7 @@ function writeMapping(
   for (const key of Object.keys(mapping)) {
     const value = mapping[key];
     if (value === undefined) throw new Error(`cannot write YAML: the value of "${key}" is undefined`);
-    const keyPart = keyText(key);
+    const keyPart = scalarText(key, MAPPING_KEY);
     if (keyPart === undefined) return NOT_HANDLED;
     const head = `${prefix}${keyPart}:`;
     prefix = indent;
@@ -144,7 +135,7 @@ function writeMapping(
         if (!writeMapping(value, `${indent}  `, lines)) return NOT_HANDLED;
       }
     } else {
-      const text = valueText(value);
+      const text = scalarText(value, MAPPING_VALUE);
       if (text === undefined) return NOT_HANDLED;
       lines.push(`${head} ${text}`);
     }
@@ -167,7 +158,7 @@ function writeSequence(sequence: readonly unknown[], indent: string, lines: stri
       if (Object.keys(value).length === 0) lines.push(`${head}{}`);
       else if (!writeMapping(value, `${indent}  `, lines, head)) return NOT_HANDLED;
     } else {
-      const text = itemText(value);
+      const text = scalarText(value, SEQUENCE_ITEM);
       if (text === undefined) return NOT_HANDLED;
       lines.push(`${head}${text}`);
     }

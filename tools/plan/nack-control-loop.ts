@@ -1,5 +1,5 @@
 // What NACK v0.22.4 (control-loop mode) does with a Stream or Consumer spec on update, as the
-// plan needs it (tools/plan/plan-rules.ts):
+// plan needs it (tools/plan/stream-rules.ts, consumer-rules.ts):
 //
 // - The API server first fills absent fields with the CRD defaults (NACK v0.22.4 deploy/crds.yml;
 //   checked against ../shared/crds/nack-crds.yaml by test/nack/nack-jetstream-api.test.ts).
@@ -11,9 +11,8 @@
 //   v0.3.0 streams.go:616-617; consumer_controller.go:251, jsm.go consumers.go:683-688). So a
 //   field that is no longer set is not sent, and the server keeps its old value.
 import { parseGoDuration } from '../../lib/config/go-duration';
+import type { Spec } from './plan-types';
 import { NACK } from './upstream-sources';
-
-export type Spec = Readonly<Record<string, unknown>>;
 
 /** Stream spec defaults of the NACK v1beta2 CRD. */
 export const NACK_STREAM_CRD_DEFAULTS = {
@@ -120,6 +119,13 @@ function objectField(field: string, unsetMeans: string, source: string): Conditi
   };
 }
 
+/** Sent when it is one of `choices` (a switch in NACK); anything else means `otherwise`. */
+function choiceField(field: string, choices: string[], otherwise: string, unsetMeans: string, source: string) {
+  const sent = (s: Spec) => choices.includes(s[field] as string);
+  const show = (s: Spec) => JSON.stringify(s[field] ?? '');
+  return { field, sent, meaning: (s: Spec) => (sent(s) ? s[field] : otherwise), show, unsetMeans, source };
+}
+
 const HOUR_NANOS = 3_600_000_000_000n;
 const SECOND_NANOS = 1_000_000_000n;
 
@@ -168,14 +174,7 @@ export const STREAM_CONDITIONAL_FIELDS: readonly ConditionalField[] = [
   objectField('mirror', 'not a mirror', NACK.stream.mirror),
   // `spec.Sources != nil`: an empty list is sent (and clears the sources), an absent one is not.
   objectField('sources', 'no sources', NACK.stream.sources),
-  {
-    field: 'compression',
-    sent: (s) => s.compression === 's2' || s.compression === 'none',
-    meaning: (s) => (s.compression === 's2' ? 's2' : 'none'),
-    show: (s) => JSON.stringify(s.compression ?? ''),
-    unsetMeans: 'no compression',
-    source: NACK.stream.compression,
-  },
+  choiceField('compression', ['s2', 'none'], 'none', 'no compression', NACK.stream.compression),
   objectField('subjectTransform', 'no subject transform', NACK.stream.subjectTransform),
   objectField('republish', 'no republish', NACK.stream.republish),
   switchField('sealed', NACK.stream.sealed),
@@ -191,14 +190,7 @@ export const STREAM_CONDITIONAL_FIELDS: readonly ConditionalField[] = [
   switchField('allowMsgCounter', NACK.stream.allowMsgCounter),
   switchField('allowAtomicPublish', NACK.stream.allowAtomicPublish),
   switchField('allowMsgSchedules', NACK.stream.allowMsgSchedules),
-  {
-    field: 'persistMode',
-    sent: (s) => s.persistMode === 'async' || s.persistMode === 'default',
-    meaning: (s) => (s.persistMode === 'async' ? 'async' : 'default'),
-    show: (s) => JSON.stringify(s.persistMode ?? ''),
-    unsetMeans: 'the default persist mode',
-    source: NACK.stream.persistMode,
-  },
+  choiceField('persistMode', ['async', 'default'], 'default', 'the default persist mode', NACK.stream.persistMode),
 ];
 
 /**
@@ -294,6 +286,10 @@ function placementOf(spec: Spec): { cluster: string; tags: string[] } {
 export function fieldsKeptOnUpdate(fields: readonly ConditionalField[], before: Spec, after: Spec): ConditionalField[] {
   return fields.filter((f) => f.sent(before) && !f.sent(after) && !sameJson(f.meaning(before), f.meaning(after)));
 }
+
+/** NACK sends the field now, and it means something else than before. */
+export const sentAndChanged = (field: ConditionalField) => (before: Spec, after: Spec) =>
+  field.sent(after) && !sameJson(field.meaning(before), field.meaning(after));
 
 export function conditionalField(fields: readonly ConditionalField[], name: string): ConditionalField {
   const found = fields.find((f) => f.field === name);

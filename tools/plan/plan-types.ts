@@ -1,5 +1,5 @@
 // The shapes `npm run plan` works on: resources, changes, findings, acknowledgements. Types only, shared by
-// plan.ts (the diff), plan-rules.ts (the findings) and plan-markdown.ts (the report), so none imports another's code.
+// plan.ts (the diff), the rules (plan-rules.ts and the *-rules.ts beside it) and plan-markdown.ts (the report).
 /** One object of dist/ (or the Helm values document, as a pseudo-resource). */
 export interface PlanResource {
   readonly env: string;
@@ -66,4 +66,33 @@ export interface Plan {
   readonly unchanged: number;
   /** Acknowledgements that matched no finding (stale: remove them). */
   readonly unusedAcknowledgements: readonly Acknowledgement[];
+}
+
+/** What the rules see of the whole plan: every resource on each side. */
+export interface RuleContext {
+  readonly before: readonly PlanResource[];
+  readonly after: readonly PlanResource[];
+}
+
+export type RawFinding = Omit<Finding, 'acknowledgement'>;
+/** A Stream or Consumer spec (as NACK reads it: tools/plan/nack-control-loop.ts). */
+export type Spec = Readonly<Record<string, unknown>>;
+type Add = (rule: string, message: string, sources: readonly string[]) => void;
+
+/** Findings on one resource (the one a change leaves behind: the old one if removed), by severity. */
+export interface Findings {
+  readonly list: RawFinding[];
+  readonly blocking: Add;
+  readonly notApplied: Add;
+  readonly warning: Add;
+}
+
+/** One change nats-server refuses on update; its rule id is `<kind>.<name>`. */
+export interface RefusedChange {
+  readonly name: string;
+  readonly changed: (before: Spec, after: Spec) => boolean;
+  /** How the finding shows the change; by default `spec.<name> <before> → <after>`. */
+  readonly shown?: (before: Spec, after: Spec) => string;
+  readonly refusal: string;
+  readonly sources: readonly string[];
 }

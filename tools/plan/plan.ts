@@ -2,25 +2,32 @@
 // changes nats-server, NACK or Kubernetes refuse, lose data with, or would not apply. Pure functions over two
 // sets of objects (the dist/ of a git ref, and a fresh synth); reading git, parsing files and
 // printing live in tools/plan/plan-sources.ts, tools/plan/plan-markdown.ts and scripts/plan.js.
-import { findingsFor, renameMatch } from './plan-rules';
-import type { Acknowledgement, FieldChange, Finding, Plan, PlanResource, ResourceChange, Severity } from './plan-types';
+import { consumerFindings } from './consumer-rules';
+import { helmValuesFindings, natsApplicationFindings, natsChartSource } from './nats-chart-rules';
+import { findingsOn, isConsumer, isNatsValues, isStream, renameMatch } from './plan-rules';
+import type {
+  Acknowledgement,
+  FieldChange,
+  Finding,
+  Plan,
+  PlanResource,
+  ResourceChange,
+  RuleContext,
+} from './plan-types';
+import { streamFindings } from './stream-rules';
 
 export type * from './plan-types';
+export { resourceId } from './plan-rules';
 
 /** Identity of a resource across the two sides: env, apiVersion, kind, namespace, name. */
 export function resourceKey(r: PlanResource): string {
   return [r.env, r.apiVersion, r.kind, r.namespace ?? '', r.name].join('/');
 }
 
-/** What people write and read: `<env>/<Kind>/<name>`. */
-export function resourceId(r: PlanResource): string {
-  return `${r.env}/${r.kind}/${r.name}`;
-}
-
 /**
  * Compares the resources of a base (e.g. the dist/ of origin/main) with those of a fresh synth:
  * matched by key, unmatched pairs that are one object under a new name become renames, and every
- * change runs through the JetStream/NACK rules (tools/plan/plan-rules.ts).
+ * change runs through the rules of its kind (tools/plan/plan-rules.ts).
  */
 export function planChanges(
   before: readonly PlanResource[],
@@ -71,8 +78,19 @@ export function planChanges(
   return { changes, findings, unchanged, unusedAcknowledgements: acknowledgements.filter((a) => !used.has(a)) };
 }
 
+/** The findings on what a change leaves behind (the old resource if removed), by the rules of its kind. */
+function findingsFor(change: ResourceChange, context: RuleContext): Finding[] {
+  const subject = (change.after ?? change.before)!;
+  const report = findingsOn(subject);
+  if (isStream(subject)) streamFindings(change, context, report);
+  else if (isConsumer(subject)) consumerFindings(change, context, report);
+  else if (isNatsValues(subject)) helmValuesFindings(change, context, report);
+  else if (natsChartSource(subject)) natsApplicationFindings(change, context, report);
+  return report.list;
+}
+
 /** Whether a finding of this severity fails the plan (unless acknowledged). */
-export function failsPlan(severity: Severity): boolean {
+export function failsPlan(severity: Finding['severity']): boolean {
   return severity !== 'warning';
 }
 
