@@ -1,9 +1,9 @@
 // `npm run status`: what dist/<env> declares joined with what the server holds. Pure: the live state is read
 // elsewhere (live-jetstream.ts), so tests can feed it. For each drifted field it says what NACK does when it
 // applies the declared spec on top of the live one, from the same rules as `npm run plan`
-// (tools/plan/plan-rules.ts `findingsFor`, with the live object as "before" and the declared as "after").
+// (tools/plan/plan.ts `findingsFor`, with the live object as "before" and the declared as "after").
 import type { ConsumerInfo, StreamInfo } from 'nats';
-import { findingsFor } from '../plan/plan-rules';
+import { findingsFor } from '../plan/plan';
 import type { Finding, PlanResource } from '../plan/plan-types';
 import type { DeclaredConsumer, DeclaredEnvironment, DeclaredScaler, DeclaredStream } from './declared-environment';
 import { consumerDrift, FieldDrift, liveConsumerSpec, liveStreamSpec, Spec, streamDrift } from './jetstream-terms';

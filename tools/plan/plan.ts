@@ -79,7 +79,7 @@ export function planChanges(
 }
 
 /** The findings on what a change leaves behind (the old resource if removed), by the rules of its kind. */
-function findingsFor(change: ResourceChange, context: RuleContext): Finding[] {
+export function findingsFor(change: ResourceChange, context: RuleContext): Finding[] {
   const subject = (change.after ?? change.before)!;
   const report = findingsOn(subject);
   if (isStream(subject)) streamFindings(change, context, report);
