@@ -1,6 +1,6 @@
 // Go durations as NACK reads them (`time.ParseDuration`, e.g. `maxAge: "168h"`), parsed exactly:
-// the plan compares them (tools/plan/plan-rules.ts) and the tests turn them into the nanoseconds the
-// JetStream API carries.
+// the plan compares them (tools/plan/stream-rules.ts, nack-control-loop.ts), and the live commands and
+// the tests turn them into the nanoseconds the JetStream API carries.
 
 const NANOS_PER_UNIT: Readonly<Record<string, bigint>> = {
   ns: 1n,
