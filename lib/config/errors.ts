@@ -48,22 +48,32 @@ export class ConfigError extends Error {
 }
 
 /**
- * `build` for every item, reporting the problems of all items together: one ConfigError listing each
- * problem found, instead of stopping at the first bad item. Other errors pass through at once.
+ * The problems of one environment, gathered from every check so that all of them are reported together in one
+ * ConfigError instead of stopping at the first bad object.
  */
-export function mapReportingAll<T, R>(items: readonly T[], build: (item: T, index: number) => R): R[] {
-  const problems: ConfigProblem[] = [];
-  const results: R[] = [];
-  items.forEach((item, index) => {
+export class ProblemList {
+  private readonly problems: ConfigProblem[] = [];
+
+  /** `check()`, or undefined when it fails with a ConfigError, whose problems are kept. Other errors pass through. */
+  attempt<T>(check: () => T): T | undefined {
     try {
-      results.push(build(item, index));
+      return check();
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      problems.push(...e.problems);
+      this.problems.push(...e.problems);
+      return undefined;
     }
-  });
-  if (problems.length > 0) throw new ConfigError(problems);
-  return results;
+  }
+
+  /** `build` for every item that passes its checks; the problems of the others are kept. */
+  mapEach<T, R>(items: readonly T[], build: (item: T) => R | undefined): R[] {
+    return items.flatMap((item) => this.attempt(() => build(item)) ?? []);
+  }
+
+  /** One ConfigError listing every problem kept, in the order found. */
+  throwIfAny(): void {
+    if (this.problems.length > 0) throw new ConfigError(this.problems);
+  }
 }
 
 export function formatProblem(p: ConfigProblem): string {

@@ -1,25 +1,31 @@
-// One environment's config resolved once, before any construct is built: defaults applied (namespace, the
-// spec's topology, monitoring labels and scrape interval), units parsed, and the environment-wide checks run
-// (name, unknown keys, namespace, cluster size, monitoring labels). Per-object checks run where each object's
-// props are resolved; the cross-object checks (unique names, subject overlap, references, work queues) run in
-// the backbone chart, which reports the problems of all objects of a kind together (mapReportingAll).
+// One environment's config resolved once, before any construct is built, into a typed model: defaults applied (the
+// namespace, the spec's topology, ...), units parsed (lib/config/units.ts), references resolved (a consumer holds its
+// stream, a scaler its consumer) and every check run: environment-wide here, per object in resolve-stream.ts,
+// resolve-consumer.ts, resolve-scaler.ts, resolve-nats.ts, resolve-network.ts and resolve-alerts.ts, across objects
+// in cross-checks.ts. The problems of all objects and kinds are reported together in one ConfigError; the
+// constructs only build objects from the model.
 import { IConstruct } from 'constructs';
 import { checkInteger, checkLabels, checkName, CheckTarget, literal, toDuration } from './checks';
 import { checkKnownFields } from './config-keys';
-import { fail } from './errors';
+import {
+  checkConsumerAmongOthers,
+  checkScalerAmongOthers,
+  checkStreamAmongOthers,
+  checkWorkQueueConsumer,
+  failUnknownReference,
+  StreamsSeen,
+} from './cross-checks';
+import { fail, ProblemList } from './errors';
 import { DNS1123_LABEL_RULE, KUBERNETES_NAME_RULES, withMaxLength } from './names';
 import { OVERMIND_CONSUMERS, OVERMIND_SCALERS, OVERMIND_STREAMS } from './overmind-topology';
-import {
-  AlertsConfig,
-  ConsumerConfig,
-  EnvironmentConfig,
-  NatsClusterConfig,
-  NetworkConfig,
-  ScalerConfig,
-  StreamConfig,
-} from './types';
+import { ResolvedAlerts, resolveAlerts } from './resolve-alerts';
+import { resolveConsumer, ResolvedConsumer } from './resolve-consumer';
+import { ResolvedNats, resolveNats } from './resolve-nats';
+import { ResolvedNetwork, resolveNetwork } from './resolve-network';
+import { ResolvedScaler, resolveScaler, scalerResource } from './resolve-scaler';
+import { MAX_STREAM_REPLICAS, ResolvedStream, resolveStream } from './resolve-stream';
+import { EnvironmentConfig } from './types';
 import { Duration } from './units';
-
 /**
  * An environment name: a DNS-1123 label (it is a label value on every object, the default namespace is
  * `overmind-<name>`), short enough for the Grafana dashboard uid `overmind-nats-<name>` (at most 40).
@@ -42,22 +48,22 @@ export interface ResolvedMonitoring {
   readonly prometheusSelectorLabels: Record<string, string>;
   readonly grafanaDashboardLabels?: Record<string, string>;
   readonly scrapeInterval: Duration;
-  readonly alerts?: AlertsConfig;
+  readonly alerts: ResolvedAlerts;
 }
 
-/** An EnvironmentConfig with every default applied and every environment-wide check passed. */
+/** An EnvironmentConfig with every default applied, every unit parsed, every reference resolved and every check passed. */
 export interface ResolvedEnvironment {
   readonly name: string;
   readonly namespace: string;
-  readonly nats: NatsClusterConfig;
-  /** Number of NATS servers, checked (1, or 3 or more). */
-  readonly clusterSize: number;
-  readonly streams: readonly StreamConfig[];
-  readonly consumers: readonly ConsumerConfig[];
-  readonly scalers: readonly ScalerConfig[];
+  readonly nats: ResolvedNats;
+  readonly streams: readonly ResolvedStream[];
+  /** Each holds its stream. */
+  readonly consumers: readonly ResolvedConsumer[];
+  /** Each holds its consumer. */
+  readonly scalers: readonly ResolvedScaler[];
   readonly monitoring: ResolvedMonitoring;
   /** Undefined when `network.enabled` is false. */
-  readonly network?: NetworkConfig;
+  readonly network?: ResolvedNetwork;
 }
 
 export function resolveEnvironment(config: EnvironmentConfig): ResolvedEnvironment {
@@ -67,22 +73,71 @@ export function resolveEnvironment(config: EnvironmentConfig): ResolvedEnvironme
   checkName(envTarget, 'name', name, ENVIRONMENT_NAME_RULE, { fallback: 'staging', maxLength: 26 });
   // A key the config types do not have fails here, before any value is read.
   checkKnownFields(name, config);
-  checkName(envTarget, 'namespace', namespace, KUBERNETES_NAME_RULES.Namespace, { fallback: `overmind-${name}` });
-  // The environment first: the streams' replicas are checked against the cluster size, so a bad
-  // nats.replicas must be reported as itself.
-  const clusterSize = checkClusterSize(name, config.nats?.replicas);
-  return {
-    name,
-    namespace,
-    nats: config.nats ?? {},
-    clusterSize,
-    // The spec's topology wherever the config names none.
-    streams: config.streams ?? OVERMIND_STREAMS,
-    consumers: config.consumers ?? OVERMIND_CONSUMERS,
-    scalers: config.scalers ?? OVERMIND_SCALERS,
-    monitoring: resolveMonitoring(name, config),
-    network: (config.network?.enabled ?? true) ? { ...config.network } : undefined,
-  };
+  const problems = new ProblemList();
+  problems.attempt(() =>
+    checkName(envTarget, 'namespace', namespace, KUBERNETES_NAME_RULES.Namespace, { fallback: `overmind-${name}` }),
+  );
+  // The streams' replicas are checked against the cluster size; with a bad nats.replicas (reported as itself) only
+  // against the server's limit.
+  const clusterSize = problems.attempt(() => checkClusterSize(name, config.nats?.replicas)) ?? MAX_STREAM_REPLICAS;
+  const monitoring = problems.attempt(() => resolveMonitoring(name, config));
+
+  const streamsSeen = new StreamsSeen();
+  const streams = problems.mapEach(config.streams ?? OVERMIND_STREAMS, (s) => {
+    const stream = resolveStream(name, s, clusterSize);
+    checkStreamAmongOthers(name, stream, streamsSeen);
+    return stream;
+  });
+  const scalerConfigs = config.scalers ?? OVERMIND_SCALERS;
+  const nats = problems.attempt(() =>
+    resolveNats(name, namespace, config.nats ?? {}, clusterSize, streams, scalerConfigs.length > 0),
+  );
+
+  // A consumer of a stream that failed its own checks is checked once the stream is fixed; so is a scaler.
+  const consumerConfigs = config.consumers ?? OVERMIND_CONSUMERS;
+  const streamNames = streams.map((s) => s.name);
+  const consumersSeen = new Set<string>();
+  const consumers = problems.mapEach(consumerConfigs, (c) => {
+    const stream = streams.find((s) => s.name === c.stream);
+    if (!stream) {
+      if ((config.streams ?? OVERMIND_STREAMS).some((s) => s.name === c.stream)) return undefined;
+      const resource = `Consumer "${c.name}"`;
+      return failUnknownReference(name, resource, 'stream', c.stream, streamNames, streamNames, 'orders');
+    }
+    const consumer = resolveConsumer(name, c, stream);
+    checkConsumerAmongOthers(name, consumer, consumersSeen);
+    return consumer;
+  });
+  for (const consumer of consumers) {
+    problems.attempt(() =>
+      checkWorkQueueConsumer(
+        name,
+        consumer,
+        consumers.filter((c) => c.stream === consumer.stream),
+      ),
+    );
+  }
+
+  const consumerNames = consumers.map((c) => c.name);
+  const pullConsumerNames = consumers.filter((c) => c.deliverSubject === undefined).map((c) => c.name);
+  const scalersSeen = new Set<string>();
+  const scalers = problems.mapEach(scalerConfigs, (s) => {
+    const consumer = consumers.find((c) => c.name === s.consumer);
+    const resource = scalerResource(s);
+    if (!consumer) {
+      if (consumerConfigs.some((c) => c.name === s.consumer)) return undefined;
+      return failUnknownReference(name, resource, 'consumer', s.consumer, consumerNames, pullConsumerNames, 'worker');
+    }
+    const scaler = resolveScaler(name, s, consumer);
+    checkScalerAmongOthers(name, resource, scaler, scalersSeen);
+    return scaler;
+  });
+  const network =
+    (config.network?.enabled ?? true) && nats
+      ? problems.attempt(() => resolveNetwork(name, config.network ?? {}, nats))
+      : undefined;
+  problems.throwIfAny();
+  return { name, namespace, nats: nats!, streams, consumers, scalers, monitoring: monitoring!, network };
 }
 
 const NATS_RESOURCE = 'NATS cluster (nats)';
@@ -91,7 +146,7 @@ const NATS_RESOURCE = 'NATS cluster (nats)';
  * The number of NATS servers (`nats.replicas`), checked before anything that depends on it (stream
  * replicas), so a bad value is reported as `nats.replicas`, not as the streams' replicas.
  */
-export function checkClusterSize(scope: IConstruct | string, replicas: number | undefined): number {
+function checkClusterSize(scope: IConstruct | string, replicas: number | undefined): number {
   const t: CheckTarget = { scope, resource: NATS_RESOURCE };
   const size = checkInteger(
     t,
@@ -156,6 +211,6 @@ function resolveMonitoring(environment: string, config: EnvironmentConfig): Reso
     prometheusSelectorLabels,
     grafanaDashboardLabels: monitoring.grafanaDashboardLabels,
     scrapeInterval: toDuration(t, 'monitoring.scrapeInterval', monitoring.scrapeInterval ?? '30s'),
-    alerts: monitoring.alerts,
+    alerts: resolveAlerts(environment, monitoring.alerts),
   };
 }

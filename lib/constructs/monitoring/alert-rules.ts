@@ -2,7 +2,8 @@
 // (alert-thresholds.ts) become the environment's recording rules, one rule per alert, and threshold objects.
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/monitoring.coreos.com';
-import { AlertSeverity, AlertsConfig } from '../../config/types';
+import { ResolvedAlerts } from '../../config/resolve-alerts';
+import { AlertSeverity } from '../../config/types';
 import { Duration, promDuration } from '../../config/units';
 import { JetStreamConsumer } from '../jetstream/jetstream-consumer';
 import { JetStreamStream } from '../jetstream/jetstream-stream';
@@ -60,8 +61,8 @@ export interface NatsAlertRulesProps {
   readonly scalers?: readonly JetStreamScaledObject[];
   /** Labels Prometheus' `ruleSelector` matches (monitoring.prometheusSelectorLabels). */
   readonly prometheusSelectorLabels: Record<string, string>;
-  /** @default - see AlertsConfig */
-  readonly alerts?: AlertsConfig;
+  /** `monitoring.alerts`, checked. @default - see AlertsConfig */
+  readonly alerts?: ResolvedAlerts;
 }
 
 /** Names and thresholds as Prometheus' alert templates see them (docs: prometheus.io "Templating"). */

@@ -1,11 +1,10 @@
 // The per-object alert thresholds of one environment: each consumer's and stream's own `alerts`, else the
-// environment's `monitoring.alerts`, else the alert table's defaults (alert-table.ts), checked; and the
-// baseline of each threshold (its most common value), so only objects that differ need a series of their own.
+// environment's `monitoring.alerts`, else the alert table's defaults (alert-table.ts); and the baseline of each
+// threshold (its most common value), so only objects that differ need a series of their own. The settings arrive
+// checked (lib/config/resolve-alerts.ts).
 import { IConstruct } from 'constructs';
-import { CheckTarget, checkInteger, literal, toPositiveDuration } from '../../config/checks';
-import { fail } from '../../config/errors';
-import { AlertsConfig, ConsumerAlertConfig, StreamAlertConfig } from '../../config/types';
-import { Duration, DurationInput } from '../../config/units';
+import { CheckedConsumerAlerts, CheckedStreamAlerts, ResolvedAlerts } from '../../config/resolve-alerts';
+import { Duration } from '../../config/units';
 import { JetStreamConsumer } from '../jetstream/jetstream-consumer';
 import { JetStreamStream } from '../jetstream/jetstream-stream';
 import { JetStreamScaledObject } from '../keda/jetstream-scaled-object';
@@ -13,14 +12,14 @@ import { ALERT_DEFAULTS, parse } from './alert-table';
 
 export interface StreamAlertTarget {
   readonly stream: JetStreamStream;
-  /** The stream's own `alerts` from the config. @default - environment defaults */
-  readonly alerts?: StreamAlertConfig;
+  /** The stream's own `alerts`, checked. @default - environment defaults */
+  readonly alerts?: CheckedStreamAlerts;
 }
 
 export interface ConsumerAlertTarget {
   readonly consumer: JetStreamConsumer;
-  /** The consumer's own `alerts` from the config. @default - environment defaults */
-  readonly alerts?: ConsumerAlertConfig;
+  /** The consumer's own `alerts`, checked. @default - environment defaults */
+  readonly alerts?: CheckedConsumerAlerts;
 }
 
 /** Effective thresholds of one consumer after defaults, environment settings and its own. */
@@ -56,28 +55,19 @@ export interface AlertThresholds {
 }
 
 export interface AlertThresholdInputs {
-  readonly alerts?: AlertsConfig;
+  readonly alerts?: ResolvedAlerts;
   readonly streams: readonly StreamAlertTarget[];
   readonly consumers: readonly ConsumerAlertTarget[];
   readonly scalers?: readonly JetStreamScaledObject[];
 }
 
-export function resolveAlertThresholds(scope: IConstruct, inputs: AlertThresholdInputs): AlertThresholds {
-  const envTarget: CheckTarget = { scope, resource: 'Monitoring (monitoring.alerts)' };
-  const alerts = inputs.alerts ?? {};
-  const envConsumer = checkConsumerAlerts(envTarget, 'monitoring.alerts.consumers', alerts.consumers ?? {});
-  const envStream = checkStreamAlerts(envTarget, 'monitoring.alerts.streams', alerts.streams ?? {});
-  const lagFor =
-    optionalDuration(envTarget, 'monitoring.alerts.consumers.for', alerts.consumers?.for) ??
-    parse(ALERT_DEFAULTS.consumerLag.for);
-  const streamFor =
-    optionalDuration(envTarget, 'monitoring.alerts.streams.for', alerts.streams?.for) ??
-    parse(ALERT_DEFAULTS.streamBytes.for);
-  const fileStorageRatio = checkRatio(
-    envTarget,
-    'monitoring.alerts.fileStorageRatio',
-    alerts.fileStorageRatio ?? ALERT_DEFAULTS.fileStorage.ratio,
-  );
+export function resolveAlertThresholds(_scope: IConstruct, inputs: AlertThresholdInputs): AlertThresholds {
+  const alerts = inputs.alerts;
+  const envConsumer = alerts?.consumers ?? {};
+  const envStream = alerts?.streams ?? {};
+  const lagFor = envConsumer.for ?? parse(ALERT_DEFAULTS.consumerLag.for);
+  const streamFor = envStream.for ?? parse(ALERT_DEFAULTS.streamBytes.for);
+  const fileStorageRatio = alerts?.fileStorageRatio ?? ALERT_DEFAULTS.fileStorage.ratio;
 
   const scalerByConsumer = new Map<JetStreamConsumer, JetStreamScaledObject>();
   for (const scaler of inputs.scalers ?? []) scalerByConsumer.set(scaler.consumer, scaler);
@@ -85,12 +75,7 @@ export function resolveAlertThresholds(scope: IConstruct, inputs: AlertThreshold
 
   const consumerThresholds = new Map<string, ConsumerThresholds>();
   for (const { consumer, alerts: own } of inputs.consumers) {
-    const t: CheckTarget = {
-      scope,
-      resource: `Consumer "${consumer.durableName}" (stream "${consumer.stream.streamName}")`,
-    };
-    rejectPerObjectFor(t, own, 'monitoring.alerts.consumers.for');
-    const mine = checkConsumerAlerts(t, 'alerts', own ?? {});
+    const mine = own ?? {};
     const scaler = scalerByConsumer.get(consumer);
     const scalerCapacity = scaler ? scaler.lagThreshold * scaler.maxReplicas : undefined;
     const acked = consumer.ackPolicy !== 'none';
@@ -102,12 +87,15 @@ export function resolveAlertThresholds(scope: IConstruct, inputs: AlertThreshold
         (scalerCapacity !== undefined
           ? ALERT_DEFAULTS.consumerLag.scalerCapacityMultiple * scalerCapacity
           : ALERT_DEFAULTS.consumerLag.maxLagWithoutScaler),
-      ackPendingLimit: acked ? Math.ceil(ackPendingRatio * consumer.maxAckPending) : undefined,
+      ackPendingLimit: acked ? Math.ceil(ackPendingRatio * consumer.model.maxAckPending) : undefined,
       maxRedelivered: acked
         ? (mine.maxRedelivered ?? envConsumer.maxRedelivered ?? ALERT_DEFAULTS.redeliveries.maxRedelivered)
         : undefined,
       maxDeliverWindowSeconds: acked
-        ? Math.max(minWindowSeconds, Math.ceil((consumer.maxDeliver * consumer.ackWait.toMilliseconds()) / 1000))
+        ? Math.max(
+            minWindowSeconds,
+            Math.ceil((consumer.model.maxDeliver * consumer.model.ackWait.toMilliseconds()) / 1000),
+          )
         : undefined,
       scalerCapacity,
     });
@@ -115,9 +103,7 @@ export function resolveAlertThresholds(scope: IConstruct, inputs: AlertThreshold
 
   const streamThresholds = new Map<string, StreamThresholds>();
   for (const { stream, alerts: own } of inputs.streams) {
-    const t: CheckTarget = { scope, resource: `Stream "${stream.streamName}"` };
-    rejectPerObjectFor(t, own, 'monitoring.alerts.streams.for');
-    const mine = checkStreamAlerts(t, 'alerts', own ?? {});
+    const mine = own ?? {};
     streamThresholds.set(stream.streamName, {
       nearLimitRatio: mine.nearLimitRatio ?? envStream.nearLimitRatio ?? ALERT_DEFAULTS.streamBytes.ratio,
     });
@@ -168,90 +154,4 @@ function mostCommon(values: ReadonlyArray<number | undefined>): number | undefin
     if (n > bestCount || (n === bestCount && value < best!)) best = value;
   }
   return best;
-}
-
-/** `for` is one per alert rule, and there is one rule for all consumers (or streams). */
-function rejectPerObjectFor(t: CheckTarget, own: object | undefined, environmentField: string): void {
-  const value = (own as { for?: unknown } | undefined)?.for;
-  if (value === undefined) return;
-  fail(t.scope, {
-    resource: t.resource,
-    field: 'alerts.for',
-    value,
-    allowed:
-      `no per-object for: one alert rule serves every object, so its for is ` +
-      `environment-wide (${environmentField})`,
-    fix: `remove alerts.for here, and write ${literal(environmentField, value)}`,
-  });
-}
-
-interface CheckedConsumerAlerts {
-  maxLag?: number;
-  ackPendingRatio?: number;
-  maxRedelivered?: number;
-}
-interface CheckedStreamAlerts {
-  nearLimitRatio?: number;
-}
-
-function checkConsumerAlerts(t: CheckTarget, prefix: string, c: ConsumerAlertConfig): CheckedConsumerAlerts {
-  return {
-    maxLag:
-      c.maxLag === undefined
-        ? undefined
-        : checkInteger(
-            t,
-            `${prefix}.maxLag`,
-            c.maxLag,
-            { min: 1 },
-            `write ${literal(`${prefix}.maxLag`, 1000)} (a whole number of messages)`,
-          ),
-    ackPendingRatio:
-      c.ackPendingRatio === undefined ? undefined : checkRatio(t, `${prefix}.ackPendingRatio`, c.ackPendingRatio),
-    maxRedelivered:
-      c.maxRedelivered === undefined
-        ? undefined
-        : checkInteger(
-            t,
-            `${prefix}.maxRedelivered`,
-            c.maxRedelivered,
-            { min: 1 },
-            `write ${literal(`${prefix}.maxRedelivered`, 100)} (a whole number of messages)`,
-          ),
-  };
-}
-
-function checkStreamAlerts(t: CheckTarget, prefix: string, s: StreamAlertConfig): CheckedStreamAlerts {
-  return {
-    nearLimitRatio:
-      s.nearLimitRatio === undefined ? undefined : checkRatio(t, `${prefix}.nearLimitRatio`, s.nearLimitRatio),
-  };
-}
-
-function optionalDuration(t: CheckTarget, field: string, input: DurationInput | undefined): Duration | undefined {
-  if (input === undefined) return undefined;
-  const d = toPositiveDuration(t, field, input, undefined, '10m');
-  if (d.toMilliseconds() % 1000 !== 0) {
-    fail(t.scope, {
-      resource: t.resource,
-      field,
-      value: input,
-      allowed: 'whole seconds, e.g. "10m" (Prometheus evaluates rules every few seconds at best)',
-      fix: `write ${literal(field, '10m')}`,
-    });
-  }
-  return d;
-}
-
-function checkRatio(t: CheckTarget, field: string, value: number): number {
-  if (typeof value !== 'number' || !(value > 0 && value <= 1)) {
-    fail(t.scope, {
-      resource: t.resource,
-      field,
-      value,
-      allowed: 'a fraction greater than 0 and at most 1, e.g. 0.85 for 85%',
-      fix: `write ${literal(field, 0.85)}`,
-    });
-  }
-  return value;
 }
