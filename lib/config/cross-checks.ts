@@ -31,7 +31,9 @@ export function checkStreamAmongOthers(environment: string, stream: ResolvedStre
       field: 'name',
       value: stream.name,
       allowed: "a name unique among the environment's streams (also after lowercasing for Kubernetes)",
-      fix: `rename it, e.g. ${literal('name', uniqueName(stream.name, seen.names))}: stream "${clash}" has the same name`,
+      fix:
+        `rename it, e.g. ${literal('name', uniqueName(stream.name, seen.names))}: ` +
+        `stream "${clash}" has the same name`,
     });
   }
   seen.names.set(stream.kubernetesName, stream.name);

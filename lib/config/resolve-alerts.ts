@@ -36,7 +36,7 @@ export function resolveAlerts(environment: string, alerts: AlertsConfig = {}): R
   };
 }
 
-/** A stream's or consumer's own `alerts` have no `for`: one alert rule serves every object, so `for` is environment-wide. */
+/** An object's own `alerts` have no `for`: one alert rule serves every object, so `for` is environment-wide. */
 export function rejectPerObjectFor(t: CheckTarget, own: object | undefined, kind: 'streams' | 'consumers'): void {
   const value = (own as { for?: unknown } | undefined)?.for;
   if (value === undefined) return;

@@ -51,7 +51,7 @@ export interface ResolvedMonitoring {
   readonly alerts: ResolvedAlerts;
 }
 
-/** An EnvironmentConfig with every default applied, every unit parsed, every reference resolved and every check passed. */
+/** An EnvironmentConfig with its defaults applied, units parsed, references resolved and every check passed. */
 export interface ResolvedEnvironment {
   readonly name: string;
   readonly namespace: string;

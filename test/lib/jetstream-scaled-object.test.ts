@@ -1,23 +1,19 @@
 import { Testing } from 'cdk8s';
-import { JetStreamConsumer } from '../../lib/constructs/jetstream/jetstream-consumer';
-import { JetStreamScaledObject, JetStreamScaledObjectProps } from '../../lib/constructs/keda/jetstream-scaled-object';
-import { JetStreamStream } from '../../lib/constructs/jetstream/jetstream-stream';
+import { ScalerConfig } from '../../lib/config/types';
+import { JetStreamScaledObject } from '../../lib/constructs/keda/jetstream-scaled-object';
+import { streamAndConsumers } from '../support/resolved';
 
-function render(props: Partial<JetStreamScaledObjectProps> = {}) {
-  const chart = Testing.chart();
-  const stream = new JetStreamStream(chart, 'S', {
-    name: 'orders',
-    subjects: ['orders.>'],
-    maxBytes: '1GB',
-    clusterSize: 3,
-  });
-  const consumer = new JetStreamConsumer(chart, 'C', { name: 'worker', stream });
+function render(props: Partial<ScalerConfig> & { useHttps?: boolean } = {}) {
+  const { useHttps, ...config } = props;
+  const scalers = [{ target: 'orders-worker', consumer: 'worker', ...config }];
+  const stream = { name: 'orders', subjects: ['orders.>'], maxBytes: '1GB' };
+  const { chart, env, consumers } = streamAndConsumers(stream, [{ name: 'worker' }], { scalers });
   new JetStreamScaledObject(chart, 'K', {
-    target: 'orders-worker',
-    consumer,
+    scaler: env.scalers[0],
+    consumer: consumers[0],
     monitoringEndpoint: 'nats-headless.ns.svc.cluster.local:8222',
     account: '$G',
-    ...props,
+    useHttps,
   });
   return Testing.synth(chart).find((o) => o.kind === 'ScaledObject')!;
 }
