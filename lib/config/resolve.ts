@@ -94,39 +94,37 @@ export function resolveEnvironment(config: EnvironmentConfig): ResolvedEnvironme
   );
 
   // A consumer of a stream that failed its own checks is checked once the stream is fixed; so is a scaler.
+  const streamConfigs = config.streams ?? OVERMIND_STREAMS;
   const consumerConfigs = config.consumers ?? OVERMIND_CONSUMERS;
-  const streamNames = streams.map((s) => s.name);
+  const streamByName = new Map(streams.map((s) => [s.name, s]));
   const consumersSeen = new Set<string>();
   const consumers = problems.mapEach(consumerConfigs, (c) => {
-    const stream = streams.find((s) => s.name === c.stream);
+    const stream = streamByName.get(c.stream);
     if (!stream) {
-      if ((config.streams ?? OVERMIND_STREAMS).some((s) => s.name === c.stream)) return undefined;
-      const resource = `Consumer "${c.name}"`;
-      return failUnknownReference(name, resource, 'stream', c.stream, streamNames, streamNames, 'orders');
+      const names = streamConfigs.map((s) => s.name);
+      if (names.includes(c.stream)) return undefined;
+      return failUnknownReference(name, `Consumer "${c.name}"`, 'stream', c.stream, names, names, 'orders');
     }
     const consumer = resolveConsumer(name, c, stream);
     checkConsumerAmongOthers(name, consumer, consumersSeen);
     return consumer;
   });
-  for (const consumer of consumers) {
-    problems.attempt(() =>
-      checkWorkQueueConsumer(
-        name,
-        consumer,
-        consumers.filter((c) => c.stream === consumer.stream),
-      ),
-    );
+  const workQueueConsumers = consumers.filter((c) => c.stream.retention === 'workqueue');
+  for (const consumer of workQueueConsumers) {
+    const ofStream = workQueueConsumers.filter((c) => c.stream === consumer.stream);
+    problems.attempt(() => checkWorkQueueConsumer(name, consumer, ofStream));
   }
 
-  const consumerNames = consumers.map((c) => c.name);
-  const pullConsumerNames = consumers.filter((c) => c.deliverSubject === undefined).map((c) => c.name);
+  const consumerByName = new Map(consumers.map((c) => [c.name, c]));
   const scalersSeen = new Set<string>();
   const scalers = problems.mapEach(scalerConfigs, (s) => {
-    const consumer = consumers.find((c) => c.name === s.consumer);
+    const consumer = consumerByName.get(s.consumer);
     const resource = scalerResource(s);
     if (!consumer) {
-      if (consumerConfigs.some((c) => c.name === s.consumer)) return undefined;
-      return failUnknownReference(name, resource, 'consumer', s.consumer, consumerNames, pullConsumerNames, 'worker');
+      const names = consumerConfigs.map((c) => c.name);
+      if (names.includes(s.consumer)) return undefined;
+      const pull = consumerConfigs.filter((c) => c.deliverSubject === undefined).map((c) => c.name);
+      return failUnknownReference(name, resource, 'consumer', s.consumer, names, pull, 'worker');
     }
     const scaler = resolveScaler(name, s, consumer);
     checkScalerAmongOthers(name, resource, scaler, scalersSeen);
