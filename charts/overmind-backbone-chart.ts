@@ -83,7 +83,7 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
           monitoringEndpoint: this.nats.monitoringEndpoint,
           account: '$G',
           // The monitor port speaks HTTPS when nats.tls.monitor is on (helm.md §1(e)).
-          useHttps: this.nats.monitorUsesHttps,
+          useHttps: env.nats.tls?.monitor ?? false,
         }),
     );
 

@@ -47,8 +47,7 @@ export function checkStreamAmongOthers(environment: string, stream: ResolvedStre
         field: `subjects[${j}]`,
         value: subject,
         allowed:
-          `subjects that no other stream captures; it overlaps "${overlap.subject}" of ` +
-          `${other} (nats-server refuses ` +
+          `subjects that no other stream captures; it overlaps "${overlap.subject}" of ${other} (nats-server refuses ` +
           (sameStream
             ? 'overlapping subjects in one stream, error 10052, ' +
               'https://github.com/nats-io/nats-server/blob/v2.14.2/server/stream.go#L2161)'

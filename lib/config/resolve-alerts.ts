@@ -5,14 +5,8 @@ import { fail } from './errors';
 import { AlertsConfig, ConsumerAlertConfig, StreamAlertConfig } from './types';
 import { Duration, DurationInput } from './units';
 
-export interface CheckedConsumerAlerts {
-  readonly maxLag?: number;
-  readonly ackPendingRatio?: number;
-  readonly maxRedelivered?: number;
-}
-export interface CheckedStreamAlerts {
-  readonly nearLimitRatio?: number;
-}
+export type CheckedConsumerAlerts = ReturnType<typeof checkConsumerAlerts>;
+export type CheckedStreamAlerts = ReturnType<typeof checkStreamAlerts>;
 
 /** `monitoring.alerts` checked; `for` parsed. Still an AlertsConfig (a Duration is a DurationInput). */
 export interface ResolvedAlerts extends Pick<AlertsConfig, 'runbookBaseUrl' | 'labels' | 'fileStorageRatio'> {
@@ -46,17 +40,13 @@ export function rejectPerObjectFor(t: CheckTarget, own: object | undefined, kind
     field: 'alerts.for',
     value,
     allowed:
-      `no per-object for: one alert rule serves every object, so its for is ` +
+      'no per-object for: one alert rule serves every object, so its for is ' +
       `environment-wide (${environmentField})`,
     fix: `remove alerts.for here, and write ${literal(environmentField, value)}`,
   });
 }
 
-export function checkConsumerAlerts(
-  t: CheckTarget,
-  prefix: string,
-  c: ConsumerAlertConfig = {},
-): CheckedConsumerAlerts {
+export function checkConsumerAlerts(t: CheckTarget, prefix: string, c: ConsumerAlertConfig = {}) {
   const count = (field: 'maxLag' | 'maxRedelivered', example: number) =>
     c[field] === undefined
       ? undefined
@@ -75,7 +65,7 @@ export function checkConsumerAlerts(
   };
 }
 
-export function checkStreamAlerts(t: CheckTarget, prefix: string, s: StreamAlertConfig = {}): CheckedStreamAlerts {
+export function checkStreamAlerts(t: CheckTarget, prefix: string, s: StreamAlertConfig = {}) {
   return {
     nearLimitRatio:
       s.nearLimitRatio === undefined ? undefined : checkRatio(t, `${prefix}.nearLimitRatio`, s.nearLimitRatio),

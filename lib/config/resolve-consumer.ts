@@ -11,49 +11,20 @@ import {
 } from './checks';
 import { fail } from './errors';
 import { KUBERNETES_NAME_RULES, toKubernetesName } from './names';
-import { checkConsumerAlerts, CheckedConsumerAlerts, rejectPerObjectFor } from './resolve-alerts';
+import { checkConsumerAlerts, rejectPerObjectFor } from './resolve-alerts';
 import { checkDescription, ResolvedStream } from './resolve-stream';
 import { subjectIsSubsetOf, subjectSyntaxError } from './subjects';
-import {
-  ACK_POLICIES,
-  AckPolicy,
-  ConsumerConfig,
-  DELIVER_POLICIES,
-  DeliverPolicy,
-  REPLAY_POLICIES,
-  ReplayPolicy,
-} from './types';
-import { Duration } from './units';
+import { ACK_POLICIES, ConsumerConfig, DELIVER_POLICIES, REPLAY_POLICIES } from './types';
 
 const CONSUMER_GO = 'https://github.com/nats-io/nats-server/blob/v2.14.2/server/consumer.go';
 
-/** A durable consumer with its defaults applied, its values checked, and the stream it reads. */
-export interface ResolvedConsumer {
-  /** The durable name. */
-  readonly name: string;
-  /** The Consumer object's `metadata.name`: the name, lowercased if needed. */
-  readonly kubernetesName: string;
-  readonly stream: ResolvedStream;
-  readonly description?: string;
-  /** Empty means every subject of the stream. */
-  readonly filterSubjects: readonly string[];
-  readonly ackPolicy: AckPolicy;
-  readonly ackWait: Duration;
-  readonly maxDeliver: number;
-  readonly maxAckPending: number;
-  /** False for a consumer without acks that does not set maxAckPending: the server refuses it on a push consumer. */
-  readonly sendsMaxAckPending: boolean;
-  readonly maxRequestBatch?: number;
-  readonly deliverPolicy: DeliverPolicy;
-  readonly replayPolicy: ReplayPolicy;
-  /** Undefined means inherit the stream's replicas. */
-  readonly replicas?: number;
-  /** Undefined for a pull consumer. */
-  readonly deliverSubject?: string;
-  readonly alerts: CheckedConsumerAlerts;
-}
+/**
+ * A durable consumer with its defaults applied, its values checked, and the stream it reads. `sendsMaxAckPending` is
+ * false for a consumer without acks that does not set maxAckPending (the server refuses it on a push consumer).
+ */
+export type ResolvedConsumer = ReturnType<typeof resolveConsumer>;
 
-export function resolveConsumer(environment: string, props: ConsumerConfig, stream: ResolvedStream): ResolvedConsumer {
+export function resolveConsumer(environment: string, props: ConsumerConfig, stream: ResolvedStream) {
   const t: CheckTarget = { scope: environment, resource: `Consumer "${props.name}" (stream "${stream.name}")` };
   const name = checkJetStreamName(t, 'name', props.name);
   if (props.description !== undefined) checkDescription(t, props.description);
@@ -128,8 +99,7 @@ export function resolveConsumer(environment: string, props: ConsumerConfig, stre
             `them: on a ${stream.retention} stream ` +
             `consumer replicas must equal the stream's (error 10134, ${CONSUMER_GO}#L733)`
         : `write ${literal('replicas', streamReplicas)} or fewer, or remove replicas to ` +
-            `inherit them: consumer replicas cannot ` +
-            `exceed the stream's (error 10126, ${CONSUMER_GO}#L720)`,
+            `inherit them: consumer replicas cannot exceed the stream's (error 10126, ${CONSUMER_GO}#L720)`,
     );
   }
   if (stream.retention === 'workqueue') {
@@ -163,8 +133,8 @@ export function resolveConsumer(environment: string, props: ConsumerConfig, stre
       field: 'filterSubjects',
       value: props.filterSubjects,
       allowed:
-        `at least one filter subject with deliverPolicy "lastPerSubject" (server error ` +
-        `10094, ${CONSUMER_GO}#L921)`,
+        'at least one filter subject with deliverPolicy "lastPerSubject" ' +
+        `(server error 10094, ${CONSUMER_GO}#L921)`,
       fix: `write ${literal('filterSubjects', [stream.subjects[0]])}, or ${literal('deliverPolicy', 'all')}`,
     });
   }
@@ -229,12 +199,10 @@ function checkFilters(t: CheckTarget, stream: ResolvedStream, filters: string[])
         field,
         value: filter,
         allowed:
-          `a subject inside the stream's subjects ` +
-          `${JSON.stringify(stream.subjects)} (a filter outside the stream ` +
+          `a subject inside the stream's subjects ${JSON.stringify(stream.subjects)} (a filter outside the stream ` +
           'matches nothing, and nats-server no longer says so)',
         fix:
-          `write a filter inside the stream, e.g. ` +
-          `${literal('filterSubjects', [...stream.subjects])}, or point the ` +
+          `write a filter inside the stream, e.g. ${literal('filterSubjects', [...stream.subjects])}, or point the ` +
           `consumer at the right stream`,
       });
     }

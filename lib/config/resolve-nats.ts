@@ -68,44 +68,26 @@ const sumOf = (streams: readonly ResolvedStream[]) =>
   streams.reduce((acc, s) => acc.plus(s.maxBytes), ByteSize.bytes(0));
 
 /** The chart's names of one release (helm.md §2), which the certificate names and our selectors follow. */
-export interface NatsHosts {
-  readonly namespace: string;
-  readonly releaseName: string;
-  /** The chart's `nats.fullname`: the release name if it contains "nats", else `<release>-nats`. */
-  readonly fullname: string;
-  /** The chart's client Service: `<fullname>.<ns>.svc.cluster.local`. */
-  readonly clientHost: string;
-  /** The headless Service governing the StatefulSet: `<pod>.<this>` resolves to each pod. */
-  readonly headlessServiceHost: string;
-  /** Number of NATS servers (nats.replicas, checked). */
-  readonly replicas: number;
-  /** Whether KEDA reads the monitor port (there are ScaledObjects). */
-  readonly kedaReadsMonitor: boolean;
+function natsHosts(namespace: string, releaseName: string, replicas: number, kedaReadsMonitor: boolean) {
+  const fullname = fullnameOf(releaseName);
+  return {
+    namespace,
+    releaseName,
+    fullname,
+    replicas,
+    kedaReadsMonitor,
+    /** The chart's client Service. */
+    clientHost: `${fullname}.${namespace}.svc.cluster.local`,
+    /** The headless Service governing the StatefulSet: `<pod>.<this>` resolves to each pod. */
+    headlessServiceHost: `${fullname}-headless.${namespace}.svc.cluster.local`,
+  };
 }
+type NatsHosts = ReturnType<typeof natsHosts>;
 
-interface NatsSizes {
-  /** Bytes every node may have to reserve for streams (the sum over file streams). */
-  readonly fileStoreRequired: ByteSize;
-  /** `max_file_store` of each node: 95% of the PVC. */
-  readonly fileStoreMax: ByteSize;
-  /** PVC size of each node: `nats.fileStorageSize`, fixed per environment. */
-  readonly fileStoragePvc: ByteSize;
-  readonly memoryStoreMax: ByteSize;
-  /** Memory request and limit of each NATS server container. */
-  readonly memoryLimit: ByteSize;
-}
+/** `nats` of the config with defaults applied and the JetStream stores sized, checked against the streams. */
+export type ResolvedNats = ReturnType<typeof resolveNats>;
 
-/** `nats` of the config with defaults applied, checked against the streams it must hold. */
-export interface ResolvedNats extends NatsHosts, NatsSizes {
-  readonly chartVersion: string;
-  readonly tokenSecret: { readonly name: string; readonly key: string };
-  readonly natsBox: boolean;
-  /** Undefined when TLS is off. */
-  readonly tls?: NatsTls;
-  readonly cpu: string;
-  readonly storageClassName?: string;
-}
-
+/** `replicas`: nats.replicas, checked; `kedaReadsMonitor`: there are ScaledObjects, which read the monitor port. */
 export function resolveNats(
   environment: string,
   namespace: string,
@@ -113,19 +95,9 @@ export function resolveNats(
   replicas: number,
   streams: readonly ResolvedStream[],
   kedaReadsMonitor: boolean,
-): ResolvedNats {
+) {
   const t: CheckTarget = { scope: environment, resource: NATS_RESOURCE };
-  const releaseName = checkReleaseName(t, config.releaseName ?? 'nats');
-  const fullname = fullnameOf(releaseName);
-  const hosts: NatsHosts = {
-    namespace,
-    releaseName,
-    fullname,
-    clientHost: `${fullname}.${namespace}.svc.cluster.local`,
-    headlessServiceHost: `${fullname}-headless.${namespace}.svc.cluster.local`,
-    replicas,
-    kedaReadsMonitor,
-  };
+  const hosts = natsHosts(namespace, checkReleaseName(t, config.releaseName ?? 'nats'), replicas, kedaReadsMonitor);
   const tls = resolveTls(t, hosts, config.tls);
   const memoryHeadroom = config.memoryStoreHeadroom ?? 0.25;
   if (!(memoryHeadroom >= 0 && memoryHeadroom <= 10)) {
@@ -141,17 +113,20 @@ export function resolveNats(
   // node for the spec's R3 streams). Placement is the server's choice (an R1 stream may land on
   // any node), so every node must be able to hold all of them.
   const fileStreams = streams.filter((s) => s.storage === 'file');
-  // The file store is a fixed, per-environment capacity, never derived from the streams: the chart
+  // The file store (PVC) is a fixed, per-environment capacity, never derived from the streams: the chart
   // writes it into the StatefulSet's volumeClaimTemplates, which Kubernetes never updates
   // (helm.md §6, nats-io/k8s#723), so a derived size would break the sync whenever a stream is added.
   const fileStoragePvc = toByteSize(t, 'nats.fileStorageSize', config.fileStorageSize ?? DEFAULT_FILE_STORAGE_SIZE);
-  const sizes: NatsSizes = {
+  const sizes = {
+    /** Bytes every node may have to reserve for streams (the sum over file streams). */
     fileStoreRequired: sumOf(fileStreams),
     fileStoragePvc,
+    /** `max_file_store` of each node: 95% of the PVC. */
     fileStoreMax: ByteSize.bytes(Math.floor((fileStoragePvc.bytes * FILE_STORE_SHARE_OF_PVC) / MIB.bytes) * MIB.bytes),
     memoryStoreMax: sumOf(streams.filter((s) => s.storage === 'memory'))
       .times(1 + memoryHeadroom)
       .roundUpTo(MIB),
+    /** Memory request and limit of each NATS server container. */
     memoryLimit: toByteSize(t, 'nats.resources.memory', config.resources?.memory ?? '2GiB', '4GiB'),
   };
   if (sizes.fileStoreRequired.bytes > sizes.fileStoreMax.bytes) {
@@ -190,7 +165,7 @@ export function natsBoxSelectorLabels(releaseName: string): Record<string, strin
  */
 function checkMemory(
   t: CheckTarget,
-  n: NatsSizes,
+  n: Record<'memoryLimit' | 'memoryStoreMax', ByteSize>,
   streams: readonly ResolvedStream[],
   memoryText: string,
   headroom: number,
@@ -211,8 +186,7 @@ function checkMemory(
       value: largest.maxBytes.toString(),
       allowed:
         `at most ${fits} for a memory stream: every NATS server holds it in memory ` +
-        `(plus ${Math.round(headroom * 100)}% ` +
-        `headroom) within nats.resources.memory (${memoryText}), of which ` +
+        `(plus ${Math.round(headroom * 100)}% headroom) within nats.resources.memory (${memoryText}), of which ` +
         `${SERVER_MEMORY} is kept for the server itself`,
       fix:
         `write ${literal('maxBytes', `${fits.toQuantity()}B`)}, or ${literal('storage', 'file')}, ` +
@@ -254,8 +228,7 @@ function checkReleaseName(t: CheckTarget, releaseName: string): string {
       value: releaseName,
       allowed:
         `a name whose chart fullname ("${fullname}": the release name, with "-nats" ` +
-        `appended unless it contains "nats") ` +
-        `names the StatefulSet and the Services: ${STATEFUL_SET_NAME_RULE.allowed}`,
+        `appended unless it contains "nats") names the StatefulSet and the Services: ${STATEFUL_SET_NAME_RULE.allowed}`,
       fix: `rename it (the fullname ${why}), e.g. ${literal('nats.releaseName', shorter)}`,
     });
   }
@@ -268,7 +241,7 @@ function checkReleaseName(t: CheckTarget, releaseName: string): string {
  */
 function failFileStoreTooSmall(
   t: CheckTarget,
-  n: NatsSizes,
+  n: Record<'fileStoreRequired' | 'fileStoragePvc' | 'fileStoreMax', ByteSize>,
   fileStreams: readonly ResolvedStream[],
   given: SizeInput | undefined,
 ): never {
@@ -290,14 +263,12 @@ function failFileStoreTooSmall(
       `but max_file_store is ${Math.round(share * 100)}% of ` +
       `${shortSize(n.fileStoragePvc)} = ${shortSize(n.fileStoreMax)}` +
       (given === undefined ? ` (${DEFAULT_FILE_STORAGE_SIZE} is the default when fileStorageSize is not set)` : '') +
-      '; ' +
-      `at least ${minimum.bytes / GIB.bytes}GiB is needed`,
+      `; at least ${minimum.bytes / GIB.bytes}GiB is needed`,
     fix:
       `write ${literal('nats.fileStorageSize', suggestedLiteral)} in the ` +
       `environment's config (${Math.round(SUGGESTED_FILE_STORE_ROOM * 100)}% room ` +
       `for further streams), or lower the streams' maxBytes. On a running cluster a ` +
-      `larger volume means expanding the PVCs ` +
-      `first: ${VOLUME_RESIZE_RUNBOOK}`,
+      `larger volume means expanding the PVCs first: ${VOLUME_RESIZE_RUNBOOK}`,
   });
 }
 
@@ -404,8 +375,7 @@ function checkClientCertificateNames(
     tls.monitor && h.kedaReadsMonitor
       ? 'KEDA verifies the monitor certificate and has no option to skip that ' +
         `(${KEDA_SCALER_SOURCE}#L134); it reads /jsz and /varz at the headless Service, then /jsz at each pod ` +
-        'under it ' +
-        `(${KEDA_SCALER_SOURCE}#L405-L420). `
+        `under it (${KEDA_SCALER_SOURCE}#L405-L420). `
       : '';
   fail(t.scope, {
     resource: t.resource,

@@ -26,18 +26,10 @@ export interface AllowedPeer {
   readonly podLabels: Readonly<Record<string, string>>;
 }
 
-/** The sources each NATS port admits, besides the NACK controller and the NATS servers themselves. */
-export interface ResolvedNetwork {
-  /** Whole namespaces of clients (4222). */
-  readonly clientNamespaces: readonly string[];
-  readonly clientPods: readonly AllowedPeer[];
-  /** In-namespace tools (4222 and 8222): nats-box by default. */
-  readonly tools: readonly AllowedPeer[];
-  readonly keda: AllowedPeer;
-  readonly prometheus: AllowedPeer;
-}
+/** The sources the NATS ports admit besides the NACK controller and the NATS servers (tools: nats-box by default). */
+export type ResolvedNetwork = ReturnType<typeof resolveNetwork>;
 
-export function resolveNetwork(environment: string, props: NetworkConfig, nats: ResolvedNats): ResolvedNetwork {
+export function resolveNetwork(environment: string, props: NetworkConfig, nats: ResolvedNats) {
   const ns = nats.namespace;
   const t: CheckTarget = { scope: environment, resource: 'Network policies (network)' };
   const namespaceField = (field: string, value: string) =>
@@ -96,8 +88,7 @@ function checkPeer(
       value: peer.podLabels,
       allowed: 'at least one label (an empty selector would admit every pod of the namespace)',
       fix:
-        `name the pods' labels, e.g. ` +
-        `${literal(labelsField, { 'app.kubernetes.io/name': 'my-app' })}, or list the ` +
+        `name the pods' labels, e.g. ${literal(labelsField, { 'app.kubernetes.io/name': 'my-app' })}, or list the ` +
         `whole namespace in network.clientNamespaces instead`,
     });
   }

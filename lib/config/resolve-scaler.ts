@@ -4,31 +4,18 @@ import { checkInteger, checkName, checkOneOf, CheckTarget, literal, toDuration }
 import { fail } from './errors';
 import { KUBERNETES_NAME_RULES } from './names';
 import { ResolvedConsumer } from './resolve-consumer';
-import { SCALE_TARGET_KINDS, ScalerConfig, ScaleTargetKind } from './types';
+import { SCALE_TARGET_KINDS, ScalerConfig } from './types';
 import { DurationInput, wholeSeconds } from './units';
 
 /** A scaler with its defaults applied, its values checked, and the pull consumer whose lag drives it. */
-export interface ResolvedScaler {
-  /** The ScaledObject's name. */
-  readonly name: string;
-  readonly target: string;
-  readonly targetKind: ScaleTargetKind;
-  readonly consumer: ResolvedConsumer;
-  readonly lagThreshold: number;
-  readonly activationLagThreshold: number;
-  readonly minReplicas: number;
-  readonly maxReplicas: number;
-  readonly fallbackReplicas: number;
-  readonly pollingIntervalSeconds: number;
-  readonly cooldownPeriodSeconds: number;
-}
+export type ResolvedScaler = ReturnType<typeof resolveScaler>;
 
 /** The resource name of a scaler in error messages, before anything of it is checked. */
 export function scalerResource(config: ScalerConfig): string {
   return `ScaledObject "${config.name ?? `${config.target}-nats-scaler`}" (scaler of "${config.target}")`;
 }
 
-export function resolveScaler(environment: string, props: ScalerConfig, consumer: ResolvedConsumer): ResolvedScaler {
+export function resolveScaler(environment: string, props: ScalerConfig, consumer: ResolvedConsumer) {
   const name = props.name ?? `${props.target}-nats-scaler`;
   const t: CheckTarget = { scope: environment, resource: scalerResource(props) };
   const targetKind = checkOneOf(t, 'targetKind', props.targetKind ?? 'Deployment', SCALE_TARGET_KINDS);

@@ -12,17 +12,9 @@ import {
 } from './checks';
 import { fail } from './errors';
 import { KUBERNETES_NAME_RULES, toKubernetesName } from './names';
-import { checkStreamAlerts, CheckedStreamAlerts, rejectPerObjectFor } from './resolve-alerts';
+import { checkStreamAlerts, rejectPerObjectFor } from './resolve-alerts';
 import { subjectIsSubsetOf, subjectsCollide, subjectSyntaxError } from './subjects';
-import {
-  DISCARD_POLICIES,
-  DiscardPolicy,
-  Retention,
-  RETENTIONS,
-  STORAGE_TYPES,
-  StorageType,
-  StreamConfig,
-} from './types';
+import { DISCARD_POLICIES, RETENTIONS, STORAGE_TYPES, StreamConfig } from './types';
 import { ByteSize, Duration, goDuration } from './units';
 
 /** nats-server's hard limit on replicas (`StreamMaxReplicas`, v2.14.2 server/stream.go:706, checked at :1668). */
@@ -46,28 +38,11 @@ const API_SUBJECTS = [
   { space: '$SYS.>', except: '$SYS.ACCOUNT.>' },
 ];
 
-/** A stream with its defaults applied and its values checked. */
-export interface ResolvedStream {
-  readonly name: string;
-  /** The Stream object's `metadata.name`: the name, lowercased if needed. */
-  readonly kubernetesName: string;
-  readonly description?: string;
-  readonly subjects: readonly string[];
-  readonly retention: Retention;
-  /** Undefined means no age limit. */
-  readonly maxAge?: Duration;
-  readonly maxBytes: ByteSize;
-  readonly maxMsgs?: number;
-  readonly maxMsgSize?: ByteSize;
-  readonly storage: StorageType;
-  readonly replicas: number;
-  readonly discard: DiscardPolicy;
-  readonly duplicateWindow?: Duration;
-  readonly alerts: CheckedStreamAlerts;
-}
+/** A stream with its defaults applied and its values checked; `maxAge` undefined means no age limit. */
+export type ResolvedStream = ReturnType<typeof resolveStream>;
 
 /** `clusterSize`: the JetStream-enabled NATS servers the stream can be placed on (nats.replicas, checked). */
-export function resolveStream(environment: string, props: StreamConfig, clusterSize: number): ResolvedStream {
+export function resolveStream(environment: string, props: StreamConfig, clusterSize: number) {
   const t: CheckTarget = { scope: environment, resource: `Stream "${props.name}"` };
   const name = checkJetStreamName(t, 'name', props.name);
   const subjects = checkSubjects(t, props.subjects);
@@ -137,9 +112,7 @@ export function resolveStream(environment: string, props: StreamConfig, clusterS
     'name (as a Kubernetes name)',
     toKubernetesName(name),
     KUBERNETES_NAME_RULES.Stream,
-    {
-      fallback: 'orders',
-    },
+    { fallback: 'orders' },
   );
   rejectPerObjectFor(t, props.alerts, 'streams');
   const alerts = checkStreamAlerts(t, 'alerts', props.alerts);
@@ -180,8 +153,7 @@ function checkDuplicateWindow(
         value: undefined,
         allowed:
           `a window of at most maxAge (${goDuration(maxAge)}): unset, nats-server uses 2 ` +
-          `minutes, and NACK's pedantic ` +
-          `requests make that an error (error 10157, ${SERVER}/stream.go#L1721)`,
+          `minutes, and NACK's pedantic requests make that an error (error 10157, ${SERVER}/stream.go#L1721)`,
         fix: `write ${literal('duplicateWindow', goDuration(maxAge))}`,
       });
     }
@@ -250,8 +222,7 @@ function checkSubjects(t: CheckTarget, subjects: string[] | undefined): string[]
       allowed: 'a non-empty list of NATS subjects',
       fix:
         `list the subjects the stream captures, e.g. ` +
-        `${literal('subjects', ['orders.>'])} (without subjects the server would use ` +
-        `the stream name)`,
+        `${literal('subjects', ['orders.>'])} (without subjects the server would use the stream name)`,
     });
   }
   subjects.forEach((subject, i) => {
@@ -293,8 +264,7 @@ function checkSubjects(t: CheckTarget, subjects: string[] | undefined): string[]
           value: subject,
           allowed:
             `a subject outside the NATS API subjects ${api.space}: nats-server requires ` +
-            `noAck for those, which this config ` +
-            `does not offer (error 10052, ${SERVER}/stream.go#L2147)`,
+            `noAck for those, which this config does not offer (error 10052, ${SERVER}/stream.go#L2147)`,
           fix: `use an application subject, e.g. ${literal('subjects', ['orders.>'])}`,
         });
       }

@@ -18,14 +18,13 @@ import {
 import { fail, ProblemList } from './errors';
 import { DNS1123_LABEL_RULE, KUBERNETES_NAME_RULES, withMaxLength } from './names';
 import { OVERMIND_CONSUMERS, OVERMIND_SCALERS, OVERMIND_STREAMS } from './overmind-topology';
-import { ResolvedAlerts, resolveAlerts } from './resolve-alerts';
-import { resolveConsumer, ResolvedConsumer } from './resolve-consumer';
-import { ResolvedNats, resolveNats } from './resolve-nats';
-import { ResolvedNetwork, resolveNetwork } from './resolve-network';
-import { ResolvedScaler, resolveScaler, scalerResource } from './resolve-scaler';
-import { MAX_STREAM_REPLICAS, ResolvedStream, resolveStream } from './resolve-stream';
+import { resolveAlerts } from './resolve-alerts';
+import { resolveConsumer } from './resolve-consumer';
+import { resolveNats } from './resolve-nats';
+import { resolveNetwork } from './resolve-network';
+import { resolveScaler, scalerResource } from './resolve-scaler';
+import { MAX_STREAM_REPLICAS, resolveStream } from './resolve-stream';
 import { EnvironmentConfig } from './types';
-import { Duration } from './units';
 /**
  * An environment name: a DNS-1123 label (it is a label value on every object, the default namespace is
  * `overmind-<name>`), short enough for the Grafana dashboard uid `overmind-nats-<name>` (at most 40).
@@ -44,29 +43,13 @@ const PROMETHEUS_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Labels every alert gets from us (the alert table), which `monitoring.alerts.labels` must not try to set. */
 export const RESERVED_ALERT_LABELS = ['severity', 'environment', 'namespace'];
 
-export interface ResolvedMonitoring {
-  readonly prometheusSelectorLabels: Record<string, string>;
-  readonly grafanaDashboardLabels?: Record<string, string>;
-  readonly scrapeInterval: Duration;
-  readonly alerts: ResolvedAlerts;
-}
+/**
+ * An EnvironmentConfig with its defaults applied, units parsed, references resolved (each consumer holds its stream,
+ * each scaler its consumer) and every check passed; `network` is undefined when `network.enabled` is false.
+ */
+export type ResolvedEnvironment = ReturnType<typeof resolveEnvironment>;
 
-/** An EnvironmentConfig with its defaults applied, units parsed, references resolved and every check passed. */
-export interface ResolvedEnvironment {
-  readonly name: string;
-  readonly namespace: string;
-  readonly nats: ResolvedNats;
-  readonly streams: readonly ResolvedStream[];
-  /** Each holds its stream. */
-  readonly consumers: readonly ResolvedConsumer[];
-  /** Each holds its consumer. */
-  readonly scalers: readonly ResolvedScaler[];
-  readonly monitoring: ResolvedMonitoring;
-  /** Undefined when `network.enabled` is false. */
-  readonly network?: ResolvedNetwork;
-}
-
-export function resolveEnvironment(config: EnvironmentConfig): ResolvedEnvironment {
+export function resolveEnvironment(config: EnvironmentConfig) {
   const name = config.name;
   const namespace = config.namespace ?? `overmind-${name}`;
   const envTarget: CheckTarget = { scope: name, resource: `Environment "${name}"` };
@@ -167,7 +150,7 @@ function checkClusterSize(scope: IConstruct | string, replicas: number | undefin
 }
 
 /** Labels on the ServiceMonitor, PrometheusRules and dashboard ConfigMap, and on every alert. */
-function resolveMonitoring(environment: string, config: EnvironmentConfig): ResolvedMonitoring {
+function resolveMonitoring(environment: string, config: EnvironmentConfig) {
   const monitoring = config.monitoring ?? {};
   const t: CheckTarget = { scope: environment, resource: 'Monitoring (monitoring)' };
   const prometheusSelectorLabels = checkLabels(

@@ -28,8 +28,6 @@ export class JetStreamScaledObject extends Construct {
   public readonly model: ResolvedScaler;
   public readonly consumer: JetStreamConsumer;
   public readonly target: string;
-  public readonly lagThreshold: number;
-  public readonly maxReplicas: number;
   public readonly resource: ScaledObject;
 
   constructor(scope: Construct, id: string, props: JetStreamScaledObjectProps) {
@@ -37,8 +35,6 @@ export class JetStreamScaledObject extends Construct {
     const s = (this.model = props.scaler);
     this.consumer = props.consumer;
     this.target = s.target;
-    this.lagThreshold = s.lagThreshold;
-    this.maxReplicas = s.maxReplicas;
     this.resource = new ScaledObject(this, 'Resource', {
       metadata: { name: s.name },
       spec: {

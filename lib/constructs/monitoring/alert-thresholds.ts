@@ -63,8 +63,8 @@ export interface AlertThresholdInputs {
 
 export function resolveAlertThresholds(_scope: IConstruct, inputs: AlertThresholdInputs): AlertThresholds {
   const alerts = inputs.alerts;
-  const envConsumer = alerts?.consumers ?? {};
-  const envStream = alerts?.streams ?? {};
+  const envConsumer: Partial<ResolvedAlerts['consumers']> = alerts?.consumers ?? {};
+  const envStream: Partial<ResolvedAlerts['streams']> = alerts?.streams ?? {};
   const lagFor = envConsumer.for ?? parse(ALERT_DEFAULTS.consumerLag.for);
   const streamFor = envStream.for ?? parse(ALERT_DEFAULTS.streamBytes.for);
   const fileStorageRatio = alerts?.fileStorageRatio ?? ALERT_DEFAULTS.fileStorage.ratio;
@@ -75,9 +75,9 @@ export function resolveAlertThresholds(_scope: IConstruct, inputs: AlertThreshol
 
   const consumerThresholds = new Map<string, ConsumerThresholds>();
   for (const { consumer, alerts: own } of inputs.consumers) {
-    const mine = own ?? {};
+    const mine: Partial<CheckedConsumerAlerts> = own ?? {};
     const scaler = scalerByConsumer.get(consumer);
-    const scalerCapacity = scaler ? scaler.lagThreshold * scaler.maxReplicas : undefined;
+    const scalerCapacity = scaler ? scaler.model.lagThreshold * scaler.model.maxReplicas : undefined;
     const acked = consumer.ackPolicy !== 'none';
     const ackPendingRatio = mine.ackPendingRatio ?? envConsumer.ackPendingRatio ?? ALERT_DEFAULTS.ackPending.ratio;
     consumerThresholds.set(consumer.durableName, {
@@ -103,7 +103,7 @@ export function resolveAlertThresholds(_scope: IConstruct, inputs: AlertThreshol
 
   const streamThresholds = new Map<string, StreamThresholds>();
   for (const { stream, alerts: own } of inputs.streams) {
-    const mine = own ?? {};
+    const mine: Partial<CheckedStreamAlerts> = own ?? {};
     streamThresholds.set(stream.streamName, {
       nearLimitRatio: mine.nearLimitRatio ?? envStream.nearLimitRatio ?? ALERT_DEFAULTS.streamBytes.ratio,
     });

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { NatsTls, natsBoxSelectorLabels, ResolvedNats, serverSelectorLabels } from '../../config/resolve-nats';
+import { NatsTls, ResolvedNats, serverSelectorLabels } from '../../config/resolve-nats';
 import { ByteSize } from '../../config/units';
 
 export {
@@ -55,15 +55,6 @@ export class NatsHelmValues extends Construct {
   /** The chart's nats-box Deployment (`<fullname>-box`, helm.md §2), or undefined when disabled. */
   get natsBoxDeployment(): string | undefined {
     return this.model.natsBox ? `${this.fullname}-box` : undefined;
-  }
-
-  get natsBoxSelectorLabels(): Record<string, string> {
-    return natsBoxSelectorLabels(this.releaseName);
-  }
-
-  /** Whether `/jsz` and `/varz` on 8222 are served over HTTPS (KEDA's `useHttps`). */
-  get monitorUsesHttps(): boolean {
-    return this.tls?.monitor ?? false;
   }
 
   get serverSelectorLabels(): Record<string, string> {
