@@ -2,8 +2,6 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ENVIRONMENT_CONTEXT_KEY } from '../lib/config/errors';
 import { resolveEnvironment } from '../lib/config/resolve';
-import { ResolvedConsumer } from '../lib/config/resolve-consumer';
-import { ResolvedStream } from '../lib/config/resolve-stream';
 import { EnvironmentConfig } from '../lib/config/types';
 import { annotateForArgoCd } from '../lib/constructs/argocd/argocd-sync';
 import { JetStreamConsumer } from '../lib/constructs/jetstream/jetstream-consumer';
@@ -57,24 +55,24 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
     this.node.setContext(ENVIRONMENT_CONTEXT_KEY, environment);
     this.environment = environment;
 
-    const streamOf = new Map<ResolvedStream, JetStreamStream>();
-    this.streams = env.streams.map((stream, i) => {
-      const construct = new JetStreamStream(this, `Stream${i}`, { stream, account: NACK_ACCOUNT_NAME });
-      streamOf.set(stream, construct);
-      return construct;
-    });
+    // The construct of each resolved stream and consumer, found by reference.
+    const streamOf = new Map(
+      env.streams.map((stream, i) => [
+        stream,
+        new JetStreamStream(this, `Stream${i}`, { stream, account: NACK_ACCOUNT_NAME }),
+      ]),
+    );
+    this.streams = [...streamOf.values()];
     this.nats = new NatsHelmValues(this, 'Nats', env.nats);
     this.nackAccount = new NackAccount(this, 'NackAccount', { name: NACK_ACCOUNT_NAME, nats: this.nats });
     this.nack = new NackHelmValues(this, 'Nack', { namespace });
-    const consumerOf = new Map<ResolvedConsumer, JetStreamConsumer>();
-    this.consumers = env.consumers.map((consumer, i) => {
-      const construct = new JetStreamConsumer(this, `Consumer${i}`, {
-        consumer,
-        stream: streamOf.get(consumer.stream)!,
-      });
-      consumerOf.set(consumer, construct);
-      return construct;
-    });
+    const consumerOf = new Map(
+      env.consumers.map((consumer, i) => {
+        const stream = streamOf.get(consumer.stream)!;
+        return [consumer, new JetStreamConsumer(this, `Consumer${i}`, { consumer, stream })];
+      }),
+    );
+    this.consumers = [...consumerOf.values()];
     this.scalers = env.scalers.map(
       (scaler, i) =>
         new JetStreamScaledObject(this, `Scaler${i}`, {
@@ -100,8 +98,8 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
       environment,
       nats: this.nats,
       metricsService: this.metricsService,
-      streams: this.streams.map((stream) => ({ stream, alerts: stream.model.alerts })),
-      consumers: this.consumers.map((consumer) => ({ consumer, alerts: consumer.model.alerts })),
+      streams: this.streams.map((stream) => ({ stream })),
+      consumers: this.consumers.map((consumer) => ({ consumer })),
       scalers: this.scalers,
       prometheusSelectorLabels,
       alerts: monitoring.alerts,

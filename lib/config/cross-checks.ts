@@ -107,22 +107,28 @@ export function checkScalerAmongOthers(
   seen.add(`target:${scaler.target}`);
 }
 
-/** A reference to an object the environment does not have: lists those it has, and fixes to the closest. */
-export function failUnknownReference(
+/**
+ * The object a reference names, among the resolved ones; undefined when it names a configured object that failed
+ * its own checks (reported there). A name the config does not have fails, listing those it has, with a fix to the
+ * closest of `candidates`.
+ */
+export function resolveReference<T>(
   environment: string,
-  resource: string,
-  field: 'stream' | 'consumer',
-  value: string,
-  known: readonly string[],
-  candidates: readonly string[],
-  fallback: string,
-): never {
-  const closest = closestField(String(value), candidates) ?? candidates[0] ?? fallback;
+  reference: { readonly resource: string; readonly field: 'stream' | 'consumer'; readonly value: string },
+  resolved: ReadonlyMap<string, T>,
+  configured: readonly string[],
+  candidates: readonly string[] = configured,
+): T | undefined {
+  const { resource, field, value } = reference;
+  const found = resolved.get(value);
+  if (found !== undefined || configured.includes(value)) return found;
+  const closest =
+    closestField(String(value), candidates) ?? candidates[0] ?? (field === 'stream' ? 'orders' : 'worker');
   return fail(environment, {
     resource,
     field,
     value,
-    allowed: `one of the environment's ${field}s: ${known.map((n) => `"${n}"`).join(', ')}`,
+    allowed: `one of the environment's ${field}s: ${configured.map((n) => `"${n}"`).join(', ')}`,
     fix: `write ${literal(field, closest)}, or add the ${field} to the config`,
   });
 }

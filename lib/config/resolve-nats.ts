@@ -1,7 +1,7 @@
 // The NATS cluster of one environment resolved (nats.*): the chart's names, TLS, and the JetStream stores sized and
 // checked against the resolved streams.
 import { isCertificateDnsName, uncoveredHosts } from './certificate-names';
-import { checkName, CheckTarget, literal, toByteSize } from './checks';
+import { checkInteger, checkName, CheckTarget, literal, toByteSize } from './checks';
 import { fail } from './errors';
 import { HELM_RELEASE_NAME_RULE, KUBERNETES_NAME_RULES, STATEFUL_SET_NAME_RULE } from './names';
 import { ResolvedStream } from './resolve-stream';
@@ -66,6 +66,32 @@ export interface NatsTls {
 
 const sumOf = (streams: readonly ResolvedStream[]) =>
   streams.reduce((acc, s) => acc.plus(s.maxBytes), ByteSize.bytes(0));
+
+/**
+ * The number of NATS servers (`nats.replicas`), checked before anything that depends on it (stream
+ * replicas), so a bad value is reported as `nats.replicas`, not as the streams' replicas.
+ */
+export function checkClusterSize(environment: string, replicas: number | undefined): number {
+  const t: CheckTarget = { scope: environment, resource: NATS_RESOURCE };
+  const size = checkInteger(
+    t,
+    'nats.replicas',
+    replicas ?? 3,
+    { min: 1 },
+    `write ${literal('nats.replicas', 3)} (or 1 for a single server without clustering)`,
+  );
+  if (size === 2) {
+    // A JetStream meta group of 2 loses quorum when either node is down.
+    fail(environment, {
+      resource: NATS_RESOURCE,
+      field: 'nats.replicas',
+      value: 2,
+      allowed: '1, or 3 or more (JetStream needs a majority of servers)',
+      fix: `write ${literal('nats.replicas', 3)}, or ${literal('nats.replicas', 1)} for a small environment`,
+    });
+  }
+  return size;
+}
 
 /** The chart's names of one release (helm.md §2), which the certificate names and our selectors follow. */
 function natsHosts(namespace: string, releaseName: string, replicas: number, kedaReadsMonitor: boolean) {

@@ -44,27 +44,26 @@ export function resolveNetwork(environment: string, props: NetworkConfig, nats: 
   const tools = (props.toolPodLabels ?? defaultTools).map((labels, i) =>
     checkPeer(t, `network.toolPodLabels[${i}]`, { podLabels: labels }, ns, `network.toolPodLabels[${i}]`),
   );
-  const keda = checkPeer(
-    t,
-    'network.kedaPodLabels',
-    {
-      namespace: namespaceField('network.kedaNamespace', props.kedaNamespace ?? 'keda'),
-      podLabels: props.kedaPodLabels ?? { ...DEFAULT_KEDA_POD_LABELS },
-    },
-    ns,
-    'network.kedaPodLabels',
-  );
-  const prometheus = checkPeer(
-    t,
-    'network.prometheusPodLabels',
-    {
-      namespace: namespaceField('network.prometheusNamespace', props.prometheusNamespace ?? 'monitoring'),
-      podLabels: props.prometheusPodLabels ?? { ...DEFAULT_PROMETHEUS_POD_LABELS },
-    },
-    ns,
-    'network.prometheusPodLabels',
-  );
-  return { clientNamespaces, clientPods, tools, keda, prometheus };
+  // KEDA and Prometheus: `network.<name>Namespace` and `network.<name>PodLabels`.
+  const peerOf = (name: 'keda' | 'prometheus', namespace: string, podLabels: Record<string, string>) =>
+    checkPeer(
+      t,
+      `network.${name}PodLabels`,
+      { namespace: namespaceField(`network.${name}Namespace`, namespace), podLabels },
+      ns,
+      `network.${name}PodLabels`,
+    );
+  return {
+    clientNamespaces,
+    clientPods,
+    tools,
+    keda: peerOf('keda', props.kedaNamespace ?? 'keda', props.kedaPodLabels ?? { ...DEFAULT_KEDA_POD_LABELS }),
+    prometheus: peerOf(
+      'prometheus',
+      props.prometheusNamespace ?? 'monitoring',
+      props.prometheusPodLabels ?? { ...DEFAULT_PROMETHEUS_POD_LABELS },
+    ),
+  };
 }
 
 function checkPeer(

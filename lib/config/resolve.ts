@@ -4,15 +4,14 @@
 // resolve-consumer.ts, resolve-scaler.ts, resolve-nats.ts, resolve-network.ts and resolve-alerts.ts, across objects
 // in cross-checks.ts. The problems of all objects and kinds are reported together in one ConfigError; the
 // constructs only build objects from the model.
-import { IConstruct } from 'constructs';
-import { checkInteger, checkLabels, checkName, CheckTarget, literal, toDuration } from './checks';
+import { checkLabels, checkName, CheckTarget, literal, toDuration } from './checks';
 import { checkKnownFields } from './config-keys';
 import {
   checkConsumerAmongOthers,
   checkScalerAmongOthers,
   checkStreamAmongOthers,
   checkWorkQueueConsumer,
-  failUnknownReference,
+  resolveReference,
   StreamsSeen,
 } from './cross-checks';
 import { fail, ProblemList } from './errors';
@@ -20,11 +19,12 @@ import { DNS1123_LABEL_RULE, KUBERNETES_NAME_RULES, withMaxLength } from './name
 import { OVERMIND_CONSUMERS, OVERMIND_SCALERS, OVERMIND_STREAMS } from './overmind-topology';
 import { resolveAlerts } from './resolve-alerts';
 import { resolveConsumer } from './resolve-consumer';
-import { resolveNats } from './resolve-nats';
+import { checkClusterSize, resolveNats } from './resolve-nats';
 import { resolveNetwork } from './resolve-network';
 import { resolveScaler, scalerResource } from './resolve-scaler';
 import { MAX_STREAM_REPLICAS, resolveStream } from './resolve-stream';
 import { EnvironmentConfig } from './types';
+
 /**
  * An environment name: a DNS-1123 label (it is a label value on every object, the default namespace is
  * `overmind-<name>`), short enough for the Grafana dashboard uid `overmind-nats-<name>` (at most 40).
@@ -65,8 +65,9 @@ export function resolveEnvironment(config: EnvironmentConfig) {
   const clusterSize = problems.attempt(() => checkClusterSize(name, config.nats?.replicas)) ?? MAX_STREAM_REPLICAS;
   const monitoring = problems.attempt(() => resolveMonitoring(name, config));
 
+  const streamConfigs = config.streams ?? OVERMIND_STREAMS;
   const streamsSeen = new StreamsSeen();
-  const streams = problems.mapEach(config.streams ?? OVERMIND_STREAMS, (s) => {
+  const streams = problems.mapEach(streamConfigs, (s) => {
     const stream = resolveStream(name, s, clusterSize);
     checkStreamAmongOthers(name, stream, streamsSeen);
     return stream;
@@ -77,17 +78,14 @@ export function resolveEnvironment(config: EnvironmentConfig) {
   );
 
   // A consumer of a stream that failed its own checks is checked once the stream is fixed; so is a scaler.
-  const streamConfigs = config.streams ?? OVERMIND_STREAMS;
-  const consumerConfigs = config.consumers ?? OVERMIND_CONSUMERS;
   const streamByName = new Map(streams.map((s) => [s.name, s]));
+  const streamNames = streamConfigs.map((s) => s.name);
+  const consumerConfigs = config.consumers ?? OVERMIND_CONSUMERS;
   const consumersSeen = new Set<string>();
   const consumers = problems.mapEach(consumerConfigs, (c) => {
-    const stream = streamByName.get(c.stream);
-    if (!stream) {
-      const names = streamConfigs.map((s) => s.name);
-      if (names.includes(c.stream)) return undefined;
-      return failUnknownReference(name, `Consumer "${c.name}"`, 'stream', c.stream, names, names, 'orders');
-    }
+    const reference = { resource: `Consumer "${c.name}"`, field: 'stream', value: c.stream } as const;
+    const stream = resolveReference(name, reference, streamByName, streamNames);
+    if (!stream) return undefined;
     const consumer = resolveConsumer(name, c, stream);
     checkConsumerAmongOthers(name, consumer, consumersSeen);
     return consumer;
@@ -99,18 +97,15 @@ export function resolveEnvironment(config: EnvironmentConfig) {
   }
 
   const consumerByName = new Map(consumers.map((c) => [c.name, c]));
+  const consumerNames = consumerConfigs.map((c) => c.name);
+  const pullConsumerNames = consumerConfigs.filter((c) => c.deliverSubject === undefined).map((c) => c.name);
   const scalersSeen = new Set<string>();
   const scalers = problems.mapEach(scalerConfigs, (s) => {
-    const consumer = consumerByName.get(s.consumer);
-    const resource = scalerResource(s);
-    if (!consumer) {
-      const names = consumerConfigs.map((c) => c.name);
-      if (names.includes(s.consumer)) return undefined;
-      const pull = consumerConfigs.filter((c) => c.deliverSubject === undefined).map((c) => c.name);
-      return failUnknownReference(name, resource, 'consumer', s.consumer, names, pull, 'worker');
-    }
+    const reference = { resource: scalerResource(s), field: 'consumer', value: s.consumer } as const;
+    const consumer = resolveReference(name, reference, consumerByName, consumerNames, pullConsumerNames);
+    if (!consumer) return undefined;
     const scaler = resolveScaler(name, s, consumer);
-    checkScalerAmongOthers(name, resource, scaler, scalersSeen);
+    checkScalerAmongOthers(name, reference.resource, scaler, scalersSeen);
     return scaler;
   });
   const network =
@@ -119,34 +114,6 @@ export function resolveEnvironment(config: EnvironmentConfig) {
       : undefined;
   problems.throwIfAny();
   return { name, namespace, nats: nats!, streams, consumers, scalers, monitoring: monitoring!, network };
-}
-
-const NATS_RESOURCE = 'NATS cluster (nats)';
-
-/**
- * The number of NATS servers (`nats.replicas`), checked before anything that depends on it (stream
- * replicas), so a bad value is reported as `nats.replicas`, not as the streams' replicas.
- */
-function checkClusterSize(scope: IConstruct | string, replicas: number | undefined): number {
-  const t: CheckTarget = { scope, resource: NATS_RESOURCE };
-  const size = checkInteger(
-    t,
-    'nats.replicas',
-    replicas ?? 3,
-    { min: 1 },
-    `write ${literal('nats.replicas', 3)} (or 1 for a single server without clustering)`,
-  );
-  if (size === 2) {
-    // A JetStream meta group of 2 loses quorum when either node is down.
-    fail(scope, {
-      resource: NATS_RESOURCE,
-      field: 'nats.replicas',
-      value: 2,
-      allowed: '1, or 3 or more (JetStream needs a majority of servers)',
-      fix: `write ${literal('nats.replicas', 3)}, or ${literal('nats.replicas', 1)} for a small environment`,
-    });
-  }
-  return size;
 }
 
 /** Labels on the ServiceMonitor, PrometheusRules and dashboard ConfigMap, and on every alert. */

@@ -6,10 +6,7 @@ import { goDuration } from '../../config/units';
 
 export interface JetStreamStreamProps {
   readonly stream: ResolvedStream;
-  /**
-   * Name of the NACK Account (lib/constructs/jetstream/nack-account.ts) in the same namespace that NACK connects with.
-   * @default - none: NACK would use only its global flags, which carry no token
-   */
+  /** The NACK Account (nack-account.ts) NACK connects with. @default - none: NACK's global flags, without token */
   readonly account?: string;
 }
 

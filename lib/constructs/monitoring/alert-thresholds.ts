@@ -3,23 +3,21 @@
 // threshold (its most common value), so only objects that differ need a series of their own. The settings arrive
 // checked (lib/config/resolve-alerts.ts).
 import { IConstruct } from 'constructs';
-import { CheckedConsumerAlerts, CheckedStreamAlerts, ResolvedAlerts } from '../../config/resolve-alerts';
+import { ResolvedAlerts } from '../../config/resolve-alerts';
 import { Duration } from '../../config/units';
 import { JetStreamConsumer } from '../jetstream/jetstream-consumer';
 import { JetStreamStream } from '../jetstream/jetstream-stream';
 import { JetStreamScaledObject } from '../keda/jetstream-scaled-object';
 import { ALERT_DEFAULTS, parse } from './alert-table';
 
+/** A stream; its own `alerts` are in its model. */
 export interface StreamAlertTarget {
   readonly stream: JetStreamStream;
-  /** The stream's own `alerts`, checked. @default - environment defaults */
-  readonly alerts?: CheckedStreamAlerts;
 }
 
+/** A consumer; its own `alerts` are in its model. */
 export interface ConsumerAlertTarget {
   readonly consumer: JetStreamConsumer;
-  /** The consumer's own `alerts`, checked. @default - environment defaults */
-  readonly alerts?: CheckedConsumerAlerts;
 }
 
 /** Effective thresholds of one consumer after defaults, environment settings and its own. */
@@ -74,8 +72,8 @@ export function resolveAlertThresholds(_scope: IConstruct, inputs: AlertThreshol
   const minWindowSeconds = parse(ALERT_DEFAULTS.maxDeliver.minWindow).toSeconds();
 
   const consumerThresholds = new Map<string, ConsumerThresholds>();
-  for (const { consumer, alerts: own } of inputs.consumers) {
-    const mine: Partial<CheckedConsumerAlerts> = own ?? {};
+  for (const { consumer } of inputs.consumers) {
+    const mine = consumer.model.alerts;
     const scaler = scalerByConsumer.get(consumer);
     const scalerCapacity = scaler ? scaler.model.lagThreshold * scaler.model.maxReplicas : undefined;
     const acked = consumer.ackPolicy !== 'none';
@@ -102,8 +100,8 @@ export function resolveAlertThresholds(_scope: IConstruct, inputs: AlertThreshol
   }
 
   const streamThresholds = new Map<string, StreamThresholds>();
-  for (const { stream, alerts: own } of inputs.streams) {
-    const mine: Partial<CheckedStreamAlerts> = own ?? {};
+  for (const { stream } of inputs.streams) {
+    const mine = stream.model.alerts;
     streamThresholds.set(stream.streamName, {
       nearLimitRatio: mine.nearLimitRatio ?? envStream.nearLimitRatio ?? ALERT_DEFAULTS.streamBytes.ratio,
     });
