@@ -78,10 +78,7 @@ export class OvermindBackboneChart extends Chart implements HasExtraFiles {
         new JetStreamScaledObject(this, `Scaler${i}`, {
           scaler,
           consumer: consumerOf.get(scaler.consumer)!,
-          monitoringEndpoint: this.nats.monitoringEndpoint,
-          account: '$G',
-          // The monitor port speaks HTTPS when nats.tls.monitor is on (helm.md §1(e)).
-          useHttps: env.nats.tls?.monitor ?? false,
+          nats: this.nats,
         }),
     );
 

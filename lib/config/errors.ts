@@ -47,14 +47,11 @@ export class ConfigError extends Error {
   }
 }
 
-/**
- * The problems of one environment, gathered from every check so that all of them are reported together in one
- * ConfigError instead of stopping at the first bad object.
- */
+/** The problems of one environment, gathered from every check and reported together in one ConfigError. */
 export class ProblemList {
   private readonly problems: ConfigProblem[] = [];
 
-  /** `check()`, or undefined when it fails with a ConfigError, whose problems are kept. Other errors pass through. */
+  /** `check()`, or undefined when it throws a ConfigError (whose problems are kept); other errors pass through. */
   attempt<T>(check: () => T): T | undefined {
     try {
       return check();
@@ -65,12 +62,11 @@ export class ProblemList {
     }
   }
 
-  /** `build` for every item that passes its checks; the problems of the others are kept. */
+  /** `build` for every item; the items whose checks fail are left out, their problems kept. */
   mapEach<T, R>(items: readonly T[], build: (item: T) => R | undefined): R[] {
     return items.flatMap((item) => this.attempt(() => build(item)) ?? []);
   }
 
-  /** One ConfigError listing every problem kept, in the order found. */
   throwIfAny(): void {
     if (this.problems.length > 0) throw new ConfigError(this.problems);
   }

@@ -5,8 +5,8 @@ import { fail } from './errors';
 import { AlertsConfig, ConsumerAlertConfig, StreamAlertConfig } from './types';
 import { Duration, DurationInput } from './units';
 
-export type CheckedConsumerAlerts = ReturnType<typeof checkConsumerAlerts>;
-export type CheckedStreamAlerts = ReturnType<typeof checkStreamAlerts>;
+type CheckedConsumerAlerts = ReturnType<typeof checkConsumerAlerts>;
+type CheckedStreamAlerts = ReturnType<typeof checkStreamAlerts>;
 
 /** `monitoring.alerts` checked; `for` parsed. Still an AlertsConfig (a Duration is a DurationInput). */
 export interface ResolvedAlerts extends Pick<AlertsConfig, 'runbookBaseUrl' | 'labels' | 'fileStorageRatio'> {

@@ -1,19 +1,35 @@
 import { Testing } from 'cdk8s';
 import { ScalerConfig } from '../../lib/config/types';
 import { JetStreamScaledObject } from '../../lib/constructs/keda/jetstream-scaled-object';
+import { NatsHelmValues } from '../../lib/constructs/nats/nats-helm-values';
 import { streamAndConsumers } from '../support/resolved';
+
+/** Monitor TLS, with certificate names covering every host KEDA verifies in namespace "ns". */
+const MONITOR_TLS = {
+  enabled: true,
+  monitor: true,
+  clientCertificateDnsNames: [
+    'nats.ns.svc.cluster.local',
+    'localhost',
+    'nats-headless.ns.svc.cluster.local',
+    '*.nats-headless.ns.svc.cluster.local',
+  ],
+};
 
 function render(props: Partial<ScalerConfig> & { useHttps?: boolean } = {}) {
   const { useHttps, ...config } = props;
   const scalers = [{ target: 'orders-worker', consumer: 'worker', ...config }];
   const stream = { name: 'orders', subjects: ['orders.>'], maxBytes: '1GB' };
-  const { chart, env, consumers } = streamAndConsumers(stream, [{ name: 'worker' }], { scalers });
+  const nats = useHttps ? { tls: MONITOR_TLS } : {};
+  const { chart, env, consumers } = streamAndConsumers(stream, [{ name: 'worker' }], {
+    scalers,
+    namespace: 'ns',
+    nats,
+  });
   new JetStreamScaledObject(chart, 'K', {
     scaler: env.scalers[0],
     consumer: consumers[0],
-    monitoringEndpoint: 'nats-headless.ns.svc.cluster.local:8222',
-    account: '$G',
-    useHttps,
+    nats: new NatsHelmValues(chart, 'N', env.nats),
   });
   return Testing.synth(chart).find((o) => o.kind === 'ScaledObject')!;
 }

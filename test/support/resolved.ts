@@ -20,9 +20,11 @@ export function resolveStreamForTest(stream: StreamConfig, clusterSize = 3) {
 export function streamAndConsumers(
   stream: StreamConfig,
   consumers: Array<Omit<ConsumerConfig, 'stream'>>,
-  options: { scalers?: ScalerConfig[]; account?: string } = {},
+  options: { scalers?: ScalerConfig[]; account?: string } & Pick<EnvironmentConfig, 'namespace' | 'nats'> = {},
 ): { chart: Chart; env: ResolvedEnvironment; stream: JetStreamStream; consumers: JetStreamConsumer[] } {
   const env = resolveTest({
+    namespace: options.namespace,
+    nats: options.nats,
     streams: [stream],
     consumers: consumers.map((c) => ({ ...c, stream: stream.name })),
     scalers: options.scalers ?? [],

@@ -2,17 +2,14 @@ import { Construct } from 'constructs';
 import { ScaledObject, ScaledObjectSpecFallbackBehavior } from '../../../imports/keda.sh';
 import { ResolvedScaler } from '../../config/resolve-scaler';
 import { JetStreamConsumer } from '../jetstream/jetstream-consumer';
+import { NatsHelmValues } from '../nats/nats-helm-values';
 
 export interface JetStreamScaledObjectProps {
   readonly scaler: ResolvedScaler;
   /** The Consumer object of the scaler's pull consumer (`scaler.consumer`). */
   readonly consumer: JetStreamConsumer;
-  /** `host:port` of a NATS monitoring endpoint from which every pod is reachable by name (the headless Service). */
-  readonly monitoringEndpoint: string;
-  /** NATS account; `$G` with token auth and no accounts (helm.md §1c). */
-  readonly account: string;
-  /** Query the monitoring endpoint over HTTPS. @default false */
-  readonly useHttps?: boolean;
+  /** The NATS cluster KEDA reads the lag from, at its monitoring endpoint (over HTTPS with nats.tls.monitor). */
+  readonly nats: NatsHelmValues;
 }
 
 /**
@@ -53,13 +50,14 @@ export class JetStreamScaledObject extends Construct {
           {
             type: 'nats-jetstream',
             metadata: {
-              natsServerMonitoringEndpoint: props.monitoringEndpoint,
-              account: props.account,
+              natsServerMonitoringEndpoint: props.nats.monitoringEndpoint,
+              // Token auth without accounts: the global account (helm.md §1c).
+              account: '$G',
               stream: s.consumer.stream.name,
               consumer: s.consumer.name,
               lagThreshold: String(s.lagThreshold),
               activationLagThreshold: String(s.activationLagThreshold),
-              useHttps: String(props.useHttps ?? false),
+              useHttps: String(props.nats.tls?.monitor ?? false),
             },
           },
         ],
