@@ -5,16 +5,10 @@ import { fail } from './errors';
 import { AlertsConfig, ConsumerAlertConfig, StreamAlertConfig } from './types';
 import { Duration, DurationInput } from './units';
 
-type CheckedConsumerAlerts = ReturnType<typeof checkConsumerAlerts>;
-type CheckedStreamAlerts = ReturnType<typeof checkStreamAlerts>;
+/** `monitoring.alerts` checked, `for` parsed: still an AlertsConfig (a Duration is a DurationInput). */
+export type ResolvedAlerts = ReturnType<typeof resolveAlerts>;
 
-/** `monitoring.alerts` checked; `for` parsed. Still an AlertsConfig (a Duration is a DurationInput). */
-export interface ResolvedAlerts extends Pick<AlertsConfig, 'runbookBaseUrl' | 'labels' | 'fileStorageRatio'> {
-  readonly consumers: CheckedConsumerAlerts & { readonly for?: Duration };
-  readonly streams: CheckedStreamAlerts & { readonly for?: Duration };
-}
-
-export function resolveAlerts(environment: string, alerts: AlertsConfig = {}): ResolvedAlerts {
+export function resolveAlerts(environment: string, alerts: AlertsConfig = {}) {
   const t: CheckTarget = { scope: environment, resource: 'Monitoring (monitoring.alerts)' };
   const consumers = checkConsumerAlerts(t, 'monitoring.alerts.consumers', alerts.consumers ?? {});
   const streams = checkStreamAlerts(t, 'monitoring.alerts.streams', alerts.streams ?? {});

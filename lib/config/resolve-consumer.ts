@@ -148,12 +148,11 @@ export function resolveConsumer(environment: string, props: ConsumerConfig, stre
   );
   rejectPerObjectFor(t, props.alerts, 'consumers');
   const alerts = checkConsumerAlerts(t, 'alerts', props.alerts);
-  const { description } = props;
   return {
     name,
     kubernetesName,
     stream,
-    description,
+    description: props.description,
     filterSubjects,
     ackPolicy,
     ackWait,

@@ -180,11 +180,6 @@ export function serverSelectorLabels(releaseName: string): Record<string, string
   };
 }
 
-/** Labels of the nats-box pod: the chart's selector labels with `component: nats-box` (helm.md §2). */
-export function natsBoxSelectorLabels(releaseName: string): Record<string, string> {
-  return { ...serverSelectorLabels(releaseName), 'app.kubernetes.io/component': 'nats-box' };
-}
-
 /**
  * The memory streams' store plus the server must fit in the container's memory. The error names the
  * streams that use it, largest first, and a stream that alone cannot fit is reported as that stream.

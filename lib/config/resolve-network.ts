@@ -2,7 +2,7 @@
 import { checkLabels, checkName, CheckTarget, literal } from './checks';
 import { fail } from './errors';
 import { KUBERNETES_NAME_RULES } from './names';
-import { natsBoxSelectorLabels, ResolvedNats } from './resolve-nats';
+import { ResolvedNats, serverSelectorLabels } from './resolve-nats';
 import { NetworkConfig, NetworkPeerConfig } from './types';
 
 /**
@@ -40,7 +40,9 @@ export function resolveNetwork(environment: string, props: NetworkConfig, nats: 
   const clientPods = (props.clientPodSelectors ?? []).map((p, i) =>
     checkPeer(t, `network.clientPodSelectors[${i}]`, p, ns),
   );
-  const defaultTools = nats.natsBox ? [natsBoxSelectorLabels(nats.releaseName)] : [];
+  // nats-box: the chart's selector labels with `component: nats-box` (helm.md §2).
+  const natsBox = { ...serverSelectorLabels(nats.releaseName), 'app.kubernetes.io/component': 'nats-box' };
+  const defaultTools = nats.natsBox ? [natsBox] : [];
   const tools = (props.toolPodLabels ?? defaultTools).map((labels, i) =>
     checkPeer(t, `network.toolPodLabels[${i}]`, { podLabels: labels }, ns, `network.toolPodLabels[${i}]`),
   );

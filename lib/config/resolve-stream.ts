@@ -116,11 +116,10 @@ export function resolveStream(environment: string, props: StreamConfig, clusterS
   );
   rejectPerObjectFor(t, props.alerts, 'streams');
   const alerts = checkStreamAlerts(t, 'alerts', props.alerts);
-  const { description } = props;
   return {
     name,
     kubernetesName,
-    description,
+    description: props.description,
     subjects,
     retention,
     maxAge,

@@ -4,7 +4,6 @@
 // checked (lib/config/resolve-alerts.ts).
 import { IConstruct } from 'constructs';
 import { ResolvedAlerts } from '../../config/resolve-alerts';
-import { Duration } from '../../config/units';
 import { JetStreamConsumer } from '../jetstream/jetstream-consumer';
 import { JetStreamStream } from '../jetstream/jetstream-stream';
 import { JetStreamScaledObject } from '../keda/jetstream-scaled-object';
@@ -37,20 +36,8 @@ export interface StreamThresholds {
   readonly nearLimitRatio: number;
 }
 
-/** What the alerts of one environment compare with. */
-export interface AlertThresholds {
-  /** Environment-wide `for` of the lag alert and of the stream alerts. */
-  readonly lagFor: Duration;
-  readonly streamFor: Duration;
-  readonly fileStorageRatio: number;
-  readonly scalerByConsumer: ReadonlyMap<JetStreamConsumer, JetStreamScaledObject>;
-  readonly consumerThresholds: ReadonlyMap<string, ConsumerThresholds>;
-  readonly streamThresholds: ReadonlyMap<string, StreamThresholds>;
-  readonly baselines: Baselines;
-  /** Whether any consumer has acks (and so a max-deliver window). */
-  readonly anyAcked: boolean;
-  readonly longestWindowSeconds: number;
-}
+/** What the alerts of one environment compare with; `lagFor` and `streamFor` are environment-wide. */
+export type AlertThresholds = ReturnType<typeof resolveAlertThresholds>;
 
 export interface AlertThresholdInputs {
   readonly alerts?: ResolvedAlerts;
@@ -59,7 +46,7 @@ export interface AlertThresholdInputs {
   readonly scalers?: readonly JetStreamScaledObject[];
 }
 
-export function resolveAlertThresholds(_scope: IConstruct, inputs: AlertThresholdInputs): AlertThresholds {
+export function resolveAlertThresholds(_scope: IConstruct, inputs: AlertThresholdInputs) {
   const alerts = inputs.alerts;
   const envConsumer: Partial<ResolvedAlerts['consumers']> = alerts?.consumers ?? {};
   const envStream: Partial<ResolvedAlerts['streams']> = alerts?.streams ?? {};
