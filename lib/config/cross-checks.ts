@@ -82,7 +82,7 @@ export function checkScalerAmongOthers(
   resource: string,
   scaler: ResolvedScaler,
   seen: Set<string>,
-): void {
+) {
   if (seen.has(scaler.name)) {
     fail(environment, {
       resource,

@@ -1,11 +1,11 @@
 // The NATS cluster of one environment resolved (nats.*): the chart's names, TLS, and the JetStream stores sized and
-// checked against the resolved streams.
+// checked against the resolved streams; and who may reach its ports (network.*).
 import { isCertificateDnsName, uncoveredHosts } from './certificate-names';
-import { checkInteger, checkName, CheckTarget, literal, toByteSize } from './checks';
+import { checkInteger, checkLabels, checkName, CheckTarget, literal, toByteSize } from './checks';
 import { fail } from './errors';
 import { HELM_RELEASE_NAME_RULE, KUBERNETES_NAME_RULES, STATEFUL_SET_NAME_RULE } from './names';
 import { ResolvedStream } from './resolve-stream';
-import { NatsClusterConfig, NatsTlsConfig } from './types';
+import { NatsClusterConfig, NatsTlsConfig, NetworkConfig, NetworkPeerConfig } from './types';
 import { ByteSize, SizeInput } from './units';
 
 /** The chart version our values are written and checked against (helm.md §0). */
@@ -96,17 +96,10 @@ export function checkClusterSize(environment: string, replicas: number | undefin
 /** The chart's names of one release (helm.md §2), which the certificate names and our selectors follow. */
 function natsHosts(namespace: string, releaseName: string, replicas: number, kedaReadsMonitor: boolean) {
   const fullname = fullnameOf(releaseName);
-  return {
-    namespace,
-    releaseName,
-    fullname,
-    replicas,
-    kedaReadsMonitor,
-    /** The chart's client Service. */
-    clientHost: `${fullname}.${namespace}.svc.cluster.local`,
-    /** The headless Service governing the StatefulSet: `<pod>.<this>` resolves to each pod. */
-    headlessServiceHost: `${fullname}-headless.${namespace}.svc.cluster.local`,
-  };
+  // The chart's client Service, and the headless Service governing the StatefulSet (`<pod>.<it>` is each pod).
+  const clientHost = `${fullname}.${namespace}.svc.cluster.local`;
+  const headlessServiceHost = `${fullname}-headless.${namespace}.svc.cluster.local`;
+  return { namespace, releaseName, fullname, replicas, kedaReadsMonitor, clientHost, headlessServiceHost };
 }
 type NatsHosts = ReturnType<typeof natsHosts>;
 
@@ -352,12 +345,7 @@ function requiredCertificateNames(h: NatsHosts, tls: NatsTls): Array<{ host: str
  * must cover every name the monitor port is verified against; otherwise KEDA fails every poll
  * with an x509 error and never scales.
  */
-function checkClientCertificateNames(
-  t: CheckTarget,
-  h: NatsHosts,
-  tls: NatsTls,
-  given: readonly string[] | undefined,
-): void {
+function checkClientCertificateNames(t: CheckTarget, h: NatsHosts, tls: NatsTls, given: readonly string[] | undefined) {
   const field = 'nats.tls.clientCertificateDnsNames';
   const required = requiredCertificateNames(h, tls);
   const headless = h.headlessServiceHost;
@@ -417,4 +405,95 @@ function checkClientCertificateNames(
 /** The chart's `nats.fullname` (helm.md §2): the release name if it contains "nats", else `<release>-nats`. */
 function fullnameOf(releaseName: string): string {
   return releaseName.includes('nats') ? releaseName : `${releaseName}-nats`;
+}
+
+/**
+ * KEDA operator pods: the only KEDA component that runs scalers, so the one that reads `/jsz` (kedacore/charts
+ * keda/templates/manager/deployment.yaml).
+ */
+export const DEFAULT_KEDA_POD_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/name': 'keda-operator' };
+/**
+ * Pods of a prometheus-operator managed Prometheus (`app.kubernetes.io/name: prometheus`, prometheus-operator
+ * statefulset labels).
+ */
+export const DEFAULT_PROMETHEUS_POD_LABELS: Readonly<Record<string, string>> = {
+  'app.kubernetes.io/name': 'prometheus',
+};
+
+/** One allowed source of traffic, resolved (for docs and tests). */
+export interface AllowedPeer {
+  /** Namespace of the pods. */
+  readonly namespace: string;
+  /** Empty: every pod of the namespace. */
+  readonly podLabels: Readonly<Record<string, string>>;
+}
+
+/** The sources the NATS ports admit besides the NACK controller and the NATS servers (tools: nats-box by default). */
+export type ResolvedNetwork = ReturnType<typeof resolveNetwork>;
+
+export function resolveNetwork(environment: string, props: NetworkConfig, nats: ResolvedNats) {
+  const ns = nats.namespace;
+  const t: CheckTarget = { scope: environment, resource: 'Network policies (network)' };
+  const namespaceField = (field: string, value: string) =>
+    checkName(t, field, value, KUBERNETES_NAME_RULES.Namespace, { fallback: ns });
+  const clientNamespaces = (props.clientNamespaces ?? [ns]).map((n, i) =>
+    namespaceField(`network.clientNamespaces[${i}]`, n),
+  );
+  const clientPods = (props.clientPodSelectors ?? []).map((p, i) =>
+    checkPeer(t, `network.clientPodSelectors[${i}]`, p, ns),
+  );
+  // nats-box: the chart's selector labels with `component: nats-box` (helm.md §2).
+  const natsBox = { ...serverSelectorLabels(nats.releaseName), 'app.kubernetes.io/component': 'nats-box' };
+  const defaultTools = nats.natsBox ? [natsBox] : [];
+  const tools = (props.toolPodLabels ?? defaultTools).map((labels, i) =>
+    checkPeer(t, `network.toolPodLabels[${i}]`, { podLabels: labels }, ns, `network.toolPodLabels[${i}]`),
+  );
+  // KEDA and Prometheus: `network.<name>Namespace` and `network.<name>PodLabels`.
+  const peerOf = (name: 'keda' | 'prometheus', namespace: string, podLabels: Record<string, string>) =>
+    checkPeer(
+      t,
+      `network.${name}PodLabels`,
+      { namespace: namespaceField(`network.${name}Namespace`, namespace), podLabels },
+      ns,
+      `network.${name}PodLabels`,
+    );
+  return {
+    clientNamespaces,
+    clientPods,
+    tools,
+    keda: peerOf('keda', props.kedaNamespace ?? 'keda', props.kedaPodLabels ?? { ...DEFAULT_KEDA_POD_LABELS }),
+    prometheus: peerOf(
+      'prometheus',
+      props.prometheusNamespace ?? 'monitoring',
+      props.prometheusPodLabels ?? { ...DEFAULT_PROMETHEUS_POD_LABELS },
+    ),
+  };
+}
+
+function checkPeer(
+  t: CheckTarget,
+  field: string,
+  peer: NetworkPeerConfig,
+  defaultNamespace: string,
+  labelsField = `${field}.podLabels`,
+): AllowedPeer {
+  const namespace = checkName(
+    t,
+    `${field}.namespace`,
+    peer.namespace ?? defaultNamespace,
+    KUBERNETES_NAME_RULES.Namespace,
+    { fallback: defaultNamespace },
+  );
+  if (!peer.podLabels || Object.keys(peer.podLabels).length === 0) {
+    fail(t.scope, {
+      resource: t.resource,
+      field: labelsField,
+      value: peer.podLabels,
+      allowed: 'at least one label (an empty selector would admit every pod of the namespace)',
+      fix:
+        `name the pods' labels, e.g. ${literal(labelsField, { 'app.kubernetes.io/name': 'my-app' })}, or list the ` +
+        `whole namespace in network.clientNamespaces instead`,
+    });
+  }
+  return { namespace, podLabels: checkLabels(t, labelsField, peer.podLabels, { 'app.kubernetes.io/name': 'my-app' }) };
 }

@@ -1,7 +1,7 @@
 // One environment's config resolved once, before any construct is built, into a typed model: defaults applied (the
 // namespace, the spec's topology, ...), units parsed (lib/config/units.ts), references resolved (a consumer holds its
 // stream, a scaler its consumer) and every check run: environment-wide here, per object in resolve-stream.ts,
-// resolve-consumer.ts, resolve-scaler.ts, resolve-nats.ts, resolve-network.ts and resolve-alerts.ts, across objects
+// resolve-consumer.ts, resolve-scaler.ts, resolve-nats.ts (nats and network) and resolve-alerts.ts, across objects
 // in cross-checks.ts. The problems of all objects and kinds are reported together in one ConfigError; the
 // constructs only build objects from the model.
 import { checkLabels, checkName, CheckTarget, literal, toDuration } from './checks';
@@ -19,8 +19,7 @@ import { DNS1123_LABEL_RULE, KUBERNETES_NAME_RULES, withMaxLength } from './name
 import { OVERMIND_CONSUMERS, OVERMIND_SCALERS, OVERMIND_STREAMS } from './overmind-topology';
 import { resolveAlerts } from './resolve-alerts';
 import { resolveConsumer } from './resolve-consumer';
-import { checkClusterSize, resolveNats } from './resolve-nats';
-import { resolveNetwork } from './resolve-network';
+import { checkClusterSize, resolveNats, resolveNetwork } from './resolve-nats';
 import { resolveScaler, scalerResource } from './resolve-scaler';
 import { MAX_STREAM_REPLICAS, resolveStream } from './resolve-stream';
 import { EnvironmentConfig } from './types';

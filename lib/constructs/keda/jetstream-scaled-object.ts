@@ -57,7 +57,7 @@ export class JetStreamScaledObject extends Construct {
               consumer: s.consumer.name,
               lagThreshold: String(s.lagThreshold),
               activationLagThreshold: String(s.activationLagThreshold),
-              useHttps: String(props.nats.tls?.monitor ?? false),
+              useHttps: String(props.nats.model.tls?.monitor ?? false),
             },
           },
         ],

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { NatsTls, ResolvedNats, serverSelectorLabels } from '../../config/resolve-nats';
+import { ResolvedNats, serverSelectorLabels } from '../../config/resolve-nats';
 import { ByteSize } from '../../config/units';
 
 export {
@@ -30,8 +30,6 @@ export class NatsHelmValues extends Construct {
   /** The chart's `nats.fullname` (helm.md §2). */
   public readonly fullname: string;
   public readonly tokenSecret: { readonly name: string; readonly key: string };
-  /** Undefined when TLS is off. */
-  public readonly tls?: NatsTls;
   /** `max_file_store` of each node and the PVC it is 95% of. */
   public readonly fileStoreMax: ByteSize;
   public readonly fileStoragePvc: ByteSize;
@@ -46,7 +44,6 @@ export class NatsHelmValues extends Construct {
       replicas: this.replicas,
       fullname: this.fullname,
       tokenSecret: this.tokenSecret,
-      tls: this.tls,
       fileStoreMax: this.fileStoreMax,
       fileStoragePvc: this.fileStoragePvc,
     } = props);
@@ -81,7 +78,7 @@ export class NatsHelmValues extends Construct {
     const memory = n.memoryLimit;
     const tokenEnv = { valueFrom: { secretKeyRef: { name: this.tokenSecret.name, key: this.tokenSecret.key } } };
     const clustered = this.replicas > 1;
-    const tls = this.tls;
+    const tls = n.tls;
     return {
       // The templates set metadata.namespace only with namespaceOverride (helm.md §2).
       namespaceOverride: this.namespace,

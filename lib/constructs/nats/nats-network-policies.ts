@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-28';
-import { AllowedPeer, ResolvedNetwork } from '../../config/resolve-network';
+import { AllowedPeer, ResolvedNetwork } from '../../config/resolve-nats';
 import { CLIENT_PORT, CLUSTER_PORT, EXPORTER_PORT, MONITOR_PORT, NatsHelmValues } from './nats-helm-values';
 
 export interface NatsNetworkPoliciesProps {
