@@ -5,7 +5,7 @@ import { literal } from './checks';
 import { closestField } from './config-keys';
 import { fail } from './errors';
 import { ResolvedConsumer } from './resolve-consumer';
-import { ResolvedScaler } from './resolve-scaler';
+import { ResolvedScaler, scalerResource } from './resolve-scaler';
 import { ResolvedStream } from './resolve-stream';
 import { SubjectIndex, subjectIsSubsetOf, subjectsCollide } from './subjects';
 
@@ -77,12 +77,8 @@ export function checkConsumerAmongOthers(environment: string, consumer: Resolved
 }
 
 /** One ScaledObject per name and per target workload (two HPAs on one workload fight). */
-export function checkScalerAmongOthers(
-  environment: string,
-  resource: string,
-  scaler: ResolvedScaler,
-  seen: Set<string>,
-) {
+export function checkScalerAmongOthers(environment: string, scaler: ResolvedScaler, seen: Set<string>): void {
+  const resource = scalerResource(scaler);
   if (seen.has(scaler.name)) {
     fail(environment, {
       resource,

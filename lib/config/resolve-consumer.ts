@@ -18,10 +18,7 @@ import { ACK_POLICIES, ConsumerConfig, DELIVER_POLICIES, REPLAY_POLICIES } from 
 
 const CONSUMER_GO = 'https://github.com/nats-io/nats-server/blob/v2.14.2/server/consumer.go';
 
-/**
- * A durable consumer with its defaults applied, its values checked, and the stream it reads. `sendsMaxAckPending` is
- * false for a consumer without acks that does not set maxAckPending (the server refuses it on a push consumer).
- */
+/** A durable consumer with its defaults applied, its values checked, and the stream it reads. */
 export type ResolvedConsumer = ReturnType<typeof resolveConsumer>;
 
 export function resolveConsumer(environment: string, props: ConsumerConfig, stream: ResolvedStream) {
@@ -52,7 +49,7 @@ export function resolveConsumer(environment: string, props: ConsumerConfig, stre
   const deliverSubject =
     props.deliverSubject === undefined ? undefined : checkDeliverSubject(t, stream, name, props.deliverSubject);
   // Without acks nothing is pending: a push consumer with ackPolicy none and maxAckPending is refused
-  // (error 10082, consumer.go:802-803), so the default is not sent then.
+  // (error 10082, consumer.go:802-803), so the default is not sent then (sendsMaxAckPending false).
   const sendsMaxAckPending = ackPolicy !== 'none' || props.maxAckPending !== undefined;
   if (ackPolicy === 'none' && deliverSubject !== undefined && props.maxAckPending !== undefined) {
     fail(environment, {

@@ -11,8 +11,8 @@ import { DurationInput, wholeSeconds } from './units';
 export type ResolvedScaler = ReturnType<typeof resolveScaler>;
 
 /** The resource name of a scaler in error messages, before anything of it is checked. */
-export function scalerResource(config: ScalerConfig): string {
-  return `ScaledObject "${config.name ?? `${config.target}-nats-scaler`}" (scaler of "${config.target}")`;
+export function scalerResource(scaler: { readonly name?: string; readonly target: string }): string {
+  return `ScaledObject "${scaler.name ?? `${scaler.target}-nats-scaler`}" (scaler of "${scaler.target}")`;
 }
 
 export function resolveScaler(environment: string, props: ScalerConfig, consumer: ResolvedConsumer) {

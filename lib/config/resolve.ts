@@ -1,9 +1,8 @@
-// One environment's config resolved once, before any construct is built, into a typed model: defaults applied (the
-// namespace, the spec's topology, ...), units parsed (lib/config/units.ts), references resolved (a consumer holds its
-// stream, a scaler its consumer) and every check run: environment-wide here, per object in resolve-stream.ts,
-// resolve-consumer.ts, resolve-scaler.ts, resolve-nats.ts (nats and network) and resolve-alerts.ts, across objects
-// in cross-checks.ts. The problems of all objects and kinds are reported together in one ConfigError; the
-// constructs only build objects from the model.
+// One environment's config resolved once, before any construct is built, into a typed model: defaults applied,
+// units parsed (units.ts), references resolved (a consumer holds its stream, a scaler its consumer) and every check
+// run: environment-wide here, per object in resolve-stream.ts, resolve-consumer.ts, resolve-scaler.ts, resolve-nats.ts
+// (nats and network) and resolve-alerts.ts, across objects in cross-checks.ts. All problems of all kinds are reported
+// together in one ConfigError; the constructs only build objects from the model.
 import { checkLabels, checkName, CheckTarget, literal, toDuration } from './checks';
 import { checkKnownFields } from './config-keys';
 import {
@@ -104,7 +103,7 @@ export function resolveEnvironment(config: EnvironmentConfig) {
     const consumer = resolveReference(name, reference, consumerByName, consumerNames, pullConsumerNames);
     if (!consumer) return undefined;
     const scaler = resolveScaler(name, s, consumer);
-    checkScalerAmongOthers(name, reference.resource, scaler, scalersSeen);
+    checkScalerAmongOthers(name, scaler, scalersSeen);
     return scaler;
   });
   const network =

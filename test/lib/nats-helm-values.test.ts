@@ -1,7 +1,8 @@
 import { Testing } from 'cdk8s';
 import { ConfigError, ConfigProblem } from '../../lib/config/errors';
 import { NatsClusterConfig } from '../../lib/config/types';
-import { DEFAULT_FILE_STORAGE_SIZE, NatsHelmValues } from '../../lib/constructs/nats/nats-helm-values';
+import { DEFAULT_FILE_STORAGE_SIZE } from '../../lib/config/resolve-nats';
+import { NatsHelmValues } from '../../lib/constructs/nats/nats-helm-values';
 import { resolveTest } from '../support/resolved';
 
 function build(

@@ -1,7 +1,6 @@
-// The per-object alert thresholds of one environment: each consumer's and stream's own `alerts`, else the
+// The per-object alert thresholds of one environment: each object's own checked `alerts` (resolve-alerts.ts), else the
 // environment's `monitoring.alerts`, else the alert table's defaults (alert-table.ts); and the baseline of each
-// threshold (its most common value), so only objects that differ need a series of their own. The settings arrive
-// checked (lib/config/resolve-alerts.ts).
+// threshold (its most common value), so only objects that differ need a series of their own.
 import { IConstruct } from 'constructs';
 import { ResolvedAlerts } from '../../config/resolve-alerts';
 import { JetStreamConsumer } from '../jetstream/jetstream-consumer';
@@ -9,12 +8,10 @@ import { JetStreamStream } from '../jetstream/jetstream-stream';
 import { JetStreamScaledObject } from '../keda/jetstream-scaled-object';
 import { ALERT_DEFAULTS, parse } from './alert-table';
 
-/** A stream; its own `alerts` are in its model. */
 export interface StreamAlertTarget {
   readonly stream: JetStreamStream;
 }
 
-/** A consumer; its own `alerts` are in its model. */
 export interface ConsumerAlertTarget {
   readonly consumer: JetStreamConsumer;
 }

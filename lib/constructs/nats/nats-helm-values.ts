@@ -2,11 +2,7 @@ import { Construct } from 'constructs';
 import { ResolvedNats, serverSelectorLabels } from '../../config/resolve-nats';
 import { ByteSize } from '../../config/units';
 
-export {
-  DEFAULT_FILE_STORAGE_SIZE,
-  DEFAULT_NATS_CHART_VERSION,
-  VOLUME_RESIZE_RUNBOOK,
-} from '../../config/resolve-nats';
+export { VOLUME_RESIZE_RUNBOOK } from '../../config/resolve-nats';
 export const CLIENT_PORT = 4222;
 export const CLUSTER_PORT = 6222;
 export const MONITOR_PORT = 8222;
