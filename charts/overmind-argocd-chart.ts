@@ -6,7 +6,7 @@ import { checkKnownGitOpsFields } from '../lib/config/config-keys';
 import { GitOpsConfig } from '../lib/config/types';
 import { HasDistFolder } from '../tools/dist/dist-writer';
 import { ENVIRONMENT_CONTEXT_KEY, fail } from '../lib/config/errors';
-import { ManifestsApplication, ScaledWorkload } from '../lib/constructs/argocd/argocd-manifests-application';
+import { ManifestsApplication } from '../lib/constructs/argocd/argocd-manifests-application';
 import { NackChartApplication } from '../lib/constructs/argocd/argocd-nack-application';
 import { NatsChartApplication } from '../lib/constructs/argocd/argocd-nats-application';
 import { OvermindAppProject } from '../lib/constructs/argocd/argocd-project';
@@ -121,7 +121,7 @@ export class OvermindArgoCdChart extends Chart implements HasDistFolder {
       targetRevision: gitops.targetRevision,
       path: `${envDist}/manifests`,
       automated: gitops.automatedSync,
-      scaledWorkloads: backbone.scalers.map(scaledWorkloadOf),
+      scaledWorkloads: backbone.scalers.map(({ model }) => ({ kind: model.targetKind, name: model.target })),
     });
     annotateForArgoCd(this);
   }
@@ -140,11 +140,6 @@ export function helmValuesPath(backbone: OvermindBackboneChart, fileName: string
     throw new Error(`environment ${environment}: the backbone chart writes no ${fileName} for its Application to use`);
   }
   return file.path;
-}
-
-function scaledWorkloadOf(scaler: OvermindBackboneChart['scalers'][number]): ScaledWorkload {
-  const target = scaler.resource.toJson().spec.scaleTargetRef as { kind?: string; name: string };
-  return { kind: target.kind ?? 'Deployment', name: target.name };
 }
 
 /** Fills in GitOpsConfig defaults and checks each value. */

@@ -47,23 +47,29 @@ export class ConfigError extends Error {
   }
 }
 
-/**
- * `build` for every item, reporting the problems of all items together: one ConfigError listing each
- * problem found, instead of stopping at the first bad item. Other errors pass through at once.
- */
-export function mapReportingAll<T, R>(items: readonly T[], build: (item: T, index: number) => R): R[] {
-  const problems: ConfigProblem[] = [];
-  const results: R[] = [];
-  items.forEach((item, index) => {
+/** The problems of one environment, gathered from every check and reported together in one ConfigError. */
+export class ProblemList {
+  private readonly problems: ConfigProblem[] = [];
+
+  /** `check()`, or undefined when it throws a ConfigError (whose problems are kept); other errors pass through. */
+  attempt<T>(check: () => T): T | undefined {
     try {
-      results.push(build(item, index));
+      return check();
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      problems.push(...e.problems);
+      this.problems.push(...e.problems);
+      return undefined;
     }
-  });
-  if (problems.length > 0) throw new ConfigError(problems);
-  return results;
+  }
+
+  /** `build` for every item; the items whose checks fail are left out, their problems kept. */
+  mapEach<T, R>(items: readonly T[], build: (item: T) => R | undefined): R[] {
+    return items.flatMap((item) => this.attempt(() => build(item)) ?? []);
+  }
+
+  throwIfAny(): void {
+    if (this.problems.length > 0) throw new ConfigError(this.problems);
+  }
 }
 
 export function formatProblem(p: ConfigProblem): string {

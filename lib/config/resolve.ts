@@ -1,24 +1,27 @@
-// One environment's config resolved once, before any construct is built: defaults applied (namespace, the
-// spec's topology, monitoring labels and scrape interval), units parsed, and the environment-wide checks run
-// (name, unknown keys, namespace, cluster size, monitoring labels). Per-object checks run where each object's
-// props are resolved; the cross-object checks (unique names, subject overlap, references, work queues) run in
-// the backbone chart, which reports the problems of all objects of a kind together (mapReportingAll).
-import { IConstruct } from 'constructs';
-import { checkInteger, checkLabels, checkName, CheckTarget, literal, toDuration } from './checks';
+// One environment's config resolved once, before any construct is built, into a typed model: defaults applied,
+// units parsed (units.ts), references resolved (a consumer holds its stream, a scaler its consumer) and every check
+// run: environment-wide here, per object in resolve-stream.ts, resolve-consumer.ts, resolve-scaler.ts, resolve-nats.ts
+// (nats and network) and resolve-alerts.ts, across objects in cross-checks.ts. All problems of all kinds are reported
+// together in one ConfigError; the constructs only build objects from the model.
+import { checkLabels, checkName, CheckTarget, literal, toDuration } from './checks';
 import { checkKnownFields } from './config-keys';
-import { fail } from './errors';
+import {
+  checkConsumerAmongOthers,
+  checkScalerAmongOthers,
+  checkStreamAmongOthers,
+  checkWorkQueueConsumer,
+  resolveReference,
+  StreamsSeen,
+} from './cross-checks';
+import { fail, ProblemList } from './errors';
 import { DNS1123_LABEL_RULE, KUBERNETES_NAME_RULES, withMaxLength } from './names';
 import { OVERMIND_CONSUMERS, OVERMIND_SCALERS, OVERMIND_STREAMS } from './overmind-topology';
-import {
-  AlertsConfig,
-  ConsumerConfig,
-  EnvironmentConfig,
-  NatsClusterConfig,
-  NetworkConfig,
-  ScalerConfig,
-  StreamConfig,
-} from './types';
-import { Duration } from './units';
+import { resolveAlerts } from './resolve-alerts';
+import { resolveConsumer } from './resolve-consumer';
+import { checkClusterSize, resolveNats, resolveNetwork } from './resolve-nats';
+import { resolveScaler, scalerResource } from './resolve-scaler';
+import { MAX_STREAM_REPLICAS, resolveStream } from './resolve-stream';
+import { EnvironmentConfig } from './types';
 
 /**
  * An environment name: a DNS-1123 label (it is a label value on every object, the default namespace is
@@ -38,83 +41,81 @@ const PROMETHEUS_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Labels every alert gets from us (the alert table), which `monitoring.alerts.labels` must not try to set. */
 export const RESERVED_ALERT_LABELS = ['severity', 'environment', 'namespace'];
 
-export interface ResolvedMonitoring {
-  readonly prometheusSelectorLabels: Record<string, string>;
-  readonly grafanaDashboardLabels?: Record<string, string>;
-  readonly scrapeInterval: Duration;
-  readonly alerts?: AlertsConfig;
-}
+/**
+ * An EnvironmentConfig with its defaults applied, units parsed, references resolved (each consumer holds its stream,
+ * each scaler its consumer) and every check passed; `network` is undefined when `network.enabled` is false.
+ */
+export type ResolvedEnvironment = ReturnType<typeof resolveEnvironment>;
 
-/** An EnvironmentConfig with every default applied and every environment-wide check passed. */
-export interface ResolvedEnvironment {
-  readonly name: string;
-  readonly namespace: string;
-  readonly nats: NatsClusterConfig;
-  /** Number of NATS servers, checked (1, or 3 or more). */
-  readonly clusterSize: number;
-  readonly streams: readonly StreamConfig[];
-  readonly consumers: readonly ConsumerConfig[];
-  readonly scalers: readonly ScalerConfig[];
-  readonly monitoring: ResolvedMonitoring;
-  /** Undefined when `network.enabled` is false. */
-  readonly network?: NetworkConfig;
-}
-
-export function resolveEnvironment(config: EnvironmentConfig): ResolvedEnvironment {
+export function resolveEnvironment(config: EnvironmentConfig) {
   const name = config.name;
   const namespace = config.namespace ?? `overmind-${name}`;
   const envTarget: CheckTarget = { scope: name, resource: `Environment "${name}"` };
   checkName(envTarget, 'name', name, ENVIRONMENT_NAME_RULE, { fallback: 'staging', maxLength: 26 });
   // A key the config types do not have fails here, before any value is read.
   checkKnownFields(name, config);
-  checkName(envTarget, 'namespace', namespace, KUBERNETES_NAME_RULES.Namespace, { fallback: `overmind-${name}` });
-  // The environment first: the streams' replicas are checked against the cluster size, so a bad
-  // nats.replicas must be reported as itself.
-  const clusterSize = checkClusterSize(name, config.nats?.replicas);
-  return {
-    name,
-    namespace,
-    nats: config.nats ?? {},
-    clusterSize,
-    // The spec's topology wherever the config names none.
-    streams: config.streams ?? OVERMIND_STREAMS,
-    consumers: config.consumers ?? OVERMIND_CONSUMERS,
-    scalers: config.scalers ?? OVERMIND_SCALERS,
-    monitoring: resolveMonitoring(name, config),
-    network: (config.network?.enabled ?? true) ? { ...config.network } : undefined,
-  };
-}
-
-const NATS_RESOURCE = 'NATS cluster (nats)';
-
-/**
- * The number of NATS servers (`nats.replicas`), checked before anything that depends on it (stream
- * replicas), so a bad value is reported as `nats.replicas`, not as the streams' replicas.
- */
-export function checkClusterSize(scope: IConstruct | string, replicas: number | undefined): number {
-  const t: CheckTarget = { scope, resource: NATS_RESOURCE };
-  const size = checkInteger(
-    t,
-    'nats.replicas',
-    replicas ?? 3,
-    { min: 1 },
-    `write ${literal('nats.replicas', 3)} (or 1 for a single server without clustering)`,
+  const problems = new ProblemList();
+  problems.attempt(() =>
+    checkName(envTarget, 'namespace', namespace, KUBERNETES_NAME_RULES.Namespace, { fallback: `overmind-${name}` }),
   );
-  if (size === 2) {
-    // A JetStream meta group of 2 loses quorum when either node is down.
-    fail(scope, {
-      resource: NATS_RESOURCE,
-      field: 'nats.replicas',
-      value: 2,
-      allowed: '1, or 3 or more (JetStream needs a majority of servers)',
-      fix: `write ${literal('nats.replicas', 3)}, or ${literal('nats.replicas', 1)} for a small environment`,
-    });
+  // The streams' replicas are checked against the cluster size; with a bad nats.replicas (reported as itself) only
+  // against the server's limit.
+  const clusterSize = problems.attempt(() => checkClusterSize(name, config.nats?.replicas)) ?? MAX_STREAM_REPLICAS;
+  const monitoring = problems.attempt(() => resolveMonitoring(name, config));
+
+  const streamConfigs = config.streams ?? OVERMIND_STREAMS;
+  const streamsSeen = new StreamsSeen();
+  const streams = problems.mapEach(streamConfigs, (s) => {
+    const stream = resolveStream(name, s, clusterSize);
+    checkStreamAmongOthers(name, stream, streamsSeen);
+    return stream;
+  });
+  const scalerConfigs = config.scalers ?? OVERMIND_SCALERS;
+  const nats = problems.attempt(() =>
+    resolveNats(name, namespace, config.nats ?? {}, clusterSize, streams, scalerConfigs.length > 0),
+  );
+
+  // A consumer of a stream that failed its own checks is checked once the stream is fixed; so is a scaler.
+  const streamByName = new Map(streams.map((s) => [s.name, s]));
+  const streamNames = streamConfigs.map((s) => s.name);
+  const consumerConfigs = config.consumers ?? OVERMIND_CONSUMERS;
+  const consumersSeen = new Set<string>();
+  const consumers = problems.mapEach(consumerConfigs, (c) => {
+    const reference = { resource: `Consumer "${c.name}"`, field: 'stream', value: c.stream } as const;
+    const stream = resolveReference(name, reference, streamByName, streamNames);
+    if (!stream) return undefined;
+    const consumer = resolveConsumer(name, c, stream);
+    checkConsumerAmongOthers(name, consumer, consumersSeen);
+    return consumer;
+  });
+  const workQueueConsumers = consumers.filter((c) => c.stream.retention === 'workqueue');
+  for (const consumer of workQueueConsumers) {
+    const ofStream = workQueueConsumers.filter((c) => c.stream === consumer.stream);
+    problems.attempt(() => checkWorkQueueConsumer(name, consumer, ofStream));
   }
-  return size;
+
+  const consumerByName = new Map(consumers.map((c) => [c.name, c]));
+  const consumerNames = consumerConfigs.map((c) => c.name);
+  const pullConsumerNames = consumerConfigs.filter((c) => c.deliverSubject === undefined).map((c) => c.name);
+  const scalersSeen = new Set<string>();
+  const scalers = problems.mapEach(scalerConfigs, (s) => {
+    const reference = { resource: scalerResource(s), field: 'consumer', value: s.consumer } as const;
+    const consumer = resolveReference(name, reference, consumerByName, consumerNames, pullConsumerNames);
+    if (!consumer) return undefined;
+    const scaler = resolveScaler(name, s, consumer);
+    checkScalerAmongOthers(name, scaler, scalersSeen);
+    return scaler;
+  });
+  const network =
+    (config.network?.enabled ?? true) && nats
+      ? problems.attempt(() => resolveNetwork(name, config.network ?? {}, nats))
+      : undefined;
+  problems.throwIfAny();
+  return { name, namespace, nats: nats!, streams, consumers, scalers, monitoring: monitoring!, network };
 }
 
 /** Labels on the ServiceMonitor, PrometheusRules and dashboard ConfigMap, and on every alert. */
-function resolveMonitoring(environment: string, config: EnvironmentConfig): ResolvedMonitoring {
+function resolveMonitoring(environment: string, config: EnvironmentConfig) {
   const monitoring = config.monitoring ?? {};
   const t: CheckTarget = { scope: environment, resource: 'Monitoring (monitoring)' };
   const prometheusSelectorLabels = checkLabels(
@@ -156,6 +157,6 @@ function resolveMonitoring(environment: string, config: EnvironmentConfig): Reso
     prometheusSelectorLabels,
     grafanaDashboardLabels: monitoring.grafanaDashboardLabels,
     scrapeInterval: toDuration(t, 'monitoring.scrapeInterval', monitoring.scrapeInterval ?? '30s'),
-    alerts: monitoring.alerts,
+    alerts: resolveAlerts(environment, monitoring.alerts),
   };
 }

@@ -18,7 +18,7 @@ import { EnvironmentConfig, GitOpsConfig } from '../../lib/config/types';
 import { DistFile } from '../../tools/dist/dist-writer';
 import { ConfigError } from '../../lib/config/errors';
 import { NACK_CHART_VERSION, NACK_VERSION } from '../../lib/constructs/jetstream/nack-helm-values';
-import { DEFAULT_NATS_CHART_VERSION } from '../../lib/constructs/nats/nats-helm-values';
+import { DEFAULT_NATS_CHART_VERSION } from '../../lib/config/resolve-nats';
 import { synthesize } from '../../main';
 import { describeWithCharts, helmTemplate, RenderedObject, upstreamChartDir } from '../support/helm-template';
 import { crdsDir } from '../support/shared';

@@ -47,7 +47,7 @@ function intendedFor(env: string): { storage: IntendedStorage; tokenSecret: { na
     storage: {
       pvcBytes: nats.fileStoragePvc.bytes,
       maxFileStoreBytes: nats.fileStoreMax.bytes,
-      maxMemoryStoreBytes: nats.memoryStoreMax.bytes,
+      maxMemoryStoreBytes: nats.model.memoryStoreMax.bytes,
     },
     tokenSecret: nats.tokenSecret,
   };

@@ -125,8 +125,8 @@ describe('prod reproduces the spec exactly', () => {
     expect(values.config.jetstream.enabled).toBe(true);
     expect(values.config.jetstream.fileStore.pvc.enabled).toBe(true);
     // Every node reserves the full maxBytes of each R3 stream: 6.5 GiB for the spec (tooling.md §2).
-    expect(chart.nats.fileStoreRequired.bytes).toBe(SPEC_STREAMS.reduce((sum, s) => sum + s.maxBytes, 0));
-    expect(chart.nats.fileStoreMax.bytes).toBeGreaterThanOrEqual(chart.nats.fileStoreRequired.bytes * 1.25);
+    expect(chart.nats.model.fileStoreRequired.bytes).toBe(SPEC_STREAMS.reduce((sum, s) => sum + s.maxBytes, 0));
+    expect(chart.nats.fileStoreMax.bytes).toBeGreaterThanOrEqual(chart.nats.model.fileStoreRequired.bytes * 1.25);
     expect(chart.nats.fileStoragePvc.bytes).toBeGreaterThan(chart.nats.fileStoreMax.bytes);
     expect(values.config.jetstream.fileStore.pvc.size).toBe(chart.nats.fileStoragePvc.toQuantity());
     expect(values.config.jetstream.fileStore.maxSize).toBe(chart.nats.fileStoreMax.toQuantity());

@@ -929,6 +929,38 @@ describe('problems of one kind are reported together', () => {
   });
 });
 
+describe('problems of every kind are reported together', () => {
+  // The scaler reads api-consumer of routing-decisions, so the bad stream is another one.
+  const badStream = { streams: withStream('memory-events', { maxAge: 'forever' }) };
+  const unknownStream = { consumers: [...OVERMIND_CONSUMERS, { name: 'audit', stream: 'audit-log' }] };
+  const badScaler = { scalers: withScaler({ lagThreshold: 0 }) };
+  const badNetwork = { network: { kedaNamespace: 'KEDA' } };
+  const messageOf = (config: Config) => (synthesizeError(config) as Error).message;
+
+  test('a bad stream maxAge, an unknown stream reference, a bad scaler and a bad network give one error', () => {
+    const error = synthesizeError({ ...badStream, ...unknownStream, ...badScaler, ...badNetwork });
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => `${p.resource} ${p.field}`)).toEqual([
+      'Stream "memory-events" maxAge',
+      'Consumer "audit" stream',
+      'ScaledObject "api-scaler-nats" (scaler of "overmind-api") lagThreshold',
+      'Network policies (network) network.kedaNamespace',
+    ]);
+    // Each listed exactly as it is reported alone (environment, resource, field, value, allowed, fix).
+    expect((error as Error).message).toBe(
+      [
+        '4 problems:',
+        ...[badStream, unknownStream, badScaler, badNetwork].map((config) => `- ${messageOf(config)}`),
+      ].join('\n'),
+    );
+  });
+
+  test('a consumer of a stream that fails its own checks is not reported again as an unknown reference', () => {
+    const error = synthesizeError({ streams: withStream('memory-events', { maxAge: 'forever' }) });
+    expect((error as ConfigError).problems).toHaveLength(1);
+  });
+});
+
 describe('every fix is a literal the config accepts as written', () => {
   test.each(BAD_INPUTS.map((c) => [c.what, c] as const))('the fix for %s', (_what, bad) => {
     const message = (synthesizeError(bad.config) as Error).message;

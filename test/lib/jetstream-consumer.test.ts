@@ -1,17 +1,12 @@
 import { Testing } from 'cdk8s';
-import { JetStreamConsumer, JetStreamConsumerProps } from '../../lib/constructs/jetstream/jetstream-consumer';
-import { JetStreamStream } from '../../lib/constructs/jetstream/jetstream-stream';
+import { ConsumerConfig } from '../../lib/config/types';
+import { streamAndConsumers } from '../support/resolved';
 
-function render(props: Partial<JetStreamConsumerProps> = {}, retention: 'limits' | 'workqueue' = 'limits') {
-  const chart = Testing.chart();
-  const stream = new JetStreamStream(chart, 'S', {
-    name: 'orders',
-    subjects: ['orders.>', 'refunds.*'],
-    maxBytes: '1GB',
-    clusterSize: 3,
-    retention,
-  });
-  new JetStreamConsumer(chart, 'C', { name: 'worker', stream, ...props });
+function render(props: Partial<ConsumerConfig> = {}, retention: 'limits' | 'workqueue' = 'limits') {
+  const { chart } = streamAndConsumers(
+    { name: 'orders', subjects: ['orders.>', 'refunds.*'], maxBytes: '1GB', retention },
+    [{ name: 'worker', ...props }],
+  );
   return Testing.synth(chart).find((o) => o.kind === 'Consumer')!.spec;
 }
 
@@ -68,10 +63,8 @@ describe('JetStreamConsumer', () => {
 });
 
 test("a consumer connects through its stream's NACK Account (resolved in the consumer's own namespace)", () => {
-  const chart = Testing.chart();
-  const streamProps = { name: 'orders', subjects: ['orders.>'], maxBytes: '1GB', clusterSize: 3, account: 'nats' };
-  const stream = new JetStreamStream(chart, 'S', streamProps);
-  new JetStreamConsumer(chart, 'C', { name: 'worker', stream });
+  const streamConfig = { name: 'orders', subjects: ['orders.>'], maxBytes: '1GB' };
+  const { chart } = streamAndConsumers(streamConfig, [{ name: 'worker' }], { account: 'nats' });
   const objects = Testing.synth(chart);
   expect(objects.find((o) => o.kind === 'Stream')!.spec.account).toBe('nats');
   expect(objects.find((o) => o.kind === 'Consumer')!.spec.account).toBe('nats');

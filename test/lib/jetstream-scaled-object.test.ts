@@ -1,23 +1,35 @@
 import { Testing } from 'cdk8s';
-import { JetStreamConsumer } from '../../lib/constructs/jetstream/jetstream-consumer';
-import { JetStreamScaledObject, JetStreamScaledObjectProps } from '../../lib/constructs/keda/jetstream-scaled-object';
-import { JetStreamStream } from '../../lib/constructs/jetstream/jetstream-stream';
+import { ScalerConfig } from '../../lib/config/types';
+import { JetStreamScaledObject } from '../../lib/constructs/keda/jetstream-scaled-object';
+import { NatsHelmValues } from '../../lib/constructs/nats/nats-helm-values';
+import { streamAndConsumers } from '../support/resolved';
 
-function render(props: Partial<JetStreamScaledObjectProps> = {}) {
-  const chart = Testing.chart();
-  const stream = new JetStreamStream(chart, 'S', {
-    name: 'orders',
-    subjects: ['orders.>'],
-    maxBytes: '1GB',
-    clusterSize: 3,
+/** Monitor TLS, with certificate names covering every host KEDA verifies in namespace "ns". */
+const MONITOR_TLS = {
+  enabled: true,
+  monitor: true,
+  clientCertificateDnsNames: [
+    'nats.ns.svc.cluster.local',
+    'localhost',
+    'nats-headless.ns.svc.cluster.local',
+    '*.nats-headless.ns.svc.cluster.local',
+  ],
+};
+
+function render(props: Partial<ScalerConfig> & { useHttps?: boolean } = {}) {
+  const { useHttps, ...config } = props;
+  const scalers = [{ target: 'orders-worker', consumer: 'worker', ...config }];
+  const stream = { name: 'orders', subjects: ['orders.>'], maxBytes: '1GB' };
+  const nats = useHttps ? { tls: MONITOR_TLS } : {};
+  const { chart, env, consumers } = streamAndConsumers(stream, [{ name: 'worker' }], {
+    scalers,
+    namespace: 'ns',
+    nats,
   });
-  const consumer = new JetStreamConsumer(chart, 'C', { name: 'worker', stream });
   new JetStreamScaledObject(chart, 'K', {
-    target: 'orders-worker',
-    consumer,
-    monitoringEndpoint: 'nats-headless.ns.svc.cluster.local:8222',
-    account: '$G',
-    ...props,
+    scaler: env.scalers[0],
+    consumer: consumers[0],
+    nats: new NatsHelmValues(chart, 'N', env.nats),
   });
   return Testing.synth(chart).find((o) => o.kind === 'ScaledObject')!;
 }

@@ -1,14 +1,13 @@
 import { Testing } from 'cdk8s';
+import { StreamConfig } from '../../lib/config/types';
 import { JetStreamStream } from '../../lib/constructs/jetstream/jetstream-stream';
+import { resolveStreamForTest } from '../support/resolved';
 
-function render(props: Partial<ConstructorParameters<typeof JetStreamStream>[2]> = {}) {
+function render(props: Partial<StreamConfig> & { clusterSize?: number } = {}) {
+  const { clusterSize = 3, ...config } = props;
   const chart = Testing.chart();
   const stream = new JetStreamStream(chart, 'S', {
-    name: 'orders',
-    subjects: ['orders.>'],
-    maxBytes: '1GB',
-    clusterSize: 3,
-    ...props,
+    stream: resolveStreamForTest({ name: 'orders', subjects: ['orders.>'], maxBytes: '1GB', ...config }, clusterSize),
   });
   return { stream, spec: Testing.synth(chart)[0].spec };
 }
@@ -28,7 +27,7 @@ describe('JetStreamStream', () => {
       // NACK keeps the stream and its messages when the object is deleted (stream_controller.go:146)
       preventDelete: true,
     });
-    expect(stream.maxAge).toBeUndefined();
+    expect(stream.model.maxAge).toBeUndefined();
   });
 
   test('NACK CL mode would give a stream without maxAge a 1-year limit, so "0s" is always emitted (nack.md §0.3)', () => {
@@ -68,7 +67,8 @@ describe('JetStreamStream', () => {
 
   test('the Kubernetes name is derived from the JetStream name when they differ', () => {
     const chart = Testing.chart();
-    new JetStreamStream(chart, 'S', { name: 'ORDERS_v2', subjects: ['orders.>'], maxBytes: '1GB', clusterSize: 1 });
+    const stream = resolveStreamForTest({ name: 'ORDERS_v2', subjects: ['orders.>'], maxBytes: '1GB' }, 1);
+    new JetStreamStream(chart, 'S', { stream });
     const [object] = Testing.synth(chart);
     expect(object.metadata.name).toBe('orders-v2');
     expect(object.spec.name).toBe('ORDERS_v2');

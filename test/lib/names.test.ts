@@ -15,7 +15,8 @@ import {
   toKubernetesName,
 } from '../../lib/config/names';
 import { ApiObject, Testing } from 'cdk8s';
-import { checkEmittedNames } from '../../charts/overmind-backbone-chart';
+import { checkEmittedNames } from '../support/emitted-names';
+import { loadAllObjects } from '../support/dist';
 import { ENVIRONMENT_NAME_RULE } from '../../lib/config/resolve';
 
 const valid = (rule: { error: (n: string) => string | undefined }, name: string) => rule.error(name) === undefined;
@@ -126,7 +127,7 @@ describe('the net under the config checks: every emitted object by its kind', ()
   const chartWith = (kind: string, name: string, labels: Record<string, string> = {}) => {
     const chart = Testing.chart();
     new ApiObject(chart, 'O', { apiVersion: 'v1', kind, metadata: { name, labels } });
-    return chart;
+    return Testing.synth(chart);
   };
   test('a Service named like a subdomain, or a bad label value, is a bug, not a config error', () => {
     expect(() => checkEmittedNames(chartWith('Service', 'nats.metrics'))).toThrow(
@@ -134,5 +135,10 @@ describe('the net under the config checks: every emitted object by its kind', ()
     );
     expect(() => checkEmittedNames(chartWith('ConfigMap', 'ok', { a: 'not ok' }))).toThrow(/a label/);
     expect(() => checkEmittedNames(chartWith('ConfigMap', 'nats.dashboard', { a: 'ok' }))).not.toThrow();
+  });
+  test('every object in dist/ keeps the name rule of its kind and the label rules', () => {
+    const objects = loadAllObjects().map((doc) => doc.content as any);
+    expect(objects.length).toBeGreaterThan(50);
+    expect(() => checkEmittedNames(objects)).not.toThrow();
   });
 });

@@ -1,25 +1,24 @@
 import { Testing } from 'cdk8s';
-import { JetStreamStream } from '../../lib/constructs/jetstream/jetstream-stream';
 import { ConfigError, ConfigProblem } from '../../lib/config/errors';
-import {
-  DEFAULT_FILE_STORAGE_SIZE,
-  NatsHelmValues,
-  NatsHelmValuesProps,
-} from '../../lib/constructs/nats/nats-helm-values';
+import { NatsClusterConfig } from '../../lib/config/types';
+import { DEFAULT_FILE_STORAGE_SIZE } from '../../lib/config/resolve-nats';
+import { NatsHelmValues } from '../../lib/constructs/nats/nats-helm-values';
+import { resolveTest } from '../support/resolved';
 
 function build(
-  props: Partial<NatsHelmValuesProps> = {},
+  nats: NatsClusterConfig = {},
   streamSizes: Array<[string, 'file' | 'memory']> = [
     ['1GB', 'file'],
     ['5GB', 'file'],
   ],
 ) {
-  const chart = Testing.chart();
-  const streams = streamSizes.map(
-    ([maxBytes, storage], i) =>
-      new JetStreamStream(chart, `S${i}`, { name: `s${i}`, subjects: [`s${i}.>`], maxBytes, storage, clusterSize: 3 }),
-  );
-  return new NatsHelmValues(chart, 'N', { namespace: 'ns', streams, ...props });
+  const streams = streamSizes.map(([maxBytes, storage], i) => ({
+    name: `s${i}`,
+    subjects: [`s${i}.>`],
+    maxBytes,
+    storage,
+  }));
+  return new NatsHelmValues(Testing.chart(), 'N', resolveTest({ namespace: 'ns', nats, streams }).nats);
 }
 
 function problemOf(build: () => unknown): ConfigProblem {
@@ -45,7 +44,7 @@ describe('NatsHelmValues', () => {
       'max_file_store is 95% of it (nats-io/k8s#717)',
     () => {
       const values = build({ fileStorageSize: '16GiB' });
-      expect(values.fileStoreRequired.bytes).toBe(6 * 1024 ** 3);
+      expect(values.model.fileStoreRequired.bytes).toBe(6 * 1024 ** 3);
       expect(values.fileStoragePvc.toQuantity()).toBe('16Gi');
       expect(values.fileStoreMax.toQuantity()).toBe('15564Mi'); // floor(16 GiB x 0.95) in MiB
       expect((values.values as any).config.jetstream.fileStore).toMatchObject({

@@ -86,7 +86,7 @@ describe('scripts/bundle.js caches', () => {
     const bundle = path.join(repo, 'build', 'main.js');
     const text = fs.readFileSync(bundle, 'utf8');
     // Same length, so only a content key can tell: the tampered bundle would render maxReplicas (20).
-    const tampered = text.replace('lagThreshold: String(this.lagThreshold)', 'lagThreshold: String(this.maxReplicas )');
+    const tampered = text.replace('lagThreshold: String(s.lagThreshold)', 'lagThreshold: String(s.maxReplicas )');
     expect(tampered).not.toBe(text);
     expect(tampered.length).toBe(text.length);
     fs.writeFileSync(bundle, tampered);

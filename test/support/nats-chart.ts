@@ -14,7 +14,7 @@ import { App } from 'cdk8s';
 import { OvermindBackboneChart } from '../../charts/overmind-backbone-chart';
 import { ENVIRONMENTS } from '../../config';
 import { ChartInfo, findNatsChart, readChartInfo } from '../../tools/helm/helm-tools';
-import { DEFAULT_NATS_CHART_VERSION } from '../../lib/constructs/nats/nats-helm-values';
+import { DEFAULT_NATS_CHART_VERSION } from '../../lib/config/resolve-nats';
 import { DIST_ROOT, HELM_VALUES_DIR } from './dist';
 import { sharedDir } from './shared';
 

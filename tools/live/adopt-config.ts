@@ -5,7 +5,7 @@
 import { formatLiteral } from '../../lib/config/checks';
 import { ConsumerConfig, DELIVER_POLICIES, StreamConfig } from '../../lib/config/types';
 import { ByteSize } from '../../lib/config/units';
-import { MAX_PAYLOAD } from '../../lib/constructs/jetstream/jetstream-stream';
+import { MAX_PAYLOAD } from '../../lib/config/resolve-stream';
 import { filtersOf, nanosOf, Spec } from './jetstream-terms';
 
 /** A live setting the config cannot write, and what the config would make of it instead. */

@@ -1,57 +1,12 @@
 import { Construct } from 'constructs';
 import { Stream, StreamSpecDiscard, StreamSpecRetention, StreamSpecStorage } from '../../../imports/jetstream.nats.io';
-import {
-  checkInteger,
-  checkJetStreamName,
-  checkName,
-  checkOneOf,
-  CheckTarget,
-  literal,
-  toByteSize,
-  toPositiveDuration,
-} from '../../config/checks';
-import {
-  DISCARD_POLICIES,
-  DiscardPolicy,
-  Retention,
-  RETENTIONS,
-  STORAGE_TYPES,
-  StorageType,
-  StreamConfig,
-} from '../../config/types';
-import { fail } from '../../config/errors';
-import { KUBERNETES_NAME_RULES, toKubernetesName } from '../../config/names';
-import { subjectIsSubsetOf, subjectsCollide, subjectSyntaxError } from '../../config/subjects';
-import { ByteSize, Duration, goDuration } from '../../config/units';
+import { ResolvedStream } from '../../config/resolve-stream';
+import { DiscardPolicy } from '../../config/types';
+import { goDuration } from '../../config/units';
 
-/** nats-server's hard limit on replicas (`StreamMaxReplicas`, v2.14.2 server/stream.go:706, checked at :1668). */
-export const MAX_STREAM_REPLICAS = 5;
-/** `JSMaxDescriptionLen`, v2.14.2 server/jetstream_api.go:355 (stream.go:1633, consumer.go:784). */
-export const MAX_DESCRIPTION_LENGTH = 4 * 1024;
-/** nats-server's default `max_payload` (v2.14.2 server/const.go:94); our chart values do not raise it. */
-export const MAX_PAYLOAD = ByteSize.mebibytes(1);
-/** The server's default duplicate window (`StreamDefaultDuplicatesWindow`, stream.go:1618). */
-const DEFAULT_DUPLICATE_WINDOW = Duration.minutes(2);
-const SERVER = 'https://github.com/nats-io/nats-server/blob/v2.14.2/server';
-
-/**
- * API subjects a stream may capture only with no_ack (stream.go:2139-2155), which this config does not
- * offer; the exceptions are the server's own event subjects.
- */
-const API_SUBJECTS = [
-  { space: '$JS.>', except: '$JS.EVENT.>' },
-  { space: '$JSC.>' },
-  { space: '$NRG.>' },
-  { space: '$SYS.>', except: '$SYS.ACCOUNT.>' },
-];
-
-export interface JetStreamStreamProps extends StreamConfig {
-  /** JetStream-enabled NATS servers the stream can be placed on. */
-  readonly clusterSize: number;
-  /**
-   * Name of the NACK Account (lib/constructs/jetstream/nack-account.ts) in the same namespace that NACK connects with.
-   * @default - none: NACK would use only its global flags, which carry no token
-   */
+export interface JetStreamStreamProps {
+  readonly stream: ResolvedStream;
+  /** The NACK Account (nack-account.ts) NACK connects with. @default - none: NACK's global flags, without token */
   readonly account?: string;
 }
 
@@ -70,275 +25,39 @@ export interface JetStreamStreamProps extends StreamConfig {
  * @see https://github.com/nats-io/nack/blob/main/docs/api.md
  */
 export class JetStreamStream extends Construct {
+  public readonly model: ResolvedStream;
   public readonly streamName: string;
-  public readonly subjects: readonly string[];
-  public readonly retention: Retention;
-  /** Undefined means no age limit. */
-  public readonly maxAge?: Duration;
-  public readonly maxBytes: ByteSize;
-  public readonly maxMsgs?: number;
-  public readonly storage: StorageType;
-  public readonly replicas: number;
   public readonly discard: DiscardPolicy;
-  public readonly duplicateWindow?: Duration;
-  public readonly allowDirect: boolean;
   /** The NACK Account NACK connects with, if any. */
   public readonly account?: string;
   public readonly resource: Stream;
 
   constructor(scope: Construct, id: string, props: JetStreamStreamProps) {
     super(scope, id);
-    const t: CheckTarget = { scope: this, resource: `Stream "${props.name}"` };
-
-    this.streamName = checkJetStreamName(t, 'name', props.name);
-    this.subjects = checkSubjects(t, props.subjects);
-    if (props.description !== undefined) checkDescription(t, props.description);
-    this.retention = checkOneOf(t, 'retention', props.retention ?? 'limits', RETENTIONS);
-    this.storage = checkOneOf(t, 'storage', props.storage ?? 'file', STORAGE_TYPES);
-    this.discard = checkOneOf(t, 'discard', props.discard ?? 'old', DISCARD_POLICIES);
-
-    // nats.replicas is checked before the streams (checkClusterSize), so clusterSize is at least 1 here.
-    const maxReplicas = Math.min(MAX_STREAM_REPLICAS, props.clusterSize);
-    this.replicas = checkInteger(
-      t,
-      'replicas',
-      props.replicas ?? Math.min(3, props.clusterSize),
-      { min: 1, max: maxReplicas },
-      `write ${literal('replicas', maxReplicas)} or fewer: nats-server allows ${MAX_STREAM_REPLICAS} replicas ` +
-        `(${SERVER}/stream.go#L1668) and this environment runs ${props.clusterSize} NATS server(s) (nats.replicas), ` +
-        'so a larger value needs more servers',
-    );
-
-    if (props.maxAge !== undefined) {
-      // nats-server refuses a max age under 100ms (stream.go:1707-1708, error 10052).
-      this.maxAge = toPositiveDuration(
-        t,
-        'maxAge',
-        props.maxAge,
-        { duration: Duration.millis(100), why: `nats-server minimum, error 10052, ${SERVER}/stream.go#L1708` },
-        '7d',
-      );
-    }
-    if (props.maxBytes === undefined) {
-      fail(this, {
-        resource: t.resource,
-        field: 'maxBytes',
-        value: undefined,
-        allowed: 'a size such as "1GB"',
-        fix:
-          `write ${literal('maxBytes', '1GB')}: every NATS node reserves it in its file ` +
-          `store, which must hold the sum of all streams (nats.fileStorageSize)`,
-      });
-    }
-    this.maxBytes = toByteSize(t, 'maxBytes', props.maxBytes);
-    if (this.maxBytes.bytes < 1) {
-      // The server reads 0 as "no limit" (stream.go:1686), which the file store sizing cannot plan for.
-      fail(this, {
-        resource: t.resource,
-        field: 'maxBytes',
-        value: props.maxBytes,
-        allowed: 'at least 1 byte (0 means no limit to nats-server)',
-        fix: `write ${literal('maxBytes', '1GB')}`,
-      });
-    }
-    if (props.maxMsgs !== undefined) {
-      // 0 and negative values mean "no limit" to the server (stream.go:1674-1679): leave the field out for that.
-      this.maxMsgs = checkInteger(
-        t,
-        'maxMsgs',
-        props.maxMsgs,
-        { min: 1 },
-        `write ${literal('maxMsgs', 1000000)}, or leave maxMsgs out for no limit`,
-      );
-    }
-    this.duplicateWindow = this.checkDuplicateWindow(t, props.duplicateWindow);
-    if (props.allowDirect !== undefined && typeof props.allowDirect !== 'boolean') {
-      fail(this, {
-        resource: t.resource,
-        field: 'allowDirect',
-        value: props.allowDirect,
-        allowed: 'true or false',
-        fix: `write ${literal('allowDirect', true)}`,
-      });
-    }
-    this.allowDirect = props.allowDirect === true;
-    const maxMsgSize = this.checkMaxMsgSize(t, props.maxMsgSize);
-
-    const kubernetesName = checkName(
-      t,
-      'name (as a Kubernetes name)',
-      toKubernetesName(this.streamName),
-      KUBERNETES_NAME_RULES.Stream,
-      { fallback: 'orders' },
-    );
+    const s = (this.model = props.stream);
+    this.streamName = s.name;
+    this.discard = s.discard;
     this.account = props.account;
     this.resource = new Stream(this, 'Resource', {
-      metadata: { name: kubernetesName },
+      metadata: { name: s.kubernetesName },
       spec: {
         account: this.account,
         preventDelete: true,
-        name: this.streamName,
-        description: props.description,
-        subjects: [...this.subjects],
-        retention: this.retention as StreamSpecRetention,
-        maxAge: this.maxAge ? goDuration(this.maxAge) : '0s',
-        maxBytes: this.maxBytes.bytes,
-        maxMsgs: this.maxMsgs,
-        maxMsgSize: maxMsgSize?.bytes,
-        storage: this.storage as StreamSpecStorage,
-        replicas: this.replicas,
-        discard: this.discard as StreamSpecDiscard,
-        duplicateWindow: this.duplicateWindow ? goDuration(this.duplicateWindow) : undefined,
+        name: s.name,
+        description: s.description,
+        subjects: [...s.subjects],
+        retention: s.retention as StreamSpecRetention,
+        maxAge: s.maxAge ? goDuration(s.maxAge) : '0s',
+        maxBytes: s.maxBytes.bytes,
+        maxMsgs: s.maxMsgs,
+        maxMsgSize: s.maxMsgSize?.bytes,
+        storage: s.storage as StreamSpecStorage,
+        replicas: s.replicas,
+        discard: s.discard as StreamSpecDiscard,
+        duplicateWindow: s.duplicateWindow ? goDuration(s.duplicateWindow) : undefined,
         // NACK sends allowDirect only when true (stream_controller.go:484), so false is left out.
-        allowDirect: this.allowDirect || undefined,
+        allowDirect: s.allowDirect || undefined,
       },
     });
   }
-
-  /** The Stream object's `metadata.name`. */
-  get kubernetesName(): string {
-    return this.resource.name;
-  }
-
-  /**
-   * nats-server: a window of at least 100ms (stream.go:1740) and at most maxAge (stream.go:1733). Unset, the
-   * server uses 2 minutes, and NACK's pedantic requests make a shorter maxAge an error instead of a clamp
-   * (stream.go:1719-1721, nack.md §5).
-   */
-  private checkDuplicateWindow(t: CheckTarget, input: StreamConfig['duplicateWindow']): Duration | undefined {
-    const maxAge = this.maxAge;
-    if (input === undefined) {
-      if (
-        maxAge &&
-        maxAge.toMilliseconds() > 0 &&
-        maxAge.toMilliseconds() < DEFAULT_DUPLICATE_WINDOW.toMilliseconds()
-      ) {
-        fail(this, {
-          resource: t.resource,
-          field: 'duplicateWindow',
-          value: undefined,
-          allowed:
-            `a window of at most maxAge (${goDuration(maxAge)}): unset, nats-server uses 2 ` +
-            `minutes, and NACK's pedantic ` +
-            `requests make that an error (error 10157, ${SERVER}/stream.go#L1721)`,
-          fix: `write ${literal('duplicateWindow', goDuration(maxAge))}`,
-        });
-      }
-      return undefined;
-    }
-    const window = toPositiveDuration(
-      t,
-      'duplicateWindow',
-      input,
-      { duration: Duration.millis(100), why: `nats-server minimum, error 10052, ${SERVER}/stream.go#L1740` },
-      '2m',
-    );
-    if (maxAge && maxAge.toMilliseconds() > 0 && window.toMilliseconds() > maxAge.toMilliseconds()) {
-      fail(this, {
-        resource: t.resource,
-        field: 'duplicateWindow',
-        value: input,
-        allowed: `at most maxAge (${goDuration(maxAge)}; error 10052, ${SERVER}/stream.go#L1733)`,
-        fix: `write ${literal('duplicateWindow', goDuration(maxAge))}, or a longer maxAge`,
-      });
-    }
-    return window;
-  }
-
-  /**
-   * At least 1 byte (0 means no limit to the server, stream.go:1692), at most nats-server's max_payload (a
-   * larger message is refused at publish, so a larger limit promises what the server will not take), and
-   * within the int32 NACK sends (nack.md §1a).
-   */
-  private checkMaxMsgSize(t: CheckTarget, input: StreamConfig['maxMsgSize']): ByteSize | undefined {
-    if (input === undefined) return undefined;
-    const size = toByteSize(t, 'maxMsgSize', input, '1MB');
-    if (size.bytes < 1 || size.bytes > MAX_PAYLOAD.bytes) {
-      fail(this, {
-        resource: t.resource,
-        field: 'maxMsgSize',
-        value: input,
-        allowed:
-          `from 1 byte to ${MAX_PAYLOAD}: nats-server's max_payload, which refuses larger messages at publish ` +
-          `(${SERVER}/const.go#L94; the chart values here do not raise it)`,
-        fix: `write ${literal('maxMsgSize', '1MB')} or less, or leave maxMsgSize out`,
-      });
-    }
-    return size;
-  }
-}
-
-/** `JSMaxDescriptionLen` (jetstream_api.go:355), for streams (stream.go:1633) and consumers (consumer.go:784). */
-export function checkDescription(t: CheckTarget, description: string): void {
-  if (typeof description !== 'string' || Buffer.byteLength(description) > MAX_DESCRIPTION_LENGTH) {
-    fail(t.scope, {
-      resource: t.resource,
-      field: 'description',
-      value: typeof description === 'string' ? `${description.slice(0, 40)}...` : description,
-      allowed: `text of at most ${MAX_DESCRIPTION_LENGTH} bytes (${SERVER}/jetstream_api.go#L355)`,
-      fix: `write a shorter one, e.g. ${literal('description', 'What the stream carries')}`,
-    });
-  }
-}
-
-function checkSubjects(t: CheckTarget, subjects: string[] | undefined): string[] {
-  if (!Array.isArray(subjects) || subjects.length === 0) {
-    fail(t.scope, {
-      resource: t.resource,
-      field: 'subjects',
-      value: subjects,
-      allowed: 'a non-empty list of NATS subjects',
-      fix:
-        `list the subjects the stream captures, e.g. ` +
-        `${literal('subjects', ['orders.>'])} (without subjects the server would use ` +
-        `the stream name)`,
-    });
-  }
-  subjects.forEach((subject, i) => {
-    const why = typeof subject === 'string' ? subjectSyntaxError(subject) : 'it is not a string';
-    if (why) {
-      const others = subjects.filter((s, j) => j !== i && typeof s === 'string' && !subjectSyntaxError(s));
-      const repaired =
-        typeof subject === 'string' ? subject.replace(/\s+/g, '').split('.').filter(Boolean).join('.') : '';
-      const example = repaired && !subjectSyntaxError(repaired) && repaired !== '>' ? repaired : 'orders.>';
-      fail(t.scope, {
-        resource: t.resource,
-        field: `subjects[${i}]`,
-        value: subject,
-        allowed:
-          'dot-separated tokens without whitespace; "*" for one token; ">" as the last token only ' +
-          `(${SERVER}/sublist.go#L1209, error 10052)`,
-        fix:
-          `correct the subject (${why}), e.g. ` +
-          `${literal('subjects', [...others.slice(0, i), example, ...others.slice(i)])}`,
-      });
-    }
-    if (subject === '>') {
-      // stream.go:2132-2139: capturing everything needs no_ack and R1.
-      fail(t.scope, {
-        resource: t.resource,
-        field: `subjects[${i}]`,
-        value: subject,
-        allowed:
-          `a subject narrower than ">" (a stream on ">" needs noAck and R1 and captures ` +
-          `its own API traffic; ${SERVER}/stream.go#L2134)`,
-        fix: `give the stream a subject prefix, e.g. ${literal('subjects', ['orders.>'])}`,
-      });
-    }
-    for (const api of API_SUBJECTS) {
-      if (subjectsCollide(subject, api.space) && !(api.except && subjectIsSubsetOf(subject, api.except))) {
-        fail(t.scope, {
-          resource: t.resource,
-          field: `subjects[${i}]`,
-          value: subject,
-          allowed:
-            `a subject outside the NATS API subjects ${api.space}: nats-server requires ` +
-            `noAck for those, which this config ` +
-            `does not offer (error 10052, ${SERVER}/stream.go#L2147)`,
-          fix: `use an application subject, e.g. ${literal('subjects', ['orders.>'])}`,
-        });
-      }
-    }
-  });
-  return subjects;
 }

@@ -44,7 +44,7 @@ export class NackAccount extends Construct {
     super(scope, id);
     const nats = props.nats;
     this.name = props.name ?? NACK_ACCOUNT_NAME;
-    const tls = nats.tls;
+    const tls = nats.model.tls;
     this.resource = new Account(this, 'Resource', {
       metadata: { name: this.name },
       spec: {

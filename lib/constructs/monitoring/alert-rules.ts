@@ -2,7 +2,7 @@
 // (alert-thresholds.ts) become the environment's recording rules, one rule per alert, and threshold objects.
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/monitoring.coreos.com';
-import { AlertsConfig } from '../../config/types';
+import { ResolvedAlerts } from '../../config/resolve-alerts';
 import { promDuration } from '../../config/units';
 import { JetStreamConsumer } from '../jetstream/jetstream-consumer';
 import { JetStreamStream } from '../jetstream/jetstream-stream';
@@ -62,8 +62,8 @@ export interface NatsAlertRulesProps {
   readonly scalers?: readonly JetStreamScaledObject[];
   /** Labels Prometheus' `ruleSelector` matches (monitoring.prometheusSelectorLabels). */
   readonly prometheusSelectorLabels: Record<string, string>;
-  /** @default - see AlertsConfig */
-  readonly alerts?: AlertsConfig;
+  /** `monitoring.alerts`, checked. @default - see AlertsConfig */
+  readonly alerts?: ResolvedAlerts;
 }
 
 /** The thresholds each consumer may have its own of, with their series, in the order they are recorded. */

@@ -1,11 +1,9 @@
-// The per-object alert thresholds of one environment: each consumer's and stream's own `alerts`, else the
-// environment's `monitoring.alerts`, else the alert table's defaults (alert-table.ts), checked; and the
-// baseline of each threshold (its most common value), so only objects that differ need a series of their own.
+// The per-object alert thresholds of one environment: each object's own checked `alerts` (resolve-alerts.ts), else the
+// environment's `monitoring.alerts`, else the alert table's defaults (alert-table.ts); and the baseline of each
+// threshold (its most common value), so only objects that differ need a series of their own.
 import { IConstruct } from 'constructs';
-import { CheckTarget, checkInteger, literal, toPositiveDuration } from '../../config/checks';
-import { fail } from '../../config/errors';
-import { AlertsConfig, ConsumerAlertConfig, StreamAlertConfig } from '../../config/types';
-import { Duration, DurationInput } from '../../config/units';
+import { ResolvedAlerts } from '../../config/resolve-alerts';
+import { Duration } from '../../config/units';
 import { JetStreamConsumer } from '../jetstream/jetstream-consumer';
 import { JetStreamStream } from '../jetstream/jetstream-stream';
 import { JetStreamScaledObject } from '../keda/jetstream-scaled-object';
@@ -13,14 +11,10 @@ import { ALERTS, parse } from './alert-table';
 
 export interface StreamAlertTarget {
   readonly stream: JetStreamStream;
-  /** The stream's own `alerts` from the config. @default - environment defaults */
-  readonly alerts?: StreamAlertConfig;
 }
 
 export interface ConsumerAlertTarget {
   readonly consumer: JetStreamConsumer;
-  /** The consumer's own `alerts` from the config. @default - environment defaults */
-  readonly alerts?: ConsumerAlertConfig;
 }
 
 /** Effective thresholds of one consumer after defaults, environment settings and its own. */
@@ -56,42 +50,29 @@ export interface AlertThresholds {
 }
 
 export interface AlertThresholdInputs {
-  readonly alerts?: AlertsConfig;
+  readonly alerts?: ResolvedAlerts;
   readonly streams: readonly StreamAlertTarget[];
   readonly consumers: readonly ConsumerAlertTarget[];
   readonly scalers?: readonly JetStreamScaledObject[];
 }
 
-export function resolveAlertThresholds(scope: IConstruct, inputs: AlertThresholdInputs): AlertThresholds {
-  const envTarget: CheckTarget = { scope, resource: 'Monitoring (monitoring.alerts)' };
-  const alerts = inputs.alerts ?? {};
-  const envConsumer = checkConsumerAlerts(envTarget, 'monitoring.alerts.consumers', alerts.consumers ?? {});
-  const envStream = checkStreamAlerts(envTarget, 'monitoring.alerts.streams', alerts.streams ?? {});
-  const lagFor =
-    optionalDuration(envTarget, 'monitoring.alerts.consumers.for', alerts.consumers?.for) ??
-    parse(ALERTS.consumerLag.for);
-  const streamFor =
-    optionalDuration(envTarget, 'monitoring.alerts.streams.for', alerts.streams?.for) ?? parse(ALERTS.streamBytes.for);
-  const fileStorageRatio = checkRatio(
-    envTarget,
-    'monitoring.alerts.fileStorageRatio',
-    alerts.fileStorageRatio ?? ALERTS.fileStorage.ratio,
-  );
+export function resolveAlertThresholds(_scope: IConstruct, inputs: AlertThresholdInputs): AlertThresholds {
+  const alerts = inputs.alerts;
+  const envConsumer: Partial<ResolvedAlerts['consumers']> = alerts?.consumers ?? {};
+  const envStream: Partial<ResolvedAlerts['streams']> = alerts?.streams ?? {};
+  const lagFor = envConsumer.for ?? parse(ALERTS.consumerLag.for);
+  const streamFor = envStream.for ?? parse(ALERTS.streamBytes.for);
+  const fileStorageRatio = alerts?.fileStorageRatio ?? ALERTS.fileStorage.ratio;
 
   const scalerByConsumer = new Map<JetStreamConsumer, JetStreamScaledObject>();
   for (const scaler of inputs.scalers ?? []) scalerByConsumer.set(scaler.consumer, scaler);
   const minWindowSeconds = parse(ALERTS.maxDeliver.minWindow).toSeconds();
 
   const consumerThresholds = new Map<string, ConsumerThresholds>();
-  for (const { consumer, alerts: own } of inputs.consumers) {
-    const t: CheckTarget = {
-      scope,
-      resource: `Consumer "${consumer.durableName}" (stream "${consumer.stream.streamName}")`,
-    };
-    rejectPerObjectFor(t, own, 'monitoring.alerts.consumers.for');
-    const mine = checkConsumerAlerts(t, 'alerts', own ?? {});
+  for (const { consumer } of inputs.consumers) {
+    const mine = consumer.model.alerts;
     const scaler = scalerByConsumer.get(consumer);
-    const scalerCapacity = scaler ? scaler.lagThreshold * scaler.maxReplicas : undefined;
+    const scalerCapacity = scaler ? scaler.model.lagThreshold * scaler.model.maxReplicas : undefined;
     const acked = consumer.ackPolicy !== 'none';
     const ackPendingRatio = mine.ackPendingRatio ?? envConsumer.ackPendingRatio ?? ALERTS.ackPending.ratio;
     consumerThresholds.set(consumer.durableName, {
@@ -101,22 +82,23 @@ export function resolveAlertThresholds(scope: IConstruct, inputs: AlertThreshold
         (scalerCapacity !== undefined
           ? ALERTS.consumerLag.scalerCapacityMultiple * scalerCapacity
           : ALERTS.consumerLag.maxLagWithoutScaler),
-      ackPendingLimit: acked ? Math.ceil(ackPendingRatio * consumer.maxAckPending) : undefined,
+      ackPendingLimit: acked ? Math.ceil(ackPendingRatio * consumer.model.maxAckPending) : undefined,
       maxRedelivered: acked
         ? (mine.maxRedelivered ?? envConsumer.maxRedelivered ?? ALERTS.redeliveries.maxRedelivered)
         : undefined,
       maxDeliverWindowSeconds: acked
-        ? Math.max(minWindowSeconds, Math.ceil((consumer.maxDeliver * consumer.ackWait.toMilliseconds()) / 1000))
+        ? Math.max(
+            minWindowSeconds,
+            Math.ceil((consumer.model.maxDeliver * consumer.model.ackWait.toMilliseconds()) / 1000),
+          )
         : undefined,
       scalerCapacity,
     });
   }
 
   const streamThresholds = new Map<string, StreamThresholds>();
-  for (const { stream, alerts: own } of inputs.streams) {
-    const t: CheckTarget = { scope, resource: `Stream "${stream.streamName}"` };
-    rejectPerObjectFor(t, own, 'monitoring.alerts.streams.for');
-    const mine = checkStreamAlerts(t, 'alerts', own ?? {});
+  for (const { stream } of inputs.streams) {
+    const mine = stream.model.alerts;
     streamThresholds.set(stream.streamName, {
       nearLimitRatio: mine.nearLimitRatio ?? envStream.nearLimitRatio ?? ALERTS.streamBytes.ratio,
     });
@@ -161,78 +143,4 @@ function mostCommon(values: ReadonlyArray<number | undefined>): number | undefin
     if (n > bestCount || (n === bestCount && value < best!)) best = value;
   }
   return best;
-}
-
-/** `for` is one per alert rule, and there is one rule for all consumers (or streams). */
-function rejectPerObjectFor(t: CheckTarget, own: object | undefined, environmentField: string): void {
-  const value = (own as { for?: unknown } | undefined)?.for;
-  if (value === undefined) return;
-  fail(t.scope, {
-    resource: t.resource,
-    field: 'alerts.for',
-    value,
-    allowed:
-      `no per-object for: one alert rule serves every object, so its for is ` +
-      `environment-wide (${environmentField})`,
-    fix: `remove alerts.for here, and write ${literal(environmentField, value)}`,
-  });
-}
-
-interface CheckedConsumerAlerts {
-  maxLag?: number;
-  ackPendingRatio?: number;
-  maxRedelivered?: number;
-}
-interface CheckedStreamAlerts {
-  nearLimitRatio?: number;
-}
-
-function checkConsumerAlerts(t: CheckTarget, prefix: string, c: ConsumerAlertConfig): CheckedConsumerAlerts {
-  return {
-    maxLag: optionalCount(t, `${prefix}.maxLag`, c.maxLag, 1000),
-    ackPendingRatio:
-      c.ackPendingRatio === undefined ? undefined : checkRatio(t, `${prefix}.ackPendingRatio`, c.ackPendingRatio),
-    maxRedelivered: optionalCount(t, `${prefix}.maxRedelivered`, c.maxRedelivered, 100),
-  };
-}
-
-/** A number of messages, at least 1, if set. */
-function optionalCount(t: CheckTarget, field: string, value: number | undefined, example: number): number | undefined {
-  if (value === undefined) return undefined;
-  return checkInteger(t, field, value, { min: 1 }, `write ${literal(field, example)} (a whole number of messages)`);
-}
-
-function checkStreamAlerts(t: CheckTarget, prefix: string, s: StreamAlertConfig): CheckedStreamAlerts {
-  return {
-    nearLimitRatio:
-      s.nearLimitRatio === undefined ? undefined : checkRatio(t, `${prefix}.nearLimitRatio`, s.nearLimitRatio),
-  };
-}
-
-function optionalDuration(t: CheckTarget, field: string, input: DurationInput | undefined): Duration | undefined {
-  if (input === undefined) return undefined;
-  const d = toPositiveDuration(t, field, input, undefined, '10m');
-  if (d.toMilliseconds() % 1000 !== 0) {
-    fail(t.scope, {
-      resource: t.resource,
-      field,
-      value: input,
-      allowed: 'whole seconds, e.g. "10m" (Prometheus evaluates rules every few seconds at best)',
-      fix: `write ${literal(field, '10m')}`,
-    });
-  }
-  return d;
-}
-
-function checkRatio(t: CheckTarget, field: string, value: number): number {
-  if (typeof value !== 'number' || !(value > 0 && value <= 1)) {
-    fail(t.scope, {
-      resource: t.resource,
-      field,
-      value,
-      allowed: 'a fraction greater than 0 and at most 1, e.g. 0.85 for 85%',
-      fix: `write ${literal(field, 0.85)}`,
-    });
-  }
-  return value;
 }

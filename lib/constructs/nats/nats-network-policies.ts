@@ -1,39 +1,16 @@
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-28';
-import { checkLabels, checkName, CheckTarget, literal } from '../../config/checks';
-import { KUBERNETES_NAME_RULES } from '../../config/names';
-import { NetworkConfig, NetworkPeerConfig } from '../../config/types';
-import { fail } from '../../config/errors';
+import { AllowedPeer, ResolvedNetwork } from '../../config/resolve-nats';
 import { CLIENT_PORT, CLUSTER_PORT, EXPORTER_PORT, MONITOR_PORT, NatsHelmValues } from './nats-helm-values';
 
-/**
- * KEDA operator pods: the only KEDA component that runs scalers, so the one that reads `/jsz` (kedacore/charts
- * keda/templates/manager/deployment.yaml).
- */
-export const DEFAULT_KEDA_POD_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/name': 'keda-operator' };
-/**
- * Pods of a prometheus-operator managed Prometheus (`app.kubernetes.io/name: prometheus`, prometheus-operator
- * statefulset labels).
- */
-export const DEFAULT_PROMETHEUS_POD_LABELS: Readonly<Record<string, string>> = {
-  'app.kubernetes.io/name': 'prometheus',
-};
-
-export interface NatsNetworkPoliciesProps extends NetworkConfig {
+export interface NatsNetworkPoliciesProps {
+  readonly network: ResolvedNetwork;
   readonly nats: NatsHelmValues;
   /**
    * Labels of the environment's NACK controller pods, which run in the NATS namespace
    * (lib/constructs/jetstream/nack-helm-values.ts) and manage streams and consumers over 4222.
    */
   readonly nackPodLabels: Readonly<Record<string, string>>;
-}
-
-/** One allowed source of traffic, resolved (for docs and tests). */
-export interface AllowedPeer {
-  /** Namespace of the pods. */
-  readonly namespace: string;
-  /** Empty: every pod of the namespace. */
-  readonly podLabels: Readonly<Record<string, string>>;
 }
 
 /**
@@ -60,41 +37,8 @@ export class NatsNetworkPolicies extends Construct {
     super(scope, id);
     const nats = props.nats;
     const ns = nats.namespace;
-    const t: CheckTarget = { scope: this, resource: 'Network policies (network)' };
-    const namespaceField = (field: string, value: string) =>
-      checkName(t, field, value, KUBERNETES_NAME_RULES.Namespace, { fallback: ns });
-
-    const clientNamespaces = (props.clientNamespaces ?? [ns]).map((n, i) =>
-      namespaceField(`network.clientNamespaces[${i}]`, n),
-    );
-    const clientPods = (props.clientPodSelectors ?? []).map((p, i) =>
-      checkPeer(t, `network.clientPodSelectors[${i}]`, p, ns),
-    );
+    const { clientNamespaces, clientPods, tools, keda, prometheus } = props.network;
     const nack: AllowedPeer = { namespace: ns, podLabels: { ...props.nackPodLabels } };
-    const defaultTools = nats.natsBoxDeployment ? [nats.natsBoxSelectorLabels] : [];
-    const tools = (props.toolPodLabels ?? defaultTools).map((labels, i) =>
-      checkPeer(t, `network.toolPodLabels[${i}]`, { podLabels: labels }, ns, `network.toolPodLabels[${i}]`),
-    );
-    const keda = checkPeer(
-      t,
-      'network.kedaPodLabels',
-      {
-        namespace: namespaceField('network.kedaNamespace', props.kedaNamespace ?? 'keda'),
-        podLabels: props.kedaPodLabels ?? { ...DEFAULT_KEDA_POD_LABELS },
-      },
-      ns,
-      'network.kedaPodLabels',
-    );
-    const prometheus = checkPeer(
-      t,
-      'network.prometheusPodLabels',
-      {
-        namespace: namespaceField('network.prometheusNamespace', props.prometheusNamespace ?? 'monitoring'),
-        podLabels: props.prometheusPodLabels ?? { ...DEFAULT_PROMETHEUS_POD_LABELS },
-      },
-      ns,
-      'network.prometheusPodLabels',
-    );
     const natsServers: AllowedPeer = { namespace: ns, podLabels: nats.serverSelectorLabels };
 
     const allowed = new Map<number, AllowedPeer[]>();
@@ -136,35 +80,6 @@ export class NatsNetworkPolicies extends Construct {
     }
     return kplus.Pods.select(this, `${id}Pods`, { labels: { ...peer.podLabels }, namespaces });
   }
-}
-
-function checkPeer(
-  t: CheckTarget,
-  field: string,
-  peer: NetworkPeerConfig,
-  defaultNamespace: string,
-  labelsField = `${field}.podLabels`,
-): AllowedPeer {
-  const namespace = checkName(
-    t,
-    `${field}.namespace`,
-    peer.namespace ?? defaultNamespace,
-    KUBERNETES_NAME_RULES.Namespace,
-    { fallback: defaultNamespace },
-  );
-  if (!peer.podLabels || Object.keys(peer.podLabels).length === 0) {
-    fail(t.scope, {
-      resource: t.resource,
-      field: labelsField,
-      value: peer.podLabels,
-      allowed: 'at least one label (an empty selector would admit every pod of the namespace)',
-      fix:
-        `name the pods' labels, e.g. ` +
-        `${literal(labelsField, { 'app.kubernetes.io/name': 'my-app' })}, or list the ` +
-        `whole namespace in network.clientNamespaces instead`,
-    });
-  }
-  return { namespace, podLabels: checkLabels(t, labelsField, peer.podLabels, { 'app.kubernetes.io/name': 'my-app' }) };
 }
 
 /** Drops repeats, and pod peers inside a namespace that is allowed whole. */
