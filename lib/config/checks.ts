@@ -21,12 +21,14 @@ export interface CheckTarget {
 }
 
 /** A value as a TypeScript config writes it: `"7d"`, `5`, `["orders.>"]`, `{ release: "prom" }`. */
-export function formatLiteral(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(formatLiteral).join(', ')}]`;
+export function formatLiteral(value: unknown, quote: '"' | "'" = '"'): string {
+  const text = (s: string) =>
+    quote === '"' ? JSON.stringify(s) : `'${JSON.stringify(s).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
+  if (typeof value === 'string') return text(value);
+  if (Array.isArray(value)) return `[${value.map((v) => formatLiteral(v, quote)).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
-    const key = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k));
-    const entries = Object.entries(value).map(([k, v]) => `${key(k)}: ${formatLiteral(v)}`);
+    const key = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : text(k));
+    const entries = Object.entries(value).map(([k, v]) => `${key(k)}: ${formatLiteral(v, quote)}`);
     return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
   }
   return String(value);

@@ -2,7 +2,7 @@
 import { Testing } from 'cdk8s';
 import { checkKnownFields, checkKnownGitOpsFields, closestField, editDistance } from '../../lib/config/config-keys';
 import { EnvironmentConfig } from '../../lib/config/types';
-import { literal } from '../../lib/config/checks';
+import { formatLiteral, literal } from '../../lib/config/checks';
 
 const check = (config: unknown) => () => checkKnownFields(Testing.chart(), config as EnvironmentConfig);
 
@@ -136,5 +136,21 @@ describe('literal fixes are written as the config writes them', () => {
     ],
   ])('%s = %j', (field, value, expected) => {
     expect(literal(field, value)).toBe(expected);
+  });
+});
+
+describe("formatLiteral with single quotes (what npm run adopt prints, in the config files' style)", () => {
+  test.each([
+    ['routing.>', "'routing.>'"],
+    ["it's", "'it\\'s'"],
+    ['say "hi"', `'say "hi"'`],
+    ['back\\slash', "'back\\\\slash'"],
+    [['a.>', 'b'], "['a.>', 'b']"],
+    [{ 'app.kubernetes.io/name': 'x', release: 'y' }, "{ 'app.kubernetes.io/name': 'x', release: 'y' }"],
+  ])('%j', (value, expected) => {
+    const text = formatLiteral(value, "'");
+    expect(text).toBe(expected);
+    // What it prints is TypeScript that evaluates back to the value.
+    expect(new Function(`return (${text});`)()).toEqual(value);
   });
 });

@@ -162,6 +162,6 @@ export function adoptConsumer(live: Spec): Adopted<ConsumerConfig> {
 export function configEntryText(config: object, indent = '    '): string {
   const lines = Object.entries(config)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${indent}  ${k}: ${formatLiteral(v)},`);
+    .map(([k, v]) => `${indent}  ${k}: ${formatLiteral(v, "'")},`);
   return [`${indent}{`, ...lines, `${indent}},`].join('\n');
 }

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { readDistFolder } from '../dist/dist-check';
 import { resourcesFromDistFiles } from '../plan/plan-sources';
 import type { PlanResource } from '../plan/plan-types';
-import { CannotRun } from './live-command';
+import { CannotRun } from './cannot-run';
 
 /** dist/clusters/ holds what each cluster needs once; it is not an environment. */
 const CLUSTERS_DIR = 'clusters';

@@ -1,10 +1,10 @@
 // What the three live commands (`npm run status`, `adopt`, `doctor`) share: arguments, output for people
 // or machines, and one exit-code contract: 0 all is well, 1 found something, 2 could not run (no
 // connection, bad token, bad arguments), with a one-line reason on stderr.
+import { CannotRun } from './cannot-run';
 import { listDistEnvironments } from './declared-environment';
 
-/** The command could not do its work; exit 2 with this one-line reason. */
-export class CannotRun extends Error {}
+export { CannotRun };
 
 export interface LiveArgs {
   readonly env: string;
