@@ -26,11 +26,9 @@ export const SKIP_DRY_RUN = 'SkipDryRunOnMissingResource=true';
  * the removal in the pull request as well. Consumers stay prunable: they hold delivery state, not
  * messages, and the plan flags their removal where it loses data.
  */
-export const KEEP_ON_PRUNE_AND_DELETE = ['Prune=false', 'Delete=false'];
+const KEEP_ON_PRUNE_AND_DELETE = ['Prune=false', 'Delete=false'];
 
-/**
- * API groups whose kinds come from CRDs we do not install (built-in groups are '' or end in .k8s.io, or are one word).
- */
+/** Built-in API groups: '', one word, or ending in .k8s.io; any other group's kinds come from a CRD. */
 const BUILT_IN_GROUP = /^$|^[a-z0-9-]+$|\.k8s\.io$/;
 /**
  * Argo CD's own CRDs necessarily exist wherever Argo CD reads an Application, so its objects need
@@ -83,8 +81,8 @@ export function syncWaveOf(object: KubernetesObjectLike): number {
   return applyOrderOf(object.kind);
 }
 
-/** The sync options an object needs in its annotation, or undefined when it needs none. */
-export function syncOptionsFor(object: KubernetesObjectLike): string[] {
+/** The sync options an object needs in its annotation. */
+function syncOptionsFor(object: KubernetesObjectLike): string[] {
   const options: string[] = [];
   if (isCustomResource(object) && !ALWAYS_INSTALLED_CRD_GROUPS.has(apiGroupOf(object.apiVersion)))
     options.push(SKIP_DRY_RUN);
@@ -99,11 +97,10 @@ export function syncOptionsFor(object: KubernetesObjectLike): string[] {
 export function withArgoCdAnnotations<T extends KubernetesObjectLike>(object: T): T {
   const annotations: Record<string, string> = { ...(object.metadata.annotations ?? {}) };
   annotations[SYNC_WAVE_ANNOTATION] = String(syncWaveOf(object));
-  const existing = (annotations[SYNC_OPTIONS_ANNOTATION] ?? '')
+  const options = (annotations[SYNC_OPTIONS_ANNOTATION] ?? '')
     .split(',')
     .map((o) => o.trim())
     .filter((o) => o !== '');
-  const options = [...existing];
   for (const option of syncOptionsFor(object)) if (!options.includes(option)) options.push(option);
   if (options.length > 0) annotations[SYNC_OPTIONS_ANNOTATION] = options.join(',');
   // Keys sorted, as cdk8s writes metadata, so the annotations do not wander in diffs.
@@ -111,14 +108,9 @@ export function withArgoCdAnnotations<T extends KubernetesObjectLike>(object: T)
   return { ...object, metadata };
 }
 
-/** Name, Argo CD's namespace and the sync wave: the metadata of every AppProject and Application we emit. */
-export function argoCdMetadata(name: string, argoNamespace: string, wave: number) {
-  return { name, namespace: argoNamespace, annotations: { [SYNC_WAVE_ANNOTATION]: String(wave) } };
-}
-
 /**
  * Sets the sync wave and sync options (withArgoCdAnnotations) on every object under `scope`. Only Argo CD's own
- * objects carry annotations of ours before this (their wave, from argoCdMetadata), so only theirs are read back:
+ * objects carry annotations of ours before this (their wave, argocd-objects.ts), so only theirs are read back:
  * metadata.toJson() resolves every field, a tenth of a 1,000-stream synth if done for every object.
  */
 export function annotateForArgoCd(scope: IConstruct): void {
@@ -128,42 +120,12 @@ export function annotateForArgoCd(scope: IConstruct): void {
     const annotations: Record<string, string> | undefined = ALWAYS_INSTALLED_CRD_GROUPS.has(apiGroupOf(apiVersion))
       ? construct.metadata.toJson().annotations
       : undefined;
-    const annotated = withArgoCdAnnotations({
-      apiVersion,
-      kind,
-      metadata: { name, ...(annotations ? { annotations } : {}) },
-    });
+    const annotated = withArgoCdAnnotations({ apiVersion, kind, metadata: { name, annotations } });
     for (const [key, value] of Object.entries(annotated.metadata.annotations ?? {}))
       construct.metadata.addAnnotation(key, value);
   }
 }
 
 function sortedKeys<V>(record: Record<string, V>): Record<string, V> {
-  return Object.fromEntries(
-    Object.keys(record)
-      .sort()
-      .map((k) => [k, record[k]]),
-  );
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
-
-/**
- * Waves of the objects in dist/<env>/argocd/ (and dist/clusters/<cluster>/argocd/), for an
- * app-of-apps that syncs that folder: the project first, then the NATS and NACK charts (side by
- * side: the controller starts without NATS and retries), then the manifests that need both.
- * Between Applications a wave waits for health only with the Application health check restored in
- * argocd-cm (keda-prom-argo.md (d); docs/gitops.md shows it). In a cluster folder the NACK CRDs
- * Application takes the chart wave.
- */
-export const ARGOCD_WAVES = {
-  project: 0,
-  natsApplication: 1,
-  nackApplication: 1,
-  nackCrdsApplication: 1,
-  manifestsApplication: 2,
-} as const;
-
-/**
- * Retries for every Application: CRs fail to apply until their operator's CRDs exist, and
- * Streams fail until NATS is up; both resolve by themselves within minutes.
- */
-export const SYNC_RETRY = { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } } as const;
