@@ -232,23 +232,13 @@ function dependencyBundle(name, packages) {
         outfile: file,
         metafile: true,
       });
-      return {
-        contents: result.outputFiles[0].contents,
-        inputs: inputsOf(result.metafile, { packages: true }),
-        extra: {},
-      };
+      return { contents: result.outputFiles[0].contents, inputs: inputsOf(result.metafile, { packages: true }) };
     },
   );
 }
 
 function writeIfChanged(file, contents) {
-  let current;
-  try {
-    current = fs.readFileSync(file, 'utf8');
-  } catch {
-    current = undefined;
-  }
-  if (current !== contents) writeAtomically(file, contents);
+  if (readIfPresent(file)?.toString('utf8') !== contents) writeAtomically(file, contents);
 }
 
 /**

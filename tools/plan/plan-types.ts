@@ -20,10 +20,8 @@ export interface FieldChange {
   readonly after?: unknown;
 }
 
-export type ChangeType = 'added' | 'removed' | 'changed' | 'renamed';
-
 export interface ResourceChange {
-  readonly type: ChangeType;
+  readonly type: 'added' | 'removed' | 'changed' | 'renamed';
   readonly before?: PlanResource;
   readonly after?: PlanResource;
   /** Field-level differences (for `changed` and `renamed`). */

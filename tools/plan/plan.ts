@@ -89,14 +89,9 @@ export function findingsFor(change: ResourceChange, context: RuleContext): Findi
   return report.list;
 }
 
-/** Whether a finding of this severity fails the plan (unless acknowledged). */
-export function failsPlan(severity: Finding['severity']): boolean {
-  return severity !== 'warning';
-}
-
 /** Findings that fail the plan (blocking or not applied) and no acknowledgement covers. */
 export function unacknowledgedBlocking(plan: Plan): Finding[] {
-  return plan.findings.filter((f) => failsPlan(f.severity) && !f.acknowledgement);
+  return plan.findings.filter((f) => f.severity !== 'warning' && !f.acknowledgement);
 }
 
 function indexByKey(resources: readonly PlanResource[], side: string): Map<string, PlanResource> {
