@@ -71,11 +71,6 @@ export interface AlertDefinition {
   readonly runbook: Text;
 }
 
-/** A row's default thresholds (e.g. `ratio`), which alert-thresholds.ts resolves per object. */
-interface DefaultThresholds {
-  readonly [threshold: string]: unknown;
-}
-
 /**
  * The link to an alert's section of docs/operations.md (its `### <alert>` heading, as GitHub anchors it), given
  * that file's URL on the user's git host (`monitoring.alerts.runbookBaseUrl`).
@@ -190,14 +185,16 @@ const MAX_DELIVERIES_ADVISORY = `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${T_
 const LAG_GROWTH_WINDOW = '10m';
 const MAX_DELIVER_MIN_WINDOW = '5m';
 
+/** A row's name, rule group, default severity and `for`. */
+function row(alert: string, group: AlertDefinition['group'], severity: AlertSeverity, forText: string) {
+  return { alert, group, severity, for: forText };
+}
+
 /** Every alert, in the order of the rules: the one table to review (docs/operations.md lists it for users). */
 export const ALERTS = {
   /** config `maxLag` (and environment-wide `for`): lag high AND still growing (deriv over `growthWindow`). */
   consumerLag: {
-    alert: 'NatsConsumerLagGrowing',
-    group: 'consumers',
-    severity: 'critical',
-    for: '10m',
+    ...row('NatsConsumerLagGrowing', 'consumers', 'critical', '10m'),
     configuredFor: (t) => t.lagFor,
     growthWindow: LAG_GROWTH_WINDOW,
     maxLagWithoutScaler: 10_000,
@@ -221,10 +218,7 @@ export const ALERTS = {
   },
   /** lag above lagThreshold x maxReplicas: the HPA wants more than maxReplicas. Only for consumers a scaler targets. */
   scalerSaturated: {
-    alert: 'NatsConsumerScalerSaturated',
-    group: 'consumers',
-    severity: 'warning',
-    for: '15m',
+    ...row('NatsConsumerScalerSaturated', 'consumers', 'warning', '15m'),
     when: (c) => anyConsumer(c) && c.thresholds.scalerByConsumer.size > 0,
     // group_left copies the scaler's names onto the alert, for routing and the runbook.
     expr: (c) => perConsumer(c, R.consumerLag, '>', C.consumerScalerCapacity, 'scaledobject, workload'),
@@ -238,10 +232,7 @@ export const ALERTS = {
   },
   /** config `ackPendingRatio` of the consumer's maxAckPending (delivery stops at 100%). */
   ackPending: {
-    alert: 'NatsConsumerAckPendingHigh',
-    group: 'consumers',
-    severity: 'warning',
-    for: '10m',
+    ...row('NatsConsumerAckPendingHigh', 'consumers', 'warning', '10m'),
     ratio: 0.9,
     when: anyAcked,
     expr: (c) => perConsumer(c, R.consumerNumAckPending, '>=', C.consumerAckPendingLimit.threshold),
@@ -261,10 +252,7 @@ export const ALERTS = {
   },
   /** config `maxRedelivered`: messages currently marked for redelivery (a gauge). */
   redeliveries: {
-    alert: 'NatsConsumerRedeliveriesHigh',
-    group: 'consumers',
-    severity: 'warning',
-    for: '15m',
+    ...row('NatsConsumerRedeliveriesHigh', 'consumers', 'warning', '15m'),
     maxRedelivered: 100,
     when: anyAcked,
     expr: (c) => perConsumer(c, R.consumerNumRedelivered, '>', C.consumerMaxRedelivered.threshold),
@@ -285,10 +273,7 @@ export const ALERTS = {
   },
   /** Proxy (no exporter metric exists): redeliveries never dropped to 0 for max(minWindow, maxDeliver x ackWait). */
   maxDeliver: {
-    alert: 'NatsConsumerMaxDeliverLikely',
-    group: 'consumers',
-    severity: 'warning',
-    for: '5m',
+    ...row('NatsConsumerMaxDeliverLikely', 'consumers', 'warning', '5m'),
     minWindow: MAX_DELIVER_MIN_WINDOW,
     when: anyAcked,
     // The range covers the longest window of the environment; each consumer then compares the last time it had
@@ -317,11 +302,8 @@ export const ALERTS = {
   },
   /** config `nearLimitRatio` (and environment-wide `for`). */
   streamBytes: {
-    alert: 'NatsStreamNearMaxBytes',
-    group: 'streams',
-    severity: 'warning',
+    ...row('NatsStreamNearMaxBytes', 'streams', 'warning', '15m'),
     severityDiscardNew: 'critical',
-    for: '15m',
     configuredFor: (t) => t.streamFor,
     ratio: 0.85,
     expr: (c) => `${R.streamTotalBytes}${ns(c)} / ${R.streamLimitBytes}${ns(c)} > ${streamThreshold(c)}`,
@@ -334,11 +316,8 @@ export const ALERTS = {
   },
   /** As streamBytes, for streams with maxMsgs; ratio and `for` are the stream's (streamBytes defaults). */
   streamMessages: {
-    alert: 'NatsStreamNearMaxMessages',
-    group: 'streams',
-    severity: 'warning',
+    ...row('NatsStreamNearMaxMessages', 'streams', 'warning', '15m'),
     severityDiscardNew: 'critical',
-    for: '15m',
     configuredFor: (t) => t.streamFor,
     expr: (c) => `${R.streamTotalMessages}${ns(c)} / ${R.streamLimitMessages}${ns(c)} > ${streamThreshold(c)}`,
     summary: (c) =>
@@ -350,10 +329,7 @@ export const ALERTS = {
   },
   /** config `monitoring.alerts.fileStorageRatio` of a node's max_file_store. */
   fileStorage: {
-    alert: 'NatsServerFileStorageHigh',
-    group: 'servers',
-    severity: 'warning',
-    for: '15m',
+    ...row('NatsServerFileStorageHigh', 'servers', 'warning', '15m'),
     ratio: 0.85,
     expr: (c) =>
       `${M.varzJetStreamStatsStorage}${exporter(c)} / (${M.varzJetStreamConfigMaxStorage}${exporter(c)} > 0) > ` +
@@ -373,10 +349,7 @@ export const ALERTS = {
       ].join('\n'),
   },
   noMetaLeader: {
-    alert: 'NatsJetStreamNoMetaLeader',
-    group: 'servers',
-    severity: 'critical',
-    for: '2m',
+    ...row('NatsJetStreamNoMetaLeader', 'servers', 'critical', '2m'),
     expr: (c) =>
       `${jetStreamServers(c)} unless count by (namespace) ` +
       `(${M.serverJetStreamDisabled}${exporterSelector(c.job, c.namespace, ['is_meta_leader', 'true'])})`,
@@ -393,10 +366,7 @@ export const ALERTS = {
       ].join('\n'),
   },
   jetStreamDisabled: {
-    alert: 'NatsJetStreamDisabled',
-    group: 'servers',
-    severity: 'critical',
-    for: '5m',
+    ...row('NatsJetStreamDisabled', 'servers', 'critical', '5m'),
     expr: (c) => `${M.serverJetStreamDisabled}${exporter(c)} == 1`,
     summary: (c) => `NATS (${c.environment}): JetStream is disabled on a server`,
     description: () =>
@@ -405,11 +375,8 @@ export const ALERTS = {
   },
   /** Fewer servers report JetStream than nats.replicas; a clustered meta group survives one loss. */
   serverMissing: {
-    alert: 'NatsServerMissing',
-    group: 'servers',
-    severity: 'warning',
+    ...row('NatsServerMissing', 'servers', 'warning', '5m'),
     severitySingleServer: 'critical',
-    for: '5m',
     expr: (c) => `${jetStreamServers(c)} < ${c.nats.replicas} or absent(${M.serverJetStreamDisabled}${exporter(c)})`,
     summary: (c) => `NATS (${c.environment}): fewer than ${c.nats.replicas} NATS servers report JetStream`,
     description: (c) =>
@@ -422,10 +389,7 @@ export const ALERTS = {
     runbook: connectionRunbook,
   },
   exporterDown: {
-    alert: 'NatsExporterDown',
-    group: 'servers',
-    severity: 'warning',
-    for: '5m',
+    ...row('NatsExporterDown', 'servers', 'warning', '5m'),
     expr: (c) => `up${exporter(c)} == 0`,
     summary: (c) => `NATS (${c.environment}): Prometheus cannot scrape a NATS exporter`,
     description: (c) =>
@@ -440,10 +404,7 @@ export const ALERTS = {
       ].join('\n'),
   },
   metricsAbsent: {
-    alert: 'NatsMetricsAbsent',
-    group: 'servers',
-    severity: 'warning',
-    for: '10m',
+    ...row('NatsMetricsAbsent', 'servers', 'warning', '10m'),
     expr: (c) => `absent(up${exporter(c)})`,
     summary: (c) => `NATS (${c.environment}): Prometheus scrapes no NATS exporter at all`,
     description: (c) =>
@@ -457,7 +418,8 @@ export const ALERTS = {
         `3. ${pods(c)}.`,
       ].join('\n'),
   },
-} as const satisfies Record<string, AlertDefinition & DefaultThresholds>;
+  // Other keys of a row (e.g. `ratio`) are its default thresholds, which alert-thresholds.ts resolves per object.
+} as const satisfies Record<string, AlertDefinition & Record<string, unknown>>;
 
 /** A duration of ALERTS (a literal of ours, so a bad one is a bug, not a config error). */
 export function parse(text: string): Duration {

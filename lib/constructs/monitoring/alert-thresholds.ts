@@ -1,7 +1,6 @@
 // The per-object alert thresholds of one environment: each object's own checked `alerts` (resolve-alerts.ts), else the
 // environment's `monitoring.alerts`, else the alert table's defaults (alert-table.ts); and the baseline of each
 // threshold (its most common value), so only objects that differ need a series of their own.
-import { IConstruct } from 'constructs';
 import { ResolvedAlerts } from '../../config/resolve-alerts';
 import { Duration } from '../../config/units';
 import { JetStreamConsumer } from '../jetstream/jetstream-consumer';
@@ -56,7 +55,7 @@ export interface AlertThresholdInputs {
   readonly scalers?: readonly JetStreamScaledObject[];
 }
 
-export function resolveAlertThresholds(_scope: IConstruct, inputs: AlertThresholdInputs): AlertThresholds {
+export function resolveAlertThresholds(inputs: AlertThresholdInputs): AlertThresholds {
   const alerts = inputs.alerts;
   const envConsumer: Partial<ResolvedAlerts['consumers']> = alerts?.consumers ?? {};
   const envStream: Partial<ResolvedAlerts['streams']> = alerts?.streams ?? {};
