@@ -313,7 +313,7 @@ function alertRule(row: AlertDefinition, c: AlertContext): RuleJson {
     annotations: {
       summary: row.summary(c),
       description: row.description(c),
-      runbook: row.runbook(c),
+      runbook: row.runbook(c).join('\n'),
       ...(docsUrl ? { runbook_url: runbookUrl(docsUrl, row) } : {}),
     },
   };
