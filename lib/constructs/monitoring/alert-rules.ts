@@ -55,6 +55,9 @@ export interface NatsAlertRulesProps {
   readonly alerts?: ResolvedAlerts;
 }
 
+type Labels = Record<string, string>;
+type ThresholdSeries = { readonly threshold: string; readonly override: string };
+
 /** The thresholds each consumer may have its own of, with their series, in the order they are recorded. */
 const PER_CONSUMER_THRESHOLDS = [
   { key: 'maxLag', series: C.consumerMaxLag, ackedOnly: false },
@@ -190,12 +193,8 @@ export class NatsAlertRules extends Construct {
     const consumerBy = `max by (${CONSUMER_THRESHOLD_KEYS.join(', ')})`;
     const everyConsumer = `${consumerBy} (${C.consumerInfo}${this.ns()})`;
     const ackedConsumer = `${consumerBy} (${C.consumerInfo}${this.ns(['ack_policy', 'none', '!='])})`;
-    const effective = (
-      series: { threshold: string; override: string },
-      baseline: number | undefined,
-      on: string,
-      objects: string,
-    ): RuleJson[] => {
+    const everyStream = `max by (${STREAM_THRESHOLD_KEYS.join(', ')}) (${C.streamInfo}${this.ns()})`;
+    const effective = (series: ThresholdSeries, on: string, objects: string, baseline?: number): RuleJson[] => {
       // No baseline: no object has this threshold (e.g. no consumer with acks), so neither has an override.
       if (baseline === undefined) return [];
       const fallback = `${baseline} * ${objects}`;
@@ -208,14 +207,9 @@ export class NatsAlertRules extends Construct {
     };
     return [
       ...PER_CONSUMER_THRESHOLDS.flatMap(({ key, series, ackedOnly }) =>
-        effective(series, b[key], ON_CONSUMER, ackedOnly ? ackedConsumer : everyConsumer),
+        effective(series, ON_CONSUMER, ackedOnly ? ackedConsumer : everyConsumer, b[key]),
       ),
-      ...effective(
-        C.streamNearLimitRatio,
-        b.nearLimitRatio,
-        ON_STREAM,
-        `max by (${STREAM_THRESHOLD_KEYS.join(', ')}) (${C.streamInfo}${this.ns()})`,
-      ),
+      ...effective(C.streamNearLimitRatio, ON_STREAM, everyStream, b.nearLimitRatio),
     ];
   }
 
@@ -225,27 +219,19 @@ export class NatsAlertRules extends Construct {
    */
   private perObjectRuleBundles(b: Baselines): RuleJson[][] {
     const { scalerByConsumer, consumerThresholds, streamThresholds } = this.thresholds;
-    const series = (record: string, value: number, labels: Record<string, string>): RuleJson => ({
+    const series = (record: string, value: number, labels: Labels): RuleJson => ({
       record,
       expr: `vector(${value})`,
       labels,
     });
-    const override = (
-      s: { override: string },
-      value: number | undefined,
-      baseline: number | undefined,
-      labels: Record<string, string>,
-    ): RuleJson[] => (value === undefined || value === baseline ? [] : [series(s.override, value, labels)]);
+    const override = (s: ThresholdSeries, labels: Labels, value?: number, baseline?: number): RuleJson[] =>
+      value === undefined || value === baseline ? [] : [series(s.override, value, labels)];
     return this.props.streams.map(({ stream }) => {
       const streamLabels = { namespace: this.namespace, stream_name: stream.streamName };
+      const ratio = streamThresholds.get(stream.streamName)!.nearLimitRatio;
       const rules: RuleJson[] = [
         series(C.streamInfo, 1, { ...streamLabels, discard: stream.discard }),
-        ...override(
-          C.streamNearLimitRatio,
-          streamThresholds.get(stream.streamName)!.nearLimitRatio,
-          b.nearLimitRatio,
-          streamLabels,
-        ),
+        ...override(C.streamNearLimitRatio, streamLabels, ratio, b.nearLimitRatio),
       ];
       for (const { consumer } of this.props.consumers.filter((c) => c.consumer.stream === stream)) {
         const th = consumerThresholds.get(consumer.durableName)!;
@@ -253,17 +239,10 @@ export class NatsAlertRules extends Construct {
         const scaler = scalerByConsumer.get(consumer);
         rules.push(
           series(C.consumerInfo, 1, { ...labels, ack_policy: consumer.ackPolicy }),
-          ...PER_CONSUMER_THRESHOLDS.flatMap(({ key, series }) => override(series, th[key], b[key], labels)),
-          ...(scaler
-            ? [
-                series(C.consumerScalerCapacity, th.scalerCapacity!, {
-                  ...labels,
-                  scaledobject: scaler.resource.name,
-                  workload: scaler.target,
-                }),
-              ]
-            : []),
+          ...PER_CONSUMER_THRESHOLDS.flatMap(({ key, series }) => override(series, labels, th[key], b[key])),
         );
+        const scalerLabels = scaler && { ...labels, scaledobject: scaler.resource.name, workload: scaler.target };
+        if (scalerLabels) rules.push(series(C.consumerScalerCapacity, th.scalerCapacity!, scalerLabels));
       }
       return rules;
     });
