@@ -72,25 +72,20 @@ export function resolveAlertThresholds(inputs: AlertThresholdInputs): AlertThres
     const mine = consumer.model.alerts;
     const scaler = scalerByConsumer.get(consumer);
     const scalerCapacity = scaler ? scaler.model.lagThreshold * scaler.model.maxReplicas : undefined;
-    const acked = consumer.ackPolicy !== 'none';
+    const { maxAckPending, maxDeliver, ackWait } = consumer.model;
     const ackPendingRatio = mine.ackPendingRatio ?? envConsumer.ackPendingRatio ?? ALERTS.ackPending.ratio;
+    const withAcks = {
+      ackPendingLimit: Math.ceil(ackPendingRatio * maxAckPending),
+      maxRedelivered: mine.maxRedelivered ?? envConsumer.maxRedelivered ?? ALERTS.redeliveries.maxRedelivered,
+      maxDeliverWindowSeconds: Math.max(minWindowSeconds, Math.ceil((maxDeliver * ackWait.toMilliseconds()) / 1000)),
+    };
+    const defaultMaxLag =
+      scalerCapacity === undefined
+        ? ALERTS.consumerLag.maxLagWithoutScaler
+        : ALERTS.consumerLag.scalerCapacityMultiple * scalerCapacity;
     consumerThresholds.set(consumer.durableName, {
-      maxLag:
-        mine.maxLag ??
-        envConsumer.maxLag ??
-        (scalerCapacity !== undefined
-          ? ALERTS.consumerLag.scalerCapacityMultiple * scalerCapacity
-          : ALERTS.consumerLag.maxLagWithoutScaler),
-      ackPendingLimit: acked ? Math.ceil(ackPendingRatio * consumer.model.maxAckPending) : undefined,
-      maxRedelivered: acked
-        ? (mine.maxRedelivered ?? envConsumer.maxRedelivered ?? ALERTS.redeliveries.maxRedelivered)
-        : undefined,
-      maxDeliverWindowSeconds: acked
-        ? Math.max(
-            minWindowSeconds,
-            Math.ceil((consumer.model.maxDeliver * consumer.model.ackWait.toMilliseconds()) / 1000),
-          )
-        : undefined,
+      maxLag: mine.maxLag ?? envConsumer.maxLag ?? defaultMaxLag,
+      ...(consumer.ackPolicy === 'none' ? {} : withAcks),
       scalerCapacity,
     });
   }
