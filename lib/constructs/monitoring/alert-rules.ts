@@ -4,8 +4,6 @@ import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../imports/monitoring.coreos.com';
 import { ResolvedAlerts } from '../../config/resolve-alerts';
 import { promDuration } from '../../config/units';
-import { JetStreamConsumer } from '../jetstream/jetstream-consumer';
-import { JetStreamStream } from '../jetstream/jetstream-stream';
 import { JetStreamScaledObject } from '../keda/jetstream-scaled-object';
 import { NatsHelmValues } from '../nats/nats-helm-values';
 import { NatsMetricsService } from '../nats/nats-metrics-service';
@@ -34,8 +32,6 @@ import {
 } from './exporter-metrics';
 
 export { ALERTS } from './alert-table';
-export type { RuleGroupJson, RuleJson } from './alert-table';
-export type { ConsumerAlertTarget, ConsumerThresholds, StreamAlertTarget, StreamThresholds } from './alert-thresholds';
 
 /**
  * Largest rule list (as JSON) in one threshold PrometheusRule. Far below Kubernetes' 1 MiB
@@ -43,13 +39,6 @@ export type { ConsumerAlertTarget, ConsumerThresholds, StreamAlertTarget, Stream
  * annotation, so each object also applies without server-side apply.
  */
 export const MAX_THRESHOLD_RULES_JSON_BYTES = 150 * 1024;
-
-/** One PrometheusRule object as rendered. */
-export interface RuleObject {
-  readonly name: string;
-  readonly groups: readonly RuleGroupJson[];
-  readonly resource: PrometheusRule;
-}
 
 export interface NatsAlertRulesProps {
   readonly environment: string;
@@ -65,6 +54,9 @@ export interface NatsAlertRulesProps {
   /** `monitoring.alerts`, checked. @default - see AlertsConfig */
   readonly alerts?: ResolvedAlerts;
 }
+
+type Labels = Record<string, string>;
+type ThresholdSeries = { readonly threshold: string; readonly override: string };
 
 /** The thresholds each consumer may have its own of, with their series, in the order they are recorded. */
 const PER_CONSUMER_THRESHOLDS = [
@@ -96,13 +88,10 @@ const PER_CONSUMER_THRESHOLDS = [
  * environments in one Prometheus never record or alert on each other's series.
  */
 export class NatsAlertRules extends Construct {
-  /** Name of the object with the recording rules and alerts. */
-  public readonly name: string;
-  /** Its rule groups exactly as rendered (`spec`), for `promtool check rules`. */
-  public readonly groups: readonly RuleGroupJson[];
+  /** The object with the recording rules and alerts. */
   public readonly resource: PrometheusRule;
   /** The threshold objects, in order. */
-  public readonly thresholdObjects: readonly RuleObject[];
+  public readonly thresholdObjects: readonly PrometheusRule[];
   /** The per-object thresholds the rules record and compare with. */
   public readonly thresholds: AlertThresholds;
   private readonly namespace: string;
@@ -114,8 +103,7 @@ export class NatsAlertRules extends Construct {
     this.props = props;
     this.namespace = props.nats.namespace;
     this.job = scrapeJobOf(props.metricsService);
-    this.name = `${props.nats.fullname}-alerts`;
-    this.thresholds = resolveAlertThresholds(this, props);
+    this.thresholds = resolveAlertThresholds(props);
 
     const perObjectBundles = this.perObjectRuleBundles(this.thresholds.baselines);
     const overridden = new Set(perObjectBundles.flatMap((bundle) => bundle.map((r) => r.record!)));
@@ -128,7 +116,7 @@ export class NatsAlertRules extends Construct {
       servers: [context],
     };
     const rows: readonly AlertDefinition[] = Object.values(ALERTS);
-    this.groups = [
+    const groups = [
       {
         name: 'overmind-nats.recording',
         rules: [...this.recordingRules(), ...this.thresholdRules(this.thresholds.baselines, overridden)],
@@ -140,14 +128,12 @@ export class NatsAlertRules extends Construct {
         ),
       })),
     ].filter((g) => g.rules.length > 0);
-    this.resource = this.ruleObject('Resource', this.name, this.groups);
-
-    const chunks = packInChunks(perObjectBundles, MAX_THRESHOLD_RULES_JSON_BYTES);
-    this.thresholdObjects = chunks.map((rules, i) => {
-      const name = `${props.nats.fullname}-alert-thresholds-${i + 1}`;
-      const groups = [{ name: `overmind-nats.thresholds.${i + 1}`, rules }];
-      return { name, groups, resource: this.ruleObject(`Thresholds${i + 1}`, name, groups) };
-    });
+    this.resource = this.ruleObject('Resource', `${props.nats.fullname}-alerts`, groups);
+    this.thresholdObjects = packInChunks(perObjectBundles, MAX_THRESHOLD_RULES_JSON_BYTES).map((rules, i) =>
+      this.ruleObject(`Thresholds${i + 1}`, `${props.nats.fullname}-alert-thresholds-${i + 1}`, [
+        { name: `overmind-nats.thresholds.${i + 1}`, rules },
+      ]),
+    );
   }
 
   private ruleObject(id: string, name: string, groups: readonly RuleGroupJson[]): PrometheusRule {
@@ -172,24 +158,28 @@ export class NatsAlertRules extends Construct {
     const consumerLeader = exporterSelector(this.job, this.namespace, ['is_consumer_leader', 'true']);
     const streamLeader = exporterSelector(this.job, this.namespace, ['is_stream_leader', 'true']);
     const ns = this.ns();
+    const consumerFigures = [
+      'consumerNumPending',
+      'consumerNumAckPending',
+      'consumerNumRedelivered',
+      'consumerDeliveredStreamSeq',
+    ] as const;
+    // Limits are -1 when unlimited: dropped (`> 0`), so ratios only exist for limited streams.
+    const streamFigure = (figure: keyof typeof R & keyof typeof M, limit = '') => ({
+      record: R[figure],
+      expr: `${streamBy} (${M[figure]}${streamLeader}${limit})`,
+    });
     return [
-      { record: R.consumerNumPending, expr: `${consumerBy} (${M.consumerNumPending}${consumerLeader})` },
-      { record: R.consumerNumAckPending, expr: `${consumerBy} (${M.consumerNumAckPending}${consumerLeader})` },
-      { record: R.consumerNumRedelivered, expr: `${consumerBy} (${M.consumerNumRedelivered}${consumerLeader})` },
-      {
-        record: R.consumerDeliveredStreamSeq,
-        expr: `${consumerBy} (${M.consumerDeliveredStreamSeq}${consumerLeader})`,
-      },
+      ...consumerFigures.map((f) => ({ record: R[f], expr: `${consumerBy} (${M[f]}${consumerLeader})` })),
       // KEDA's lag (keda-prom-argo.md (a)): what the scaler divides by lagThreshold.
       { record: R.consumerLag, expr: `${R.consumerNumPending}${ns} + ${R.consumerNumAckPending}${ns}` },
       // When the leader last had nothing to redeliver: the max-deliver proxy compares it with each
       // consumer's own window, which a range selector `[w]` cannot take from a series.
       { record: R.consumerRedeliveredZeroAt, expr: `timestamp(${R.consumerNumRedelivered}${ns} == 0)` },
-      { record: R.streamTotalBytes, expr: `${streamBy} (${M.streamTotalBytes}${streamLeader})` },
-      // Limits are -1 when unlimited: dropped, so ratios only exist for limited streams.
-      { record: R.streamLimitBytes, expr: `${streamBy} (${M.streamLimitBytes}${streamLeader} > 0)` },
-      { record: R.streamTotalMessages, expr: `${streamBy} (${M.streamTotalMessages}${streamLeader})` },
-      { record: R.streamLimitMessages, expr: `${streamBy} (${M.streamLimitMessages}${streamLeader} > 0)` },
+      streamFigure('streamTotalBytes'),
+      streamFigure('streamLimitBytes', ' > 0'),
+      streamFigure('streamTotalMessages'),
+      streamFigure('streamLimitMessages', ' > 0'),
     ];
   }
 
@@ -203,12 +193,8 @@ export class NatsAlertRules extends Construct {
     const consumerBy = `max by (${CONSUMER_THRESHOLD_KEYS.join(', ')})`;
     const everyConsumer = `${consumerBy} (${C.consumerInfo}${this.ns()})`;
     const ackedConsumer = `${consumerBy} (${C.consumerInfo}${this.ns(['ack_policy', 'none', '!='])})`;
-    const effective = (
-      series: { threshold: string; override: string },
-      baseline: number | undefined,
-      on: string,
-      objects: string,
-    ): RuleJson[] => {
+    const everyStream = `max by (${STREAM_THRESHOLD_KEYS.join(', ')}) (${C.streamInfo}${this.ns()})`;
+    const effective = (series: ThresholdSeries, on: string, objects: string, baseline?: number): RuleJson[] => {
       // No baseline: no object has this threshold (e.g. no consumer with acks), so neither has an override.
       if (baseline === undefined) return [];
       const fallback = `${baseline} * ${objects}`;
@@ -221,14 +207,9 @@ export class NatsAlertRules extends Construct {
     };
     return [
       ...PER_CONSUMER_THRESHOLDS.flatMap(({ key, series, ackedOnly }) =>
-        effective(series, b[key], ON_CONSUMER, ackedOnly ? ackedConsumer : everyConsumer),
+        effective(series, ON_CONSUMER, ackedOnly ? ackedConsumer : everyConsumer, b[key]),
       ),
-      ...effective(
-        C.streamNearLimitRatio,
-        b.nearLimitRatio,
-        ON_STREAM,
-        `max by (${STREAM_THRESHOLD_KEYS.join(', ')}) (${C.streamInfo}${this.ns()})`,
-      ),
+      ...effective(C.streamNearLimitRatio, ON_STREAM, everyStream, b.nearLimitRatio),
     ];
   }
 
@@ -238,51 +219,30 @@ export class NatsAlertRules extends Construct {
    */
   private perObjectRuleBundles(b: Baselines): RuleJson[][] {
     const { scalerByConsumer, consumerThresholds, streamThresholds } = this.thresholds;
-    const consumersByStream = new Map<JetStreamStream, JetStreamConsumer[]>();
-    for (const { consumer } of this.props.consumers) {
-      const list = consumersByStream.get(consumer.stream) ?? [];
-      list.push(consumer);
-      consumersByStream.set(consumer.stream, list);
-    }
-    const series = (record: string, value: number, labels: Record<string, string>): RuleJson => ({
+    const series = (record: string, value: number, labels: Labels): RuleJson => ({
       record,
       expr: `vector(${value})`,
       labels,
     });
-    const override = (
-      s: { override: string },
-      value: number | undefined,
-      baseline: number | undefined,
-      labels: Record<string, string>,
-    ): RuleJson[] => (value === undefined || value === baseline ? [] : [series(s.override, value, labels)]);
+    const override = (s: ThresholdSeries, labels: Labels, value?: number, baseline?: number): RuleJson[] =>
+      value === undefined || value === baseline ? [] : [series(s.override, value, labels)];
     return this.props.streams.map(({ stream }) => {
       const streamLabels = { namespace: this.namespace, stream_name: stream.streamName };
+      const ratio = streamThresholds.get(stream.streamName)!.nearLimitRatio;
       const rules: RuleJson[] = [
         series(C.streamInfo, 1, { ...streamLabels, discard: stream.discard }),
-        ...override(
-          C.streamNearLimitRatio,
-          streamThresholds.get(stream.streamName)!.nearLimitRatio,
-          b.nearLimitRatio,
-          streamLabels,
-        ),
+        ...override(C.streamNearLimitRatio, streamLabels, ratio, b.nearLimitRatio),
       ];
-      for (const consumer of consumersByStream.get(stream) ?? []) {
+      for (const { consumer } of this.props.consumers.filter((c) => c.consumer.stream === stream)) {
         const th = consumerThresholds.get(consumer.durableName)!;
         const labels = { ...streamLabels, consumer_name: consumer.durableName };
         const scaler = scalerByConsumer.get(consumer);
         rules.push(
           series(C.consumerInfo, 1, { ...labels, ack_policy: consumer.ackPolicy }),
-          ...PER_CONSUMER_THRESHOLDS.flatMap(({ key, series }) => override(series, th[key], b[key], labels)),
-          ...(scaler
-            ? [
-                series(C.consumerScalerCapacity, th.scalerCapacity!, {
-                  ...labels,
-                  scaledobject: scaler.resource.name,
-                  workload: scaler.target,
-                }),
-              ]
-            : []),
+          ...PER_CONSUMER_THRESHOLDS.flatMap(({ key, series }) => override(series, labels, th[key], b[key])),
         );
+        const scalerLabels = scaler && { ...labels, scaledobject: scaler.resource.name, workload: scaler.target };
+        if (scalerLabels) rules.push(series(C.consumerScalerCapacity, th.scalerCapacity!, scalerLabels));
       }
       return rules;
     });
@@ -332,7 +292,7 @@ function alertRule(row: AlertDefinition, c: AlertContext): RuleJson {
     annotations: {
       summary: row.summary(c),
       description: row.description(c),
-      runbook: row.runbook(c),
+      runbook: row.runbook(c).join('\n'),
       ...(docsUrl ? { runbook_url: runbookUrl(docsUrl, row) } : {}),
     },
   };

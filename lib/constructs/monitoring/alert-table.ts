@@ -67,13 +67,8 @@ export interface AlertDefinition {
   readonly expr: Text;
   readonly summary: Text;
   readonly description: Text;
-  /** The operator's steps (annotation `runbook`); the link (`runbook_url`) is runbookUrl's. */
-  readonly runbook: Text;
-}
-
-/** A row's default thresholds (e.g. `ratio`), which alert-thresholds.ts resolves per object. */
-interface DefaultThresholds {
-  readonly [threshold: string]: unknown;
+  /** The operator's steps, one a line (annotation `runbook`); the link (`runbook_url`) is runbookUrl's. */
+  readonly runbook: (c: AlertContext) => readonly string[];
 }
 
 /**
@@ -100,9 +95,7 @@ function lookup(series: string, keys: readonly string[], format: string): string
   return `{{ with ${queryFor(series, keys)} }}{{ . | first | value | ${format} }}{{ end }}`;
 }
 
-/** The consumer's threshold in `series`, as a whole number. */
 const countOf = (series: string) => lookup(series, CONSUMER_THRESHOLD_KEYS, 'printf "%.0f"');
-/** The stream's figure in `series`. */
 const streamFigure = (series: string, format: string) => lookup(series, STREAM_THRESHOLD_KEYS, format);
 
 /** The scaler's names come from its capacity series' labels (absent: no scaler on this consumer). */
@@ -129,25 +122,24 @@ const perConsumer = (c: AlertContext, figure: string, op: '>' | '>=', threshold:
 const anyConsumer = (c: AlertContext) => c.thresholds.consumerThresholds.size > 0;
 const anyAcked = (c: AlertContext) => c.thresholds.anyAcked;
 
-const lagRunbook = (c: AlertContext) =>
-  [
-    `1. Check the consumer: ${consumerInfo(c)} (Unprocessed = pending, Outstanding Acks = ack pending).`,
-    withScaler(
-      [
-        `2. Check KEDA scaling: kubectl get hpa -n ${c.namespace}; kubectl describe ` +
-          `scaledobject -n ${c.namespace} {{ .Labels.scaledobject }} (Ready and Fallback conditions).`,
-        `3. KEDA owns the replicas of "{{ .Labels.workload }}": raise maxReplicas in the config, or pin a count ` +
-          `for now with kubectl annotate scaledobject -n ${c.namespace} {{ .Labels.scaledobject }} ` +
-          `autoscaling.keda.sh/paused-replicas=<n>. A plain kubectl scale is undone by the HPA.`,
-      ].join('\n'),
-      [
-        '2. No KEDA scaler targets this consumer.',
-        `3. Scale its workers by hand if needed (kubectl scale deployment <workers> ` +
-          `--replicas=5 -n ${c.namespace}), or add a scaler to the config.`,
-      ].join('\n'),
-    ),
-    "4. Look at the workers' logs for slow or failing processing (every failure is redelivered after ackWait).",
-  ].join('\n');
+const lagRunbook = (c: AlertContext) => [
+  `1. Check the consumer: ${consumerInfo(c)} (Unprocessed = pending, Outstanding Acks = ack pending).`,
+  withScaler(
+    [
+      `2. Check KEDA scaling: kubectl get hpa -n ${c.namespace}; kubectl describe ` +
+        `scaledobject -n ${c.namespace} {{ .Labels.scaledobject }} (Ready and Fallback conditions).`,
+      `3. KEDA owns the replicas of "{{ .Labels.workload }}": raise maxReplicas in the config, or pin a count ` +
+        `for now with kubectl annotate scaledobject -n ${c.namespace} {{ .Labels.scaledobject }} ` +
+        `autoscaling.keda.sh/paused-replicas=<n>. A plain kubectl scale is undone by the HPA.`,
+    ].join('\n'),
+    [
+      '2. No KEDA scaler targets this consumer.',
+      `3. Scale its workers by hand if needed (kubectl scale deployment <workers> ` +
+        `--replicas=5 -n ${c.namespace}), or add a scaler to the config.`,
+    ].join('\n'),
+  ),
+  "4. Look at the workers' logs for slow or failing processing (every failure is redelivered after ackWait).",
+];
 
 /** The stream rules of one discard policy cover only the streams with it. */
 const streamThreshold = (c: AlertContext) =>
@@ -162,26 +154,24 @@ const discardEffect = (c: AlertContext) =>
     ? 'With discard "new" the server then rejects publishes to the stream.'
     : 'With discard "old" the server then drops the oldest messages, so the stream keeps less than its maxAge ' +
       'promises.';
-const streamRunbook = (c: AlertContext, limit: 'maxBytes' | 'maxMsgs') =>
-  [
-    `1. ${natsCli(c, `stream info ${T_STREAM}`)}: State (messages, bytes) against ${limit}.`,
-    '2. Check that the consumers keep up (consumer lag alerts) and that publishers are not flooding the stream.',
-    `3. Raise the stream's ${limit} in the config` +
-      `${limit === 'maxBytes' ? " (all file streams' maxBytes must fit nats.fileStorageSize)" : ''} or shorten maxAge.`,
-  ].join('\n');
+const streamRunbook = (c: AlertContext, limit: 'maxBytes' | 'maxMsgs') => [
+  `1. ${natsCli(c, `stream info ${T_STREAM}`)}: State (messages, bytes) against ${limit}.`,
+  '2. Check that the consumers keep up (consumer lag alerts) and that publishers are not flooding the stream.',
+  `3. Raise the stream's ${limit} in the config` +
+    `${limit === 'maxBytes' ? " (all file streams' maxBytes must fit nats.fileStorageSize)" : ''} or shorten maxAge.`,
+];
 
 const pods = (c: AlertContext) =>
   `kubectl get pods -n ${c.namespace} -l app.kubernetes.io/name=nats,app.kubernetes.io/component=nats,` +
   `app.kubernetes.io/instance=${c.nats.releaseName}`;
-const connectionRunbook = (c: AlertContext) =>
-  [
-    `1. Verify NATS is running: ${pods(c)}.`,
-    `2. Check the logs: kubectl logs -n ${c.namespace} statefulset/${c.nats.fullname} -c nats (add --previous ` +
-      `after a crash).`,
-    `3. A pod stuck in CreateContainerConfigError usually lacks the token Secret: ` +
-      `kubectl get secret ${c.nats.tokenSecret.name} -n ${c.namespace} (see docs/operations.md).`,
-    `4. Test connectivity: ${natsCli(c, 'pub test.subject "hello"')}.`,
-  ].join('\n');
+const connectionRunbook = (c: AlertContext) => [
+  `1. Verify NATS is running: ${pods(c)}.`,
+  `2. Check the logs: kubectl logs -n ${c.namespace} statefulset/${c.nats.fullname} -c nats (add --previous ` +
+    `after a crash).`,
+  `3. A pod stuck in CreateContainerConfigError usually lacks the token Secret: ` +
+    `kubectl get secret ${c.nats.tokenSecret.name} -n ${c.namespace} (see docs/operations.md).`,
+  `4. Test connectivity: ${natsCli(c, 'pub test.subject "hello"')}.`,
+];
 const quorum = (c: AlertContext) => Math.floor(c.nats.replicas / 2) + 1;
 const jetStreamServers = (c: AlertContext) => `count by (namespace) (${M.serverJetStreamDisabled}${exporter(c)} == 0)`;
 const fileStoragePercent = (c: AlertContext) => `${Math.round(c.thresholds.fileStorageRatio * 100)}%`;
@@ -190,14 +180,16 @@ const MAX_DELIVERIES_ADVISORY = `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${T_
 const LAG_GROWTH_WINDOW = '10m';
 const MAX_DELIVER_MIN_WINDOW = '5m';
 
+/** A row's name, rule group, default severity and `for`. */
+function row(alert: string, group: AlertDefinition['group'], severity: AlertSeverity, forText: string) {
+  return { alert, group, severity, for: forText };
+}
+
 /** Every alert, in the order of the rules: the one table to review (docs/operations.md lists it for users). */
 export const ALERTS = {
   /** config `maxLag` (and environment-wide `for`): lag high AND still growing (deriv over `growthWindow`). */
   consumerLag: {
-    alert: 'NatsConsumerLagGrowing',
-    group: 'consumers',
-    severity: 'critical',
-    for: '10m',
+    ...row('NatsConsumerLagGrowing', 'consumers', 'critical', '10m'),
     configuredFor: (t) => t.lagFor,
     growthWindow: LAG_GROWTH_WINDOW,
     maxLagWithoutScaler: 10_000,
@@ -221,10 +213,7 @@ export const ALERTS = {
   },
   /** lag above lagThreshold x maxReplicas: the HPA wants more than maxReplicas. Only for consumers a scaler targets. */
   scalerSaturated: {
-    alert: 'NatsConsumerScalerSaturated',
-    group: 'consumers',
-    severity: 'warning',
-    for: '15m',
+    ...row('NatsConsumerScalerSaturated', 'consumers', 'warning', '15m'),
     when: (c) => anyConsumer(c) && c.thresholds.scalerByConsumer.size > 0,
     // group_left copies the scaler's names onto the alert, for routing and the runbook.
     expr: (c) => perConsumer(c, R.consumerLag, '>', C.consumerScalerCapacity, 'scaledobject, workload'),
@@ -238,10 +227,7 @@ export const ALERTS = {
   },
   /** config `ackPendingRatio` of the consumer's maxAckPending (delivery stops at 100%). */
   ackPending: {
-    alert: 'NatsConsumerAckPendingHigh',
-    group: 'consumers',
-    severity: 'warning',
-    for: '10m',
+    ...row('NatsConsumerAckPendingHigh', 'consumers', 'warning', '10m'),
     ratio: 0.9,
     when: anyAcked,
     expr: (c) => perConsumer(c, R.consumerNumAckPending, '>=', C.consumerAckPendingLimit.threshold),
@@ -251,20 +237,16 @@ export const ALERTS = {
       `${countOf(C.consumerAckPendingLimit.threshold)} (its ackPendingRatio of maxAckPending). ` +
       'At maxAckPending the server stops delivering to this consumer, so the backlog grows while workers hold ' +
       'messages.',
-    runbook: (c) =>
-      [
-        `1. ${consumerInfo(c)}: compare Outstanding Acks with Max Ack Pending.`,
-        `2. Workers may be stuck or slow to ack (within ackWait): check their logs and restarts ` +
-          `(kubectl get pods -n ${c.namespace}).`,
-        '3. If the workers are healthy and simply busy, raise maxAckPending (or scale the workers) in the config.',
-      ].join('\n'),
+    runbook: (c) => [
+      `1. ${consumerInfo(c)}: compare Outstanding Acks with Max Ack Pending.`,
+      `2. Workers may be stuck or slow to ack (within ackWait): check their logs and restarts ` +
+        `(kubectl get pods -n ${c.namespace}).`,
+      '3. If the workers are healthy and simply busy, raise maxAckPending (or scale the workers) in the config.',
+    ],
   },
   /** config `maxRedelivered`: messages currently marked for redelivery (a gauge). */
   redeliveries: {
-    alert: 'NatsConsumerRedeliveriesHigh',
-    group: 'consumers',
-    severity: 'warning',
-    for: '15m',
+    ...row('NatsConsumerRedeliveriesHigh', 'consumers', 'warning', '15m'),
     maxRedelivered: 100,
     when: anyAcked,
     expr: (c) => perConsumer(c, R.consumerNumRedelivered, '>', C.consumerMaxRedelivered.threshold),
@@ -275,20 +257,16 @@ export const ALERTS = {
       `${T_VALUE_COUNT} messages are currently marked for redelivery (a gauge, not a rate), more than the ` +
       `consumer's threshold of ${countOf(C.consumerMaxRedelivered.threshold)}: ` +
       'workers fail, nak, or miss the ackWait. Each message is tried at most maxDeliver times.',
-    runbook: (c) =>
-      [
-        `1. ${consumerInfo(c)}: Redelivered Messages, the ack floor, ackWait and maxDeliver.`,
-        "2. Look for poison messages or timeouts in the workers' logs; a handler " +
-          'slower than ackWait is redelivered while still working.',
-        '3. Raise ackWait in the config if processing legitimately takes longer.',
-      ].join('\n'),
+    runbook: (c) => [
+      `1. ${consumerInfo(c)}: Redelivered Messages, the ack floor, ackWait and maxDeliver.`,
+      "2. Look for poison messages or timeouts in the workers' logs; a handler " +
+        'slower than ackWait is redelivered while still working.',
+      '3. Raise ackWait in the config if processing legitimately takes longer.',
+    ],
   },
   /** Proxy (no exporter metric exists): redeliveries never dropped to 0 for max(minWindow, maxDeliver x ackWait). */
   maxDeliver: {
-    alert: 'NatsConsumerMaxDeliverLikely',
-    group: 'consumers',
-    severity: 'warning',
-    for: '5m',
+    ...row('NatsConsumerMaxDeliverLikely', 'consumers', 'warning', '5m'),
     minWindow: MAX_DELIVER_MIN_WINDOW,
     when: anyAcked,
     // The range covers the longest window of the environment; each consumer then compares the last time it had
@@ -307,21 +285,17 @@ export const ALERTS = {
       'This is a proxy: the exporter has no metric for terminated deliveries. The exact signal is the advisory ' +
       `${MAX_DELIVERIES_ADVISORY}, which Prometheus does not see. It can also fire when different ` +
       `messages keep failing in turn.`,
-    runbook: (c) =>
-      [
-        `1. Watch the advisories: ${natsCli(c, `sub '${MAX_DELIVERIES_ADVISORY}'`)} (each names the stream ` +
-          `sequence given up).`,
-        `2. Read a given-up message: ${natsCli(c, `stream get ${T_STREAM} <stream_seq>`)}.`,
-        '3. Fix the worker or the message, then republish it if it must be processed.',
-      ].join('\n'),
+    runbook: (c) => [
+      `1. Watch the advisories: ${natsCli(c, `sub '${MAX_DELIVERIES_ADVISORY}'`)} (each names the stream ` +
+        `sequence given up).`,
+      `2. Read a given-up message: ${natsCli(c, `stream get ${T_STREAM} <stream_seq>`)}.`,
+      '3. Fix the worker or the message, then republish it if it must be processed.',
+    ],
   },
   /** config `nearLimitRatio` (and environment-wide `for`). */
   streamBytes: {
-    alert: 'NatsStreamNearMaxBytes',
-    group: 'streams',
-    severity: 'warning',
+    ...row('NatsStreamNearMaxBytes', 'streams', 'warning', '15m'),
     severityDiscardNew: 'critical',
-    for: '15m',
     configuredFor: (t) => t.streamFor,
     ratio: 0.85,
     expr: (c) => `${R.streamTotalBytes}${ns(c)} / ${R.streamLimitBytes}${ns(c)} > ${streamThreshold(c)}`,
@@ -334,11 +308,8 @@ export const ALERTS = {
   },
   /** As streamBytes, for streams with maxMsgs; ratio and `for` are the stream's (streamBytes defaults). */
   streamMessages: {
-    alert: 'NatsStreamNearMaxMessages',
-    group: 'streams',
-    severity: 'warning',
+    ...row('NatsStreamNearMaxMessages', 'streams', 'warning', '15m'),
     severityDiscardNew: 'critical',
-    for: '15m',
     configuredFor: (t) => t.streamFor,
     expr: (c) => `${R.streamTotalMessages}${ns(c)} / ${R.streamLimitMessages}${ns(c)} > ${streamThreshold(c)}`,
     summary: (c) =>
@@ -350,10 +321,7 @@ export const ALERTS = {
   },
   /** config `monitoring.alerts.fileStorageRatio` of a node's max_file_store. */
   fileStorage: {
-    alert: 'NatsServerFileStorageHigh',
-    group: 'servers',
-    severity: 'warning',
-    for: '15m',
+    ...row('NatsServerFileStorageHigh', 'servers', 'warning', '15m'),
     ratio: 0.85,
     expr: (c) =>
       `${M.varzJetStreamStatsStorage}${exporter(c)} / (${M.varzJetStreamConfigMaxStorage}${exporter(c)} > 0) > ` +
@@ -364,19 +332,15 @@ export const ALERTS = {
       `A NATS server uses more than ${fileStoragePercent(c)} of its JetStream file store (max_file_store ` +
       `${c.nats.fileStoreMax}, PVC ${c.nats.fileStoragePvc.toQuantity()}). ` +
       'When it is full, streams placed on it stop accepting messages.',
-    runbook: (c) =>
-      [
-        `1. ${natsCli(c, 'server report jetstream')}: storage per server.`,
-        `2. ${natsCli(c, 'stream report')}: which streams hold the bytes.`,
-        "3. Lower streams' maxBytes, or raise nats.fileStorageSize in the config after expanding the PVCs " +
-          `(the StatefulSet's volumeClaimTemplates cannot change in place; runbook: ${VOLUME_RESIZE_RUNBOOK}).`,
-      ].join('\n'),
+    runbook: (c) => [
+      `1. ${natsCli(c, 'server report jetstream')}: storage per server.`,
+      `2. ${natsCli(c, 'stream report')}: which streams hold the bytes.`,
+      "3. Lower streams' maxBytes, or raise nats.fileStorageSize in the config after expanding the PVCs " +
+        `(the StatefulSet's volumeClaimTemplates cannot change in place; runbook: ${VOLUME_RESIZE_RUNBOOK}).`,
+    ],
   },
   noMetaLeader: {
-    alert: 'NatsJetStreamNoMetaLeader',
-    group: 'servers',
-    severity: 'critical',
-    for: '2m',
+    ...row('NatsJetStreamNoMetaLeader', 'servers', 'critical', '2m'),
     expr: (c) =>
       `${jetStreamServers(c)} unless count by (namespace) ` +
       `(${M.serverJetStreamDisabled}${exporterSelector(c.job, c.namespace, ['is_meta_leader', 'true'])})`,
@@ -384,32 +348,25 @@ export const ALERTS = {
     description: () =>
       'JetStream servers are up but none claims meta leadership: the meta group has no quorum. ' +
       'Streams and consumers cannot be created, updated or deleted (NACK fails), and placement stops.',
-    runbook: (c) =>
-      [
-        `1. ${natsCli(c, 'server report jetstream')}: the meta group, its leader and lagging peers.`,
-        `2. Verify NATS is running: ${pods(c)}.`,
-        `3. Quorum needs ${quorum(c)} of ${c.nats.replicas} servers; bring missing pods back (PVC or node ` +
-          `problems) before anything else.`,
-      ].join('\n'),
+    runbook: (c) => [
+      `1. ${natsCli(c, 'server report jetstream')}: the meta group, its leader and lagging peers.`,
+      `2. Verify NATS is running: ${pods(c)}.`,
+      `3. Quorum needs ${quorum(c)} of ${c.nats.replicas} servers; bring missing pods back (PVC or node ` +
+        `problems) before anything else.`,
+    ],
   },
   jetStreamDisabled: {
-    alert: 'NatsJetStreamDisabled',
-    group: 'servers',
-    severity: 'critical',
-    for: '5m',
+    ...row('NatsJetStreamDisabled', 'servers', 'critical', '5m'),
     expr: (c) => `${M.serverJetStreamDisabled}${exporter(c)} == 1`,
     summary: (c) => `NATS (${c.environment}): JetStream is disabled on a server`,
     description: () =>
       'A NATS server runs without JetStream, usually after a storage problem (full or unwritable /data).',
-    runbook: (c) => `${connectionRunbook(c)}\n5. Check the JetStream PVC: kubectl get pvc -n ${c.namespace}.`,
+    runbook: (c) => [...connectionRunbook(c), `5. Check the JetStream PVC: kubectl get pvc -n ${c.namespace}.`],
   },
   /** Fewer servers report JetStream than nats.replicas; a clustered meta group survives one loss. */
   serverMissing: {
-    alert: 'NatsServerMissing',
-    group: 'servers',
-    severity: 'warning',
+    ...row('NatsServerMissing', 'servers', 'warning', '5m'),
     severitySingleServer: 'critical',
-    for: '5m',
     expr: (c) => `${jetStreamServers(c)} < ${c.nats.replicas} or absent(${M.serverJetStreamDisabled}${exporter(c)})`,
     summary: (c) => `NATS (${c.environment}): fewer than ${c.nats.replicas} NATS servers report JetStream`,
     description: (c) =>
@@ -422,42 +379,35 @@ export const ALERTS = {
     runbook: connectionRunbook,
   },
   exporterDown: {
-    alert: 'NatsExporterDown',
-    group: 'servers',
-    severity: 'warning',
-    for: '5m',
+    ...row('NatsExporterDown', 'servers', 'warning', '5m'),
     expr: (c) => `up${exporter(c)} == 0`,
     summary: (c) => `NATS (${c.environment}): Prometheus cannot scrape a NATS exporter`,
     description: (c) =>
       `Prometheus fails to scrape the prom-exporter sidecar (port 7777, job "${c.job}"): the NATS metrics and ` +
       `every alert above are blind for that server.`,
-    runbook: (c) =>
-      [
-        `1. ${pods(c)}: is the prom-exporter container ready?`,
-        `2. kubectl logs -n ${c.namespace} statefulset/${c.nats.fullname} -c prom-exporter.`,
-        `3. NetworkPolicy ${c.nats.fullname}-allow-metrics must admit Prometheus' pods ` +
-          `(network.prometheusNamespace/prometheusPodLabels).`,
-      ].join('\n'),
+    runbook: (c) => [
+      `1. ${pods(c)}: is the prom-exporter container ready?`,
+      `2. kubectl logs -n ${c.namespace} statefulset/${c.nats.fullname} -c prom-exporter.`,
+      `3. NetworkPolicy ${c.nats.fullname}-allow-metrics must admit Prometheus' pods ` +
+        `(network.prometheusNamespace/prometheusPodLabels).`,
+    ],
   },
   metricsAbsent: {
-    alert: 'NatsMetricsAbsent',
-    group: 'servers',
-    severity: 'warning',
-    for: '10m',
+    ...row('NatsMetricsAbsent', 'servers', 'warning', '10m'),
     expr: (c) => `absent(up${exporter(c)})`,
     summary: (c) => `NATS (${c.environment}): Prometheus scrapes no NATS exporter at all`,
     description: (c) =>
       `No target of job "${c.job}" exists in namespace ${c.namespace}: the ServiceMonitor is not selected by ` +
       `Prometheus, the metrics Service has no endpoints, or NATS is not installed.`,
-    runbook: (c) =>
-      [
-        `1. kubectl get servicemonitor,service,endpoints -n ${c.namespace} ${c.job}.`,
-        `2. The ServiceMonitor's labels must match the Prometheus serviceMonitorSelector ` +
-          `(monitoring.prometheusSelectorLabels: ${JSON.stringify(c.prometheusSelectorLabels)}).`,
-        `3. ${pods(c)}.`,
-      ].join('\n'),
+    runbook: (c) => [
+      `1. kubectl get servicemonitor,service,endpoints -n ${c.namespace} ${c.job}.`,
+      `2. The ServiceMonitor's labels must match the Prometheus serviceMonitorSelector ` +
+        `(monitoring.prometheusSelectorLabels: ${JSON.stringify(c.prometheusSelectorLabels)}).`,
+      `3. ${pods(c)}.`,
+    ],
   },
-} as const satisfies Record<string, AlertDefinition & DefaultThresholds>;
+  // Other keys of a row (e.g. `ratio`) are its default thresholds, which alert-thresholds.ts resolves per object.
+} as const satisfies Record<string, AlertDefinition & Record<string, unknown>>;
 
 /** A duration of ALERTS (a literal of ours, so a bad one is a bug, not a config error). */
 export function parse(text: string): Duration {

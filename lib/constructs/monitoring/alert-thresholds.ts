@@ -1,7 +1,6 @@
 // The per-object alert thresholds of one environment: each object's own checked `alerts` (resolve-alerts.ts), else the
 // environment's `monitoring.alerts`, else the alert table's defaults (alert-table.ts); and the baseline of each
 // threshold (its most common value), so only objects that differ need a series of their own.
-import { IConstruct } from 'constructs';
 import { ResolvedAlerts } from '../../config/resolve-alerts';
 import { Duration } from '../../config/units';
 import { JetStreamConsumer } from '../jetstream/jetstream-consumer';
@@ -56,7 +55,7 @@ export interface AlertThresholdInputs {
   readonly scalers?: readonly JetStreamScaledObject[];
 }
 
-export function resolveAlertThresholds(_scope: IConstruct, inputs: AlertThresholdInputs): AlertThresholds {
+export function resolveAlertThresholds(inputs: AlertThresholdInputs): AlertThresholds {
   const alerts = inputs.alerts;
   const envConsumer: Partial<ResolvedAlerts['consumers']> = alerts?.consumers ?? {};
   const envStream: Partial<ResolvedAlerts['streams']> = alerts?.streams ?? {};
@@ -73,25 +72,20 @@ export function resolveAlertThresholds(_scope: IConstruct, inputs: AlertThreshol
     const mine = consumer.model.alerts;
     const scaler = scalerByConsumer.get(consumer);
     const scalerCapacity = scaler ? scaler.model.lagThreshold * scaler.model.maxReplicas : undefined;
-    const acked = consumer.ackPolicy !== 'none';
+    const { maxAckPending, maxDeliver, ackWait } = consumer.model;
     const ackPendingRatio = mine.ackPendingRatio ?? envConsumer.ackPendingRatio ?? ALERTS.ackPending.ratio;
+    const withAcks = {
+      ackPendingLimit: Math.ceil(ackPendingRatio * maxAckPending),
+      maxRedelivered: mine.maxRedelivered ?? envConsumer.maxRedelivered ?? ALERTS.redeliveries.maxRedelivered,
+      maxDeliverWindowSeconds: Math.max(minWindowSeconds, Math.ceil((maxDeliver * ackWait.toMilliseconds()) / 1000)),
+    };
+    const defaultMaxLag =
+      scalerCapacity === undefined
+        ? ALERTS.consumerLag.maxLagWithoutScaler
+        : ALERTS.consumerLag.scalerCapacityMultiple * scalerCapacity;
     consumerThresholds.set(consumer.durableName, {
-      maxLag:
-        mine.maxLag ??
-        envConsumer.maxLag ??
-        (scalerCapacity !== undefined
-          ? ALERTS.consumerLag.scalerCapacityMultiple * scalerCapacity
-          : ALERTS.consumerLag.maxLagWithoutScaler),
-      ackPendingLimit: acked ? Math.ceil(ackPendingRatio * consumer.model.maxAckPending) : undefined,
-      maxRedelivered: acked
-        ? (mine.maxRedelivered ?? envConsumer.maxRedelivered ?? ALERTS.redeliveries.maxRedelivered)
-        : undefined,
-      maxDeliverWindowSeconds: acked
-        ? Math.max(
-            minWindowSeconds,
-            Math.ceil((consumer.model.maxDeliver * consumer.model.ackWait.toMilliseconds()) / 1000),
-          )
-        : undefined,
+      maxLag: mine.maxLag ?? envConsumer.maxLag ?? defaultMaxLag,
+      ...(consumer.ackPolicy === 'none' ? {} : withAcks),
       scalerCapacity,
     });
   }

@@ -10,14 +10,11 @@ export const EXPORTER_METRIC = {
   consumerNumAckPending: 'nats_consumer_num_ack_pending',
   /** Messages *currently* marked for redelivery (`len(o.rdc)`): a gauge, never rate() it. */
   consumerNumRedelivered: 'nats_consumer_num_redelivered',
-  consumerNumWaiting: 'nats_consumer_num_waiting',
   consumerDeliveredStreamSeq: 'nats_consumer_delivered_stream_seq',
-  consumerAckFloorStreamSeq: 'nats_consumer_ack_floor_stream_seq',
   streamTotalMessages: 'nats_stream_total_messages',
   streamTotalBytes: 'nats_stream_total_bytes',
-  /** -1 when unlimited. */
+  /** Both limits: -1 when unlimited. */
   streamLimitBytes: 'nats_stream_limit_bytes',
-  /** -1 when unlimited. */
   streamLimitMessages: 'nats_stream_limit_messages',
   /** Labels `server_name, cluster, meta_leader, is_meta_leader`; 0 while JetStream runs. */
   serverJetStreamDisabled: 'nats_server_jetstream_disabled',
@@ -63,6 +60,10 @@ export const STREAM_THRESHOLD_KEYS = ['namespace', 'stream_name'] as const;
 export const ON_CONSUMER = `on (${CONSUMER_THRESHOLD_KEYS.join(', ')})`;
 export const ON_STREAM = `on (${STREAM_THRESHOLD_KEYS.join(', ')})`;
 
+function thresholdSeries<Name extends string>(name: Name) {
+  return { threshold: `overmind:${name}:threshold`, override: `overmind:${name}:override` } as const;
+}
+
 /**
  * Series recorded from the config, not from the exporter (lib/constructs/monitoring/alert-rules.ts): which consumers
  * and streams are configured, and their alert thresholds. One generic rule per alert compares
@@ -79,27 +80,15 @@ export const CONFIG_SERIES = {
   /** Labels STREAM_THRESHOLD_KEYS + `discard`. */
   streamInfo: 'overmind:stream:info',
   /** Pending + ack pending above which "lag growing" fires. */
-  consumerMaxLag: { threshold: 'overmind:consumer_max_lag:threshold', override: 'overmind:consumer_max_lag:override' },
+  consumerMaxLag: thresholdSeries('consumer_max_lag'),
   /** ceil(ackPendingRatio x maxAckPending); consumers with acks only. */
-  consumerAckPendingLimit: {
-    threshold: 'overmind:consumer_ack_pending_limit:threshold',
-    override: 'overmind:consumer_ack_pending_limit:override',
-  },
+  consumerAckPendingLimit: thresholdSeries('consumer_ack_pending_limit'),
   /** Messages awaiting redelivery above which "redeliveries high" fires; consumers with acks only. */
-  consumerMaxRedelivered: {
-    threshold: 'overmind:consumer_max_redelivered:threshold',
-    override: 'overmind:consumer_max_redelivered:override',
-  },
+  consumerMaxRedelivered: thresholdSeries('consumer_max_redelivered'),
   /** max(5m, maxDeliver x ackWait) in seconds; consumers with acks only. */
-  consumerMaxDeliverWindow: {
-    threshold: 'overmind:consumer_max_deliver_window_seconds:threshold',
-    override: 'overmind:consumer_max_deliver_window_seconds:override',
-  },
+  consumerMaxDeliverWindow: thresholdSeries('consumer_max_deliver_window_seconds'),
   /** Fraction of maxBytes/maxMsgs at which "near its limit" fires. */
-  streamNearLimitRatio: {
-    threshold: 'overmind:stream_near_limit_ratio:threshold',
-    override: 'overmind:stream_near_limit_ratio:override',
-  },
+  streamNearLimitRatio: thresholdSeries('stream_near_limit_ratio'),
   /**
    * lagThreshold x maxReplicas of the KEDA scaler, labels + `scaledobject`, `workload`; scaled consumers only (no
    * baseline).

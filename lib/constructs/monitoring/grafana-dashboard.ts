@@ -115,17 +115,13 @@ export class GrafanaDashboard extends Construct {
     const selectedStreams = ['stream_name', '$stream', '=~'] as const;
     const selectedConsumers = ['consumer_name', '$consumer', '=~'] as const;
     const leaderStream = this.sel(selectedStreams, ['is_stream_leader', 'true']);
+    const perStream = (metric: string, filter = '') => `max by (stream_name) (${metric}${leaderStream}${filter})`;
     /** A stream's usage and its limit (limits are -1 when unset: dropped). */
-    const againstLimit = (what: string, unit: string, total: string, limitName: string, limit: string): PanelSpec => ({
-      title: `$stream: ${what} and ${limitName}`,
-      type: 'timeseries',
-      width: 12,
-      unit,
-      targets: [
-        { expr: `max by (stream_name) (${total}${leaderStream})`, legendFormat: what },
-        { expr: `max by (stream_name) (${limit}${leaderStream} > 0)`, legendFormat: limitName, line: true },
-      ],
-    });
+    const againstLimit = (what: string, unit: string, total: string, limitName: string, limit: string) =>
+      timeseries(`$stream: ${what} and ${limitName}`, 12, unit, [
+        { expr: perStream(total), legendFormat: what },
+        { expr: perStream(limit, ' > 0'), legendFormat: limitName, line: true },
+      ]);
     const leaderConsumer = this.sel(selectedStreams, selectedConsumers, ['is_consumer_leader', 'true']);
     const perConsumer = (metric: string) => `max by (consumer_name) (${metric}${leaderConsumer})`;
     // Threshold lines need the alert rules' threshold series.
@@ -143,82 +139,39 @@ export class GrafanaDashboard extends Construct {
             },
           ]
         : [];
-
+    const consumerPanel = (title: string, width: number, description: string, expr: string, ...more: Target[]) =>
+      timeseries(title, width, 'short', [{ expr, legendFormat: '{{consumer_name}}' }, ...more], description);
+    const metaLeader = this.sel(['is_meta_leader', 'true']);
+    const storageUsed = `${M.varzJetStreamStatsStorage}${js} / (${M.varzJetStreamConfigMaxStorage}${js} > 0)`;
+    const streamsNote = 'Streams JetStream reports; the configured ones are the options of the stream variable.';
     const rows: RowSpec[] = [
       {
         title: 'JetStream overview',
         panels: [
-          {
-            title: 'Servers with JetStream',
-            type: 'stat',
-            width: 6,
-            height: 4,
-            targets: [{ expr: `count(${M.serverJetStreamDisabled}${js} == 0)`, legendFormat: 'servers' }],
+          stat('Servers with JetStream', `count(${M.serverJetStreamDisabled}${js} == 0)`, 'servers', {
             okFrom: props.nats.replicas,
             description: `Expected ${props.nats.replicas}.`,
-          },
-          {
-            title: 'Meta leader',
-            type: 'stat',
-            width: 6,
-            height: 4,
-            targets: [
-              {
-                expr: `max by (meta_leader) (${M.serverJetStreamDisabled}${this.sel(['is_meta_leader', 'true'])} == 0)`,
-                legendFormat: '{{meta_leader}}',
-              },
-            ],
-            showName: true,
-            description: `Empty: no meta leader (${ALERTS.noMetaLeader.alert}).`,
-          },
-          {
-            title: 'Streams',
-            type: 'stat',
-            width: 6,
-            height: 4,
-            targets: [{ expr: `max(${M.serverTotalStreams}${js})`, legendFormat: 'streams' }],
-            description: 'Streams JetStream reports; the configured ones are the options of the stream variable.',
-          },
-          {
-            title: 'Consumers',
-            type: 'stat',
-            width: 6,
-            height: 4,
-            targets: [{ expr: `max(${M.serverTotalConsumers}${js})`, legendFormat: 'consumers' }],
-          },
-          {
-            title: 'Messages per stream',
-            type: 'timeseries',
-            width: 8,
-            unit: 'short',
-            targets: [
-              {
-                expr: `max by (stream_name) (${M.streamTotalMessages}${leaderStream})`,
-                legendFormat: '{{stream_name}}',
-              },
-            ],
-          },
-          {
-            title: 'Bytes per stream',
-            type: 'timeseries',
-            width: 8,
-            unit: 'bytes',
-            targets: [
-              { expr: `max by (stream_name) (${M.streamTotalBytes}${leaderStream})`, legendFormat: '{{stream_name}}' },
-            ],
-          },
-          {
-            title: 'File storage used per server',
-            type: 'timeseries',
-            width: 8,
-            unit: 'percentunit',
-            targets: [
-              {
-                expr: `${M.varzJetStreamStatsStorage}${js} / (${M.varzJetStreamConfigMaxStorage}${js} > 0)`,
-                legendFormat: '{{pod}}',
-              },
-            ],
-          },
+          }),
+          stat(
+            'Meta leader',
+            `max by (meta_leader) (${M.serverJetStreamDisabled}${metaLeader} == 0)`,
+            '{{meta_leader}}',
+            {
+              showName: true,
+              description: `Empty: no meta leader (${ALERTS.noMetaLeader.alert}).`,
+            },
+          ),
+          stat('Streams', `max(${M.serverTotalStreams}${js})`, 'streams', { description: streamsNote }),
+          stat('Consumers', `max(${M.serverTotalConsumers}${js})`, 'consumers'),
+          timeseries('Messages per stream', 8, 'short', [
+            { expr: perStream(M.streamTotalMessages), legendFormat: '{{stream_name}}' },
+          ]),
+          timeseries('Bytes per stream', 8, 'bytes', [
+            { expr: perStream(M.streamTotalBytes), legendFormat: '{{stream_name}}' },
+          ]),
+          timeseries('File storage used per server', 8, 'percentunit', [
+            { expr: storageUsed, legendFormat: '{{pod}}' },
+          ]),
         ],
       },
       {
@@ -228,50 +181,33 @@ export class GrafanaDashboard extends Construct {
         panels: [
           againstLimit('messages', 'short', M.streamTotalMessages, 'maxMsgs', M.streamLimitMessages),
           againstLimit('bytes', 'bytes', M.streamTotalBytes, 'maxBytes', M.streamLimitBytes),
-          {
-            title: '$stream: lag per consumer (pending + ack pending)',
-            type: 'timeseries',
-            width: 24,
-            unit: 'short',
-            description:
-              'The lag KEDA scales on, from each consumer leader.' +
+          consumerPanel(
+            '$stream: lag per consumer (pending + ack pending)',
+            24,
+            'The lag KEDA scales on, from each consumer leader.' +
               dashed(
                 ALERTS.consumerLag,
                 ' and, for consumers a KEDA scaler targets, its capacity lagThreshold x maxReplicas.',
               ),
-            targets: [
-              {
-                expr: `${perConsumer(M.consumerNumPending)} + ${perConsumer(M.consumerNumAckPending)}`,
-                legendFormat: '{{consumer_name}}',
-              },
-              ...thresholdLine(C.consumerMaxLag.threshold),
-              ...thresholdLine(C.consumerScalerCapacity, 'scaler capacity'),
-            ],
-          },
-          {
-            title: '$stream: ack pending per consumer',
-            type: 'timeseries',
-            width: 12,
-            unit: 'short',
-            description:
-              "Delivered, not yet acked. Delivery stops at the consumer's maxAckPending." +
+            `${perConsumer(M.consumerNumPending)} + ${perConsumer(M.consumerNumAckPending)}`,
+            ...thresholdLine(C.consumerMaxLag.threshold),
+            ...thresholdLine(C.consumerScalerCapacity, 'scaler capacity'),
+          ),
+          consumerPanel(
+            '$stream: ack pending per consumer',
+            12,
+            "Delivered, not yet acked. Delivery stops at the consumer's maxAckPending." +
               dashed(ALERTS.ackPending, ', ackPendingRatio of maxAckPending.'),
-            targets: [
-              { expr: perConsumer(M.consumerNumAckPending), legendFormat: '{{consumer_name}}' },
-              ...thresholdLine(C.consumerAckPendingLimit.threshold),
-            ],
-          },
-          {
-            title: '$stream: messages awaiting redelivery per consumer',
-            type: 'timeseries',
-            width: 12,
-            unit: 'short',
-            description: 'Messages currently marked for redelivery (a gauge).' + dashed(ALERTS.redeliveries, '.'),
-            targets: [
-              { expr: perConsumer(M.consumerNumRedelivered), legendFormat: '{{consumer_name}}' },
-              ...thresholdLine(C.consumerMaxRedelivered.threshold),
-            ],
-          },
+            perConsumer(M.consumerNumAckPending),
+            ...thresholdLine(C.consumerAckPendingLimit.threshold),
+          ),
+          consumerPanel(
+            '$stream: messages awaiting redelivery per consumer',
+            12,
+            'Messages currently marked for redelivery (a gauge).' + dashed(ALERTS.redeliveries, '.'),
+            perConsumer(M.consumerNumRedelivered),
+            ...thresholdLine(C.consumerMaxRedelivered.threshold),
+          ),
         ],
       },
       {
@@ -283,16 +219,10 @@ export class GrafanaDashboard extends Construct {
           perPod('Memory', 'bytes', `${M.varzMem}${js}`),
           perPod('CPU (% of one core)', 'percent', `${M.varzCpu}${js}`),
           perPod('Slow consumers (cumulative)', 'short', `${M.varzSlowConsumers}${js}`),
-          {
-            title: 'Messages in/out per second',
-            type: 'timeseries',
-            width: 24,
-            unit: 'short',
-            targets: [
-              { expr: `sum(rate(${M.varzInMsgs}${js}[5m]))`, legendFormat: 'in' },
-              { expr: `sum(rate(${M.varzOutMsgs}${js}[5m]))`, legendFormat: 'out' },
-            ],
-          },
+          timeseries('Messages in/out per second', 24, 'short', [
+            { expr: `sum(rate(${M.varzInMsgs}${js}[5m]))`, legendFormat: 'in' },
+            { expr: `sum(rate(${M.varzOutMsgs}${js}[5m]))`, legendFormat: 'out' },
+          ]),
         ],
       },
     ];
@@ -385,69 +315,44 @@ function layout(rows: RowSpec[]): unknown[] {
   let id = 1;
   let y = 0;
   for (const row of rows) {
-    const rowPanel: Record<string, unknown> = {
-      collapsed: row.collapsed ?? false,
+    const panels: unknown[] = [];
+    const { title, repeat, collapsed = false } = row;
+    out.push({
+      collapsed,
       gridPos: { h: 1, w: 24, x: 0, y },
       id: id++,
-      panels: [],
-      title: row.title,
+      panels: collapsed ? panels : [],
+      repeat,
+      title,
       type: 'row',
-    };
-    if (row.repeat) rowPanel.repeat = row.repeat;
-    out.push(rowPanel);
-    y += 1;
-    const rowStart = y;
-    const children: unknown[] = [];
-    let x = 0;
-    let lineHeight = 0;
+    });
+    let [x, top, bottom] = [0, y + 1, y + 1];
     for (const p of row.panels) {
       const h = p.height ?? 8;
-      if (x + p.width > 24) {
-        y += lineHeight;
-        x = 0;
-        lineHeight = 0;
-      }
-      children.push(panel(p, id++, { h, w: p.width, x, y }));
+      if (x + p.width > 24) [x, top] = [0, bottom];
+      panels.push(panel(p, id++, { h, w: p.width, x, y: top }));
       x += p.width;
-      lineHeight = Math.max(lineHeight, h);
+      bottom = Math.max(bottom, top + h);
     }
-    y += lineHeight;
-    if (row.collapsed) {
-      rowPanel.panels = children;
-      y = rowStart;
-    } else {
-      out.push(...children);
-    }
+    if (!collapsed) out.push(...panels);
+    y = collapsed ? y + 1 : bottom;
   }
   return out;
 }
 
-function panel(
-  p: PanelSpec,
-  id: number,
-  gridPos: { h: number; w: number; x: number; y: number },
-): Record<string, unknown> {
-  const steps =
-    p.okFrom !== undefined
-      ? [
-          { color: 'red', value: null },
-          { color: 'green', value: p.okFrom },
-        ]
-      : [{ color: 'green', value: null }];
+function panel(p: PanelSpec, id: number, gridPos: Record<'h' | 'w' | 'x' | 'y', number>): Record<string, unknown> {
+  const steps: { color: string; value: number | null }[] = [
+    { color: p.okFrom === undefined ? 'green' : 'red', value: null },
+  ];
+  if (p.okFrom !== undefined) steps.push({ color: 'green', value: p.okFrom });
   const isStat = p.type === 'stat';
   const refId = (i: number) => String.fromCharCode(65 + i);
+  const dashedLine = [
+    { id: 'custom.lineStyle', value: { dash: [10, 10], fill: 'dash' } },
+    { id: 'custom.fillOpacity', value: 0 },
+  ];
   const lineOverrides = p.targets.flatMap((t, i) =>
-    t.line
-      ? [
-          {
-            matcher: { id: 'byFrameRefID', options: refId(i) },
-            properties: [
-              { id: 'custom.lineStyle', value: { dash: [10, 10], fill: 'dash' } },
-              { id: 'custom.fillOpacity', value: 0 },
-            ],
-          },
-        ]
-      : [],
+    t.line ? [{ matcher: { id: 'byFrameRefID', options: refId(i) }, properties: dashedLine }] : [],
   );
   return {
     datasource: DATASOURCE,
@@ -473,10 +378,10 @@ function panel(
           legend: { displayMode: 'list', placement: 'bottom', showLegend: true },
           tooltip: { mode: 'multi', sort: 'none' },
         },
-    targets: p.targets.map((t, i) => ({
+    targets: p.targets.map(({ expr, legendFormat }, i) => ({
       datasource: DATASOURCE,
-      expr: t.expr,
-      legendFormat: t.legendFormat,
+      expr,
+      legendFormat,
       refId: refId(i),
     })),
     title: p.title,
@@ -494,7 +399,16 @@ function sortKeysDeep(value: unknown): unknown {
   return value;
 }
 
+function timeseries(title: string, width: number, unit: string, targets: Target[], description?: string): PanelSpec {
+  return { title, type: 'timeseries', width, unit, targets, description };
+}
+
+/** A quarter-width, short stat panel of one figure. */
+function stat(title: string, expr: string, legendFormat: string, more: Partial<PanelSpec> = {}): PanelSpec {
+  return { title, type: 'stat', width: 6, height: 4, targets: [{ expr, legendFormat }], ...more };
+}
+
 /** A third-width time series with one line per NATS server pod. */
 function perPod(title: string, unit: string, expr: string): PanelSpec {
-  return { title, type: 'timeseries', width: 8, unit, targets: [{ expr, legendFormat: '{{pod}}' }] };
+  return timeseries(title, 8, unit, [{ expr, legendFormat: '{{pod}}' }]);
 }
