@@ -293,11 +293,10 @@ function resolveTls(t: CheckTarget, h: NatsHosts, tls: NatsTlsConfig | undefined
 }
 
 /**
- * Names a client must find in the client certificate, with why. With `monitor` on the same
- * certificate serves 8222 (the chart's `config.monitor.tls` reuses `config.nats.tls`, helm.md
- * §1(e)) and Go clients verify it: KEDA at the headless Service, then at `<pod>.<headless>` for
- * the consumer leader when clustered (its HTTP client has no skip-verify: kedacore/keda v2.20.2
- * pkg/scalers/nats_jetstream_scaler.go:134, pkg/util/tls_config.go:101-107; the node URL:
+ * Names a client must find in the client certificate, with why. With `monitor` on the same certificate serves 8222 (the
+ * chart's `config.monitor.tls` reuses `config.nats.tls`, helm.md §1(e)) and Go clients verify it: KEDA at the headless
+ * Service, then at `<pod>.<headless>` for the consumer leader when clustered (its HTTP client has no skip-verify:
+ * kedacore/keda v2.20.2 pkg/scalers/nats_jetstream_scaler.go:134, pkg/util/tls_config.go:101-107; the node URL:
  * nats_jetstream_scaler.go:405-420), and the exporter sidecar at `monitorDomain`.
  */
 function requiredCertificateNames(h: NatsHosts, tls: NatsTls): Array<{ host: string; why: string }> {
@@ -317,9 +316,8 @@ function requiredCertificateNames(h: NatsHosts, tls: NatsTls): Array<{ host: str
 }
 
 /**
- * Synth cannot read the certificate, so with monitor TLS the config must state its names, and they
- * must cover every name the monitor port is verified against; otherwise KEDA fails every poll
- * with an x509 error and never scales.
+ * Synth cannot read the certificate, so with monitor TLS the config must state its names, and they must cover every
+ * name the monitor port is verified against; otherwise KEDA fails every poll with an x509 error and never scales.
  */
 function checkClientCertificateNames(t: CheckTarget, h: NatsHosts, tls: NatsTls, given: readonly string[] | undefined) {
   const field = 'nats.tls.clientCertificateDnsNames';

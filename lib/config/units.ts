@@ -23,9 +23,8 @@ const MS_PER_UNIT: Record<string, number> = {
 const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/;
 
 /**
- * Parses `"7d"`, `"168h"`, `"1h30m"`, `"30s"`, `"500ms"`; `d` and `w` are accepted here for
- * convenience and rendered as hours for Go, which has no day unit.
- * Returns undefined when the text is not a duration.
+ * Parses `"7d"`, `"168h"`, `"1h30m"`, `"30s"`, `"500ms"`; `d` and `w` are accepted here for convenience and rendered as
+ * hours for Go, which has no day unit. Returns undefined when the text is not a duration.
  */
 export function parseDuration(text: string): Duration | undefined {
   let rest = text.trim();
