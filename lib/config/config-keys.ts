@@ -1,9 +1,8 @@
-// Every key a config object may have, per type of lib/config/types.ts, so a key the config does not know
-// (a typo such as `maxDelivr`, or a NACK field we do not support such as a consumer's `memStorage`)
-// fails the synth instead of being dropped in silence. TypeScript's excess-property check does not
-// reach configs built by spreading, or values typed `any`, so this runs at synth.
-// Each table is checked by tsc both ways (`satisfies Fields<T>`): a field added to lib/config/types.ts
-// without a row here, or a row for a field that does not exist, fails `npm run typecheck`.
+// Every key a config object may have, per type of lib/config/types.ts, so a key the config does not know (a typo such
+// as `maxDelivr`, or a NACK field we do not support such as a consumer's `memStorage`) fails the synth instead of being
+// dropped in silence. TypeScript's excess-property check does not reach configs built by spreading, or values typed
+// `any`, so this runs at synth. Each table is checked by tsc both ways (`satisfies Fields<T>`): a field added to
+// lib/config/types.ts without a row here, or a row for a field that does not exist, fails `npm run typecheck`.
 import { IConstruct } from 'constructs';
 import { formatLiteral, literal } from './checks';
 import {

@@ -1,7 +1,6 @@
-// NATS subjects: syntax, overlap between streams and filter containment.
-// nats-server rejects a stream whose subjects overlap another stream's (10065, nack.md §5), and
-// since 2.10 silently accepts a consumer filter outside its stream's subjects (it then matches
-// nothing), so both are checked here, at synth time.
+// NATS subjects: syntax, overlap between streams and filter containment. nats-server rejects a stream whose subjects
+// overlap another stream's (10065, nack.md §5), and since 2.10 silently accepts a consumer filter outside its stream's
+// subjects (it then matches nothing), so both are checked here, at synth time.
 
 /**
  * Why a subject is not valid, or undefined when it is. nats-server's IsValidSubject (v2.14.2 server/sublist.go:1209)
