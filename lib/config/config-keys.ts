@@ -4,7 +4,7 @@
 // `any`, so this runs at synth. Each table is checked by tsc both ways (`satisfies Fields<T>`): a field added to
 // lib/config/types.ts without a row here, or a row for a field that does not exist, fails `npm run typecheck`.
 import { IConstruct } from 'constructs';
-import { formatLiteral, literal } from './checks';
+import { formatLiteral, literal, reject } from './checks';
 import {
   AlertsConfig,
   ConsumerAlertConfig,
@@ -312,10 +312,7 @@ function walkObject(
   if (value === undefined) return;
   if (!isPlainObject(value)) {
     const field = ownField ?? '(config)';
-    fail(scope, {
-      resource: outer.resource,
-      field,
-      value,
+    reject({ scope, resource: outer.resource }, field, value, {
       allowed: `an object with the fields of ${table.type}`,
       fix: `write it as an object, e.g. ${literal(fieldNameOf(field), {})}`,
     });
@@ -337,10 +334,7 @@ function walkObject(
       continue;
     } else if ('each' in shape) {
       if (!Array.isArray(fieldValue)) {
-        fail(scope, {
-          resource: place.resource,
-          field,
-          value: fieldValue,
+        reject({ scope, resource: place.resource }, field, fieldValue, {
           allowed: `a list of ${shape.each.type}`,
           fix: `write it as a list, e.g. ${literal(field, [])}`,
         });
