@@ -3,7 +3,6 @@
 import {
   checkInteger,
   checkJetStreamName,
-  checkName,
   checkOneOf,
   CheckTarget,
   ifSet,
@@ -11,9 +10,9 @@ import {
   reject,
   toPositiveDuration,
 } from './checks';
-import { KUBERNETES_NAME_RULES, toKubernetesName } from './names';
+import { toKubernetesName } from './names';
 import { checkConsumerAlerts, rejectPerObjectFor } from './resolve-alerts';
-import { checkDescription, ResolvedStream } from './resolve-stream';
+import { checkDescription, checkKubernetesName, ResolvedStream } from './resolve-stream';
 import { subjectIsSubsetOf, subjectSyntaxError } from './subjects';
 import { ACK_POLICIES, ConsumerConfig, DELIVER_POLICIES, REPLAY_POLICIES } from './types';
 
@@ -107,13 +106,7 @@ export function resolveConsumer(environment: string, props: ConsumerConfig, stre
     });
   }
 
-  const kubernetesName = checkName(
-    t,
-    'name (as a Kubernetes name)',
-    toKubernetesName(name),
-    KUBERNETES_NAME_RULES.Consumer,
-    { fallback: 'worker' },
-  );
+  const kubernetesName = checkKubernetesName(t, name, 'Consumer', 'worker');
   rejectPerObjectFor(t, props.alerts, 'consumers');
   const alerts = checkConsumerAlerts(t, 'alerts', props.alerts);
   return {

@@ -94,13 +94,7 @@ export function resolveStream(environment: string, props: StreamConfig, clusterS
       fix: `write ${literal('allowDirect', true)}`,
     });
   }
-  const kubernetesName = checkName(
-    t,
-    'name (as a Kubernetes name)',
-    toKubernetesName(name),
-    KUBERNETES_NAME_RULES.Stream,
-    { fallback: 'orders' },
-  );
+  const kubernetesName = checkKubernetesName(t, name, 'Stream', 'orders');
   rejectPerObjectFor(t, props.alerts, 'streams');
   const alerts = checkStreamAlerts(t, 'alerts', props.alerts);
   return {
@@ -172,6 +166,11 @@ function checkMaxMsgSize(t: CheckTarget, input: NonNullable<StreamConfig['maxMsg
     });
   }
   return size;
+}
+
+/** The Kubernetes object name a JetStream name becomes, held to the rule of its kind. */
+export function checkKubernetesName(t: CheckTarget, name: string, kind: 'Stream' | 'Consumer', fallback: string) {
+  return checkName(t, 'name (as a Kubernetes name)', toKubernetesName(name), KUBERNETES_NAME_RULES[kind], { fallback });
 }
 
 /** `JSMaxDescriptionLen` (jetstream_api.go:355), for streams (stream.go:1633) and consumers (consumer.go:784). */
