@@ -1,7 +1,6 @@
-// Which DNS names a TLS certificate covers, as a Go client (KEDA, the NATS exporter) checks them:
-// crypto/x509 Certificate.VerifyHostname / matchHostnames. Case-insensitive; a wildcard is allowed
-// only as the whole leftmost label and matches exactly one label (`*.a.b` covers `x.a.b`, not `a.b`
-// nor `x.y.a.b`).
+// Which DNS names a TLS certificate covers, as a Go client (KEDA, the NATS exporter) checks them: crypto/x509
+// Certificate.VerifyHostname / matchHostnames. Case-insensitive; a wildcard is allowed only as the whole leftmost label
+// and matches exactly one label (`*.a.b` covers `x.a.b`, not `a.b` nor `x.y.a.b`).
 
 /** A SAN as cert-manager and Go accept it: DNS labels, optionally a leading `*.` label. */
 export function isCertificateDnsName(name: string): boolean {

@@ -3,7 +3,6 @@
 import { IConstruct } from 'constructs';
 import { fail } from './errors';
 import {
-  DNS1123_SUBDOMAIN_RULE,
   JETSTREAM_MAX_NAME_LENGTH,
   JETSTREAM_NAME_RULE,
   jetStreamNameError,
@@ -63,28 +62,37 @@ export function literal(field: string, value: unknown): string {
   return text;
 }
 
+/** Throws the ConfigError of `t`'s resource for `field` and `value`, with what is allowed and the fix. */
+export function reject(t: CheckTarget, field: string, value: unknown, says: { allowed: string; fix: string }): never {
+  return fail(t.scope, { resource: t.resource, field, value, ...says });
+}
+
+/** `check(value)`, or undefined when the value is not set. */
+export function ifSet<T, R>(value: T | undefined, check: (value: T) => R): R | undefined {
+  return value === undefined ? undefined : check(value);
+}
+
+/** An integer within `min` and `max`; the fix is `write <field>: <example><note>`. */
 export function checkInteger(
   t: CheckTarget,
   field: string,
   value: number,
-  range: { min?: number; max?: number },
-  fix: string,
+  { min, max, example, note = '' }: { min?: number; max?: number; example: number; note?: string },
 ): number {
-  const { min, max } = range;
-  const ok = Number.isInteger(value) && (min === undefined || value >= min) && (max === undefined || value <= max);
-  if (!ok) {
-    const between = min === max ? `exactly ${min}` : `an integer from ${min} to ${max}`;
-    const allowed =
-      min !== undefined && max !== undefined
-        ? between
-        : min !== undefined
-          ? `an integer of at least ${min}`
-          : max !== undefined
-            ? `an integer of at most ${max}`
-            : 'an integer';
-    fail(t.scope, { resource: t.resource, field, value, allowed, fix });
+  if (Number.isInteger(value) && !(min !== undefined && value < min) && !(max !== undefined && value > max)) {
+    return value;
   }
-  return value;
+  const allowed =
+    min !== undefined && max !== undefined
+      ? min === max
+        ? `exactly ${min}`
+        : `an integer from ${min} to ${max}`
+      : min !== undefined
+        ? `an integer of at least ${min}`
+        : max !== undefined
+          ? `an integer of at most ${max}`
+          : 'an integer';
+  return reject(t, field, value, { allowed, fix: `write ${literal(field, example)}${note}` });
 }
 
 export function checkOneOf<T extends string>(
@@ -94,33 +102,24 @@ export function checkOneOf<T extends string>(
   allowed: readonly T[],
   suggestion: T = allowed[0],
 ): T {
-  if (!allowed.includes(value)) {
-    fail(t.scope, {
-      resource: t.resource,
-      field,
-      value,
-      allowed: `one of ${allowed.map((a) => `"${a}"`).join(', ')}`,
-      fix: `write ${literal(field, suggestion)}, or another of the allowed values`,
-    });
-  }
-  return value;
+  if (allowed.includes(value)) return value;
+  return reject(t, field, value, {
+    allowed: `one of ${allowed.map((a) => `"${a}"`).join(', ')}`,
+    fix: `write ${literal(field, suggestion)}, or another of the allowed values`,
+  });
 }
 
 /** Parses a DurationInput, failing with the field's name when it is not a duration. */
 export function toDuration(t: CheckTarget, field: string, input: DurationInput, example = '30s'): Duration {
   if (isDuration(input)) return input;
-  const parsed = typeof input === 'string' ? parseDuration(input) : undefined;
-  if (!parsed) {
-    fail(t.scope, {
-      resource: t.resource,
-      field,
-      value: input,
+  return (
+    (typeof input === 'string' ? parseDuration(input) : undefined) ??
+    reject(t, field, input, {
       allowed:
         'a duration such as "30s", "1h30m", "24h", "7d" or "500ms" (units ms, s, m, h, d, w), or a cdk8s Duration',
       fix: `write it with a number and a unit, e.g. ${literal(field, example)}`,
-    });
-  }
-  return parsed;
+    })
+  );
 }
 
 /** A duration that must be strictly positive (and at least `min` when given). */
@@ -134,16 +133,10 @@ export function toPositiveDuration(
   const duration = toDuration(t, field, input, example);
   const ms = duration.toMilliseconds();
   if (ms <= 0 || (min && ms < min.duration.toMilliseconds())) {
-    fail(t.scope, {
-      resource: t.resource,
-      field,
-      value: input,
-      allowed: min
-        ? `a duration of at least ${min.duration.toMilliseconds()}ms (${min.why})`
-        : 'a duration greater than zero',
-      fix:
-        `write ${literal(field, example)}, or another duration of at least ` +
-        `${min ? `${min.duration.toMilliseconds()}ms` : '1ms'}`,
+    const least = min ? `${min.duration.toMilliseconds()}ms` : undefined;
+    reject(t, field, input, {
+      allowed: least ? `a duration of at least ${least} (${min!.why})` : 'a duration greater than zero',
+      fix: `write ${literal(field, example)}, or another duration of at least ${least ?? '1ms'}`,
     });
   }
   return duration;
@@ -151,38 +144,29 @@ export function toPositiveDuration(
 
 export function toByteSize(t: CheckTarget, field: string, input: SizeInput, example = '1GB'): ByteSize {
   if (input instanceof ByteSize) return input;
-  const parsed = typeof input === 'string' ? ByteSize.parse(input) : undefined;
-  if (!parsed) {
-    fail(t.scope, {
-      resource: t.resource,
-      field,
-      value: input,
+  return (
+    (typeof input === 'string' ? ByteSize.parse(input) : undefined) ??
+    reject(t, field, input, {
       allowed:
         'a size such as "500MB", "1GB", "5GiB" or a plain byte count (NATS convention: 1GB = 1024^3 bytes; ' +
         'bare "G"/"M"/"K" are refused because nats-server reads 1G as 10^9)',
       fix: `write it with a binary unit, e.g. ${literal(field, example)}`,
-    });
-  }
-  return parsed;
+    })
+  );
 }
 
 export function checkJetStreamName(t: CheckTarget, field: string, name: string): string {
   const why = jetStreamNameError(name);
-  if (why) {
-    const suggestion =
-      (typeof name === 'string' ? name : '')
-        .replace(/[ \t\r\n\f.*>/\\]+/g, '-')
-        .slice(0, JETSTREAM_MAX_NAME_LENGTH)
-        .replace(/^-+|-+$/g, '') || 'orders';
-    fail(t.scope, {
-      resource: t.resource,
-      field,
-      value: name,
-      allowed: JETSTREAM_NAME_RULE,
-      fix: `rename it (${why}), e.g. ${literal(field, suggestion)}`,
-    });
-  }
-  return name;
+  if (!why) return name;
+  const suggestion =
+    (typeof name === 'string' ? name : '')
+      .replace(/[ \t\r\n\f.*>/\\]+/g, '-')
+      .slice(0, JETSTREAM_MAX_NAME_LENGTH)
+      .replace(/^-+|-+$/g, '') || 'orders';
+  return reject(t, field, name, {
+    allowed: JETSTREAM_NAME_RULE,
+    fix: `rename it (${why}), e.g. ${literal(field, suggestion)}`,
+  });
 }
 
 /**
@@ -197,22 +181,12 @@ export function checkName(
   options: { fallback?: string; startWithLetter?: boolean; maxLength?: number } = {},
 ): string {
   const why = typeof name === 'string' ? rule.error(name) : 'it is not a string';
-  if (why) {
-    const suggestion = suggestName(name, rule, options) ?? options.fallback ?? 'my-app';
-    fail(t.scope, {
-      resource: t.resource,
-      field,
-      value: name,
-      allowed: rule.allowed,
-      fix: `rename it (${why}), e.g. ${literal(field, suggestion)}`,
-    });
-  }
-  return name;
-}
-
-/** A name held to the DNS-1123 subdomain rule (most Kubernetes objects). */
-export function checkKubernetesName(t: CheckTarget, field: string, name: string): string {
-  return checkName(t, field, name, DNS1123_SUBDOMAIN_RULE);
+  if (!why) return name;
+  const suggestion = suggestName(name, rule, options) ?? options.fallback ?? 'my-app';
+  return reject(t, field, name, {
+    allowed: rule.allowed,
+    fix: `rename it (${why}), e.g. ${literal(field, suggestion)}`,
+  });
 }
 
 /** Labels we put on objects or selectors: each key and value must be a valid Kubernetes label key and value. */
@@ -223,10 +197,7 @@ export function checkLabels(
   example: Record<string, string>,
 ): Record<string, string> {
   if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) {
-    fail(t.scope, {
-      resource: t.resource,
-      field,
-      value: labels,
+    reject(t, field, labels, {
       allowed: 'an object of label keys to string values',
       fix: `write e.g. ${literal(field, example)}`,
     });
@@ -234,10 +205,7 @@ export function checkLabels(
   for (const [key, value] of Object.entries(labels as Record<string, unknown>)) {
     const keyError = LABEL_KEY_RULE.error(key);
     if (keyError) {
-      fail(t.scope, {
-        resource: t.resource,
-        field: `${field}["${key}"]`,
-        value: key,
+      reject(t, `${field}["${key}"]`, key, {
         allowed: LABEL_KEY_RULE.allowed,
         fix: `rename the key (${keyError}), e.g. ${literal(field, example)}`,
       });
@@ -251,10 +219,7 @@ export function checkLabels(
               .replace(/[^-A-Za-z0-9_.]+/g, '-')
               .slice(0, 63)
               .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
-      fail(t.scope, {
-        resource: t.resource,
-        field: `${field}["${key}"]`,
-        value,
+      reject(t, `${field}["${key}"]`, value, {
         allowed: LABEL_VALUE_RULE.allowed,
         fix:
           `change the value (${valueError}), e.g. ` +

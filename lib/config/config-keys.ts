@@ -1,11 +1,10 @@
-// Every key a config object may have, per type of lib/config/types.ts, so a key the config does not know
-// (a typo such as `maxDelivr`, or a NACK field we do not support such as a consumer's `memStorage`)
-// fails the synth instead of being dropped in silence. TypeScript's excess-property check does not
-// reach configs built by spreading, or values typed `any`, so this runs at synth.
-// Each table is checked by tsc both ways (`satisfies Fields<T>`): a field added to lib/config/types.ts
-// without a row here, or a row for a field that does not exist, fails `npm run typecheck`.
+// Every key a config object may have, per type of lib/config/types.ts, so a key the config does not know (a typo such
+// as `maxDelivr`, or a NACK field we do not support such as a consumer's `memStorage`) fails the synth instead of being
+// dropped in silence. TypeScript's excess-property check does not reach configs built by spreading, or values typed
+// `any`, so this runs at synth. Each table is checked by tsc both ways (`satisfies Fields<T>`): a field added to
+// lib/config/types.ts without a row here, or a row for a field that does not exist, fails `npm run typecheck`.
 import { IConstruct } from 'constructs';
-import { formatLiteral, literal } from './checks';
+import { formatLiteral, literal, reject } from './checks';
 import {
   AlertsConfig,
   ConsumerAlertConfig,
@@ -32,6 +31,18 @@ type Shape = 'value' | 'labels' | KeyTable | { readonly each: KeyTable };
 /** The fields of one config type. `Required` so optional fields need a row too. */
 type Fields<T> = { readonly [K in keyof Required<T>]: Shape };
 
+/** The space-separated words of `S`. */
+type Words<S extends string> = S extends `${infer W} ${infer Rest}` ? W | Words<Rest> : S;
+
+/**
+ * Leaf rows, in this order, for the fields of `T` named in space-separated groups:
+ * `valuesOf<StreamConfig>()('name subjects', 'maxAge')`. A word that is not a field of `T` fails typecheck.
+ */
+const valuesOf =
+  <T>() =>
+  <S extends string>(...groups: Array<S & (Words<S> extends keyof T ? unknown : never)>) =>
+    Object.fromEntries(groups.flatMap((g) => g.split(' ')).map((k) => [k, 'value'])) as Record<Words<S>, 'value'>;
+
 interface Unsupported {
   readonly reason: string;
   readonly fix: (value: unknown) => string;
@@ -55,77 +66,42 @@ interface KeyTable {
 const NACK_CONNECTION =
   "a NACK connection setting: NACK reaches this environment's NATS through its own install " +
   '(docs/gitops.md), so a per-object connection is not emitted';
-const NACK_CONNECTION_FIELDS = ['account', 'creds', 'nkey', 'servers', 'tls', 'tlsFirst', 'jsDomain'];
 const NACK_NOT_MODELLED = 'a NACK field this project does not model: it would not be emitted, so it would not apply';
 
 const ONE_WAY_SWITCH =
   'a one-way switch on the server (it cannot be turned off again): not emitted, so a ' +
   'config edit cannot lock a stream';
 
+/** The same reason for each of the space-separated `fields`. */
+const allFor = (fields: string, reason: string) => Object.fromEntries(fields.split(' ').map((f) => [f, reason]));
+const NACK_CONNECTION_FIELDS = 'account creds nkey servers tls tlsFirst jsDomain';
+
 /** NACK `jetstream.nats.io/v1beta2` Stream fields that StreamConfig does not support (imports/jetstream.nats.io.ts). */
 const UNSUPPORTED_STREAM_FIELDS: Record<string, string> = {
-  ...Object.fromEntries(
-    [
-      'maxConsumers',
-      'discardPerSubject',
-      'maxMsgsPerSubject',
-      'placement',
-      'compression',
-      'firstSequence',
-      'subjectTransform',
-      'republish',
-      'mirrorDirect',
-      'allowMsgTtl',
-      'subjectDeleteMarkerTtl',
-      'allowMsgCounter',
-      'allowAtomicPublish',
-      'allowMsgSchedules',
-      'persistMode',
-      'consumerLimits',
-      'metadata',
-      'preventUpdate',
-    ].map((f) => [f, NACK_NOT_MODELLED]),
+  ...allFor(
+    'maxConsumers discardPerSubject maxMsgsPerSubject placement compression firstSequence subjectTransform ' +
+      'republish mirrorDirect allowMsgTtl subjectDeleteMarkerTtl allowMsgCounter allowAtomicPublish ' +
+      'allowMsgSchedules persistMode consumerLimits metadata preventUpdate allowRollup preventDelete',
+    NACK_NOT_MODELLED,
   ),
-  ...Object.fromEntries(NACK_CONNECTION_FIELDS.map((f) => [f, NACK_CONNECTION])),
+  ...allFor(NACK_CONNECTION_FIELDS, NACK_CONNECTION),
   noAck:
     'a stream without publish acks drops messages in silence; every stream here acks (and nats-server ' +
     'requires noAck only for subjects this config refuses anyway: ">" and the $JS/$SYS API subjects)',
   mirror: 'mirrors are not modelled: their subjects, sizes and replicas would go unchecked here',
   sources: 'sourced streams are not modelled: their subjects, sizes and replicas would go unchecked here',
-  sealed: ONE_WAY_SWITCH,
-  denyDelete: ONE_WAY_SWITCH,
-  denyPurge: ONE_WAY_SWITCH,
-  allowRollup: NACK_NOT_MODELLED,
-  preventDelete: NACK_NOT_MODELLED,
+  ...allFor('sealed denyDelete denyPurge', ONE_WAY_SWITCH),
 };
 
 /** NACK Consumer fields that ConsumerConfig does not support. */
 const UNSUPPORTED_CONSUMER_FIELDS: Record<string, string> = {
-  ...Object.fromEntries(
-    [
-      'optStartSeq',
-      'optStartTime',
-      'backoff',
-      'sampleFreq',
-      'maxWaiting',
-      'rateLimitBps',
-      'deliverGroup',
-      'flowControl',
-      'headersOnly',
-      'heartbeatInterval',
-      'maxRequestExpires',
-      'maxRequestMaxBytes',
-      'inactiveThreshold',
-      'pauseUntil',
-      'priorityPolicy',
-      'pinnedTtl',
-      'priorityGroups',
-      'metadata',
-      'preventDelete',
-      'preventUpdate',
-    ].map((f) => [f, NACK_NOT_MODELLED]),
+  ...allFor(
+    'optStartSeq optStartTime backoff sampleFreq maxWaiting rateLimitBps deliverGroup flowControl headersOnly ' +
+      'heartbeatInterval maxRequestExpires maxRequestMaxBytes inactiveThreshold pauseUntil priorityPolicy ' +
+      'pinnedTtl priorityGroups metadata preventDelete preventUpdate',
+    NACK_NOT_MODELLED,
   ),
-  ...Object.fromEntries(NACK_CONNECTION_FIELDS.map((f) => [f, NACK_CONNECTION])),
+  ...allFor(NACK_CONNECTION_FIELDS, NACK_CONNECTION),
   memStorage:
     "nats-server 2.14.2 picks a consumer's store only when it creates the consumer " +
     '(https://github.com/nats-io/nats-server/blob/v2.14.2/server/jetstream_cluster.go#L9245) and accepts a changed ' +
@@ -137,11 +113,9 @@ const UNSUPPORTED_CONSUMER_FIELDS: Record<string, string> = {
 };
 
 const STREAM_ALERT_FIELDS = { nearLimitRatio: 'value' } satisfies Fields<StreamAlertConfig>;
-const CONSUMER_ALERT_FIELDS = {
-  maxLag: 'value',
-  ackPendingRatio: 'value',
-  maxRedelivered: 'value',
-} satisfies Fields<ConsumerAlertConfig>;
+const CONSUMER_ALERT_FIELDS = valuesOf<ConsumerAlertConfig>()(
+  'maxLag ackPendingRatio maxRedelivered',
+) satisfies Fields<ConsumerAlertConfig>;
 
 /** `for` is one per alert rule, and one rule serves every stream (or consumer): it is set environment-wide. */
 function environmentWideFor(kind: 'streams' | 'consumers') {
@@ -159,19 +133,10 @@ const STREAM_TABLE: KeyTable = {
   type: 'StreamConfig',
   resource: (s) => `Stream "${s.name}"`,
   fields: {
-    name: 'value',
-    subjects: 'value',
-    description: 'value',
-    retention: 'value',
-    maxAge: 'value',
-    maxBytes: 'value',
-    maxMsgs: 'value',
-    maxMsgSize: 'value',
-    storage: 'value',
-    replicas: 'value',
-    discard: 'value',
-    duplicateWindow: 'value',
-    allowDirect: 'value',
+    ...valuesOf<StreamConfig>()(
+      'name subjects description retention maxAge maxBytes maxMsgs maxMsgSize storage replicas discard',
+      'duplicateWindow allowDirect',
+    ),
     alerts: { type: 'StreamAlertConfig', fields: STREAM_ALERT_FIELDS, unsupported: environmentWideFor('streams') },
   } satisfies Fields<StreamConfig>,
   unsupported: UNSUPPORTED_STREAM_FIELDS,
@@ -181,19 +146,10 @@ const CONSUMER_TABLE: KeyTable = {
   type: 'ConsumerConfig',
   resource: (c) => `Consumer "${c.name}"`,
   fields: {
-    name: 'value',
-    stream: 'value',
-    description: 'value',
-    filterSubjects: 'value',
-    ackPolicy: 'value',
-    ackWait: 'value',
-    maxDeliver: 'value',
-    maxAckPending: 'value',
-    maxRequestBatch: 'value',
-    deliverPolicy: 'value',
-    replayPolicy: 'value',
-    replicas: 'value',
-    deliverSubject: 'value',
+    ...valuesOf<ConsumerConfig>()(
+      'name stream description filterSubjects ackPolicy ackWait maxDeliver maxAckPending',
+      'maxRequestBatch deliverPolicy replayPolicy replicas deliverSubject',
+    ),
     alerts: {
       type: 'ConsumerAlertConfig',
       fields: CONSUMER_ALERT_FIELDS,
@@ -212,17 +168,10 @@ const SCALER_TABLE: KeyTable = {
   type: 'ScalerConfig',
   resource: (s) => `ScaledObject "${s.name ?? `${s.target}-nats-scaler`}" (scaler of "${s.target}")`,
   fields: {
-    target: 'value',
-    targetKind: 'value',
-    consumer: 'value',
-    lagThreshold: 'value',
-    activationLagThreshold: 'value',
-    minReplicas: 'value',
-    maxReplicas: 'value',
-    pollingInterval: 'value',
-    cooldownPeriod: 'value',
-    fallbackReplicas: 'value',
-    name: 'value',
+    ...valuesOf<ScalerConfig>()(
+      'target targetKind consumer lagThreshold activationLagThreshold minReplicas maxReplicas',
+      'pollingInterval cooldownPeriod fallbackReplicas name',
+    ),
   } satisfies Fields<ScalerConfig>,
   aliases: {
     minReplicaCount: { to: 'minReplicas' },
@@ -241,13 +190,9 @@ const NATS_TABLE: KeyTable = {
   type: 'NatsClusterConfig',
   resource: () => 'NATS cluster (nats)',
   fields: {
-    releaseName: 'value',
-    chartVersion: 'value',
-    replicas: 'value',
-    fileStorageSize: 'value',
-    memoryStoreHeadroom: 'value',
-    storageClassName: 'value',
-    natsBox: 'value',
+    ...valuesOf<NatsClusterConfig>()(
+      'releaseName chartVersion replicas fileStorageSize memoryStoreHeadroom storageClassName natsBox',
+    ),
     resources: { type: 'NatsResources', fields: { cpu: 'value', memory: 'value' } satisfies Fields<NatsResources> },
     tokenSecret: {
       type: 'tokenSecret',
@@ -255,15 +200,9 @@ const NATS_TABLE: KeyTable = {
     },
     tls: {
       type: 'NatsTlsConfig',
-      fields: {
-        enabled: 'value',
-        clientSecretName: 'value',
-        routeSecretName: 'value',
-        caSecretName: 'value',
-        monitor: 'value',
-        monitorDomain: 'value',
-        clientCertificateDnsNames: 'value',
-      } satisfies Fields<NatsTlsConfig>,
+      fields: valuesOf<NatsTlsConfig>()(
+        'enabled clientSecretName routeSecretName caSecretName monitor monitorDomain clientCertificateDnsNames',
+      ) satisfies Fields<NatsTlsConfig>,
     },
   } satisfies Fields<NatsClusterConfig>,
 };
@@ -320,14 +259,10 @@ export const GITOPS_TABLE: KeyTable = {
   type: 'GitOpsConfig',
   resource: () => 'Argo CD settings (gitops)',
   fields: {
-    repoURL: 'value',
-    targetRevision: 'value',
-    distPath: 'value',
-    argoNamespace: 'value',
-    project: 'value',
-    destinationServer: 'value',
-    natsChartRepoURL: 'value',
-    automatedSync: 'value',
+    ...valuesOf<GitOpsConfig>()(
+      'repoURL targetRevision distPath argoNamespace project destinationServer natsChartRepoURL',
+      'automatedSync',
+    ),
   } satisfies Fields<GitOpsConfig>,
 };
 
@@ -377,10 +312,7 @@ function walkObject(
   if (value === undefined) return;
   if (!isPlainObject(value)) {
     const field = ownField ?? '(config)';
-    fail(scope, {
-      resource: outer.resource,
-      field,
-      value,
+    reject({ scope, resource: outer.resource }, field, value, {
       allowed: `an object with the fields of ${table.type}`,
       fix: `write it as an object, e.g. ${literal(fieldNameOf(field), {})}`,
     });
@@ -402,10 +334,7 @@ function walkObject(
       continue;
     } else if ('each' in shape) {
       if (!Array.isArray(fieldValue)) {
-        fail(scope, {
-          resource: place.resource,
-          field,
-          value: fieldValue,
+        reject({ scope, resource: place.resource }, field, fieldValue, {
           allowed: `a list of ${shape.each.type}`,
           fix: `write it as a list, e.g. ${literal(field, [])}`,
         });

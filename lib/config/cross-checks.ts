@@ -1,9 +1,8 @@
 // Rules across the objects of one environment, on the resolved model: unique names, subjects no two streams
 // share, references to streams and consumers the environment has, and the work-queue rules across the consumers of
 // one stream. Each throws a ConfigError for one object; resolve.ts gathers them.
-import { literal } from './checks';
+import { literal, reject } from './checks';
 import { closestField } from './config-keys';
-import { fail } from './errors';
 import { ResolvedConsumer } from './resolve-consumer';
 import { ResolvedScaler, scalerResource } from './resolve-scaler';
 import { ResolvedStream } from './resolve-stream';
@@ -24,12 +23,9 @@ export class StreamsSeen {
  */
 export function checkStreamAmongOthers(environment: string, stream: ResolvedStream, seen: StreamsSeen): void {
   const clash = seen.names.get(stream.kubernetesName);
-  const resource = `Stream "${stream.name}"`;
+  const t = { scope: environment, resource: `Stream "${stream.name}"` };
   if (clash !== undefined) {
-    fail(environment, {
-      resource,
-      field: 'name',
-      value: stream.name,
+    reject(t, 'name', stream.name, {
       allowed: "a name unique among the environment's streams (also after lowercasing for Kubernetes)",
       fix:
         `rename it, e.g. ${literal('name', uniqueName(stream.name, seen.names))}: ` +
@@ -42,10 +38,7 @@ export function checkStreamAmongOthers(environment: string, stream: ResolvedStre
     if (overlap) {
       const sameStream = overlap.owner === stream.name;
       const other = sameStream ? 'another subject of the same stream' : `stream "${overlap.owner}"`;
-      fail(environment, {
-        resource,
-        field: `subjects[${j}]`,
-        value: subject,
+      reject(t, `subjects[${j}]`, subject, {
         allowed:
           `subjects that no other stream captures; it overlaps "${overlap.subject}" of ${other} (nats-server refuses ` +
           (sameStream
@@ -65,10 +58,7 @@ export function checkStreamAmongOthers(environment: string, stream: ResolvedStre
 /** A consumer's name must differ from the earlier consumers' Kubernetes names. */
 export function checkConsumerAmongOthers(environment: string, consumer: ResolvedConsumer, seen: Set<string>): void {
   if (seen.has(consumer.kubernetesName)) {
-    fail(environment, {
-      resource: `Consumer "${consumer.name}"`,
-      field: 'name',
-      value: consumer.name,
+    reject({ scope: environment, resource: `Consumer "${consumer.name}"` }, 'name', consumer.name, {
       allowed: "a name unique among the environment's consumers (each becomes a Kubernetes object of that name)",
       fix: `rename it, e.g. ${literal('name', uniqueName(consumer.name, seen))}`,
     });
@@ -78,21 +68,15 @@ export function checkConsumerAmongOthers(environment: string, consumer: Resolved
 
 /** One ScaledObject per name and per target workload (two HPAs on one workload fight). */
 export function checkScalerAmongOthers(environment: string, scaler: ResolvedScaler, seen: Set<string>): void {
-  const resource = scalerResource(scaler);
+  const t = { scope: environment, resource: scalerResource(scaler) };
   if (seen.has(scaler.name)) {
-    fail(environment, {
-      resource,
-      field: 'name',
-      value: scaler.name,
+    reject(t, 'name', scaler.name, {
       allowed: 'a ScaledObject name unique in the environment',
       fix: `rename it, e.g. ${literal('name', uniqueName(scaler.name, seen))}`,
     });
   }
   if (seen.has(`target:${scaler.target}`)) {
-    fail(environment, {
-      resource,
-      field: 'target',
-      value: scaler.target,
+    reject(t, 'target', scaler.target, {
       allowed: 'one ScaledObject per target workload (two HPAs on one workload fight)',
       fix:
         `remove this scaler or merge it into the other one on "${scaler.target}", or scale another workload, ` +
@@ -120,10 +104,7 @@ export function resolveReference<T>(
   if (found !== undefined || configured.includes(value)) return found;
   const closest =
     closestField(String(value), candidates) ?? candidates[0] ?? (field === 'stream' ? 'orders' : 'worker');
-  return fail(environment, {
-    resource,
-    field,
-    value,
+  return reject({ scope: environment, resource }, field, value, {
     allowed: `one of the environment's ${field}s: ${configured.map((n) => `"${n}"`).join(', ')}`,
     fix: `write ${literal(field, closest)}, or add the ${field} to the config`,
   });
@@ -143,7 +124,7 @@ export function checkWorkQueueConsumer(
   const stream = consumer.stream;
   if (stream.retention !== 'workqueue' || consumers.length < 2) return;
   const others = consumers.filter((c) => c !== consumer);
-  const resource = `Consumer "${consumer.name}" (stream "${stream.name}")`;
+  const t = { scope: environment, resource: `Consumer "${consumer.name}" (stream "${stream.name}")` };
   // A filter of its own when one is free; otherwise the other consumers' filters cover the stream and must narrow too.
   const ownFilter = partitionFilter(stream, consumer.name, others);
   const othersQuoted = others.map((c) => `"${c.name}"`).join(', ');
@@ -155,10 +136,7 @@ export function checkWorkQueueConsumer(
       : `narrow the filters of ${othersNamed} so each consumer has its own ` +
         `subjects, e.g. ${literal('filterSubjects', [example])} here`;
   if (consumer.filterSubjects.length === 0) {
-    fail(environment, {
-      resource,
-      field: 'filterSubjects',
-      value: undefined,
+    reject(t, 'filterSubjects', undefined, {
       allowed:
         `a filter on a workqueue stream with other consumers (${othersQuoted}): ` +
         `an unfiltered consumer takes every message (server error 10099, ${WQ_SOURCE}#L1152)`,
@@ -169,10 +147,7 @@ export function checkWorkQueueConsumer(
     for (const filter of consumer.filterSubjects) {
       const clash = other.filterSubjects.find((f) => subjectsCollide(filter, f));
       if (clash === undefined) continue;
-      fail(environment, {
-        resource,
-        field: `filterSubjects[${consumer.filterSubjects.indexOf(filter)}]`,
-        value: filter,
+      reject(t, `filterSubjects[${consumer.filterSubjects.indexOf(filter)}]`, filter, {
         allowed:
           `a filter no other consumer of the workqueue stream matches; "${filter}" and "${clash}" of Consumer ` +
           `"${other.name}" match common subjects, and each message goes to one ` +

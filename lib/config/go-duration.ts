@@ -22,11 +22,10 @@ function invalidDuration(original: string): Error {
 }
 
 /**
- * Go `time.ParseDuration` (Go 1.22 src/time/format.go), as NACK applies it to `maxAge`,
- * `duplicateWindow`, `ackWait`, ...: a sequence of decimal numbers with a unit each
- * (`"300ms"`, `"1.5h"`, `"1h30m"`, `"-2s"`), units `ns`, `us`/`µs`, `ms`, `s`, `m`, `h`. There is
- * **no `d`**: `"7d"` is an error, as are `""`, `"1"`, `"1 h"`, `"1H"`.
- * Returns int64 nanoseconds; throws with Go's message on invalid input or int64 overflow.
+ * Go `time.ParseDuration` (Go 1.22 src/time/format.go), as NACK applies it to `maxAge`, `duplicateWindow`, `ackWait`,
+ * ...: a sequence of decimal numbers with a unit each (`"300ms"`, `"1.5h"`, `"1h30m"`, `"-2s"`), units `ns`, `us`/`µs`,
+ * `ms`, `s`, `m`, `h`. There is **no `d`**: `"7d"` is an error, as are `""`, `"1"`, `"1 h"`, `"1H"`. Returns int64
+ * nanoseconds; throws with Go's message on invalid input or int64 overflow.
  */
 export function parseGoDuration(text: string): bigint {
   const original = text;
@@ -111,10 +110,9 @@ function isDigit(c: string): boolean {
 }
 
 /**
- * `parseGoDuration` as a JS number of nanoseconds, the form the JetStream API JSON carries.
- * Throws if the value is not exactly representable as a double (beyond 2^53 ns, about 104 days,
- * only values with enough trailing binary zeros are, e.g. `"720h"` or `"8760h"`), so no test
- * ever compares a silently rounded number.
+ * `parseGoDuration` as a JS number of nanoseconds, the form the JetStream API JSON carries. Throws if the value is not
+ * exactly representable as a double (beyond 2^53 ns, about 104 days, only values with enough trailing binary zeros are,
+ * e.g. `"720h"` or `"8760h"`), so no test ever compares a silently rounded number.
  */
 export function goDurationToNanos(text: string): number {
   const nanos = parseGoDuration(text);

@@ -1,11 +1,10 @@
-// Name rules of the systems that read our output, one per kind of name. Each rule says why a
-// name breaks it (undefined when it is valid), what is allowed, and where the rule comes from.
+// Name rules of the systems that read our output, one per kind of name. Each rule says why a name breaks it (undefined
+// when it is valid), what is allowed, and where the rule comes from.
 //
-// Kubernetes: k8s.io/apimachinery v0.31.9 pkg/util/validation/validation.go (the version of
-// kubectl v1.31 that npm run install-helm brings): IsQualifiedName :42 (label keys),
-// IsValidLabelValue :166, IsDNS1123Label :187, IsDNS1123Subdomain :214, IsDNS1035Label :235.
-// Which kind uses which: pkg/api/validation/generic.go:63 (Namespace: DNS-1123 label); Service
-// names are DNS-1035 labels (kubernetes pkg/apis/core/validation ValidateServiceName); most
+// Kubernetes: k8s.io/apimachinery v0.31.9 pkg/util/validation/validation.go (the version of kubectl v1.31 that npm run
+// install-helm brings): IsQualifiedName :42 (label keys), IsValidLabelValue :166, IsDNS1123Label :187,
+// IsDNS1123Subdomain :214, IsDNS1035Label :235. Which kind uses which: pkg/api/validation/generic.go:63 (Namespace:
+// DNS-1123 label); Service names are DNS-1035 labels (kubernetes pkg/apis/core/validation ValidateServiceName); most
 // other objects, and every custom resource, are DNS-1123 subdomains.
 
 /** One name rule: `error` says why a name breaks it, or undefined when it is valid. */

@@ -1,7 +1,6 @@
 // Alert settings checked: the environment's `monitoring.alerts` and each stream's and consumer's own `alerts`.
 // Their defaults come from the alert table (lib/constructs/monitoring/alert-thresholds.ts applies them).
-import { CheckTarget, checkInteger, literal, toPositiveDuration } from './checks';
-import { fail } from './errors';
+import { CheckTarget, checkInteger, ifSet, literal, reject, toPositiveDuration } from './checks';
 import { AlertsConfig, ConsumerAlertConfig, StreamAlertConfig } from './types';
 import { Duration, DurationInput } from './units';
 
@@ -15,12 +14,9 @@ export function resolveAlerts(environment: string, alerts: AlertsConfig = {}) {
   return {
     runbookBaseUrl: alerts.runbookBaseUrl,
     labels: alerts.labels,
-    consumers: { ...consumers, for: optionalDuration(t, 'monitoring.alerts.consumers.for', alerts.consumers?.for) },
-    streams: { ...streams, for: optionalDuration(t, 'monitoring.alerts.streams.for', alerts.streams?.for) },
-    fileStorageRatio:
-      alerts.fileStorageRatio === undefined
-        ? undefined
-        : checkRatio(t, 'monitoring.alerts.fileStorageRatio', alerts.fileStorageRatio),
+    consumers: { ...consumers, for: forDuration(t, 'monitoring.alerts.consumers.for', alerts.consumers?.for) },
+    streams: { ...streams, for: forDuration(t, 'monitoring.alerts.streams.for', alerts.streams?.for) },
+    fileStorageRatio: checkRatio(t, 'monitoring.alerts.fileStorageRatio', alerts.fileStorageRatio),
   };
 }
 
@@ -29,10 +25,7 @@ export function rejectPerObjectFor(t: CheckTarget, own: object | undefined, kind
   const value = (own as { for?: unknown } | undefined)?.for;
   if (value === undefined) return;
   const environmentField = `monitoring.alerts.${kind}.for`;
-  fail(t.scope, {
-    resource: t.resource,
-    field: 'alerts.for',
-    value,
+  reject(t, 'alerts.for', value, {
     allowed:
       'no per-object for: one alert rule serves every object, so its for is ' +
       `environment-wide (${environmentField})`,
@@ -42,38 +35,26 @@ export function rejectPerObjectFor(t: CheckTarget, own: object | undefined, kind
 
 export function checkConsumerAlerts(t: CheckTarget, prefix: string, c: ConsumerAlertConfig = {}) {
   const count = (field: 'maxLag' | 'maxRedelivered', example: number) =>
-    c[field] === undefined
-      ? undefined
-      : checkInteger(
-          t,
-          `${prefix}.${field}`,
-          c[field],
-          { min: 1 },
-          `write ${literal(`${prefix}.${field}`, example)} (a whole number of messages)`,
-        );
+    ifSet(c[field], (value) =>
+      checkInteger(t, `${prefix}.${field}`, value, { min: 1, example, note: ' (a whole number of messages)' }),
+    );
   return {
     maxLag: count('maxLag', 1000),
-    ackPendingRatio:
-      c.ackPendingRatio === undefined ? undefined : checkRatio(t, `${prefix}.ackPendingRatio`, c.ackPendingRatio),
+    ackPendingRatio: checkRatio(t, `${prefix}.ackPendingRatio`, c.ackPendingRatio),
     maxRedelivered: count('maxRedelivered', 100),
   };
 }
 
 export function checkStreamAlerts(t: CheckTarget, prefix: string, s: StreamAlertConfig = {}) {
-  return {
-    nearLimitRatio:
-      s.nearLimitRatio === undefined ? undefined : checkRatio(t, `${prefix}.nearLimitRatio`, s.nearLimitRatio),
-  };
+  return { nearLimitRatio: checkRatio(t, `${prefix}.nearLimitRatio`, s.nearLimitRatio) };
 }
 
-function optionalDuration(t: CheckTarget, field: string, input: DurationInput | undefined): Duration | undefined {
+/** A rule's `for`, in whole seconds. */
+function forDuration(t: CheckTarget, field: string, input: DurationInput | undefined): Duration | undefined {
   if (input === undefined) return undefined;
   const d = toPositiveDuration(t, field, input, undefined, '10m');
   if (d.toMilliseconds() % 1000 !== 0) {
-    fail(t.scope, {
-      resource: t.resource,
-      field,
-      value: input,
+    reject(t, field, input, {
       allowed: 'whole seconds, e.g. "10m" (Prometheus evaluates rules every few seconds at best)',
       fix: `write ${literal(field, '10m')}`,
     });
@@ -81,15 +62,11 @@ function optionalDuration(t: CheckTarget, field: string, input: DurationInput | 
   return d;
 }
 
-function checkRatio(t: CheckTarget, field: string, value: number): number {
-  if (typeof value !== 'number' || !(value > 0 && value <= 1)) {
-    fail(t.scope, {
-      resource: t.resource,
-      field,
-      value,
-      allowed: 'a fraction greater than 0 and at most 1, e.g. 0.85 for 85%',
-      fix: `write ${literal(field, 0.85)}`,
-    });
-  }
-  return value;
+/** A fraction in (0, 1], or undefined when not set. */
+function checkRatio(t: CheckTarget, field: string, value: number | undefined): number | undefined {
+  if (value === undefined || (typeof value === 'number' && value > 0 && value <= 1)) return value;
+  return reject(t, field, value, {
+    allowed: 'a fraction greater than 0 and at most 1, e.g. 0.85 for 85%',
+    fix: `write ${literal(field, 0.85)}`,
+  });
 }

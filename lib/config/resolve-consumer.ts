@@ -3,16 +3,16 @@
 import {
   checkInteger,
   checkJetStreamName,
-  checkName,
   checkOneOf,
   CheckTarget,
+  ifSet,
   literal,
+  reject,
   toPositiveDuration,
 } from './checks';
-import { fail } from './errors';
-import { KUBERNETES_NAME_RULES, toKubernetesName } from './names';
+import { toKubernetesName } from './names';
 import { checkConsumerAlerts, rejectPerObjectFor } from './resolve-alerts';
-import { checkDescription, ResolvedStream } from './resolve-stream';
+import { checkDescription, checkKubernetesName, ResolvedStream } from './resolve-stream';
 import { subjectIsSubsetOf, subjectSyntaxError } from './subjects';
 import { ACK_POLICIES, ConsumerConfig, DELIVER_POLICIES, REPLAY_POLICIES } from './types';
 
@@ -31,104 +31,74 @@ export function resolveConsumer(environment: string, props: ConsumerConfig, stre
   // A negative ack wait is refused (consumer.go:750-751); 0 would be NACK's 1ns CRD default, not the server's 30s.
   const ackWait = toPositiveDuration(t, 'ackWait', props.ackWait ?? '30s');
   // 0 or a negative value means "redeliver forever" to the server (consumer.go:586-591): a poison message then loops.
-  const maxDeliver = checkInteger(
-    t,
-    'maxDeliver',
-    props.maxDeliver ?? 5,
-    { min: 1 },
-    `write ${literal('maxDeliver', 5)} (the number of delivery attempts before a message is given up)`,
-  );
-  const maxAckPending = checkInteger(
-    t,
-    'maxAckPending',
-    props.maxAckPending ?? 1000,
-    { min: 1 },
-    `write ${literal('maxAckPending', 1000)} (the server default)`,
-  );
+  const maxDeliver = checkInteger(t, 'maxDeliver', props.maxDeliver ?? 5, {
+    min: 1,
+    example: 5,
+    note: ' (the number of delivery attempts before a message is given up)',
+  });
+  const maxAckPending = checkInteger(t, 'maxAckPending', props.maxAckPending ?? 1000, {
+    min: 1,
+    example: 1000,
+    note: ' (the server default)',
+  });
   const filterSubjects = checkFilters(t, stream, props.filterSubjects ?? []);
-  const deliverSubject =
-    props.deliverSubject === undefined ? undefined : checkDeliverSubject(t, stream, name, props.deliverSubject);
+  const deliverSubject = ifSet(props.deliverSubject, (subject) => checkDeliverSubject(t, stream, name, subject));
   // Without acks nothing is pending: a push consumer with ackPolicy none and maxAckPending is refused
   // (error 10082, consumer.go:802-803), so the default is not sent then (sendsMaxAckPending false).
   const sendsMaxAckPending = ackPolicy !== 'none' || props.maxAckPending !== undefined;
   if (ackPolicy === 'none' && deliverSubject !== undefined && props.maxAckPending !== undefined) {
-    fail(environment, {
-      resource: t.resource,
-      field: 'maxAckPending',
-      value: props.maxAckPending,
+    reject(t, 'maxAckPending', props.maxAckPending, {
       allowed: `not set on a push consumer with ackPolicy "none" (error 10082, ${CONSUMER_GO}#L803)`,
       fix: `remove maxAckPending, or write ${literal('ackPolicy', 'explicit')}`,
     });
   }
-  let maxRequestBatch: number | undefined;
-  if (props.maxRequestBatch !== undefined) {
-    if (deliverSubject) {
-      fail(environment, {
-        resource: t.resource,
-        field: 'maxRequestBatch',
-        value: props.maxRequestBatch,
-        allowed: 'only on pull consumers (a push consumer sends without requests)',
-        fix: 'remove maxRequestBatch, or remove deliverSubject',
-      });
-    }
-    // A negative batch is refused (error 10114, consumer.go:825-826); 0 means no limit: leave the field out for that.
-    maxRequestBatch = checkInteger(
-      t,
-      'maxRequestBatch',
-      props.maxRequestBatch,
-      { min: 1 },
-      `write ${literal('maxRequestBatch', 100)}, or leave maxRequestBatch out for no limit`,
-    );
+  if (props.maxRequestBatch !== undefined && deliverSubject) {
+    reject(t, 'maxRequestBatch', props.maxRequestBatch, {
+      allowed: 'only on pull consumers (a push consumer sends without requests)',
+      fix: 'remove maxRequestBatch, or remove deliverSubject',
+    });
   }
-  let replicas: number | undefined;
-  if (props.replicas !== undefined) {
-    const streamReplicas = stream.replicas;
-    const mustEqual = stream.retention !== 'limits';
-    // Server 10126 (above the stream's, consumer.go:719-720) and 10134 (interest/workqueue must equal,
-    // consumer.go:731-733).
-    replicas = checkInteger(
-      t,
-      'replicas',
-      props.replicas,
-      mustEqual ? { min: streamReplicas, max: streamReplicas } : { min: 1, max: streamReplicas },
-      mustEqual
-        ? `write ${literal('replicas', streamReplicas)}, or remove replicas to inherit ` +
-            `them: on a ${stream.retention} stream ` +
-            `consumer replicas must equal the stream's (error 10134, ${CONSUMER_GO}#L733)`
-        : `write ${literal('replicas', streamReplicas)} or fewer, or remove replicas to ` +
-            `inherit them: consumer replicas cannot exceed the stream's (error 10126, ${CONSUMER_GO}#L720)`,
-    );
+  // A negative batch is refused (error 10114, consumer.go:825-826); 0 means no limit: leave the field out for that.
+  const maxRequestBatch = ifSet(props.maxRequestBatch, (value) =>
+    checkInteger(t, 'maxRequestBatch', value, {
+      min: 1,
+      example: 100,
+      note: ', or leave maxRequestBatch out for no limit',
+    }),
+  );
+  // Server 10126 (above the stream's, consumer.go:719-720) and 10134 (interest/workqueue must equal,
+  // consumer.go:731-733).
+  const mustEqual = stream.retention !== 'limits';
+  const replicas = ifSet(props.replicas, (value) =>
+    checkInteger(t, 'replicas', value, {
+      min: mustEqual ? stream.replicas : 1,
+      max: stream.replicas,
+      example: stream.replicas,
+      note: mustEqual
+        ? `, or remove replicas to inherit them: on a ${stream.retention} stream ` +
+          `consumer replicas must equal the stream's (error 10134, ${CONSUMER_GO}#L733)`
+        : " or fewer, or remove replicas to inherit them: consumer replicas cannot exceed the stream's " +
+          `(error 10126, ${CONSUMER_GO}#L720)`,
+    }),
+  );
+  // Work-queue rules on one consumer: consumer.go:1139-1147 (and the clustered pre-check
+  // jetstream_cluster.go:9480-9488); a pull consumer without acks is refused earlier, as 10084 (consumer.go:810-811).
+  if (stream.retention === 'workqueue' && ackPolicy !== 'explicit') {
+    reject(t, 'ackPolicy', ackPolicy, {
+      allowed:
+        `"explicit" on a workqueue stream (server error 10098, ${CONSUMER_GO}#L1142; ` +
+        `10084 for a pull consumer without acks)`,
+      fix: `write ${literal('ackPolicy', 'explicit')}`,
+    });
   }
-  if (stream.retention === 'workqueue') {
-    // Work-queue rules on one consumer: consumer.go:1139-1147 (and the clustered pre-check
-    // jetstream_cluster.go:9480-9488);
-    // a pull consumer without acks is refused earlier, as 10084 (consumer.go:810-811).
-    if (ackPolicy !== 'explicit') {
-      fail(environment, {
-        resource: t.resource,
-        field: 'ackPolicy',
-        value: ackPolicy,
-        allowed:
-          `"explicit" on a workqueue stream (server error 10098, ${CONSUMER_GO}#L1142; ` +
-          `10084 for a pull consumer without acks)`,
-        fix: `write ${literal('ackPolicy', 'explicit')}`,
-      });
-    }
-    if (deliverPolicy !== 'all') {
-      fail(environment, {
-        resource: t.resource,
-        field: 'deliverPolicy',
-        value: deliverPolicy,
-        allowed: `"all" on a workqueue stream (server error 10101, ${CONSUMER_GO}#L1146)`,
-        fix: `write ${literal('deliverPolicy', 'all')}`,
-      });
-    }
+  if (stream.retention === 'workqueue' && deliverPolicy !== 'all') {
+    reject(t, 'deliverPolicy', deliverPolicy, {
+      allowed: `"all" on a workqueue stream (server error 10101, ${CONSUMER_GO}#L1146)`,
+      fix: `write ${literal('deliverPolicy', 'all')}`,
+    });
   }
   if (deliverPolicy === 'lastPerSubject' && filterSubjects.length === 0) {
-    fail(environment, {
-      resource: t.resource,
-      field: 'filterSubjects',
-      value: props.filterSubjects,
+    reject(t, 'filterSubjects', props.filterSubjects, {
       allowed:
         'at least one filter subject with deliverPolicy "lastPerSubject" ' +
         `(server error 10094, ${CONSUMER_GO}#L921)`,
@@ -136,13 +106,7 @@ export function resolveConsumer(environment: string, props: ConsumerConfig, stre
     });
   }
 
-  const kubernetesName = checkName(
-    t,
-    'name (as a Kubernetes name)',
-    toKubernetesName(name),
-    KUBERNETES_NAME_RULES.Consumer,
-    { fallback: 'worker' },
-  );
+  const kubernetesName = checkKubernetesName(t, name, 'Consumer', 'worker');
   rejectPerObjectFor(t, props.alerts, 'consumers');
   const alerts = checkConsumerAlerts(t, 'alerts', props.alerts);
   return {
@@ -166,87 +130,64 @@ export function resolveConsumer(environment: string, props: ConsumerConfig, stre
 }
 
 function checkFilters(t: CheckTarget, stream: ResolvedStream, filters: string[]): string[] {
+  const streamSubjects = literal('filterSubjects', [...stream.subjects]);
   if (!Array.isArray(filters)) {
-    fail(t.scope, {
-      resource: t.resource,
-      field: 'filterSubjects',
-      value: filters,
-      allowed: 'a list of NATS subjects',
-      fix: `write ${literal('filterSubjects', [...stream.subjects])}`,
-    });
+    reject(t, 'filterSubjects', filters, { allowed: 'a list of NATS subjects', fix: `write ${streamSubjects}` });
   }
   filters.forEach((filter, i) => {
     const field = `filterSubjects[${i}]`;
     const why = typeof filter === 'string' ? subjectSyntaxError(filter) : 'it is not a string';
     if (why) {
       // An empty filter is 10139 (consumer.go:870-873), any other invalid one 10052 (consumer.go:878-881).
-      fail(t.scope, {
-        resource: t.resource,
-        field,
-        value: filter,
+      reject(t, field, filter, {
         allowed: 'a valid NATS subject (server error 10139 or 10052)',
-        fix: `correct the subject (${why}), e.g. ${literal('filterSubjects', [...stream.subjects])}`,
+        fix: `correct the subject (${why}), e.g. ${streamSubjects}`,
       });
     }
     // Servers since 2.10 accept a filter outside the stream's subjects and deliver nothing (nack.md §5).
     if (!stream.subjects.some((s) => subjectIsSubsetOf(filter, s))) {
-      fail(t.scope, {
-        resource: t.resource,
-        field,
-        value: filter,
+      reject(t, field, filter, {
         allowed:
           `a subject inside the stream's subjects ${JSON.stringify(stream.subjects)} (a filter outside the stream ` +
           'matches nothing, and nats-server no longer says so)',
-        fix:
-          `write a filter inside the stream, e.g. ${literal('filterSubjects', [...stream.subjects])}, or point the ` +
-          `consumer at the right stream`,
+        fix: `write a filter inside the stream, e.g. ${streamSubjects}, or point the consumer at the right stream`,
       });
     }
-    for (let j = 0; j < i; j++) {
-      if (subjectIsSubsetOf(filter, filters[j]) || subjectIsSubsetOf(filters[j], filter)) {
-        // consumer.go:879-886: filters must not overlap (the server compares them with subjectIsSubsetMatch).
-        const broader = subjectIsSubsetOf(filter, filters[j]) ? filters[j] : filter;
-        const kept = filters.filter(
-          (f, k) => k === filters.indexOf(f) && (f === broader || !subjectIsSubsetOf(f, broader)),
-        );
-        fail(t.scope, {
-          resource: t.resource,
-          field,
-          value: filter,
-          allowed:
-            `filters that do not overlap (it overlaps filterSubjects[${j}] ` +
-            `"${filters[j]}", server error 10138, ${CONSUMER_GO}#L884)`,
-          fix: `remove the narrower filter: ${literal('filterSubjects', kept)}`,
-        });
-      }
+    // consumer.go:879-886: filters must not overlap (the server compares them with subjectIsSubsetMatch).
+    const j = filters.findIndex((f, k) => k < i && (subjectIsSubsetOf(filter, f) || subjectIsSubsetOf(f, filter)));
+    if (j >= 0) {
+      const broader = subjectIsSubsetOf(filter, filters[j]) ? filters[j] : filter;
+      const kept = filters.filter(
+        (f, k) => k === filters.indexOf(f) && (f === broader || !subjectIsSubsetOf(f, broader)),
+      );
+      reject(t, field, filter, {
+        allowed:
+          `filters that do not overlap (it overlaps filterSubjects[${j}] ` +
+          `"${filters[j]}", server error 10138, ${CONSUMER_GO}#L884)`,
+        fix: `remove the narrower filter: ${literal('filterSubjects', kept)}`,
+      });
     }
   });
   return filters;
 }
 
 function checkDeliverSubject(t: CheckTarget, stream: ResolvedStream, name: string, subject: string): string {
-  const example = `deliver.${toKubernetesName(name) || 'consumer'}`;
+  const example = literal('deliverSubject', `deliver.${toKubernetesName(name) || 'consumer'}`);
   const why =
     typeof subject !== 'string'
       ? 'it is not a string'
       : (subjectSyntaxError(subject) ?? (/[*>]/.test(subject) ? 'it contains a wildcard' : undefined));
   if (why) {
-    fail(t.scope, {
-      resource: t.resource,
-      field: 'deliverSubject',
-      value: subject,
+    reject(t, 'deliverSubject', subject, {
       allowed: `a literal subject without wildcards (server errors 10079 and 10112, ${CONSUMER_GO}#L791)`,
-      fix: `correct it (${why}), e.g. ${literal('deliverSubject', example)}`,
+      fix: `correct it (${why}), e.g. ${example}`,
     });
   }
   if (stream.subjects.some((s) => subjectIsSubsetOf(subject, s))) {
-    fail(t.scope, {
-      resource: t.resource,
-      field: 'deliverSubject',
-      value: subject,
+    reject(t, 'deliverSubject', subject, {
       allowed:
         `a subject outside the stream's own subjects (a cycle otherwise, server error ` + `10081, ${CONSUMER_GO}#L797)`,
-      fix: `write ${literal('deliverSubject', example)}`,
+      fix: `write ${example}`,
     });
   }
   return subject;

@@ -1,8 +1,7 @@
 // The NATS cluster of one environment resolved (nats.*): the chart's names, TLS, and the JetStream stores sized and
 // checked against the resolved streams; and who may reach its ports (network.*).
 import { isCertificateDnsName, uncoveredHosts } from './certificate-names';
-import { checkInteger, checkLabels, checkName, CheckTarget, literal, toByteSize } from './checks';
-import { fail } from './errors';
+import { checkInteger, checkLabels, checkName, CheckTarget, literal, reject, toByteSize } from './checks';
 import { HELM_RELEASE_NAME_RULE, KUBERNETES_NAME_RULES, STATEFUL_SET_NAME_RULE } from './names';
 import { ResolvedStream } from './resolve-stream';
 import { NatsClusterConfig, NatsTlsConfig, NetworkConfig, NetworkPeerConfig } from './types';
@@ -73,19 +72,14 @@ const sumOf = (streams: readonly ResolvedStream[]) =>
  */
 export function checkClusterSize(environment: string, replicas: number | undefined): number {
   const t: CheckTarget = { scope: environment, resource: NATS_RESOURCE };
-  const size = checkInteger(
-    t,
-    'nats.replicas',
-    replicas ?? 3,
-    { min: 1 },
-    `write ${literal('nats.replicas', 3)} (or 1 for a single server without clustering)`,
-  );
+  const size = checkInteger(t, 'nats.replicas', replicas ?? 3, {
+    min: 1,
+    example: 3,
+    note: ' (or 1 for a single server without clustering)',
+  });
   if (size === 2) {
     // A JetStream meta group of 2 loses quorum when either node is down.
-    fail(environment, {
-      resource: NATS_RESOURCE,
-      field: 'nats.replicas',
-      value: 2,
+    reject(t, 'nats.replicas', 2, {
       allowed: '1, or 3 or more (JetStream needs a majority of servers)',
       fix: `write ${literal('nats.replicas', 3)}, or ${literal('nats.replicas', 1)} for a small environment`,
     });
@@ -120,10 +114,7 @@ export function resolveNats(
   const tls = resolveTls(t, hosts, config.tls);
   const memoryHeadroom = config.memoryStoreHeadroom ?? 0.25;
   if (!(memoryHeadroom >= 0 && memoryHeadroom <= 10)) {
-    fail(environment, {
-      resource: t.resource,
-      field: 'nats.memoryStoreHeadroom',
-      value: memoryHeadroom,
+    reject(t, 'nats.memoryStoreHeadroom', memoryHeadroom, {
       allowed: 'a fraction from 0 to 10, e.g. 0.25 for 25%',
       fix: `write ${literal('nats.memoryStoreHeadroom', 0.25)}`,
     });
@@ -194,10 +185,7 @@ function checkMemory(
   const needed = ByteSize.bytes(n.memoryStoreMax.bytes + SERVER_MEMORY.bytes).roundUpTo(GIB);
   if (largest && largest.maxBytes.times(1 + headroom).roundUpTo(MIB).bytes > available) {
     const fits = ByteSize.bytes(Math.max(MIB.bytes, Math.floor(available / (1 + headroom) / MIB.bytes) * MIB.bytes));
-    fail(t.scope, {
-      resource: `Stream "${largest.name}"`,
-      field: 'maxBytes',
-      value: largest.maxBytes.toString(),
+    reject({ scope: t.scope, resource: `Stream "${largest.name}"` }, 'maxBytes', largest.maxBytes.toString(), {
       allowed:
         `at most ${fits} for a memory stream: every NATS server holds it in memory ` +
         `(plus ${Math.round(headroom * 100)}% headroom) within nats.resources.memory (${memoryText}), of which ` +
@@ -208,10 +196,7 @@ function checkMemory(
     });
   }
   const listed = memoryStreams.map((s) => `"${s.name}" ${s.maxBytes.toQuantity()}B`).join(', ');
-  fail(t.scope, {
-    resource: t.resource,
-    field: 'nats.resources.memory',
-    value: memoryText,
+  reject(t, 'nats.resources.memory', memoryText, {
     allowed:
       `more than the memory streams' store (${n.memoryStoreMax}: ${listed}, plus ` +
       `${Math.round(headroom * 100)}% headroom) plus ${SERVER_MEMORY} for the server`,
@@ -236,10 +221,7 @@ function checkReleaseName(t: CheckTarget, releaseName: string): string {
         .replace(/^[^a-z]+/, '')
         .slice(0, 40)
         .replace(/-+$/, '') || 'nats';
-    fail(t.scope, {
-      resource: t.resource,
-      field: 'nats.releaseName',
-      value: releaseName,
+    reject(t, 'nats.releaseName', releaseName, {
       allowed:
         `a name whose chart fullname ("${fullname}": the release name, with "-nats" ` +
         `appended unless it contains "nats") names the StatefulSet and the Services: ${STATEFUL_SET_NAME_RULE.allowed}`,
@@ -266,10 +248,7 @@ function failFileStoreTooSmall(
   const named = largestFirst.slice(0, STREAMS_NAMED_IN_ERRORS).map((s) => `"${s.name}" ${shortSize(s.maxBytes)}`);
   const more = largestFirst.length - named.length;
   const suggestedLiteral = `${suggested.bytes / GIB.bytes}GiB`;
-  fail(t.scope, {
-    resource: t.resource,
-    field: 'nats.fileStorageSize',
-    value: given ?? DEFAULT_FILE_STORAGE_SIZE,
+  reject(t, 'nats.fileStorageSize', given ?? DEFAULT_FILE_STORAGE_SIZE, {
     allowed:
       `a file store that holds every file stream's maxBytes on each node (placement is the server's choice): ` +
       `the file streams reserve ${shortSize(n.fileStoreRequired)} ` +
@@ -290,10 +269,7 @@ function resolveTls(t: CheckTarget, h: NatsHosts, tls: NatsTlsConfig | undefined
   if (!tls?.enabled) {
     if (tls?.monitor) {
       // The chart's monitor TLS reuses config.nats.tls (helm.md §1(e)).
-      fail(t.scope, {
-        resource: t.resource,
-        field: 'nats.tls.monitor',
-        value: true,
+      reject(t, 'nats.tls.monitor', true, {
         allowed: 'true only with nats.tls.enabled (the monitor port reuses the client certificate)',
         fix: `write ${literal('nats.tls.enabled', true)}, or ${literal('nats.tls.monitor', false)}`,
       });
@@ -317,11 +293,10 @@ function resolveTls(t: CheckTarget, h: NatsHosts, tls: NatsTlsConfig | undefined
 }
 
 /**
- * Names a client must find in the client certificate, with why. With `monitor` on the same
- * certificate serves 8222 (the chart's `config.monitor.tls` reuses `config.nats.tls`, helm.md
- * §1(e)) and Go clients verify it: KEDA at the headless Service, then at `<pod>.<headless>` for
- * the consumer leader when clustered (its HTTP client has no skip-verify: kedacore/keda v2.20.2
- * pkg/scalers/nats_jetstream_scaler.go:134, pkg/util/tls_config.go:101-107; the node URL:
+ * Names a client must find in the client certificate, with why. With `monitor` on the same certificate serves 8222 (the
+ * chart's `config.monitor.tls` reuses `config.nats.tls`, helm.md §1(e)) and Go clients verify it: KEDA at the headless
+ * Service, then at `<pod>.<headless>` for the consumer leader when clustered (its HTTP client has no skip-verify:
+ * kedacore/keda v2.20.2 pkg/scalers/nats_jetstream_scaler.go:134, pkg/util/tls_config.go:101-107; the node URL:
  * nats_jetstream_scaler.go:405-420), and the exporter sidecar at `monitorDomain`.
  */
 function requiredCertificateNames(h: NatsHosts, tls: NatsTls): Array<{ host: string; why: string }> {
@@ -341,9 +316,8 @@ function requiredCertificateNames(h: NatsHosts, tls: NatsTls): Array<{ host: str
 }
 
 /**
- * Synth cannot read the certificate, so with monitor TLS the config must state its names, and they
- * must cover every name the monitor port is verified against; otherwise KEDA fails every poll
- * with an x509 error and never scales.
+ * Synth cannot read the certificate, so with monitor TLS the config must state its names, and they must cover every
+ * name the monitor port is verified against; otherwise KEDA fails every poll with an x509 error and never scales.
  */
 function checkClientCertificateNames(t: CheckTarget, h: NatsHosts, tls: NatsTls, given: readonly string[] | undefined) {
   const field = 'nats.tls.clientCertificateDnsNames';
@@ -363,10 +337,7 @@ function checkClientCertificateNames(t: CheckTarget, h: NatsHosts, tls: NatsTls,
   const secret = `Secret "${tls.clientSecretName}"`;
   const malformed = (given ?? []).find((name) => !isCertificateDnsName(name));
   if (malformed !== undefined) {
-    fail(t.scope, {
-      resource: t.resource,
-      field,
-      value: given,
+    reject(t, field, given, {
       allowed:
         'DNS names as the certificate lists them (no scheme, port or path; a wildcard only as the whole ' +
         `first label), not "${malformed}"`,
@@ -386,10 +357,7 @@ function checkClientCertificateNames(t: CheckTarget, h: NatsHosts, tls: NatsTls,
         `(${KEDA_SCALER_SOURCE}#L134); it reads /jsz and /varz at the headless Service, then /jsz at each pod ` +
         `under it (${KEDA_SCALER_SOURCE}#L405-L420). `
       : '';
-  fail(t.scope, {
-    resource: t.resource,
-    field,
-    value: given,
+  reject(t, field, given, {
     allowed:
       `the DNS names of the certificate in ${secret}${servesMonitor}; ` +
       `they must cover ${describeByReason(required)}. ${kedaReason}` +
@@ -485,10 +453,7 @@ function checkPeer(
     { fallback: defaultNamespace },
   );
   if (!peer.podLabels || Object.keys(peer.podLabels).length === 0) {
-    fail(t.scope, {
-      resource: t.resource,
-      field: labelsField,
-      value: peer.podLabels,
+    reject(t, labelsField, peer.podLabels, {
       allowed: 'at least one label (an empty selector would admit every pod of the namespace)',
       fix:
         `name the pods' labels, e.g. ${literal(labelsField, { 'app.kubernetes.io/name': 'my-app' })}, or list the ` +

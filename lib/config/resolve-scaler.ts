@@ -1,7 +1,6 @@
 // One KEDA scaler of the config resolved against its resolved consumer: defaults applied, units parsed, checked.
 // Rules across scalers (one per name, one per workload) are in cross-checks.ts.
-import { checkInteger, checkName, checkOneOf, CheckTarget, literal, toDuration } from './checks';
-import { fail } from './errors';
+import { checkInteger, checkName, checkOneOf, CheckTarget, literal, reject, toDuration } from './checks';
 import { KUBERNETES_NAME_RULES } from './names';
 import { ResolvedConsumer } from './resolve-consumer';
 import { SCALE_TARGET_KINDS, ScalerConfig } from './types';
@@ -22,54 +21,41 @@ export function resolveScaler(environment: string, props: ScalerConfig, consumer
   const target = checkName(t, 'target', props.target, KUBERNETES_NAME_RULES[targetKind], { fallback: 'my-worker' });
   checkName(t, 'name', name, KUBERNETES_NAME_RULES.ScaledObject, { fallback: 'my-worker-nats-scaler', maxLength: 54 });
   if (consumer.deliverSubject !== undefined) {
-    fail(environment, {
-      resource: t.resource,
-      field: 'consumer',
-      value: consumer.name,
+    reject(t, 'consumer', consumer.name, {
       allowed:
         `a pull consumer (no deliverSubject): "${consumer.name}" pushes to "${consumer.deliverSubject}", ` +
         'so its workers do not pull from a shared backlog that KEDA could measure',
       fix: `remove deliverSubject from Consumer "${consumer.name}", or scale on another pull consumer`,
     });
   }
-  const lagThreshold = checkInteger(
-    t,
-    'lagThreshold',
-    props.lagThreshold ?? 10,
-    { min: 1 },
-    `write ${literal('lagThreshold', 10)} (a whole number of pending messages per replica)`,
-  );
-  const activationLagThreshold = checkInteger(
-    t,
-    'activationLagThreshold',
-    props.activationLagThreshold ?? 0,
-    { min: 0 },
-    `write ${literal('activationLagThreshold', 0)} (or another whole number of messages)`,
-  );
-  const minReplicas = checkInteger(
-    t,
-    'minReplicas',
-    props.minReplicas ?? 1,
-    { min: 0 },
-    `write ${literal('minReplicas', 1)} (or 0 to scale to zero)`,
-  );
-  const maxReplicas = checkInteger(
-    t,
-    'maxReplicas',
-    props.maxReplicas ?? 10,
-    { min: Math.max(1, minReplicas) },
-    `write ${literal('maxReplicas', Math.max(1, minReplicas))} or more: at ` +
-      `least minReplicas (${minReplicas}) and at least 1`,
-  );
+  const lagThreshold = checkInteger(t, 'lagThreshold', props.lagThreshold ?? 10, {
+    min: 1,
+    example: 10,
+    note: ' (a whole number of pending messages per replica)',
+  });
+  const activationLagThreshold = checkInteger(t, 'activationLagThreshold', props.activationLagThreshold ?? 0, {
+    min: 0,
+    example: 0,
+    note: ' (or another whole number of messages)',
+  });
+  const minReplicas = checkInteger(t, 'minReplicas', props.minReplicas ?? 1, {
+    min: 0,
+    example: 1,
+    note: ' (or 0 to scale to zero)',
+  });
+  const leastMax = Math.max(1, minReplicas);
+  const maxReplicas = checkInteger(t, 'maxReplicas', props.maxReplicas ?? 10, {
+    min: leastMax,
+    example: leastMax,
+    note: ` or more: at least minReplicas (${minReplicas}) and at least 1`,
+  });
   const defaultFallback = Math.min(maxReplicas, Math.max(minReplicas, 2));
-  const fallbackReplicas = checkInteger(
-    t,
-    'fallbackReplicas',
-    props.fallbackReplicas ?? defaultFallback,
-    { min: minReplicas, max: maxReplicas },
-    `write ${literal('fallbackReplicas', defaultFallback)}: a value from minReplicas ` +
-      `(${minReplicas}) to maxReplicas (${maxReplicas})`,
-  );
+  const fallbackReplicas = checkInteger(t, 'fallbackReplicas', props.fallbackReplicas ?? defaultFallback, {
+    min: minReplicas,
+    max: maxReplicas,
+    example: defaultFallback,
+    note: `: a value from minReplicas (${minReplicas}) to maxReplicas (${maxReplicas})`,
+  });
   return {
     name,
     target,
@@ -88,14 +74,9 @@ export function resolveScaler(environment: string, props: ScalerConfig, consumer
 /** KEDA takes an integer of seconds. */
 function seconds(t: CheckTarget, field: string, input: DurationInput, min: number): number {
   const secs = wholeSeconds(toDuration(t, field, input));
-  if (secs === undefined || secs < min) {
-    fail(t.scope, {
-      resource: t.resource,
-      field,
-      value: input,
-      allowed: `whole seconds, at least ${min}s (KEDA takes an integer of seconds)`,
-      fix: `write ${literal(field, field === 'cooldownPeriod' ? '300s' : '30s')}`,
-    });
-  }
-  return secs;
+  if (secs !== undefined && secs >= min) return secs;
+  return reject(t, field, input, {
+    allowed: `whole seconds, at least ${min}s (KEDA takes an integer of seconds)`,
+    fix: `write ${literal(field, field === 'cooldownPeriod' ? '300s' : '30s')}`,
+  });
 }

@@ -3,7 +3,7 @@
 // run: environment-wide here, per object in resolve-stream.ts, resolve-consumer.ts, resolve-scaler.ts, resolve-nats.ts
 // (nats and network) and resolve-alerts.ts, across objects in cross-checks.ts. All problems of all kinds are reported
 // together in one ConfigError; the constructs only build objects from the model.
-import { checkLabels, checkName, CheckTarget, literal, toDuration } from './checks';
+import { checkLabels, checkName, CheckTarget, literal, reject, toDuration } from './checks';
 import { checkKnownFields } from './config-keys';
 import {
   checkConsumerAmongOthers,
@@ -13,7 +13,7 @@ import {
   resolveReference,
   StreamsSeen,
 } from './cross-checks';
-import { fail, ProblemList } from './errors';
+import { ProblemList } from './errors';
 import { DNS1123_LABEL_RULE, KUBERNETES_NAME_RULES, withMaxLength } from './names';
 import { OVERMIND_CONSUMERS, OVERMIND_SCALERS, OVERMIND_STREAMS } from './overmind-topology';
 import { resolveAlerts } from './resolve-alerts';
@@ -130,10 +130,7 @@ function resolveMonitoring(environment: string, config: EnvironmentConfig) {
   for (const [key, value] of Object.entries(monitoring.alerts?.labels ?? {})) {
     const field = `monitoring.alerts.labels["${key}"]`;
     if (!PROMETHEUS_LABEL_NAME.test(key) || key.startsWith('__') || RESERVED_ALERT_LABELS.includes(key)) {
-      fail(environment, {
-        resource: t.resource,
-        field,
-        value: key,
+      reject(t, field, key, {
         allowed:
           'a Prometheus label name (letters, digits and "_", not starting with a digit or "__"; ' +
           'https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels), other than ' +
@@ -144,10 +141,7 @@ function resolveMonitoring(environment: string, config: EnvironmentConfig) {
       });
     }
     if (typeof value !== 'string') {
-      fail(environment, {
-        resource: t.resource,
-        field,
-        value,
+      reject(t, field, value, {
         allowed: 'a string',
         fix: `write it as text, e.g. ${literal('monitoring.alerts.labels', { [key]: String(value) })}`,
       });

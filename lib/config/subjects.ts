@@ -1,13 +1,11 @@
-// NATS subjects: syntax, overlap between streams and filter containment.
-// nats-server rejects a stream whose subjects overlap another stream's (10065, nack.md §5), and
-// since 2.10 silently accepts a consumer filter outside its stream's subjects (it then matches
-// nothing), so both are checked here, at synth time.
+// NATS subjects: syntax, overlap between streams and filter containment. nats-server rejects a stream whose subjects
+// overlap another stream's (10065, nack.md §5), and since 2.10 silently accepts a consumer filter outside its stream's
+// subjects (it then matches nothing), so both are checked here, at synth time.
 
 /**
- * Why a subject is not valid, or undefined when it is. nats-server's IsValidSubject (v2.14.2
- * server/sublist.go:1209) refuses empty tokens, whitespace and tokens after ">"; it reads a token that
- * mixes "*" or ">" with text (`orders*`) as a literal, which here is refused too, as it is almost always
- * a wildcard written wrong.
+ * Why a subject is not valid, or undefined when it is. nats-server's IsValidSubject (v2.14.2 server/sublist.go:1209)
+ * refuses empty tokens, whitespace and tokens after ">"; it reads a token that mixes "*" or ">" with text (`orders*`)
+ * as a literal, which here is refused too, as it is almost always a wildcard written wrong.
  */
 export function subjectSyntaxError(subject: string): string | undefined {
   if (subject.length === 0) return 'it is empty';
@@ -61,9 +59,8 @@ interface TrieNode {
 }
 
 /**
- * Finds overlapping subjects in about O(tokens) per insert instead of comparing all pairs,
- * so checking 1,000 streams stays linear. Two subjects overlap when some concrete subject
- * matches both.
+ * Finds overlapping subjects in about O(tokens) per insert instead of comparing all pairs, so checking 1,000 streams
+ * stays linear. Two subjects overlap when some concrete subject matches both.
  */
 export class SubjectIndex {
   private readonly root: TrieNode = { children: new Map(), owners: [] };

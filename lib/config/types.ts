@@ -32,9 +32,8 @@ export interface StreamConfig {
   /** Oldest message kept. @default - no age limit (rendered as "0s" so NACK's 1-year default never applies) */
   readonly maxAge?: DurationInput;
   /**
-   * Largest size of the stream. Required: every node reserves it in its file store, and the sum
-   * over all file streams must fit `nats.fileStorageSize` (an unbounded stream could fill the disk
-   * of every stream).
+   * Largest size of the stream. Required: every node reserves it in its file store, and the sum over all file streams
+   * must fit `nats.fileStorageSize` (an unbounded stream could fill the disk of every stream).
    */
   readonly maxBytes: SizeInput;
   /** @default - no message count limit */
@@ -172,14 +171,13 @@ export interface NatsClusterConfig {
   /** NATS servers (StatefulSet replicas). 1 runs a single server without clustering. @default 3 */
   readonly replicas?: number;
   /**
-   * JetStream file store capacity of each NATS server: the size of its PVC, of which 95% becomes
-   * `max_file_store`. A fixed size per environment, never derived from the streams, because the
-   * chart writes it into the StatefulSet's volumeClaimTemplates, which Kubernetes cannot change in
-   * place: adding a stream that fits changes no StatefulSet field. Synth fails when the file
-   * streams' maxBytes add up to more than the store (every server may have to hold all of them) and
-   * names the size to set. Raising it on a running cluster is a deliberate operation (`npm run plan`
-   * flags it; runbook: docs/operations.md "Growing the JetStream file store").
-   * @default '10GiB' (the NATS chart's own default)
+   * JetStream file store capacity of each NATS server: the size of its PVC, of which 95% becomes `max_file_store`. A
+   * fixed size per environment, never derived from the streams, because the chart writes it into the StatefulSet's
+   * volumeClaimTemplates, which Kubernetes cannot change in place: adding a stream that fits changes no StatefulSet
+   * field. Synth fails when the file streams' maxBytes add up to more than the store (every server may have to hold all
+   * of them) and names the size to set. Raising it on a running cluster is a deliberate operation (`npm run plan` flags
+   * it; runbook: docs/operations.md "Growing the JetStream file store"). @default '10GiB' (the NATS chart's own
+   * default)
    */
   readonly fileStorageSize?: SizeInput;
   /**
@@ -223,11 +221,10 @@ export interface NatsTlsConfig {
    */
   readonly caSecretName?: string;
   /**
-   * Serve the monitor port 8222 over HTTPS as well (chart `config.monitor.tls`, with the client
-   * certificate). KEDA then reads `/jsz` and `/varz` with `useHttps: "true"`, verifies the certificate
-   * against the headless Service and each pod's name under it, and must trust the CA; the exporter
-   * reads `https://<monitorDomain>:8222`. Requires `clientCertificateDnsNames`.
-   * @default false
+   * Serve the monitor port 8222 over HTTPS as well (chart `config.monitor.tls`, with the client certificate). KEDA then
+   * reads `/jsz` and `/varz` with `useHttps: "true"`, verifies the certificate against the headless Service and each
+   * pod's name under it, and must trust the CA; the exporter reads `https://<monitorDomain>:8222`. Requires
+   * `clientCertificateDnsNames`. @default false
    */
   readonly monitor?: boolean;
   /**

@@ -23,9 +23,8 @@ const MS_PER_UNIT: Record<string, number> = {
 const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/;
 
 /**
- * Parses `"7d"`, `"168h"`, `"1h30m"`, `"30s"`, `"500ms"`; `d` and `w` are accepted here for
- * convenience and rendered as hours for Go, which has no day unit.
- * Returns undefined when the text is not a duration.
+ * Parses `"7d"`, `"168h"`, `"1h30m"`, `"30s"`, `"500ms"`; `d` and `w` are accepted here for convenience and rendered as
+ * hours for Go, which has no day unit. Returns undefined when the text is not a duration.
  */
 export function parseDuration(text: string): Duration | undefined {
   let rest = text.trim();
@@ -114,21 +113,11 @@ const BINARY_UNITS: Record<string, number> = {
  * (tooling.md §1, "Size units"). Bare `K`/`M`/`G` are refused: nats-server reads `1G` as 10^9.
  */
 export class ByteSize {
-  static bytes(amount: number): ByteSize {
-    return new ByteSize(amount);
-  }
-  static kibibytes(amount: number): ByteSize {
-    return new ByteSize(amount * KIB);
-  }
-  static mebibytes(amount: number): ByteSize {
-    return new ByteSize(amount * KIB ** 2);
-  }
-  static gibibytes(amount: number): ByteSize {
-    return new ByteSize(amount * KIB ** 3);
-  }
-  static tebibytes(amount: number): ByteSize {
-    return new ByteSize(amount * KIB ** 4);
-  }
+  static readonly bytes = (amount: number): ByteSize => new ByteSize(amount);
+  static readonly kibibytes = (amount: number): ByteSize => new ByteSize(amount * KIB);
+  static readonly mebibytes = (amount: number): ByteSize => new ByteSize(amount * KIB ** 2);
+  static readonly gibibytes = (amount: number): ByteSize => new ByteSize(amount * KIB ** 3);
+  static readonly tebibytes = (amount: number): ByteSize => new ByteSize(amount * KIB ** 4);
 
   /** Parses `"1GB"`, `"500MB"`, `"5GiB"`, `"1073741824"`; undefined when the text is not a size. */
   static parse(text: string): ByteSize | undefined {
