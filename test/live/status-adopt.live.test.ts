@@ -213,7 +213,7 @@ describeLive('npm run status and npm run adopt on a live 3-node cluster (prod)',
     const nothing: DeclaredEnvironment = { ...declared, streams: [], consumers: [], scalers: [] };
     const adopted = adoptFromLive(nothing, await readLiveJetStream(jsm), 'test');
     expect([...adopted.streams, ...adopted.consumers].flatMap((o) => o.unexpressible)).toEqual([]);
-    expect(adopted.typescript).toContain('maxBytes: "1GiB"');
+    expect(adopted.typescript).toContain("maxBytes: '1GiB'");
     // The printed TypeScript, evaluated as it would be pasted into config/prod.ts.
     const pasted = new Function(`return {\n${adopted.typescript}\n};`)() as {
       streams: StreamConfig[];

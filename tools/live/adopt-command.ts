@@ -3,11 +3,9 @@
 // is nothing to adopt), 1 when some live setting cannot be written in our config (listed; the entry would
 // change it), 2 when it could not run. The migration: docs/operations.md "Adopting streams made by hand".
 import { adoptConsumer, adoptStream, Adopted, configEntryText, Unexpressible } from './adopt-config';
-import { readDeclaredEnvironment } from './declared-environment';
 import { liveConsumerSpec, liveStreamSpec, Spec } from './jetstream-terms';
-import { CannotRun, LiveReport, runLiveCommand, usageOf } from './live-command';
-import { firstLine, LiveJetStream, readLiveJetStream } from './live-jetstream';
-import { connectFromEnvironment } from './nats-connection';
+import { LiveReport, usageOf } from './live-command';
+import { LiveJetStream, runAgainstLiveJetStream } from './live-jetstream';
 
 const USAGE = usageOf(
   'adopt',
@@ -102,16 +100,7 @@ export function adoptReport(result: AdoptResult): LiveReport {
 }
 
 export function run(argv: string[], distDir: string, environment: NodeJS.ProcessEnv = process.env): Promise<number> {
-  return runLiveCommand(argv, USAGE, distDir, async (args) => {
-    const declared = readDeclaredEnvironment(args.distDir, args.env);
-    const connection = await connectFromEnvironment(environment);
-    try {
-      const live = await readLiveJetStream(connection.jsm).catch((err: unknown) => {
-        throw new CannotRun(`cannot list JetStream streams at ${connection.url}: ${firstLine(err)}`);
-      });
-      return adoptReport(adoptFromLive(declared, live, connection.url));
-    } finally {
-      await connection.close();
-    }
-  });
+  return runAgainstLiveJetStream(argv, USAGE, distDir, environment, (declared, live, server) =>
+    adoptReport(adoptFromLive(declared, live, server)),
+  );
 }

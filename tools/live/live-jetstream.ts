@@ -1,6 +1,9 @@
 // What the server holds: every stream and consumer with its config and state, read through the JetStream
 // API with a bounded wait each, so one stream without a leader (a node down) does not stall the command.
 import type { ConsumerInfo, JetStreamManager, StreamInfo } from 'nats';
+import { DeclaredEnvironment, readDeclaredEnvironment } from './declared-environment';
+import { CannotRun, LiveReport, runLiveCommand } from './live-command';
+import { connectFromEnvironment } from './nats-connection';
 
 export interface LiveStream {
   readonly name: string;
@@ -50,4 +53,29 @@ export async function readLiveJetStream(jsm: JetStreamManager): Promise<LiveJetS
 
 export function firstLine(err: unknown): string {
   return ((err as Error)?.message ?? String(err)).split('\n')[0];
+}
+
+/**
+ * A command that compares dist/<env> with everything on the server (status, adopt): reads the declared
+ * environment, connects, lists the live streams and consumers, and reports what `report` makes of them.
+ */
+export function runAgainstLiveJetStream(
+  argv: readonly string[],
+  usage: string,
+  distDir: string,
+  environment: NodeJS.ProcessEnv,
+  report: (declared: DeclaredEnvironment, live: LiveJetStream, server: string) => LiveReport,
+): Promise<number> {
+  return runLiveCommand(argv, usage, distDir, async (args) => {
+    const declared = readDeclaredEnvironment(args.distDir, args.env);
+    const connection = await connectFromEnvironment(environment);
+    try {
+      const live = await readLiveJetStream(connection.jsm).catch((err: unknown) => {
+        throw new CannotRun(`cannot list JetStream streams at ${connection.url}: ${firstLine(err)}`);
+      });
+      return report(declared, live, connection.url);
+    } finally {
+      await connection.close();
+    }
+  });
 }

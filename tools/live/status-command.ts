@@ -1,10 +1,8 @@
 // `npm run status -- --env <env> [--json]`: every Stream and Consumer dist/<env> declares against the live
 // server, field by field in our config's terms; replicas current or lagging; each consumer's lag next to its
 // scaler's lagThreshold. Exit 0 all in sync, 1 found something, 2 could not run.
-import { readDeclaredEnvironment } from './declared-environment';
-import { CannotRun, runLiveCommand, usageOf } from './live-command';
-import { firstLine, readLiveJetStream } from './live-jetstream';
-import { connectFromEnvironment } from './nats-connection';
+import { usageOf } from './live-command';
+import { runAgainstLiveJetStream } from './live-jetstream';
 import { compareWithLive, statusReport } from './status-report';
 
 const USAGE = usageOf(
@@ -15,16 +13,7 @@ const USAGE = usageOf(
 );
 
 export function run(argv: string[], distDir: string, environment: NodeJS.ProcessEnv = process.env): Promise<number> {
-  return runLiveCommand(argv, USAGE, distDir, async (args) => {
-    const declared = readDeclaredEnvironment(args.distDir, args.env);
-    const connection = await connectFromEnvironment(environment);
-    try {
-      const live = await readLiveJetStream(connection.jsm).catch((err: unknown) => {
-        throw new CannotRun(`cannot list JetStream streams at ${connection.url}: ${firstLine(err)}`);
-      });
-      return statusReport(compareWithLive(declared, live, connection.url));
-    } finally {
-      await connection.close();
-    }
-  });
+  return runAgainstLiveJetStream(argv, USAGE, distDir, environment, (declared, live, server) =>
+    statusReport(compareWithLive(declared, live, server)),
+  );
 }

@@ -43,26 +43,23 @@ export interface ConsumerLag {
   readonly aboveThreshold: boolean;
 }
 
-export interface StreamStatus {
+interface ObjectStatus {
   readonly name: string;
   readonly state: ObjectState;
   readonly file?: string;
   readonly drift: readonly DriftEntry[];
   /** Plan findings that belong to no single drifted field (e.g. subjects leaving the stream). */
   readonly notes: readonly Omit<Finding, 'resource'>[];
-  readonly replicas?: ReplicaStatus;
   readonly error?: string;
 }
 
-export interface ConsumerStatus {
+export interface StreamStatus extends ObjectStatus {
+  readonly replicas?: ReplicaStatus;
+}
+
+export interface ConsumerStatus extends ObjectStatus {
   readonly stream: string;
-  readonly name: string;
-  readonly state: ObjectState;
-  readonly file?: string;
-  readonly drift: readonly DriftEntry[];
-  readonly notes: readonly Omit<Finding, 'resource'>[];
   readonly lag?: ConsumerLag;
-  readonly error?: string;
 }
 
 export interface StatusResult {
