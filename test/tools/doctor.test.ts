@@ -3,7 +3,13 @@
 // The live cases are in test/live/doctor.live.test.ts.
 import type { ConsumerInfo } from 'nats';
 import { DOCTOR_USAGE, report, run } from '../../tools/live/doctor-command';
-import { DoctorCheck, judgeScaledObject, kedaMonitoringCheck, lagCheck } from '../../tools/live/doctor-checks';
+import {
+  DoctorCheck,
+  judgeScaledObject,
+  kedaMonitoringCheck,
+  lagCheck,
+  metaLeaderCheck,
+} from '../../tools/live/doctor-checks';
 import type { DeclaredConsumer, DeclaredEnvironment, DeclaredScaler } from '../../tools/live/declared-environment';
 import { kedaJszPath, MonitorNode } from '../../tools/live/monitoring-endpoint';
 import { DIST_ROOT } from '../support/dist';
@@ -261,5 +267,41 @@ describe("the monitoring endpoint as KEDA asks it (KEDA's own model is the oracl
       result: 'warn',
       fix: expect.stringContaining('kubectl port-forward -n <ns> svc/nats 8222'),
     });
+  });
+});
+
+describe('meta leader: what the leader says of its peers, and which servers did not answer', () => {
+  const peer = (name: string, current = true) => ({ name, current, active: 200_000_000 });
+  const server = (name: string, peers?: ReturnType<typeof peer>[]): MonitorNode => ({
+    base: `http://${name}:8222`,
+    varz: { server_name: name },
+    jsz: new Map([['$G', { meta_cluster: { leader: 'nats-0', cluster_size: 3, replicas: peers } }]]),
+  });
+  const silent: MonitorNode = { base: 'http://nats-2:8222', jsz: new Map(), error: 'connect ECONNREFUSED' };
+
+  test('every server answers and the leader sees its peers current: ok', () => {
+    const judged = metaLeaderCheck([
+      server('nats-0', [peer('nats-1'), peer('nats-2')]),
+      server('nats-1'),
+      server('nats-2'),
+    ]);
+    expect(judged).toMatchObject({ result: 'ok', finding: 'meta leader nats-0 of 3; peers nats-1, nats-2 current' });
+  });
+
+  test('a server that stopped answering before the leader noticed: warn, naming it', () => {
+    // nats-server keeps a peer current until lostQuorumInterval has passed since it was last seen.
+    const judged = metaLeaderCheck([server('nats-0', [peer('nats-1'), peer('nats-2')]), server('nats-1'), silent]);
+    expect(judged.result).toBe('warn');
+    expect(judged.finding).toContain('no answer from http://nats-2:8222');
+  });
+
+  test('the leader sees a peer not current: fail, naming it and the server that did not answer', () => {
+    const judged = metaLeaderCheck([
+      server('nats-0', [peer('nats-1'), peer('nats-2', false)]),
+      server('nats-1'),
+      silent,
+    ]);
+    expect(judged.result).toBe('fail');
+    expect(judged.finding).toMatch(/replica on nats-2 not current.*no answer from http:\/\/nats-2:8222/);
   });
 });

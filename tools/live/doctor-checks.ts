@@ -181,10 +181,17 @@ export function metaLeaderCheck(nodes: readonly MonitorNode[]): DoctorCheck {
       `bring that server back (\`kubectl get pods -n <ns>\`, its log); it catches up (${NATS_CLUSTERING_DOCS})`,
     );
   }
-  return ok(
-    check,
-    `meta leader ${meta.leader} of ${meta.cluster_size}; peers ${peers.map((p) => p.name).join(', ')} current`,
-  );
+  const peerNames = peers.map((p) => p.name).join(', ');
+  const current = `meta leader ${meta.leader} of ${meta.cluster_size}; peers ${peerNames} current`;
+  // A server that stopped answering is still "current" to the leader until lostQuorumInterval has passed.
+  if (down) {
+    return warn(
+      check,
+      `${current} as the leader last saw them${down}`,
+      'is that server running (`kubectl get pods -n <ns>`, its log), and is its NATS_MONITOR_URL entry right?',
+    );
+  }
+  return ok(check, current);
 }
 
 // ---------------------------------------------------------------------------------------------------------
