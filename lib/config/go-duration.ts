@@ -105,6 +105,32 @@ export function parseGoDuration(text: string): bigint {
   return total;
 }
 
+/**
+ * Go duration text for nanoseconds, largest units first as Go's `Duration.String` orders them but in whole units:
+ * "168h", "1m", "1h30m", "500ms", "0s"; `parseGoDuration` reads it back exactly.
+ */
+export function formatGoDuration(nanosInput: number | bigint): string {
+  let nanos = BigInt(nanosInput);
+  if (nanos === 0n) return '0s';
+  const sign = nanos < 0n ? '-' : '';
+  if (nanos < 0n) nanos = -nanos;
+  const units: Array<[string, bigint]> = [
+    ['h', 3_600_000_000_000n],
+    ['m', 60_000_000_000n],
+    ['s', 1_000_000_000n],
+    ['ms', 1_000_000n],
+    ['us', 1_000n],
+    ['ns', 1n],
+  ];
+  let out = '';
+  for (const [unit, size] of units) {
+    const n = nanos / size;
+    if (n > 0n) out += `${n}${unit}`;
+    nanos -= n * size;
+  }
+  return sign + out;
+}
+
 function isDigit(c: string): boolean {
   return c >= '0' && c <= '9';
 }

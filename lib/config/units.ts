@@ -2,6 +2,7 @@
 // Go durations for NACK ("168h", never "7d"), Prometheus durations for rules, integer seconds
 // for KEDA, integer bytes for NACK maxBytes and Kubernetes quantities for Helm.
 import { Duration } from 'cdk8s';
+import { formatGoDuration } from './go-duration';
 
 export { Duration };
 
@@ -52,20 +53,7 @@ export function toMillis(duration: Duration): number {
 
 /** Go `time.Duration` text as NACK parses it: `168h`, `1h30m`, `30s`, `500ms`, `0s`. */
 export function goDuration(duration: Duration): string {
-  let ms = toMillis(duration);
-  if (ms === 0) return '0s';
-  let out = '';
-  const hours = Math.floor(ms / 3_600_000);
-  ms -= hours * 3_600_000;
-  const minutes = Math.floor(ms / 60_000);
-  ms -= minutes * 60_000;
-  const seconds = Math.floor(ms / 1000);
-  ms -= seconds * 1000;
-  if (hours) out += `${hours}h`;
-  if (minutes) out += `${minutes}m`;
-  if (seconds) out += `${seconds}s`;
-  if (ms) out += `${ms}ms`;
-  return out;
+  return formatGoDuration(BigInt(Math.round(toMillis(duration) * 1_000_000)));
 }
 
 /** Prometheus duration text (`for:`, `interval:`): `5m`, `1h30m`, `2d`. */
@@ -167,9 +155,15 @@ export class ByteSize {
     return `${this.bytes}`;
   }
 
+  /** As a config writes it: `1GiB` when a binary unit divides the size, else the byte count (`1500`). */
+  toConfigText(): string {
+    const q = this.toQuantity();
+    return /[a-z]$/i.test(q) ? `${q}B` : q;
+  }
+
   /** Human text for messages: `1GiB (1073741824 bytes)`. */
   toString(): string {
-    const q = this.toQuantity();
-    return /[a-z]$/i.test(q) ? `${q}B (${this.bytes} bytes)` : `${this.bytes} bytes`;
+    const text = this.toConfigText();
+    return text.endsWith('B') ? `${text} (${this.bytes} bytes)` : `${this.bytes} bytes`;
   }
 }

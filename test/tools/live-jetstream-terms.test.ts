@@ -4,13 +4,8 @@
 // are the declared spec again (in sync). Each comparison also has a case where it must find the drift.
 import * as path from 'path';
 import { listDistEnvironments, readDeclaredEnvironment } from '../../tools/live/declared-environment';
-import {
-  consumerDrift,
-  formatGoDuration,
-  liveConsumerSpec,
-  liveStreamSpec,
-  streamDrift,
-} from '../../tools/live/jetstream-terms';
+import { formatGoDuration } from '../../lib/config/go-duration';
+import { consumerDrift, liveConsumerSpec, liveStreamSpec, streamDrift } from '../../tools/live/jetstream-terms';
 import { adoptConsumer, adoptStream } from '../../tools/live/adopt-config';
 import { consumerSpecToApiRequest, streamSpecToApiConfig } from '../support/nack-jetstream-api';
 import {

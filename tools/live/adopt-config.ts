@@ -33,12 +33,6 @@ function configDuration(text: unknown): string | undefined {
   return String(text);
 }
 
-/** A size our config accepts: "1GiB" when a binary unit divides it, the byte count otherwise. */
-function configSize(bytes: number): string {
-  const quantity = ByteSize.bytes(bytes).toQuantity();
-  return /[a-z]$/i.test(quantity) ? `${quantity}B` : quantity;
-}
-
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
 /** Stream switches and settings our config does not model, each with its "neutral" value on the server. */
@@ -88,7 +82,7 @@ export function adoptStream(live: Spec): Adopted<StreamConfig> {
     if (maxAge) config.maxAge = maxAge;
     else cannot('maxAge', 'our config takes durations in whole milliseconds');
   }
-  if (Number(live.maxBytes) > 0) config.maxBytes = configSize(Number(live.maxBytes));
+  if (Number(live.maxBytes) > 0) config.maxBytes = ByteSize.bytes(Number(live.maxBytes)).toConfigText();
   else {
     cannot('maxBytes', 'no limit on the server; our config requires one (every node reserves it in its file store)');
     config.maxBytes = 'CHOOSE A LIMIT';
@@ -96,7 +90,7 @@ export function adoptStream(live: Spec): Adopted<StreamConfig> {
   if (Number(live.maxMsgs) > 0) config.maxMsgs = Number(live.maxMsgs);
   const maxMsgSize = Number(live.maxMsgSize);
   if (maxMsgSize > 0) {
-    if (maxMsgSize <= MAX_PAYLOAD.bytes) config.maxMsgSize = configSize(maxMsgSize);
+    if (maxMsgSize <= MAX_PAYLOAD.bytes) config.maxMsgSize = ByteSize.bytes(maxMsgSize).toConfigText();
     else cannot('maxMsgSize', `above the server's max_payload (${MAX_PAYLOAD}), which our config refuses`);
   }
   const window = nanosOf(live.duplicateWindow);

@@ -3,6 +3,8 @@
 // Server behaviour read here is that of nats-server v2.14.2 (what the chart runs; the live tests run 2.9.10,
 // which behaves the same for every field read below).
 import type { ConsumerInfo, JetStreamManager, PeerInfo, StreamInfo } from 'nats';
+import { firstLine } from './cannot-run';
+import { kedaLagOf, replicaGroupState } from './live-jetstream';
 import type { DeclaredConsumer, DeclaredEnvironment, DeclaredScaler, DeclaredStream } from './declared-environment';
 import type { Kubectl, KubectlAvailability } from './kubectl';
 import { kedaJszUrl, kedaNodeNameOfRoute, kedaNodeUrlByName, JszAnswer, MonitorNode } from './monitoring-endpoint';
@@ -30,10 +32,6 @@ const ok = (check: string, finding: string, fix = ''): DoctorCheck => ({ check, 
 const warn = (check: string, finding: string, fix: string): DoctorCheck => ({ check, result: 'warn', finding, fix });
 const fail = (check: string, finding: string, fix: string): DoctorCheck => ({ check, result: 'fail', finding, fix });
 const skipped = (check: string, finding: string, fix = ''): DoctorCheck => ({ check, result: 'skipped', finding, fix });
-
-function firstLine(err: unknown): string {
-  return ((err as Error)?.message ?? String(err)).split('\n')[0];
-}
 
 /** The JetStream API error code (server/errors.json) of a failed request, if it is one. */
 function apiErrorCode(err: unknown): number | undefined {
@@ -215,14 +213,14 @@ function replicaFindings(
 ): { problem?: string; summary: string } {
   const cluster = info.cluster;
   const peers = cluster?.replicas ?? [];
-  if (wanted > 1 && !cluster?.leader) return { problem: `R${wanted} ${what} has no leader`, summary: '' };
+  const state = replicaGroupState(cluster, wanted);
+  if (state === 'no leader') return { problem: `R${wanted} ${what} has no leader`, summary: '' };
   const behind = peers.filter((p) => p.offline || !p.current);
   const leader = cluster?.leader ? `leader ${cluster.leader}` : 'a single server';
-  if (behind.length > 0) {
-    return { problem: `R${wanted}, ${leader}; ${behind.map(describePeer).join(', ')}`, summary: '' };
-  }
-  if (peers.length + 1 < wanted) {
-    return { problem: `R${wanted}, ${leader}; only ${peers.length + 1} of ${wanted} replicas placed`, summary: '' };
+  if (state === 'lagging') {
+    const why =
+      behind.length > 0 ? behind.map(describePeer).join(', ') : `only ${peers.length + 1} of ${wanted} replicas placed`;
+    return { problem: `R${wanted}, ${leader}; ${why}`, summary: '' };
   }
   const current = peers.length > 0 ? `, replicas ${peers.map((p) => p.name).join(', ')} current` : '';
   return { summary: `R${wanted}, ${leader}${current}` };
@@ -309,10 +307,6 @@ function replicasOfCluster(info: ConsumerInfo): number {
 // ---------------------------------------------------------------------------------------------------------
 // Lag: the spec's "Consumer lag growing". KEDA's lag is num_pending + num_ack_pending (scaler.go:422-431).
 
-export function lagOf(info: ConsumerInfo): number {
-  return info.num_pending + info.num_ack_pending;
-}
-
 function scalerOf(scalers: readonly DeclaredScaler[], consumer: DeclaredConsumer): DeclaredScaler | undefined {
   return scalers.find((s) => s.stream === consumer.stream && s.consumer === consumer.name);
 }
@@ -328,8 +322,8 @@ export function lagCheck(
   if (!first.info) return undefined;
   const { consumer } = first;
   const check = `lag ${consumer.stream}/${consumer.name}`;
-  const before = lagOf(first.info);
-  const after = second?.info ? lagOf(second.info) : before;
+  const before = kedaLagOf(first.info);
+  const after = second?.info ? kedaLagOf(second.info) : before;
   const sampled = intervalMs > 0 && second?.info !== undefined;
   const trend = !sampled
     ? `lag ${after} (one sample)`

@@ -4,7 +4,7 @@
 // server/consumer.go ConsumerConfig); NACK v1beta2 specs are camelCase with Go durations ("168h").
 // test/tools/live/jetstream-terms.test.ts checks the round trip spec -> NACK's request -> what the server
 // reports -> these terms against every declared object of dist/.
-import { parseGoDuration } from '../../lib/config/go-duration';
+import { formatGoDuration, parseGoDuration } from '../../lib/config/go-duration';
 import {
   ConditionalField,
   CONSUMER_CONDITIONAL_FIELDS,
@@ -16,29 +16,6 @@ import {
 
 export type Spec = Readonly<Record<string, unknown>>;
 type ApiConfig = Readonly<Record<string, unknown>>;
-
-/** Go duration text for nanoseconds, in our style: "168h", "1m", "1h30m", "500ms", "0s". */
-export function formatGoDuration(nanosInput: number | bigint): string {
-  let nanos = BigInt(nanosInput);
-  if (nanos === 0n) return '0s';
-  const sign = nanos < 0n ? '-' : '';
-  if (nanos < 0n) nanos = -nanos;
-  const units: Array<[string, bigint]> = [
-    ['h', 3_600_000_000_000n],
-    ['m', 60_000_000_000n],
-    ['s', 1_000_000_000n],
-    ['ms', 1_000_000n],
-    ['us', 1_000n],
-    ['ns', 1n],
-  ];
-  let out = '';
-  for (const [unit, size] of units) {
-    const n = nanos / size;
-    if (n > 0n) out += `${n}${unit}`;
-    nanos -= n * size;
-  }
-  return sign + out;
-}
 
 const num = (value: unknown, otherwise = 0): number => (typeof value === 'number' ? value : otherwise);
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');

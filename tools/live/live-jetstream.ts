@@ -1,6 +1,7 @@
 // What the server holds: every stream and consumer with its config and state, read through the JetStream
 // API with a bounded wait each, so one stream without a leader (a node down) does not stall the command.
 import type { ConsumerInfo, JetStreamManager, StreamInfo } from 'nats';
+import { firstLine } from './cannot-run';
 import { DeclaredEnvironment, readDeclaredEnvironment } from './declared-environment';
 import { CannotRun, LiveReport, runLiveCommand } from './live-command';
 import { connectFromEnvironment } from './nats-connection';
@@ -51,8 +52,25 @@ export async function readLiveJetStream(jsm: JetStreamManager): Promise<LiveJetS
   return { streams, consumers };
 }
 
-export function firstLine(err: unknown): string {
-  return ((err as Error)?.message ?? String(err)).split('\n')[0];
+/** A consumer's lag as KEDA's nats-jetstream scaler reads it: num_pending + num_ack_pending (scaler.go:422-431). */
+export function kedaLagOf(info: ConsumerInfo): number {
+  return info.num_pending + info.num_ack_pending;
+}
+
+export type ReplicaGroupState = 'current' | 'lagging' | 'no leader';
+
+/**
+ * How a stream's or consumer's raft group of `wanted` replicas stands, from its info's cluster (nats-server v2.14.2
+ * server/jetstream_cluster.go:10699-10760: a peer unseen for lostQuorumInterval is not current, offline once its
+ * server is known to be gone): no leader; lagging (a peer offline or not current, or fewer peers placed); current.
+ */
+export function replicaGroupState(
+  cluster: { leader?: string; replicas?: ReadonlyArray<{ current?: boolean; offline?: boolean }> } | undefined,
+  wanted: number,
+): ReplicaGroupState {
+  const peers = cluster?.replicas ?? [];
+  if (wanted > 1 && !cluster?.leader) return 'no leader';
+  return peers.some((p) => p.offline || !p.current) || peers.length + 1 < wanted ? 'lagging' : 'current';
 }
 
 /**

@@ -3,7 +3,7 @@
 // (kedacore/keda v2.20.2 pkg/scalers/nats_jetstream_scaler.go, cited as scaler.go:<line>).
 import * as http from 'http';
 import * as https from 'https';
-import { CannotRun } from './live-command';
+import { CannotRun, firstLine } from './cannot-run';
 
 export const DEFAULT_MONITOR_URL = 'http://127.0.0.1:8222';
 
@@ -141,7 +141,7 @@ export async function readMonitorNodes(
         for (const id of accountIDs) jsz.set(id, await getJson<JszAnswer>(`${base}${kedaJszPath(id)}`, timeoutMs));
         return { base, varz, jsz };
       } catch (err) {
-        return { base, jsz: new Map(), error: (err as Error).message.split('\n')[0] };
+        return { base, jsz: new Map(), error: firstLine(err) };
       }
     }),
   );

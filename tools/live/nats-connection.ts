@@ -3,7 +3,7 @@
 // command-line argument and never printed. Failures become CannotRun with a one-line reason.
 import { connect, ErrorCode } from 'nats';
 import type { JetStreamManager, NatsConnection } from 'nats';
-import { CannotRun } from './live-command';
+import { CannotRun, firstLine } from './cannot-run';
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 
@@ -81,5 +81,5 @@ export function describeConnectError(err: unknown, servers: string, hasToken: bo
   if (code === ErrorCode.Timeout || code === ErrorCode.ConnectionTimeout || /timeout/i.test(message)) {
     return `cannot reach NATS at ${servers}: no answer in time`;
   }
-  return `cannot connect to NATS at ${servers}: ${message.split('\n')[0]}`;
+  return `cannot connect to NATS at ${servers}: ${firstLine(err)}`;
 }

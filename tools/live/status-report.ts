@@ -8,7 +8,7 @@ import type { Finding, PlanResource } from '../plan/plan-types';
 import type { DeclaredConsumer, DeclaredEnvironment, DeclaredScaler, DeclaredStream } from './declared-environment';
 import { consumerDrift, FieldDrift, liveConsumerSpec, liveStreamSpec, Spec, streamDrift } from './jetstream-terms';
 import { formatTable, LiveReport } from './live-command';
-import type { LiveJetStream } from './live-jetstream';
+import { kedaLagOf, LiveJetStream, replicaGroupState } from './live-jetstream';
 
 export type ObjectState = 'in sync' | 'drifted' | 'missing' | 'undeclared' | 'unavailable';
 /** What NACK does with a drifted field: applies the declared value, or not (and why), per the plan's rules. */
@@ -121,19 +121,11 @@ function replicaStatus(info: StreamInfo): ReplicaStatus {
     active: p.active,
   }));
   const configured = info.config.num_replicas ?? 1;
-  const leader = info.cluster?.leader;
-  const missingPeers = configured > 1 && peers.length < configured - 1;
-  const state =
-    configured > 1 && !leader
-      ? 'no leader'
-      : missingPeers || peers.some((p) => !p.current || p.offline)
-        ? 'lagging'
-        : 'current';
-  return { configured, leader, peers, state };
+  return { configured, leader: info.cluster?.leader, peers, state: replicaGroupState(info.cluster, configured) };
 }
 
 function lagOf(info: ConsumerInfo, scaler: DeclaredScaler | undefined): ConsumerLag {
-  const lag = info.num_pending + info.num_ack_pending;
+  const lag = kedaLagOf(info);
   return {
     pending: info.num_pending,
     ackPending: info.num_ack_pending,

@@ -6,7 +6,6 @@ import {
   ConsumerSpecReplayPolicy,
 } from '../../../imports/jetstream.nats.io';
 import { ResolvedConsumer } from '../../config/resolve-consumer';
-import { AckPolicy } from '../../config/types';
 import { goDuration } from '../../config/units';
 import { JetStreamStream } from './jetstream-stream';
 
@@ -26,17 +25,13 @@ export interface JetStreamConsumerProps {
  */
 export class JetStreamConsumer extends Construct {
   public readonly model: ResolvedConsumer;
-  public readonly durableName: string;
   public readonly stream: JetStreamStream;
-  public readonly ackPolicy: AckPolicy;
   public readonly resource: Consumer;
 
   constructor(scope: Construct, id: string, props: JetStreamConsumerProps) {
     super(scope, id);
     const c = (this.model = props.consumer);
     this.stream = props.stream;
-    this.durableName = c.name;
-    this.ackPolicy = c.ackPolicy;
     this.resource = new Consumer(this, 'Resource', {
       metadata: { name: c.kubernetesName },
       spec: {

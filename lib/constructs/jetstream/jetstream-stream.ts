@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import { Stream, StreamSpecDiscard, StreamSpecRetention, StreamSpecStorage } from '../../../imports/jetstream.nats.io';
 import { ResolvedStream } from '../../config/resolve-stream';
-import { DiscardPolicy } from '../../config/types';
 import { goDuration } from '../../config/units';
 
 export interface JetStreamStreamProps {
@@ -26,8 +25,6 @@ export interface JetStreamStreamProps {
  */
 export class JetStreamStream extends Construct {
   public readonly model: ResolvedStream;
-  public readonly streamName: string;
-  public readonly discard: DiscardPolicy;
   /** The NACK Account NACK connects with, if any. */
   public readonly account?: string;
   public readonly resource: Stream;
@@ -35,8 +32,6 @@ export class JetStreamStream extends Construct {
   constructor(scope: Construct, id: string, props: JetStreamStreamProps) {
     super(scope, id);
     const s = (this.model = props.stream);
-    this.streamName = s.name;
-    this.discard = s.discard;
     this.account = props.account;
     this.resource = new Stream(this, 'Resource', {
       metadata: { name: s.kubernetesName },

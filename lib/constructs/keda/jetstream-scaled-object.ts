@@ -24,14 +24,12 @@ export interface JetStreamScaledObjectProps {
 export class JetStreamScaledObject extends Construct {
   public readonly model: ResolvedScaler;
   public readonly consumer: JetStreamConsumer;
-  public readonly target: string;
   public readonly resource: ScaledObject;
 
   constructor(scope: Construct, id: string, props: JetStreamScaledObjectProps) {
     super(scope, id);
     const s = (this.model = props.scaler);
     this.consumer = props.consumer;
-    this.target = s.target;
     this.resource = new ScaledObject(this, 'Resource', {
       metadata: { name: s.name },
       spec: {

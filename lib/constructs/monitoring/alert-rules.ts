@@ -5,16 +5,12 @@ import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../../impo
 import { ResolvedAlerts } from '../../config/resolve-alerts';
 import { promDuration } from '../../config/units';
 import { JetStreamScaledObject } from '../keda/jetstream-scaled-object';
+import { JetStreamConsumer } from '../jetstream/jetstream-consumer';
+import { JetStreamStream } from '../jetstream/jetstream-stream';
 import { NatsHelmValues } from '../nats/nats-helm-values';
 import { NatsMetricsService } from '../nats/nats-metrics-service';
 import { AlertContext, AlertDefinition, ALERTS, parse, RuleGroupJson, RuleJson, runbookUrl } from './alert-table';
-import {
-  AlertThresholds,
-  Baselines,
-  ConsumerAlertTarget,
-  resolveAlertThresholds,
-  StreamAlertTarget,
-} from './alert-thresholds';
+import { AlertThresholds, Baselines, resolveAlertThresholds } from './alert-thresholds';
 import {
   CONFIG_SERIES as C,
   CONSUMER_KEY_LABELS,
@@ -45,8 +41,8 @@ export interface NatsAlertRulesProps {
   readonly nats: NatsHelmValues;
   /** The exporter's Service; its name is the `job` label (single source: scrapeJobOf). */
   readonly metricsService: NatsMetricsService;
-  readonly streams: readonly StreamAlertTarget[];
-  readonly consumers: readonly ConsumerAlertTarget[];
+  readonly streams: readonly JetStreamStream[];
+  readonly consumers: readonly JetStreamConsumer[];
   /** KEDA scalers: a scaled consumer's lag threshold derives from lagThreshold x maxReplicas. @default - none */
   readonly scalers?: readonly JetStreamScaledObject[];
   /** Labels Prometheus' `ruleSelector` matches (monitoring.prometheusSelectorLabels). */
@@ -109,7 +105,7 @@ export class NatsAlertRules extends Construct {
     const overridden = new Set(perObjectBundles.flatMap((bundle) => bundle.map((r) => r.record!)));
     const context: AlertContext = { ...props, namespace: this.namespace, job: this.job, thresholds: this.thresholds };
     // One rule per stream alert and discard policy in use: the severity depends on it.
-    const discards = (['old', 'new'] as const).filter((d) => props.streams.some((s) => s.stream.discard === d));
+    const discards = (['old', 'new'] as const).filter((d) => props.streams.some((s) => s.model.discard === d));
     const contexts = {
       consumers: [context],
       streams: discards.map((discard) => ({ ...context, discard })),
@@ -226,22 +222,22 @@ export class NatsAlertRules extends Construct {
     });
     const override = (s: ThresholdSeries, labels: Labels, value?: number, baseline?: number): RuleJson[] =>
       value === undefined || value === baseline ? [] : [series(s.override, value, labels)];
-    return this.props.streams.map(({ stream }) => {
-      const streamLabels = { namespace: this.namespace, stream_name: stream.streamName };
-      const ratio = streamThresholds.get(stream.streamName)!.nearLimitRatio;
+    return this.props.streams.map((stream) => {
+      const streamLabels = { namespace: this.namespace, stream_name: stream.model.name };
+      const ratio = streamThresholds.get(stream.model.name)!.nearLimitRatio;
       const rules: RuleJson[] = [
-        series(C.streamInfo, 1, { ...streamLabels, discard: stream.discard }),
+        series(C.streamInfo, 1, { ...streamLabels, discard: stream.model.discard }),
         ...override(C.streamNearLimitRatio, streamLabels, ratio, b.nearLimitRatio),
       ];
-      for (const { consumer } of this.props.consumers.filter((c) => c.consumer.stream === stream)) {
-        const th = consumerThresholds.get(consumer.durableName)!;
-        const labels = { ...streamLabels, consumer_name: consumer.durableName };
+      for (const consumer of this.props.consumers.filter((c) => c.stream === stream)) {
+        const th = consumerThresholds.get(consumer.model.name)!;
+        const labels = { ...streamLabels, consumer_name: consumer.model.name };
         const scaler = scalerByConsumer.get(consumer);
         rules.push(
-          series(C.consumerInfo, 1, { ...labels, ack_policy: consumer.ackPolicy }),
+          series(C.consumerInfo, 1, { ...labels, ack_policy: consumer.model.ackPolicy }),
           ...PER_CONSUMER_THRESHOLDS.flatMap(({ key, series }) => override(series, labels, th[key], b[key])),
         );
-        const scalerLabels = scaler && { ...labels, scaledobject: scaler.resource.name, workload: scaler.target };
+        const scalerLabels = scaler && { ...labels, scaledobject: scaler.resource.name, workload: scaler.model.target };
         if (scalerLabels) rules.push(series(C.consumerScalerCapacity, th.scalerCapacity!, scalerLabels));
       }
       return rules;

@@ -8,14 +8,6 @@ import { JetStreamStream } from '../jetstream/jetstream-stream';
 import { JetStreamScaledObject } from '../keda/jetstream-scaled-object';
 import { ALERTS, parse } from './alert-table';
 
-export interface StreamAlertTarget {
-  readonly stream: JetStreamStream;
-}
-
-export interface ConsumerAlertTarget {
-  readonly consumer: JetStreamConsumer;
-}
-
 /** Effective thresholds of one consumer after defaults, environment settings and its own. */
 export interface ConsumerThresholds {
   readonly maxLag: number;
@@ -50,8 +42,8 @@ export interface AlertThresholds {
 
 export interface AlertThresholdInputs {
   readonly alerts?: ResolvedAlerts;
-  readonly streams: readonly StreamAlertTarget[];
-  readonly consumers: readonly ConsumerAlertTarget[];
+  readonly streams: readonly JetStreamStream[];
+  readonly consumers: readonly JetStreamConsumer[];
   readonly scalers?: readonly JetStreamScaledObject[];
 }
 
@@ -68,7 +60,7 @@ export function resolveAlertThresholds(inputs: AlertThresholdInputs): AlertThres
   const minWindowSeconds = parse(ALERTS.maxDeliver.minWindow).toSeconds();
 
   const consumerThresholds = new Map<string, ConsumerThresholds>();
-  for (const { consumer } of inputs.consumers) {
+  for (const consumer of inputs.consumers) {
     const mine = consumer.model.alerts;
     const scaler = scalerByConsumer.get(consumer);
     const scalerCapacity = scaler ? scaler.model.lagThreshold * scaler.model.maxReplicas : undefined;
@@ -83,17 +75,17 @@ export function resolveAlertThresholds(inputs: AlertThresholdInputs): AlertThres
       scalerCapacity === undefined
         ? ALERTS.consumerLag.maxLagWithoutScaler
         : ALERTS.consumerLag.scalerCapacityMultiple * scalerCapacity;
-    consumerThresholds.set(consumer.durableName, {
+    consumerThresholds.set(consumer.model.name, {
       maxLag: mine.maxLag ?? envConsumer.maxLag ?? defaultMaxLag,
-      ...(consumer.ackPolicy === 'none' ? {} : withAcks),
+      ...(consumer.model.ackPolicy === 'none' ? {} : withAcks),
       scalerCapacity,
     });
   }
 
   const streamThresholds = new Map<string, StreamThresholds>();
-  for (const { stream } of inputs.streams) {
+  for (const stream of inputs.streams) {
     const mine = stream.model.alerts;
-    streamThresholds.set(stream.streamName, {
+    streamThresholds.set(stream.model.name, {
       nearLimitRatio: mine.nearLimitRatio ?? envStream.nearLimitRatio ?? ALERTS.streamBytes.ratio,
     });
   }

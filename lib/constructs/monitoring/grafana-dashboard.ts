@@ -109,7 +109,7 @@ export class GrafanaDashboard extends Construct {
   }
 
   private build(props: GrafanaDashboardProps): Record<string, unknown> {
-    const streamNames = props.streams.map((s) => s.streamName).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const streamNames = props.streams.map((s) => s.model.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const js = this.sel();
     // `=~`: Grafana regex-escapes the values of a multi-value variable, and gives `.*` for All.
     const selectedStreams = ['stream_name', '$stream', '=~'] as const;
